@@ -1,0 +1,31 @@
+import type { LogFields, Logger } from '../ports/logger.js';
+
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
+export type LogLevel = keyof typeof LEVELS;
+
+/** One JSON line per entry on stderr, at or above `level`. */
+export function consoleLogger(options: { level?: LogLevel } = {}): Logger {
+  const threshold = LEVELS[options.level ?? 'info'];
+  const write = (level: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
+    if (LEVELS[level] < threshold) return;
+    try {
+      process.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`,
+      );
+    } catch {
+      // A logger never throws (fields that cannot be serialised are dropped).
+    }
+  };
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+  };
+}
+
+/** A logger that drops everything. */
+export function silentLogger(): Logger {
+  const noop = () => {};
+  return { debug: noop, info: noop, warn: noop, error: noop };
+}

@@ -1,0 +1,115 @@
+import type { Repositories, Store } from '../../ports/store.js';
+import { memoryRepositories } from './repositories.js';
+import { MemoryState, type Rows, type TableName, View } from './state.js';
+
+/** Methods that only read; everything else writes and is serialised with transactions. */
+const READS = new Set([
+  'findById',
+  'findByEmail',
+  'findByExternalId',
+  'findByHash',
+  'findByClientId',
+  'findByMessageId',
+  'findByMessageIds',
+  'findByIds',
+  'list',
+  'listByUser',
+  'listByOwner',
+  'listPending',
+  'listDue',
+  'nextExpiry',
+  'listByMessageIds',
+  'listByChannel',
+  'after',
+  'lastSeq',
+]);
+
+const TABLE_OF = {
+  users: 'users',
+  api_keys: 'apiKeys',
+  channels: 'channels',
+  messages: 'messages',
+  reviews: 'reviews',
+  attachments: 'attachments',
+  events: 'events',
+} as const satisfies Record<string, TableName>;
+
+/** Reads the committed rows directly, bypassing repository code: the conformance suite's `inspect`. */
+export interface MemoryInspector {
+  user(id: string): Promise<Rows['users'] | undefined>;
+  apiKey(id: string): Promise<Rows['apiKeys'] | undefined>;
+  channel(id: string): Promise<Rows['channels'] | undefined>;
+  message(id: string): Promise<Rows['messages'] | undefined>;
+  review(messageId: string): Promise<Rows['reviews'] | undefined>;
+  attachment(id: string): Promise<Rows['attachments'] | undefined>;
+  events(): Promise<Rows['events'][]>;
+  count(table: keyof typeof TABLE_OF): Promise<number>;
+}
+
+export interface MemoryStore extends Store {
+  inspect(): MemoryInspector;
+}
+
+/**
+ * The in-memory Store: for tests, demos and embedded hosts that need no persistence. Transactions are
+ * serialised and staged in an overlay that is applied at commit in one synchronous step, so readers
+ * never see uncommitted writes and outbox events become visible in seq order.
+ */
+export function memoryStore(): MemoryStore {
+  const state = new MemoryState();
+  const committed = memoryRepositories(new View(state, false));
+
+  const transaction = <T>(fn: (tx: Repositories) => Promise<T>): Promise<T> =>
+    state.exclusive(async () => {
+      const view = new View(state, true);
+      const result = await fn(memoryRepositories(view));
+      view.commit();
+      return result;
+    });
+
+  // Outside a transaction, reads see committed rows; each write is its own transaction.
+  const autocommit = {} as Record<string, Record<string, unknown>>;
+  for (const [repoName, repo] of Object.entries(committed)) {
+    const wrapped: Record<string, unknown> = {};
+    for (const [method, fn] of Object.entries(
+      repo as Record<string, (...args: unknown[]) => Promise<unknown>>,
+    )) {
+      wrapped[method] = READS.has(method)
+        ? fn
+        : (...args: unknown[]) =>
+            transaction((tx) =>
+              (
+                tx[repoName as keyof Repositories] as unknown as Record<
+                  string,
+                  (...a: unknown[]) => Promise<unknown>
+                >
+              )[method]!(...args),
+            );
+    }
+    autocommit[repoName] = wrapped;
+  }
+
+  const peek = <K extends TableName>(table: K, key: string) => {
+    const row = state.tables[table].get(key);
+    return Promise.resolve(row === undefined ? undefined : structuredClone(row as Rows[K]));
+  };
+
+  return {
+    ...(autocommit as unknown as Repositories),
+    capabilities: { dialect: 'memory', multiProcess: false },
+    migrate: async () => {},
+    transaction,
+    close: async () => {},
+    inspect: () => ({
+      user: (id) => peek('users', id),
+      apiKey: (id) => peek('apiKeys', id),
+      channel: (id) => peek('channels', id),
+      message: (id) => peek('messages', id),
+      review: (id) => peek('reviews', id),
+      attachment: (id) => peek('attachments', id),
+      events: async () =>
+        [...state.tables.events.values()].map((e) => structuredClone(e)).sort((a, b) => a.seq - b.seq),
+      count: async (table) => state.tables[TABLE_OF[table]].size,
+    }),
+  };
+}

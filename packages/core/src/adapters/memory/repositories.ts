@@ -1,0 +1,288 @@
+import type { MessageRecord, ReviewRecord } from '../../domain/records.js';
+import { CONSTRAINTS, UniqueViolation } from '../../domain/unique-violation.js';
+import type { Repositories } from '../../ports/store.js';
+import type { Rows, TableName, View } from './state.js';
+
+const byNewest = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
+  b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+function insertRow<K extends TableName>(view: View, table: K, key: string, row: Rows[K]): void {
+  if (view.get(table, key) !== undefined) throw new UniqueViolation(CONSTRAINTS.primaryKey);
+  view.set(table, key, row);
+}
+
+function patchRow<K extends TableName>(
+  view: View,
+  table: K,
+  key: string,
+  patch: Partial<Rows[K]>,
+): Rows[K] | undefined {
+  const row = view.get(table, key);
+  if (!row) return undefined;
+  const next = { ...row, ...patch } as Rows[K];
+  view.set(table, key, next);
+  return next;
+}
+
+function unique<K extends TableName>(
+  view: View,
+  table: K,
+  constraint: string,
+  except: string,
+  match: (row: Rows[K]) => boolean,
+) {
+  const clash = view.filter(table, match).find((row) => keyOf(table, row) !== except);
+  if (clash) throw new UniqueViolation(constraint);
+}
+
+function keyOf(table: TableName, row: Rows[TableName]): string {
+  if (table === 'reviews') return (row as ReviewRecord).messageId;
+  if (table === 'events') return String((row as Rows['events']).seq);
+  return (row as { id: string }).id;
+}
+
+function checkMessageUniques(view: View, message: MessageRecord): void {
+  if (message.clientId !== null) {
+    unique(
+      view,
+      'messages',
+      CONSTRAINTS.messageClient,
+      message.id,
+      (m) => m.channelId === message.channelId && m.clientId === message.clientId,
+    );
+  }
+  if (message.streamId !== null) {
+    unique(
+      view,
+      'messages',
+      CONSTRAINTS.messageStream,
+      message.id,
+      (m) => m.channelId === message.channelId && m.streamId === message.streamId,
+    );
+  }
+}
+
+function countAttachments(view: View, messageId: string, delta: number): void {
+  const message = view.get('messages', messageId);
+  if (message)
+    view.set('messages', messageId, {
+      ...message,
+      attachmentCount: Math.max(0, message.attachmentCount + delta),
+    });
+}
+
+function deleteMessage(view: View, id: string): boolean {
+  if (!view.delete('messages', id)) return false;
+  view.delete('reviews', id);
+  for (const a of view.filter('attachments', (a) => a.messageId === id)) view.delete('attachments', a.id);
+  return true;
+}
+
+function deleteChannel(view: View, id: string): boolean {
+  if (!view.delete('channels', id)) return false;
+  for (const m of view.filter('messages', (m) => m.channelId === id)) deleteMessage(view, m.id);
+  for (const a of view.filter('attachments', (a) => a.channelId === id)) view.delete('attachments', a.id);
+  for (const c of view.filter('channels', (c) => c.parentAgentId === id))
+    view.set('channels', c.id, { ...c, parentAgentId: null });
+  return true;
+}
+
+/** The repositories of the memory store over one view (the committed state, or a transaction). */
+export function memoryRepositories(view: View): Repositories {
+  return {
+    users: {
+      async insert(user) {
+        unique(
+          view,
+          'users',
+          CONSTRAINTS.userEmail,
+          user.id,
+          (u) => u.email.toLowerCase() === user.email.toLowerCase(),
+        );
+        if (user.externalId !== null) {
+          unique(view, 'users', CONSTRAINTS.userExternalId, user.id, (u) => u.externalId === user.externalId);
+        }
+        insertRow(view, 'users', user.id, user);
+      },
+      findById: async (id) => view.get('users', id),
+      findByEmail: async (email) =>
+        view.filter('users', (u) => u.email.toLowerCase() === email.toLowerCase())[0],
+      findByExternalId: async (externalId) => view.filter('users', (u) => u.externalId === externalId)[0],
+      list: async () => [...view.rows('users')].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
+      async update(id, patch) {
+        const current = view.get('users', id);
+        if (!current) return undefined;
+        const next = { ...current, ...patch };
+        unique(
+          view,
+          'users',
+          CONSTRAINTS.userEmail,
+          id,
+          (u) => u.email.toLowerCase() === next.email.toLowerCase(),
+        );
+        return patchRow(view, 'users', id, patch);
+      },
+      async delete(id) {
+        if (!view.delete('users', id)) return false;
+        for (const k of view.filter('apiKeys', (k) => k.userId === id)) view.delete('apiKeys', k.id);
+        for (const c of view.filter('channels', (c) => c.ownerId === id)) deleteChannel(view, c.id);
+        return true;
+      },
+    },
+    apiKeys: {
+      async insert(key) {
+        unique(view, 'apiKeys', CONSTRAINTS.apiKeyHash, key.id, (k) => k.keyHash === key.keyHash);
+        insertRow(view, 'apiKeys', key.id, key);
+      },
+      findById: async (id) => view.get('apiKeys', id),
+      findByHash: async (hash) => view.filter('apiKeys', (k) => k.keyHash === hash)[0],
+      listByUser: async (userId) => view.filter('apiKeys', (k) => k.userId === userId).sort(byNewest),
+      async update(id, patch) {
+        if (patch.keyHash !== undefined) {
+          unique(view, 'apiKeys', CONSTRAINTS.apiKeyHash, id, (k) => k.keyHash === patch.keyHash);
+        }
+        return patchRow(view, 'apiKeys', id, patch);
+      },
+      async touch(id, now, minIntervalMs) {
+        const key = view.get('apiKeys', id);
+        if (!key) return false;
+        if (key.lastUsedAt && key.lastUsedAt.getTime() > now.getTime() - minIntervalMs) return false;
+        view.set('apiKeys', id, { ...key, lastUsedAt: now });
+        return true;
+      },
+      delete: async (id) => view.delete('apiKeys', id),
+    },
+    channels: {
+      insert: async (channel) => insertRow(view, 'channels', channel.id, channel),
+      findById: async (id) => view.get('channels', id),
+      listByOwner: async (ownerId) => view.filter('channels', (c) => c.ownerId === ownerId).sort(byNewest),
+      update: async (id, patch) => patchRow(view, 'channels', id, patch),
+      delete: async (id) => deleteChannel(view, id),
+    },
+    messages: {
+      async insert(message) {
+        checkMessageUniques(view, message);
+        insertRow(view, 'messages', message.id, message);
+      },
+      findById: async (id) => view.get('messages', id),
+      findByClientId: async (channelId, clientId) =>
+        view.filter('messages', (m) => m.channelId === channelId && m.clientId === clientId)[0],
+      async list({ channelId, before, limit, search, hasAttachments }) {
+        const needle = search?.toLowerCase();
+        const rows = view.filter('messages', (m) => {
+          if (m.channelId !== channelId) return false;
+          if (hasAttachments && m.attachmentCount === 0) return false;
+          if (needle !== undefined && !(m.text ?? '').toLowerCase().includes(needle)) return false;
+          if (before && byNewest(m, { createdAt: before.createdAt, id: before.id }) <= 0) return false;
+          return true;
+        });
+        return rows.sort(byNewest).slice(0, limit);
+      },
+      async update(id, patch) {
+        const current = view.get('messages', id);
+        if (!current) return undefined;
+        checkMessageUniques(view, { ...current, ...patch });
+        return patchRow(view, 'messages', id, patch);
+      },
+      async setDeliveryStatus(id, status, now) {
+        const message = view.get('messages', id);
+        if (!message || message.deliveryStatus === 'agent_received') return undefined;
+        return patchRow(view, 'messages', id, { deliveryStatus: status, updatedAt: now });
+      },
+      delete: async (id) => deleteMessage(view, id),
+    },
+    reviews: {
+      insert: async (review) => insertRow(view, 'reviews', review.messageId, review),
+      findByMessageId: async (id) => view.get('reviews', id),
+      findByMessageIds: async (ids) =>
+        ids.map((id) => view.get('reviews', id)).filter((r) => r !== undefined),
+      async complete(messageId, completion) {
+        const review = view.get('reviews', messageId);
+        if (review?.status !== 'pending') return undefined;
+        if (review.expiresAt.getTime() <= completion.completedAt.getTime()) return undefined;
+        return patchRow(view, 'reviews', messageId, { ...completion, status: 'completed' });
+      },
+      async expire(messageId, now) {
+        const review = view.get('reviews', messageId);
+        if (review?.status !== 'pending' || review.expiresAt.getTime() > now.getTime()) return undefined;
+        return patchRow(view, 'reviews', messageId, { status: 'expired', expiredAt: now });
+      },
+      listPending: async ({ ownerId, channelId, limit }) =>
+        view
+          .filter(
+            'reviews',
+            (r) =>
+              r.status === 'pending' && r.ownerId === ownerId && (!channelId || r.channelId === channelId),
+          )
+          .sort((a, b) =>
+            byNewest(
+              { createdAt: a.createdAt, id: a.messageId },
+              { createdAt: b.createdAt, id: b.messageId },
+            ),
+          )
+          .slice(0, limit),
+      listDue: async (now, limit) =>
+        view
+          .filter('reviews', (r) => r.status === 'pending' && r.expiresAt.getTime() <= now.getTime())
+          .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+          .slice(0, limit),
+      async nextExpiry() {
+        let next: Date | undefined;
+        for (const r of view.filter('reviews', (r) => r.status === 'pending')) {
+          if (!next || r.expiresAt < next) next = r.expiresAt;
+        }
+        return next;
+      },
+    },
+    attachments: {
+      async insert(attachment) {
+        insertRow(view, 'attachments', attachment.id, attachment);
+        if (attachment.messageId !== null) countAttachments(view, attachment.messageId, 1);
+      },
+      findById: async (id) => view.get('attachments', id),
+      findByIds: async (ids) => ids.map((id) => view.get('attachments', id)).filter((a) => a !== undefined),
+      listByMessageIds: async (ids) => {
+        const wanted = new Set(ids);
+        return view
+          .filter('attachments', (a) => a.messageId !== null && wanted.has(a.messageId))
+          .sort((a, b) => -byNewest(a, b));
+      },
+      listByChannel: async (channelId) =>
+        view.filter('attachments', (a) => a.channelId === channelId).sort(byNewest),
+      async linkOrphans(ids, channelId, messageId) {
+        const linked: string[] = [];
+        for (const id of new Set(ids)) {
+          const a = view.get('attachments', id);
+          if (!a || a.channelId !== channelId || a.messageId !== null) continue;
+          view.set('attachments', id, { ...a, messageId });
+          linked.push(id);
+        }
+        if (linked.length > 0) countAttachments(view, messageId, linked.length);
+        return linked;
+      },
+      async delete(id) {
+        const attachment = view.get('attachments', id);
+        if (!attachment || !view.delete('attachments', id)) return false;
+        if (attachment.messageId !== null) countAttachments(view, attachment.messageId, -1);
+        return true;
+      },
+    },
+    events: {
+      async append(event) {
+        const record = { ...event, seq: view.state.nextSeq++ };
+        view.set('events', String(record.seq), record);
+        return structuredClone(record);
+      },
+      after: async (afterSeq, limit) =>
+        view
+          .filter('events', (e) => e.seq > afterSeq)
+          .sort((a, b) => a.seq - b.seq)
+          .slice(0, limit),
+      async lastSeq() {
+        let last = 0;
+        for (const e of view.rows('events')) last = Math.max(last, e.seq);
+        return last;
+      },
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks shared by the wire contract. Inputs use these with plain `z.object` (unknown top-level
+ * keys are stripped); free-form objects (`JsonObject`) keep every key.
+ */
+
+/** An id sent by a client: any non-empty string up to 200 characters (ids are opaque, not checked as cuid). */
+export const Id = z.string().min(1).max(200);
+export type Id = z.infer<typeof Id>;
+
+/** An ISO 8601 timestamp as the server writes it (`Date.prototype.toISOString`); offsets are tolerated. */
+export const IsoDateTime = z.iso.datetime({ offset: true });
+export type IsoDateTime = z.infer<typeof IsoDateTime>;
+
+/**
+ * An absolute `http:` or `https:` URL of at most 2048 characters. Unlike `z.httpUrl()`, the host is not
+ * restricted to domain names, so `http://127.0.0.1:4000/hook` is accepted here; reachability and the SSRF
+ * policy are checked where the URL is used, not in the contract.
+ */
+export const HttpUrl = z.url({ protocol: z.regexes.httpProtocol }).max(2048);
+export type HttpUrl = z.infer<typeof HttpUrl>;
+
+/** Any absolute URL (WHATWG-parseable) of at most 2048 characters. */
+export const AnyUrl = z.url().max(2048);
+export type AnyUrl = z.infer<typeof AnyUrl>;
+
+/** A free-form JSON object; every key is kept. */
+export const JsonObject = z.record(z.string(), z.unknown());
+export type JsonObject = z.infer<typeof JsonObject>;
+
+/** RFC 9110 header field name (`token`). */
+const HeaderName = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Invalid HTTP header name');
+
+/** Extra HTTP headers for an outgoing request: valid names, values without CR/LF. */
+export const HttpHeaders = z.record(
+  HeaderName,
+  z
+    .string()
+    .max(8192)
+    .regex(/^[^\r\n]*$/, 'HTTP header values must not contain line breaks'),
+);
+export type HttpHeaders = z.infer<typeof HttpHeaders>;
+
+export const MessageStatus = z.enum(['info', 'success', 'warning', 'error']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const SenderType = z.enum(['agent', 'user']);
+export type SenderType = z.infer<typeof SenderType>;
+
+export const StreamState = z.enum(['streaming', 'complete', 'aborted']);
+export type StreamState = z.infer<typeof StreamState>;
+
+export const DeliveryStatus = z.enum(['sent', 'webhook_delivered', 'webhook_failed', 'agent_received']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export const ReviewStatus = z.enum(['pending', 'completed', 'expired']);
+export type ReviewStatus = z.infer<typeof ReviewStatus>;
+
+export const AgentStatus = z.enum(['active', 'busy', 'error', 'offline']);
+export type AgentStatus = z.infer<typeof AgentStatus>;

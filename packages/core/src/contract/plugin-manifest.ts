@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** JSON Schema document (draft 2020-12) as produced by `z.toJSONSchema`. */
+export const JsonSchemaDocument = z.record(z.string(), z.unknown());
+
+export const ReviewTypeManifest = z.object({
+  type: z.string(),
+  displayName: z.string().optional(),
+  description: z.string().optional(),
+  /** JSON Schema of the agent's `review.payload`. */
+  payloadSchema: JsonSchemaDocument,
+  /** JSON Schema of a human `response`, independent of a particular payload. */
+  responseSchema: JsonSchemaDocument,
+  ui: z.object({ element: z.string() }).optional(),
+});
+export type ReviewTypeManifest = z.infer<typeof ReviewTypeManifest>;
+
+export const RendererManifest = z.object({
+  name: z.string(),
+  displayName: z.string().optional(),
+  description: z.string().optional(),
+  inputSchema: JsonSchemaDocument.optional(),
+});
+export type RendererManifest = z.infer<typeof RendererManifest>;
+
+/**
+ * What `GET /api/v1/plugins` lists. Compatible with the original's manifest (`name`, `displayName`,
+ * `description`, `version`, `author`). Review-type plugins publish no top-level `inputSchema`: the
+ * original's MCP server turns every `inputSchema` into a "send freeform plugin message" tool.
+ */
+export const PluginManifest = z.object({
+  name: z.string(),
+  version: z.string(),
+  displayName: z.string(),
+  description: z.string().optional(),
+  author: z.string().optional(),
+  reviewTypes: z.array(ReviewTypeManifest),
+  renderers: z.array(RendererManifest),
+});
+export type PluginManifest = z.infer<typeof PluginManifest>;

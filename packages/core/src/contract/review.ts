@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { HttpHeaders, HttpUrl, Id, IsoDateTime, JsonObject, ReviewStatus } from './common.js';
+
+/** Methods a legacy review callback may use. Compared case-insensitively and stored upper-case. */
+export const CALLBACK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+const CallbackMethod = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((method) => (CALLBACK_METHODS as readonly string[]).includes(method), {
+    message: `method must be one of: ${CALLBACK_METHODS.join(', ')}`,
+  });
+
+/** Legacy per-review webhook. `method` defaults to POST where the callback is sent. */
+export const ReviewCallback = z.object({
+  url: HttpUrl,
+  method: CallbackMethod.optional(),
+  headers: HttpHeaders.optional(),
+});
+export type ReviewCallback = z.infer<typeof ReviewCallback>;
+
+/** Maps an original attachment id to the id of its edited or annotated replacement. */
+export const ModifiedFileIds = z.record(Id, Id);
+export type ModifiedFileIds = z.infer<typeof ModifiedFileIds>;
+
+/** Longest free-text feedback a human (or agent) may attach to a review. */
+export const MAX_REVIEW_FEEDBACK_LENGTH = 10_000;
+
+/**
+ * The `review` an agent sends with a message. `type` is checked against the registered plugins and
+ * `payload` against that type's schema by the engine, not here; `payload` keeps every key.
+ * Expiry values are only type-checked here: `resolveReviewExpiry` gives the original's 400 messages.
+ * `expiresAt: null` is accepted as "not given" (the original's stored schema allows null).
+ */
+export const ReviewInput = z.object({
+  type: z.string().min(1),
+  payload: JsonObject.optional(),
+  expiresInSeconds: z.number().optional(),
+  expiresAt: z.string().nullable().optional(),
+  callback: ReviewCallback.nullable().optional(),
+  feedback: z.string().max(MAX_REVIEW_FEEDBACK_LENGTH).nullable().optional(),
+  modifiedFileIds: ModifiedFileIds.nullable().optional(),
+});
+export type ReviewInput = z.infer<typeof ReviewInput>;
+
+/**
+ * A review as returned inside a message. `payload` is always an object (the engine stores `{}` when the
+ * agent sent none); `callback` is returned as stored.
+ */
+export const Review = z.object({
+  type: z.string(),
+  payload: JsonObject,
+  status: ReviewStatus,
+  response: JsonObject.nullable(),
+  callback: ReviewCallback.nullable(),
+  expiresAt: IsoDateTime.nullable(),
+  completedAt: IsoDateTime.nullable(),
+  feedback: z.string().nullable(),
+  modifiedFileIds: ModifiedFileIds.nullable(),
+  respondedBy: z.string().nullable(),
+});
+export type Review = z.infer<typeof Review>;
+
+/** The body of a human's answer (`POST /api/messages/:id/respond`). `response` is checked per type later. */
+export const RespondReview = z.object({
+  response: JsonObject,
+  modifiedFileIds: ModifiedFileIds.optional(),
+  feedback: z.string().max(MAX_REVIEW_FEEDBACK_LENGTH).optional(),
+});
+export type RespondReview = z.infer<typeof RespondReview>;

@@ -1,0 +1,157 @@
+import type { Channel } from '../contract/channel.js';
+import { SECRET_MASK } from '../contract/channel.js';
+import type { Attachment, Message } from '../contract/message.js';
+import type { Review } from '../contract/review.js';
+import type {
+  ApiKeyRecord,
+  AttachmentRecord,
+  ChannelRecord,
+  MessageRecord,
+  ReviewRecord,
+  UserRecord,
+} from './records.js';
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+function maskValues(
+  record: Record<string, string> | null | undefined,
+): Record<string, typeof SECRET_MASK> | null {
+  if (!record) return null;
+  return Object.fromEntries(Object.keys(record).map((key) => [key, SECRET_MASK]));
+}
+
+/** A review as the API shows it. Callback header values are masked: they may carry credentials. */
+export function presentReview(review: ReviewRecord): Review {
+  return {
+    type: review.type,
+    payload: review.payload,
+    status: review.status,
+    response: review.response,
+    callback: review.callback
+      ? {
+          url: review.callback.url,
+          ...(review.callback.method ? { method: review.callback.method } : {}),
+          ...(review.callback.headers ? { headers: maskValues(review.callback.headers) ?? {} } : {}),
+        }
+      : null,
+    expiresAt: review.expiresAt.toISOString(),
+    completedAt: iso(review.completedAt),
+    feedback: review.feedback,
+    modifiedFileIds: review.modifiedFileIds,
+    respondedBy: review.respondedBy,
+  };
+}
+
+export function presentAttachment(attachment: AttachmentRecord, textContent?: string): Attachment {
+  return {
+    id: attachment.id,
+    messageId: attachment.messageId,
+    channelId: attachment.channelId,
+    pluginType: attachment.pluginType,
+    filename: attachment.filename,
+    mimeType: attachment.mimeType,
+    size: attachment.size,
+    sha256: attachment.sha256,
+    createdAt: attachment.createdAt.toISOString(),
+    ...(textContent !== undefined ? { textContent } : {}),
+  };
+}
+
+export function presentMessage(
+  message: MessageRecord,
+  review: ReviewRecord | undefined,
+  attachments: Attachment[],
+  extras: { agentName?: string } = {},
+): Message {
+  return {
+    id: message.id,
+    channelId: message.channelId,
+    senderType: message.senderType,
+    senderId: message.senderId,
+    text: message.text,
+    status: message.status,
+    review: review ? presentReview(review) : null,
+    metadata: message.metadata,
+    clientId: message.clientId,
+    streamId: message.streamId,
+    streamState: message.streamState,
+    deliveryStatus: message.deliveryStatus,
+    iterationGroupId: message.iterationGroupId,
+    iteration: message.iteration,
+    createdAt: message.createdAt.toISOString(),
+    updatedAt: message.updatedAt.toISOString(),
+    attachments,
+    ...(extras.agentName !== undefined ? { agentName: extras.agentName } : {}),
+  };
+}
+
+/** A channel as the API shows it: header values, the Basic password and the signing secret never leave. */
+export function presentChannel(channel: ChannelRecord): Channel {
+  return {
+    id: channel.id,
+    name: channel.name,
+    description: channel.description,
+    avatarUrl: channel.avatarUrl,
+    webhookUrl: channel.webhookUrl,
+    webhookHeaders: maskValues(channel.webhookHeaders),
+    webhookAuth: channel.webhookAuth
+      ? { username: channel.webhookAuth.username, password: SECRET_MASK }
+      : null,
+    hasSigningSecret: channel.webhookSecret !== null,
+    status: channel.status,
+    statusMessage: channel.statusMessage,
+    statusSince: iso(channel.statusSince),
+    lastActiveAt: iso(channel.lastActiveAt),
+    commands: channel.commands,
+    tag: channel.tag,
+    isSubagent: channel.isSubagent,
+    parentAgentId: channel.parentAgentId,
+    createdAt: channel.createdAt.toISOString(),
+  };
+}
+
+/** A user without the password hash. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: UserRecord['role'];
+  externalId: string | null;
+  mustChangePassword: boolean;
+  createdAt: string;
+}
+
+export function presentUser(user: UserRecord): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    externalId: user.externalId,
+    mustChangePassword: user.mustChangePassword,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+/** An API key without its hash (the raw key is only ever returned by create and rotate). */
+export interface PublicApiKey {
+  id: string;
+  userId: string;
+  label: string;
+  keyPrefix: string;
+  channelId: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export function presentApiKey(key: ApiKeyRecord): PublicApiKey {
+  return {
+    id: key.id,
+    userId: key.userId,
+    label: key.label,
+    keyPrefix: key.keyPrefix,
+    channelId: key.channelId,
+    lastUsedAt: iso(key.lastUsedAt),
+    createdAt: key.createdAt.toISOString(),
+  };
+}

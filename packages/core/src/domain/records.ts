@@ -1,0 +1,162 @@
+/**
+ * The rows the engine stores, as the Store port reads and writes them. Dates are `Date` objects;
+ * JSON columns are plain values. These are internal: HTTP and events use the contract shapes, built by
+ * `domain/present.ts`, which strip every secret.
+ */
+export type UserRole = 'owner' | 'member';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  displayName: string;
+  role: UserRole;
+  /** scrypt hash (`scrypt$N$r$p$salt$hash`), or null for host-managed users. */
+  passwordHash: string | null;
+  externalId: string | null;
+  mustChangePassword: boolean;
+  createdAt: Date;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  userId: string;
+  label: string;
+  /** SHA-256 hex of the raw key; the raw key is never stored. */
+  keyHash: string;
+  /** First 11 characters of the raw key (`hp_` + 8 hex), for display. */
+  keyPrefix: string;
+  /** When set, the key only reaches this channel. */
+  channelId: string | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+}
+
+export type AgentStatus = 'active' | 'busy' | 'error' | 'offline';
+
+export interface ChannelCommand {
+  command: string;
+  description: string;
+  acceptsArgs?: boolean;
+  argHint?: string;
+}
+
+export interface ChannelRecord {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string | null;
+  avatarUrl: string | null;
+  webhookUrl: string | null;
+  webhookHeaders: Record<string, string> | null;
+  webhookAuth: { username: string; password: string } | null;
+  /** Standard Webhooks signing secret (`whsec_…`); never leaves the server except at rotation. */
+  webhookSecret: string | null;
+  status: AgentStatus;
+  statusMessage: string | null;
+  statusSince: Date | null;
+  lastActiveAt: Date | null;
+  commands: ChannelCommand[] | null;
+  tag: string | null;
+  isSubagent: boolean;
+  parentAgentId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type SenderType = 'agent' | 'user';
+export type MessageStatus = 'info' | 'success' | 'warning' | 'error';
+export type StreamState = 'streaming' | 'complete' | 'aborted';
+export type DeliveryStatus = 'sent' | 'webhook_delivered' | 'webhook_failed' | 'agent_received';
+
+export interface MessageRecord {
+  id: string;
+  channelId: string;
+  /** Owner of the channel, denormalised so that every query can be owner-scoped by index. */
+  ownerId: string;
+  senderType: SenderType;
+  senderId: string;
+  text: string | null;
+  status: MessageStatus | null;
+  metadata: Record<string, unknown> | null;
+  clientId: string | null;
+  streamId: string | null;
+  streamState: StreamState | null;
+  deliveryStatus: DeliveryStatus;
+  iterationGroupId: string | null;
+  iteration: number | null;
+  /** Number of linked attachments, kept so that `has_attachments` is an indexed filter. */
+  attachmentCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ReviewStatus = 'pending' | 'completed' | 'expired';
+
+export interface ReviewCallbackRecord {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ReviewRecord {
+  /** A review belongs to exactly one message and shares its id. */
+  messageId: string;
+  channelId: string;
+  ownerId: string;
+  type: string;
+  payload: Record<string, unknown>;
+  status: ReviewStatus;
+  response: Record<string, unknown> | null;
+  respondedBy: string | null;
+  callback: ReviewCallbackRecord | null;
+  expiresAt: Date;
+  completedAt: Date | null;
+  expiredAt: Date | null;
+  feedback: string | null;
+  modifiedFileIds: Record<string, string> | null;
+  createdAt: Date;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  channelId: string;
+  ownerId: string;
+  /** null = an orphan file, stored for later linking through `attachmentIds`. */
+  messageId: string | null;
+  filename: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+  pluginType: string;
+  createdAt: Date;
+}
+
+export const EVENT_TYPES = [
+  'message:created',
+  'message:updated',
+  'message:deleted',
+  'message:status',
+  'message:delivery',
+  'review:responded',
+  'review:expired',
+  'agent:status',
+  'channel:updated',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One row of the outbox. */
+export interface EventRecord {
+  /** Monotonic sequence number, allocated by the store. */
+  seq: number;
+  type: EventType;
+  ownerId: string;
+  channelId: string | null;
+  /** The entity the event is about (a message id for message and review events). */
+  subjectId: string | null;
+  /** The public payload, exactly as realtime clients receive it. Never holds a secret. */
+  payload: unknown;
+  createdAt: Date;
+}
+
+export type NewEvent = Omit<EventRecord, 'seq'>;

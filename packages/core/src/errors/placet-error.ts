@@ -1,0 +1,71 @@
+import { ERROR_CODES, type ErrorCode, HTTP_REASONS } from './codes.js';
+
+const BRAND = Symbol.for('@placet/core:PlacetError');
+
+/** One problem found in an input, addressed by a dotted path such as `review.payload.options.0.id`. */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export interface PlacetErrorOptions {
+  /** Override the status of the code table (rarely needed; plugin codes declare their own). */
+  status?: number;
+  /** Whether `message` may be shown to clients. Defaults to `status < 500`. */
+  expose?: boolean;
+  issues?: readonly Issue[];
+  cause?: unknown;
+}
+
+/**
+ * The one error class of Placet. `code` is stable and documented; `status` is its HTTP status;
+ * `expose` says whether `message` may reach a client (5xx messages never do).
+ */
+export class PlacetError extends Error {
+  readonly [BRAND] = true;
+  readonly code: string;
+  readonly status: number;
+  readonly expose: boolean;
+  readonly issues: readonly Issue[] | undefined;
+
+  constructor(code: ErrorCode | (string & {}), message: string, options: PlacetErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PlacetError';
+    this.code = code;
+    this.status = options.status ?? (ERROR_CODES as Record<string, { status: number }>)[code]?.status ?? 500;
+    this.expose = options.expose ?? this.status < 500;
+    this.issues = options.issues;
+  }
+}
+
+/** Brand check that works across copies of the core (never `instanceof`). */
+export function isPlacetError(value: unknown): value is PlacetError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** The HTTP error body of CONVENTIONS.md: the original's `{statusCode, message, error}` plus `code`, `issues`. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: string;
+  message: string;
+  issues?: Issue[];
+}
+
+/**
+ * Turns any thrown value into a client-safe body. Unknown throws become `INTERNAL`; their text never
+ * reaches the client.
+ */
+export function toErrorBody(error: unknown): ErrorBody {
+  const err = isPlacetError(error)
+    ? error
+    : new PlacetError('INTERNAL', 'Internal server error', { cause: error });
+  const body: ErrorBody = {
+    statusCode: err.status,
+    error: HTTP_REASONS[err.status] ?? (err.status >= 500 ? 'Internal Server Error' : 'Error'),
+    code: err.code,
+    message: err.expose ? err.message : 'Internal server error',
+  };
+  if (err.expose && err.issues && err.issues.length > 0) body.issues = [...err.issues];
+  return body;
+}

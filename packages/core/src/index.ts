@@ -1,0 +1,197 @@
+import 'reflect-metadata';
+
+export { z } from 'zod';
+export { consoleLogger, type LogLevel, silentLogger } from './adapters/console-logger.js';
+export { type MemoryInspector, type MemoryStore, memoryStore } from './adapters/memory/memory-store.js';
+export { memoryFileStore } from './adapters/memory-file-store.js';
+export { memoryTransport } from './adapters/memory-transport.js';
+export { assertStorageKey, resolveRange } from './adapters/storage-keys.js';
+export { systemClock } from './adapters/system-clock.js';
+export {
+  BasicAuth,
+  Channel,
+  ChannelCommand,
+  ChannelCommands,
+  ChannelCreate,
+  ChannelUpdate,
+  DeleteWebhook,
+  MANAGEMENT_BOTH_OR_NEITHER,
+  MAX_CHANNEL_COMMANDS,
+  MAX_TAG_LENGTH,
+  ManagementCredentials,
+  SECRET_MASK,
+  SetManagement,
+  SetSubagent,
+  SetTag,
+  SetWebhook,
+  StatusPing,
+  SUBAGENT_PARENT_FORBIDDEN,
+  SUBAGENT_PARENT_REQUIRED,
+  SUBAGENT_SELF_PARENT,
+} from './contract/channel.js';
+export {
+  AgentStatus,
+  AnyUrl,
+  DeliveryStatus,
+  HttpHeaders,
+  HttpUrl,
+  Id,
+  IsoDateTime,
+  JsonObject,
+  MessageStatus,
+  ReviewStatus,
+  SenderType,
+  StreamState,
+} from './contract/common.js';
+export { FileUploadFields, StoreText, type StoreTextInput } from './contract/files.js';
+export {
+  AckResult,
+  Attachment,
+  ChannelQuery,
+  DEFAULT_MESSAGE_PAGE_SIZE,
+  DeleteResult,
+  IterationChain,
+  MAX_ATTACHMENT_IDS,
+  MAX_MESSAGE_PAGE_SIZE,
+  MAX_MESSAGE_TEXT_LENGTH,
+  MAX_STATUS_STEP_LENGTH,
+  MAX_TEXT_ATTACHMENTS,
+  MESSAGE_CONTENT_REQUIRED,
+  Message,
+  MessageCreate,
+  type MessageCreateInput,
+  MessageListQuery,
+  type MessageListQueryInput,
+  MessagePage,
+  StatusEvent,
+  StatusStepCreate,
+  type StatusStepCreateInput,
+  StreamPatch,
+  TextAttachment,
+  type TextAttachmentInput,
+  USER_MESSAGE_CONTENT_REQUIRED,
+  UserMessageCreate,
+} from './contract/message.js';
+export {
+  JsonSchemaDocument,
+  PluginManifest,
+  RendererManifest,
+  ReviewTypeManifest,
+} from './contract/plugin-manifest.js';
+export {
+  CALLBACK_METHODS,
+  MAX_REVIEW_FEEDBACK_LENGTH,
+  ModifiedFileIds,
+  RespondReview,
+  Review,
+  ReviewCallback,
+  ReviewInput,
+} from './contract/review.js';
+export {
+  DEFAULT_WAIT_TIMEOUT_MS,
+  MAX_WAIT_TIMEOUT_MS,
+  WaitQuery,
+  type WaitQueryInput,
+  WaitResult,
+  WaitStatus,
+} from './contract/wait.js';
+export {
+  type PublicApiKey,
+  type PublicUser,
+  presentApiKey,
+  presentAttachment,
+  presentChannel,
+  presentMessage,
+  presentReview,
+  presentUser,
+} from './domain/present.js';
+export type { AgentPrincipal, Principal, UserPrincipal } from './domain/principal.js';
+export type {
+  ApiKeyRecord,
+  AttachmentRecord,
+  ChannelRecord,
+  EventRecord,
+  EventType,
+  MessageRecord,
+  NewEvent,
+  ReviewCallbackRecord,
+  ReviewRecord,
+  UserRecord,
+  UserRole,
+} from './domain/records.js';
+export { EVENT_TYPES } from './domain/records.js';
+export {
+  DEFAULT_REVIEW_DURATION_SECONDS,
+  MAX_REVIEW_DURATION_SECONDS,
+  type ReviewExpiryInput,
+  resolveReviewExpiry,
+} from './domain/review-expiry.js';
+export { CONSTRAINTS, isUniqueViolation, UniqueViolation } from './domain/unique-violation.js';
+export { ERROR_CODES, type ErrorCode, HTTP_REASONS } from './errors/codes.js';
+export {
+  type ErrorBody,
+  type Issue,
+  isPlacetError,
+  PlacetError,
+  type PlacetErrorOptions,
+  toErrorBody,
+} from './errors/placet-error.js';
+export { formatPath, parseOrThrow, zodIssues } from './errors/zod-issues.js';
+export { createPlacet, type Placet, type PlacetEvents, type PlacetPlugins } from './placet.js';
+export {
+  type PlacetOptions,
+  PlacetOptionsSchema,
+  parsePlacetOptions,
+  type ResolvedPlacetOptions,
+} from './placet-options.js';
+export { definePlugin, defineReviewType } from './plugins/define.js';
+export { PluginRegistry } from './plugins/registry.js';
+export type {
+  PlacetPlugin,
+  RendererDefinition,
+  ReviewResponse,
+  ReviewTypeDefinition,
+  ReviewTypeUi,
+} from './plugins/types.js';
+export type { Clock, TimerHandle } from './ports/clock.js';
+export type {
+  ByteRange,
+  ByteSource,
+  FileStore,
+  FileStoreCapabilities,
+  GetResult,
+  PutResult,
+} from './ports/file-store.js';
+export type { LogFields, Logger } from './ports/logger.js';
+export type { Notifier } from './ports/notifier.js';
+export type {
+  ApiKeyRepository,
+  AttachmentRepository,
+  ChannelRepository,
+  EventRepository,
+  MessageListFilter,
+  MessageRepository,
+  PendingReviewQuery,
+  Repositories,
+  ReviewCompletion,
+  ReviewRepository,
+  Store,
+  StoreCapabilities,
+  UserRepository,
+} from './ports/store.js';
+export type { Transport, TransportCapabilities, TransportSignal } from './ports/transport.js';
+export type { ApiKeyCreateInput, ApiKeysService } from './services/api-keys-service.js';
+export type { ChannelsService } from './services/channels-service.js';
+export type { EventFilter, EventListener } from './services/event-hub.js';
+export { sanitizeFilename, storageKeyOf } from './services/files-service.js';
+export type { MessagesService } from './services/messages-service.js';
+export type { ReviewsService, WaitOptions } from './services/reviews-service.js';
+export {
+  MIN_PASSWORD_LENGTH,
+  type UserCreateInput,
+  type UserEnsureInput,
+  type UsersService,
+} from './services/users-service.js';
+export { TOKENS } from './tokens.js';
+export { ID_PATTERN, isId, newId } from './util/ids.js';
+export { API_KEY_PATTERN, generateApiKey, generatePassword, hashApiKey } from './util/secrets.js';

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { PlacetError } from './errors/placet-error.js';
+import { formatPath } from './errors/zod-issues.js';
+import type { PlacetPlugin } from './plugins/types.js';
+import type { Clock } from './ports/clock.js';
+import type { FileStore } from './ports/file-store.js';
+import type { Logger } from './ports/logger.js';
+import type { Notifier } from './ports/notifier.js';
+import type { Store } from './ports/store.js';
+import type { Transport } from './ports/transport.js';
+
+const hasMethods =
+  <T>(...methods: string[]) =>
+  (value: unknown): value is T =>
+    typeof value === 'object' &&
+    value !== null &&
+    methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+
+/** Options of `createPlacet()`. Ports default to the in-memory adapters and the system clock. */
+export const PlacetOptionsSchema = z.object({
+  plugins: z
+    .array(
+      z.custom<PlacetPlugin>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as PlacetPlugin).name === 'string',
+        'must be a plugin object',
+      ),
+    )
+    .default([]),
+  store: z
+    .custom<Store>(hasMethods('transaction', 'migrate', 'close'), 'must implement the Store port')
+    .optional(),
+  files: z
+    .custom<FileStore>(hasMethods('put', 'get', 'delete'), 'must implement the FileStore port')
+    .optional(),
+  transport: z
+    .custom<Transport>(hasMethods('publish', 'subscribe', 'close'), 'must implement the Transport port')
+    .optional(),
+  notifiers: z
+    .array(z.custom<Notifier>(hasMethods('notify'), 'must implement the Notifier port'))
+    .default([]),
+  clock: z
+    .custom<Clock>(hasMethods('now', 'setTimer', 'clearTimer'), 'must implement the Clock port')
+    .optional(),
+  logger: z
+    .custom<Logger>(hasMethods('debug', 'info', 'warn', 'error'), 'must implement the Logger port')
+    .optional(),
+  /** How often the sweeper looks for due reviews. */
+  sweepIntervalMs: z.number().int().min(100).max(3_600_000).default(5_000),
+  /** `lastUsedAt` of an API key is written at most this often. */
+  apiKeyTouchIntervalMs: z.number().int().min(0).default(60_000),
+  /** Text attachments up to this size are inlined as `textContent` (the original: 64 KB). */
+  inlineTextMaxBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 1024 * 1024)
+    .default(64 * 1024),
+  /** Upper bound of one `reviews.wait()` call (the original caps at 30 s). */
+  maxWaitMs: z.number().int().min(1).max(3_600_000).default(30_000),
+  /** Size limit of one text attachment sent inline with a message. */
+  maxTextAttachmentBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(10 * 1024 * 1024),
+});
+
+export type PlacetOptions = z.input<typeof PlacetOptionsSchema>;
+export type ResolvedPlacetOptions = Readonly<
+  Omit<z.output<typeof PlacetOptionsSchema>, 'store' | 'files' | 'transport' | 'clock' | 'logger'> & {
+    store: Store;
+    files: FileStore;
+    transport: Transport;
+    clock: Clock;
+    logger: Logger;
+  }
+>;
+
+/** Parses options once; an invalid option throws INVALID_OPTIONS listing paths, never values. */
+export function parsePlacetOptions(input: unknown): z.output<typeof PlacetOptionsSchema> {
+  const result = PlacetOptionsSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: formatPath(issue.path),
+    message: issue.message,
+  }));
+  throw new PlacetError(
+    'INVALID_OPTIONS',
+    `Invalid createPlacet() options: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+    { issues },
+  );
+}

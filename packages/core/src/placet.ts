@@ -1,0 +1,161 @@
+import { container, type DependencyContainer, Lifecycle } from 'tsyringe';
+import { consoleLogger } from './adapters/console-logger.js';
+import { memoryStore } from './adapters/memory/memory-store.js';
+import { memoryFileStore } from './adapters/memory-file-store.js';
+import { memoryTransport } from './adapters/memory-transport.js';
+import { systemClock } from './adapters/system-clock.js';
+import type { PluginManifest } from './contract/plugin-manifest.js';
+import type { PublicUser } from './domain/present.js';
+import type { Principal, UserPrincipal } from './domain/principal.js';
+import type { EventRecord } from './domain/records.js';
+import { PlacetError } from './errors/placet-error.js';
+import { type PlacetOptions, parsePlacetOptions, type ResolvedPlacetOptions } from './placet-options.js';
+import { PluginRegistry } from './plugins/registry.js';
+import { ApiKeysService } from './services/api-keys-service.js';
+import { ChannelsService } from './services/channels-service.js';
+import { type EventFilter, EventHub } from './services/event-hub.js';
+import { FilesService } from './services/files-service.js';
+import { MessageViews } from './services/message-views.js';
+import { MessagesService } from './services/messages-service.js';
+import { ReviewsService } from './services/reviews-service.js';
+import { Sweeper } from './services/sweeper.js';
+import { UnitOfWork } from './services/unit-of-work.js';
+import { UsersService } from './services/users-service.js';
+import { Waiters } from './services/waiters.js';
+import { TOKENS } from './tokens.js';
+
+export interface PlacetEvents {
+  /** Events of one owner (optionally some channels), in seq order; replays from `fromSeq` first. */
+  subscribe(filter: EventFilter, listener: (event: EventRecord) => void): () => void;
+  /** The highest seq this instance has dispatched. */
+  lastSeq(): number;
+}
+
+export interface PlacetPlugins {
+  list(): PluginManifest[];
+  get(name: string): PluginManifest | undefined;
+}
+
+/** One Placet instance: what embedding hosts call. Two instances share nothing. */
+export interface Placet {
+  readonly options: ResolvedPlacetOptions;
+  readonly registry: PluginRegistry;
+  readonly users: UsersService;
+  readonly apiKeys: ApiKeysService;
+  readonly channels: ChannelsService;
+  readonly messages: MessagesService;
+  readonly reviews: ReviewsService;
+  readonly events: PlacetEvents;
+  readonly plugins: PlacetPlugins;
+  /** The agent behind an API key, or null. */
+  authenticate(credentials: { apiKey: string }): Promise<Principal | null>;
+  /** The principal of a human the host authenticated. */
+  userPrincipal(user: Pick<PublicUser, 'id' | 'role'>): UserPrincipal;
+  /** Runs migrations, starts the event hub and the sweeper. Idempotent. */
+  start(): Promise<void>;
+  /** Stops sweeping, releases waiters, closes the ports, disposes the container. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const SERVICES = [
+  UnitOfWork,
+  EventHub,
+  Waiters,
+  MessageViews,
+  FilesService,
+  UsersService,
+  ApiKeysService,
+  ChannelsService,
+  MessagesService,
+  ReviewsService,
+  Sweeper,
+] as const;
+
+/** Creates a Placet instance in its own tsyringe child container. Ports default to in-memory adapters. */
+export function createPlacet(input: PlacetOptions = {}): Placet {
+  const parsed = parsePlacetOptions(input);
+  const options: ResolvedPlacetOptions = Object.freeze({
+    ...parsed,
+    store: parsed.store ?? memoryStore(),
+    files: parsed.files ?? memoryFileStore(),
+    transport: parsed.transport ?? memoryTransport(),
+    clock: parsed.clock ?? systemClock(),
+    logger: parsed.logger ?? consoleLogger(),
+  });
+  const registry = new PluginRegistry(options.plugins);
+
+  const scope: DependencyContainer = container.createChildContainer();
+  scope.register(TOKENS.Options, { useValue: options });
+  scope.register(TOKENS.Store, { useValue: options.store });
+  scope.register(TOKENS.FileStore, { useValue: options.files });
+  scope.register(TOKENS.Transport, { useValue: options.transport });
+  scope.register(TOKENS.Notifiers, { useValue: options.notifiers });
+  scope.register(TOKENS.Clock, { useValue: options.clock });
+  scope.register(TOKENS.Logger, { useValue: options.logger });
+  scope.register(TOKENS.Registry, { useValue: registry });
+  for (const service of SERVICES as readonly (new (
+    ...args: never[]
+  ) => unknown)[]) {
+    scope.register(service, { useClass: service }, { lifecycle: Lifecycle.ContainerScoped });
+  }
+
+  const hub = scope.resolve(EventHub);
+  const waiters = scope.resolve(Waiters);
+  const sweeper = scope.resolve(Sweeper);
+  const users = scope.resolve(UsersService);
+  const apiKeys = scope.resolve(ApiKeysService);
+  let state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
+  let starting: Promise<void> | undefined;
+
+  const placet: Placet = {
+    options,
+    registry,
+    users,
+    apiKeys,
+    channels: scope.resolve(ChannelsService),
+    messages: scope.resolve(MessagesService),
+    reviews: scope.resolve(ReviewsService),
+    events: {
+      subscribe: (filter, listener) => hub.subscribe(filter, listener),
+      lastSeq: () => hub.cursor,
+    },
+    plugins: {
+      list: () => registry.manifests(),
+      get: (name) => registry.manifest(name),
+    },
+    authenticate: async ({ apiKey }) => apiKeys.authenticate(apiKey),
+    userPrincipal: (user) => users.principal(user),
+    async start() {
+      if (state === 'stopped')
+        throw new PlacetError('CONFLICT', 'This Placet instance was stopped; create a new one');
+      if (state === 'started') return;
+      starting ??= (async () => {
+        state = 'starting';
+        await options.store.migrate();
+        await options.transport.start?.();
+        await hub.start();
+        sweeper.start();
+        state = 'started';
+        options.logger.info('placet started', {
+          store: options.store.capabilities.dialect,
+          plugins: registry.plugins().map((p) => p.name),
+        });
+      })();
+      await starting;
+    },
+    async stop() {
+      if (state === 'stopped') return;
+      await starting?.catch(() => {});
+      state = 'stopped';
+      await sweeper.stop();
+      waiters.releaseAll();
+      await hub.stop();
+      for (const notifier of options.notifiers) await notifier.close?.();
+      await options.transport.close();
+      await options.files.close?.();
+      await options.store.close();
+      await scope.dispose();
+    },
+  };
+  return placet;
+}

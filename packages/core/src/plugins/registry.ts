@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import type { PluginManifest, ReviewTypeManifest } from '../contract/plugin-manifest.js';
+import { PlacetError } from '../errors/placet-error.js';
+import { parseOrThrow } from '../errors/zod-issues.js';
+import { definePlugin } from './define.js';
+import type { PlacetPlugin, ReviewResponse, ReviewTypeDefinition } from './types.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry handles every review type generically.
+type AnyReviewType = ReviewTypeDefinition<any, any>;
+
+const DISMISSED = z.strictObject({ _dismissed: z.literal(true) });
+
+function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  return z.toJSONSchema(schema, { unrepresentable: 'any', io }) as Record<string, unknown>;
+}
+
+function defaultDismissible(payload: unknown): boolean {
+  const label = (payload as { dismissLabel?: unknown } | null)?.dismissLabel;
+  return typeof label === 'string' && label.trim().length > 0;
+}
+
+/**
+ * The plugins a Placet instance was created with. Registration rejects duplicate plugin names,
+ * duplicate review types and missing dependencies with coded errors; lookups of an unknown review type
+ * answer `UNKNOWN_REVIEW_TYPE` (400) naming the registered types.
+ */
+export class PluginRegistry {
+  readonly #plugins = new Map<string, PlacetPlugin>();
+  readonly #reviewTypes = new Map<string, { plugin: PlacetPlugin; definition: AnyReviewType }>();
+
+  constructor(plugins: readonly PlacetPlugin[]) {
+    for (const plugin of plugins) {
+      definePlugin(plugin);
+      if (this.#plugins.has(plugin.name)) {
+        throw new PlacetError('DUPLICATE_PLUGIN', `Plugin "${plugin.name}" is registered twice`);
+      }
+      this.#plugins.set(plugin.name, plugin);
+      for (const definition of plugin.reviewTypes ?? []) {
+        const existing = this.#reviewTypes.get(definition.type);
+        if (existing) {
+          throw new PlacetError(
+            'DUPLICATE_REVIEW_TYPE',
+            `Review type "${definition.type}" is registered by both "${existing.plugin.name}" and "${plugin.name}"`,
+          );
+        }
+        this.#reviewTypes.set(definition.type, { plugin, definition });
+      }
+    }
+    for (const plugin of plugins) {
+      for (const dependency of plugin.dependencies ?? []) {
+        if (!this.#plugins.has(dependency)) {
+          throw new PlacetError(
+            'PLUGIN_DEPENDENCY_MISSING',
+            `Plugin "${plugin.name}" depends on "${dependency}", which is not registered`,
+          );
+        }
+      }
+    }
+  }
+
+  plugins(): PlacetPlugin[] {
+    return [...this.#plugins.values()];
+  }
+
+  plugin(name: string): PlacetPlugin | undefined {
+    return this.#plugins.get(name);
+  }
+
+  reviewTypeNames(): string[] {
+    return [...this.#reviewTypes.keys()];
+  }
+
+  hasReviewType(type: string): boolean {
+    return this.#reviewTypes.has(type);
+  }
+
+  /** The definition of `type`, or `UNKNOWN_REVIEW_TYPE` (400) naming the registered types. */
+  reviewType(type: string): AnyReviewType {
+    const entry = this.#reviewTypes.get(type);
+    if (!entry) {
+      const known = this.reviewTypeNames();
+      throw new PlacetError(
+        'UNKNOWN_REVIEW_TYPE',
+        `Unknown review type "${type}". Registered types: ${known.length ? known.join(', ') : '(none)'}`,
+        { issues: [{ path: 'review.type', message: `must be one of: ${known.join(', ')}` }] },
+      );
+    }
+    return entry.definition;
+  }
+
+  /** Validates an agent's payload; returns the parsed payload (unknown keys kept by loose schemas). */
+  parsePayload(type: string, payload: unknown): Record<string, unknown> {
+    const definition = this.reviewType(type);
+    return parseOrThrow(definition.payload, payload ?? {}, {
+      code: 'INVALID_REVIEW_PAYLOAD',
+      prefix: 'review.payload',
+    }) as Record<string, unknown>;
+  }
+
+  /** Whether a human may answer `{ _dismissed: true }` to this payload. */
+  isDismissible(type: string, payload: unknown): boolean {
+    const definition = this.reviewType(type);
+    return definition.dismissible ? definition.dismissible(payload) : defaultDismissible(payload);
+  }
+
+  /**
+   * Validates a human response against the review's (already stored, already valid) payload.
+   * `{ _dismissed: true }` is accepted only when the payload is dismissible.
+   */
+  parseResponse(type: string, payload: unknown, response: unknown): ReviewResponse {
+    const definition = this.reviewType(type);
+    if (DISMISSED.safeParse(response).success) {
+      if (!this.isDismissible(type, payload)) {
+        throw new PlacetError(
+          'INVALID_REVIEW_RESPONSE',
+          'This review cannot be dismissed: its payload has no dismissLabel',
+          {
+            issues: [{ path: 'response._dismissed', message: 'not allowed without payload.dismissLabel' }],
+          },
+        );
+      }
+      return { _dismissed: true };
+    }
+    return parseOrThrow(definition.response(payload), response, {
+      code: 'INVALID_REVIEW_RESPONSE',
+      prefix: 'response',
+    }) as ReviewResponse;
+  }
+
+  /** One-line summary of a response for notifications. */
+  summarize(type: string, payload: unknown, response: ReviewResponse): string {
+    if (response._dismissed === true) return 'Dismissed';
+    const definition = this.reviewType(type);
+    return definition.summarize
+      ? definition.summarize(response, payload)
+      : JSON.stringify(response).slice(0, 200);
+  }
+
+  /** JSON Schemas of a review type's payload and response; the response for `payload` when one is given. */
+  jsonSchemas(
+    type: string,
+    payload?: unknown,
+  ): { payload: Record<string, unknown>; response: Record<string, unknown> } {
+    const definition = this.reviewType(type);
+    const response =
+      payload !== undefined
+        ? definition.response(this.parsePayload(type, payload))
+        : (definition.responseSchema ?? z.record(z.string(), z.unknown()));
+    return { payload: toJsonSchema(definition.payload, 'input'), response: toJsonSchema(response, 'input') };
+  }
+
+  manifest(name: string): PluginManifest | undefined {
+    const plugin = this.#plugins.get(name);
+    return plugin ? this.#manifestOf(plugin) : undefined;
+  }
+
+  manifests(): PluginManifest[] {
+    return this.plugins().map((plugin) => this.#manifestOf(plugin));
+  }
+
+  #manifestOf(plugin: PlacetPlugin): PluginManifest {
+    const reviewTypes: ReviewTypeManifest[] = (plugin.reviewTypes ?? []).map((definition) => {
+      const schemas = this.jsonSchemas(definition.type);
+      const entry: ReviewTypeManifest = {
+        type: definition.type,
+        payloadSchema: schemas.payload,
+        responseSchema: schemas.response,
+      };
+      if (definition.displayName) entry.displayName = definition.displayName;
+      if (definition.description) entry.description = definition.description;
+      if (definition.ui) entry.ui = { element: definition.ui.element };
+      return entry;
+    });
+    const manifest: PluginManifest = {
+      name: plugin.name,
+      version: plugin.version,
+      displayName: plugin.displayName ?? plugin.name,
+      reviewTypes,
+      renderers: (plugin.renderers ?? []).map((renderer) => ({
+        name: renderer.name,
+        ...(renderer.displayName ? { displayName: renderer.displayName } : {}),
+        ...(renderer.description ? { description: renderer.description } : {}),
+        ...(renderer.input ? { inputSchema: toJsonSchema(renderer.input, 'input') } : {}),
+      })),
+    };
+    if (plugin.description) manifest.description = plugin.description;
+    if (plugin.author) manifest.author = plugin.author;
+    return manifest;
+  }
+}

@@ -1,0 +1,200 @@
+import type {
+  ApiKeyRecord,
+  AttachmentRecord,
+  ChannelRecord,
+  DeliveryStatus,
+  EventRecord,
+  MessageRecord,
+  NewEvent,
+  ReviewRecord,
+  UserRecord,
+} from '../domain/records.js';
+
+/** What an adapter can do; the engine and the conformance suite read these. */
+export interface StoreCapabilities {
+  /** `memory`, `sqlite`, `postgres`, … — for logs and capability-driven test skips. */
+  readonly dialect: string;
+  /** True when several processes may share the store (then a cross-process Transport is needed). */
+  readonly multiProcess: boolean;
+}
+
+export interface UserRepository {
+  /** MUST reject a second user with the same (case-insensitive) email or externalId with `UniqueViolation`. */
+  insert(user: UserRecord): Promise<void>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  /** Case-insensitive. */
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+  findByExternalId(externalId: string): Promise<UserRecord | undefined>;
+  list(): Promise<UserRecord[]>;
+  update(id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>): Promise<UserRecord | undefined>;
+  /** Deleting a user MUST delete their API keys and channels (with everything below them). */
+  delete(id: string): Promise<boolean>;
+}
+
+export interface ApiKeyRepository {
+  /** MUST reject a duplicate `keyHash` with `UniqueViolation`. */
+  insert(key: ApiKeyRecord): Promise<void>;
+  findById(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Looked up by index on `keyHash`. */
+  findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  /** Newest first. */
+  listByUser(userId: string): Promise<ApiKeyRecord[]>;
+  update(
+    id: string,
+    patch: Partial<Pick<ApiKeyRecord, 'label' | 'keyHash' | 'keyPrefix' | 'lastUsedAt'>>,
+  ): Promise<ApiKeyRecord | undefined>;
+  /**
+   * Sets `lastUsedAt = now` only when it is null or older than `now - minIntervalMs`, atomically
+   * (a conditional update), and reports whether it wrote. Concurrent callers: at most one writes.
+   */
+  touch(id: string, now: Date, minIntervalMs: number): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface ChannelRepository {
+  insert(channel: ChannelRecord): Promise<void>;
+  findById(id: string): Promise<ChannelRecord | undefined>;
+  /** Newest first. */
+  listByOwner(ownerId: string): Promise<ChannelRecord[]>;
+  update(
+    id: string,
+    patch: Partial<Omit<ChannelRecord, 'id' | 'ownerId' | 'createdAt'>>,
+  ): Promise<ChannelRecord | undefined>;
+  /** MUST delete the channel's messages, reviews and attachment rows with it. */
+  delete(id: string): Promise<boolean>;
+}
+
+export interface MessageListFilter {
+  channelId: string;
+  /** Keyset cursor: only messages strictly older than this (createdAt desc, id desc). */
+  before?: { createdAt: Date; id: string };
+  limit: number;
+  /** Case-insensitive substring of `text`. */
+  search?: string;
+  /** Only messages with at least one attachment. */
+  hasAttachments?: boolean;
+}
+
+export interface MessageRepository {
+  /**
+   * MUST reject with `UniqueViolation` (constraint `messages_channel_client`) a second message with the
+   * same non-null `(channelId, clientId)`, and (constraint `messages_channel_stream`) the same non-null
+   * `(channelId, streamId)` — also when the two inserts race in parallel transactions.
+   */
+  insert(message: MessageRecord): Promise<void>;
+  findById(id: string): Promise<MessageRecord | undefined>;
+  findByClientId(channelId: string, clientId: string): Promise<MessageRecord | undefined>;
+  /** Newest first by (createdAt desc, id desc), by index; cost MUST NOT grow with the channel's size. */
+  list(query: MessageListFilter): Promise<MessageRecord[]>;
+  update(
+    id: string,
+    patch: Partial<Omit<MessageRecord, 'id' | 'channelId' | 'ownerId' | 'createdAt'>>,
+  ): Promise<MessageRecord | undefined>;
+  /**
+   * Sets `deliveryStatus` unless the current value is `agent_received` (an acknowledgement is never
+   * downgraded), atomically. Returns the updated row, or undefined when nothing was written.
+   */
+  setDeliveryStatus(id: string, status: DeliveryStatus, now: Date): Promise<MessageRecord | undefined>;
+  /** MUST delete the message's review and attachment rows with it. */
+  delete(id: string): Promise<boolean>;
+}
+
+export interface ReviewCompletion {
+  response: Record<string, unknown>;
+  respondedBy: string;
+  completedAt: Date;
+  feedback: string | null;
+  modifiedFileIds: Record<string, string> | null;
+}
+
+export interface PendingReviewQuery {
+  ownerId: string;
+  channelId?: string;
+  limit: number;
+}
+
+export interface ReviewRepository {
+  insert(review: ReviewRecord): Promise<void>;
+  findByMessageId(messageId: string): Promise<ReviewRecord | undefined>;
+  findByMessageIds(messageIds: readonly string[]): Promise<ReviewRecord[]>;
+  /**
+   * Exactly-once answer: a conditional update `WHERE status = 'pending' AND expiresAt > completedAt`.
+   * Returns the completed review, or undefined when the review was not pending (or had expired). Of N
+   * concurrent callers at most one MUST get a review back.
+   */
+  complete(messageId: string, completion: ReviewCompletion): Promise<ReviewRecord | undefined>;
+  /**
+   * Conditional update `WHERE status = 'pending' AND expiresAt <= now`. Returns the expired review, or
+   * undefined; of N concurrent callers at most one MUST get it back.
+   */
+  expire(messageId: string, now: Date): Promise<ReviewRecord | undefined>;
+  /** Pending reviews of an owner (optionally one channel), newest first, by index. */
+  listPending(query: PendingReviewQuery): Promise<ReviewRecord[]>;
+  /** Pending reviews with `expiresAt <= now`, oldest expiry first, by index on `expiresAt`. */
+  listDue(now: Date, limit: number): Promise<ReviewRecord[]>;
+  /** The earliest `expiresAt` of any pending review, for scheduling the sweeper. */
+  nextExpiry(): Promise<Date | undefined>;
+}
+
+export interface AttachmentRepository {
+  insert(attachment: AttachmentRecord): Promise<void>;
+  findById(id: string): Promise<AttachmentRecord | undefined>;
+  findByIds(ids: readonly string[]): Promise<AttachmentRecord[]>;
+  /** Attachments of these messages, oldest first. */
+  listByMessageIds(messageIds: readonly string[]): Promise<AttachmentRecord[]>;
+  /** Newest first. */
+  listByChannel(channelId: string): Promise<AttachmentRecord[]>;
+  /**
+   * Links orphans: sets `messageId` on those of `ids` that belong to `channelId` and have no message yet,
+   * atomically; returns the ids it linked.
+   */
+  linkOrphans(ids: readonly string[], channelId: string, messageId: string): Promise<string[]>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface EventRepository {
+  /**
+   * Appends to the outbox and returns the row with its `seq`. Sequence numbers MUST strictly increase.
+   * Visibility contract: readers of `after()` MUST only ever see a *prefix* of the final seq order —
+   * once an event with seq N is visible, every event with seq < N that will ever commit is visible too.
+   * (Gaps left by rolled-back transactions are allowed.) Without this a reader could skip an event forever.
+   */
+  append(event: NewEvent): Promise<EventRecord>;
+  /** Committed events with `seq > afterSeq`, ascending, at most `limit`. */
+  after(afterSeq: number, limit: number): Promise<EventRecord[]>;
+  /** The highest committed seq, or 0. */
+  lastSeq(): Promise<number>;
+}
+
+/** The repositories, as seen inside or outside a transaction. */
+export interface Repositories {
+  readonly users: UserRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly channels: ChannelRepository;
+  readonly messages: MessageRepository;
+  readonly reviews: ReviewRepository;
+  readonly attachments: AttachmentRepository;
+  readonly events: EventRepository;
+}
+
+/**
+ * The storage port. Implemented by `memoryStore()` (core) and the SQL adapters.
+ *
+ * Concurrency contract:
+ * - `transaction(fn)` MUST be atomic: every write made through the `tx` repositories commits together,
+ *   or — when `fn` throws — none does, and the error is rethrown unchanged.
+ * - Writes through the store outside a transaction MUST each be atomic on their own.
+ * - Unique keys MUST hold under concurrency: of two racing inserts one fails with `UniqueViolation`.
+ * - Conditional updates (`complete`, `expire`, `touch`, `setDeliveryStatus`) MUST be atomic
+ *   compare-and-set operations.
+ * - Reads MUST NOT see another transaction's uncommitted writes.
+ * - The store MUST NOT close resources it did not open (a host-owned pool or database).
+ */
+export interface Store extends Repositories {
+  readonly capabilities: StoreCapabilities;
+  /** Creates or upgrades the schema. Idempotent; called by `placet.start()`. */
+  migrate(): Promise<void>;
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Releases what the adapter opened. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,98 @@
+import { inject, injectable } from 'tsyringe';
+import { z } from 'zod';
+import { type PublicApiKey, presentApiKey } from '../domain/present.js';
+import type { AgentPrincipal } from '../domain/principal.js';
+import type { ApiKeyRecord } from '../domain/records.js';
+import { PlacetError } from '../errors/placet-error.js';
+import { parseOrThrow } from '../errors/zod-issues.js';
+import type { ResolvedPlacetOptions } from '../placet-options.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Store } from '../ports/store.js';
+import { TOKENS } from '../tokens.js';
+import { newId } from '../util/ids.js';
+import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../util/secrets.js';
+
+export const ApiKeyCreate = z.object({
+  label: z.string().trim().min(1).max(64).default('Default'),
+  channelId: z.string().min(1).max(200).nullable().optional(),
+});
+export type ApiKeyCreateInput = z.input<typeof ApiKeyCreate>;
+
+/** Agent API keys: `hp_` + 48 hex, SHA-256 at rest, the raw key returned once (create, rotate). */
+@injectable()
+export class ApiKeysService {
+  constructor(
+    @inject(TOKENS.Store) private readonly store: Store,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
+  ) {}
+
+  async create(
+    userId: string,
+    input: ApiKeyCreateInput = {},
+  ): Promise<{ key: string; apiKey: PublicApiKey }> {
+    const data = parseOrThrow(ApiKeyCreate, input);
+    if (!(await this.store.users.findById(userId))) throw new PlacetError('NOT_FOUND', 'User not found');
+    if (data.channelId) {
+      const channel = await this.store.channels.findById(data.channelId);
+      if (!channel || channel.ownerId !== userId) throw new PlacetError('NOT_FOUND', 'Channel not found');
+    }
+    const generated = generateApiKey();
+    const record: ApiKeyRecord = {
+      id: newId(),
+      userId,
+      label: data.label,
+      keyHash: generated.hash,
+      keyPrefix: generated.prefix,
+      channelId: data.channelId ?? null,
+      lastUsedAt: null,
+      createdAt: this.clock.now(),
+    };
+    await this.store.apiKeys.insert(record);
+    return { key: generated.key, apiKey: presentApiKey(record) };
+  }
+
+  async list(userId: string): Promise<PublicApiKey[]> {
+    return (await this.store.apiKeys.listByUser(userId)).map(presentApiKey);
+  }
+
+  async revoke(userId: string, id: string): Promise<void> {
+    const key = await this.store.apiKeys.findById(id);
+    if (!key || key.userId !== userId) throw new PlacetError('NOT_FOUND', 'API key not found');
+    await this.store.apiKeys.delete(id);
+  }
+
+  /** Same row, new secret: the old key stops working at once. */
+  async rotate(userId: string, id: string): Promise<{ key: string; apiKey: PublicApiKey }> {
+    const key = await this.store.apiKeys.findById(id);
+    if (!key || key.userId !== userId) throw new PlacetError('NOT_FOUND', 'API key not found');
+    const generated = generateApiKey();
+    const updated = await this.store.apiKeys.update(id, {
+      keyHash: generated.hash,
+      keyPrefix: generated.prefix,
+      lastUsedAt: null,
+    });
+    if (!updated) throw new PlacetError('NOT_FOUND', 'API key not found');
+    return { key: generated.key, apiKey: presentApiKey(updated) };
+  }
+
+  /** The agent behind a raw key, or null. `lastUsedAt` is persisted at most once per interval. */
+  async authenticate(rawKey: string): Promise<AgentPrincipal | null> {
+    if (typeof rawKey !== 'string' || !API_KEY_PATTERN.test(rawKey)) return null;
+    const key = await this.store.apiKeys.findByHash(hashApiKey(rawKey));
+    if (!key) return null;
+    const now = this.clock.now();
+    const stale =
+      !key.lastUsedAt || key.lastUsedAt.getTime() <= now.getTime() - this.options.apiKeyTouchIntervalMs;
+    if (stale) {
+      try {
+        await this.store.apiKeys.touch(key.id, now, this.options.apiKeyTouchIntervalMs);
+      } catch (error) {
+        this.logger.warn('could not record API key use', { apiKeyId: key.id, error: String(error) });
+      }
+    }
+    return { kind: 'agent', userId: key.userId, apiKeyId: key.id, channelId: key.channelId };
+  }
+}

@@ -1,0 +1,80 @@
+import { inject, injectable } from 'tsyringe';
+import type { Attachment, Message } from '../contract/message.js';
+import { presentAttachment, presentMessage } from '../domain/present.js';
+import type { AttachmentRecord, MessageRecord } from '../domain/records.js';
+import type { ResolvedPlacetOptions } from '../placet-options.js';
+import type { FileStore } from '../ports/file-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { Repositories, Store } from '../ports/store.js';
+import { TOKENS } from '../tokens.js';
+
+const INLINE_TYPES = new Set(['text/markdown', 'text/plain', 'text/html', 'text/csv']);
+
+/** Builds API messages from rows: reviews and attachments loaded in one batch each, small text inlined. */
+@injectable()
+export class MessageViews {
+  constructor(
+    @inject(TOKENS.Store) private readonly store: Store,
+    @inject(TOKENS.FileStore) private readonly files: FileStore,
+    @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+  ) {}
+
+  async present(
+    messages: readonly MessageRecord[],
+    opts: { inlineText?: boolean; agentName?: string; repos?: Repositories } = {},
+  ): Promise<Message[]> {
+    if (messages.length === 0) return [];
+    const repos = opts.repos ?? this.store;
+    const ids = messages.map((m) => m.id);
+    const withAttachments = messages.filter((m) => m.attachmentCount > 0).map((m) => m.id);
+    const [reviews, attachments] = await Promise.all([
+      repos.reviews.findByMessageIds(ids),
+      withAttachments.length > 0 ? repos.attachments.listByMessageIds(withAttachments) : Promise.resolve([]),
+    ]);
+    const reviewOf = new Map(reviews.map((r) => [r.messageId, r]));
+    const attachmentsOf = new Map<string, Attachment[]>();
+    for (const attachment of attachments) {
+      const list = attachmentsOf.get(attachment.messageId ?? '') ?? [];
+      list.push(
+        presentAttachment(attachment, opts.inlineText ? await this.inlineText(attachment) : undefined),
+      );
+      attachmentsOf.set(attachment.messageId ?? '', list);
+    }
+    return messages.map((m) =>
+      presentMessage(
+        m,
+        reviewOf.get(m.id),
+        attachmentsOf.get(m.id) ?? [],
+        m.senderType === 'agent' && opts.agentName !== undefined ? { agentName: opts.agentName } : {},
+      ),
+    );
+  }
+
+  async presentOne(
+    message: MessageRecord,
+    opts: { inlineText?: boolean; agentName?: string; repos?: Repositories } = {},
+  ): Promise<Message> {
+    const [presented] = await this.present([message], opts);
+    return presented!;
+  }
+
+  /** The text of a small text attachment (the original inlines ≤ 64 KB of markdown, plain, html, csv). */
+  async inlineText(attachment: AttachmentRecord): Promise<string | undefined> {
+    const mime = attachment.mimeType.split(';')[0]!.trim().toLowerCase();
+    if (!INLINE_TYPES.has(mime) || attachment.size > this.options.inlineTextMaxBytes) return undefined;
+    try {
+      const object = await this.files.get(attachment.storageKey);
+      if (!object) return undefined;
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of object.body) chunks.push(chunk);
+      return Buffer.concat(chunks).toString('utf8');
+    } catch (error) {
+      this.logger.warn('could not inline a text attachment', {
+        attachmentId: attachment.id,
+        error: String(error),
+      });
+      return undefined;
+    }
+  }
+}

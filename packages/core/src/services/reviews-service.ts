@@ -1,0 +1,206 @@
+import { inject, injectable } from 'tsyringe';
+import type { Message } from '../contract/message.js';
+import { RespondReview } from '../contract/review.js';
+import type { WaitResult } from '../contract/wait.js';
+import type { Principal } from '../domain/principal.js';
+import type { MessageRecord, ReviewRecord } from '../domain/records.js';
+import { PlacetError } from '../errors/placet-error.js';
+import { parseOrThrow } from '../errors/zod-issues.js';
+import type { ResolvedPlacetOptions } from '../placet-options.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Store } from '../ports/store.js';
+import { TOKENS } from '../tokens.js';
+import { ChannelsService } from './channels-service.js';
+import { MessageViews } from './message-views.js';
+import { MessagesService } from './messages-service.js';
+import { UnitOfWork } from './unit-of-work.js';
+import { Waiters } from './waiters.js';
+
+export interface WaitOptions {
+  /** The channel the agent names (`?channel=`); a mismatch is 404. */
+  channelId?: string;
+  /** Capped at `maxWaitMs` (30 s by default). */
+  timeoutMs?: number;
+  /** Aborting (client disconnected) releases the waiter at once. */
+  signal?: AbortSignal;
+}
+
+const noReview = () => new PlacetError('NOT_FOUND', 'No review on this message');
+
+/** Reviews: answer exactly once, expire exactly once, wait without polling. */
+@injectable()
+export class ReviewsService {
+  constructor(
+    @inject(TOKENS.Store) private readonly store: Store,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Registry) private readonly registry: PluginRegistry,
+    @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(UnitOfWork) private readonly uow: UnitOfWork,
+    @inject(MessagesService) private readonly messages: MessagesService,
+    @inject(ChannelsService) private readonly channels: ChannelsService,
+    @inject(MessageViews) private readonly views: MessageViews,
+    @inject(Waiters) private readonly waiters: Waiters,
+  ) {}
+
+  /** `GET /reviews/:id`: the message carrying the review. */
+  async get(principal: Principal, messageId: string, channelId?: string): Promise<Message> {
+    const { message, channel } = await this.messages.require(principal, messageId, channelId);
+    if (!(await this.store.reviews.findByMessageId(message.id))) throw noReview();
+    return this.views.presentOne(message, { agentName: channel.name });
+  }
+
+  /** Pending reviews of the principal (one channel or all), newest first, from the index. */
+  async listPending(
+    principal: Principal,
+    options: { channelId?: string; limit?: number } = {},
+  ): Promise<Message[]> {
+    const channelId =
+      options.channelId ?? (principal.kind === 'agent' ? principal.channelId : null) ?? undefined;
+    const channel = channelId === undefined ? undefined : await this.channels.require(principal, channelId);
+    const reviews = await this.store.reviews.listPending({
+      ownerId: principal.userId,
+      limit: Math.min(Math.max(options.limit ?? 100, 1), 500),
+      ...(channel ? { channelId: channel.id } : {}),
+    });
+    const rows = (await Promise.all(reviews.map((r) => this.store.messages.findById(r.messageId)))).filter(
+      (m): m is MessageRecord => m !== undefined,
+    );
+    return this.views.present(rows, channel ? { agentName: channel.name } : {});
+  }
+
+  /**
+   * A human answers. Exactly once: a conditional update on `pending` and not past `expiresAt`; every
+   * other caller gets 409. The response is validated by the review type's plugin against the payload.
+   */
+  async respond(principal: Principal, messageId: string, input: unknown): Promise<Message> {
+    if (principal.kind !== 'user') throw new PlacetError('FORBIDDEN', 'Agents cannot answer reviews');
+    const body = parseOrThrow(RespondReview, input);
+    const { message, channel } = await this.messages.require(principal, messageId);
+    const review = await this.store.reviews.findByMessageId(message.id);
+    if (!review) throw noReview();
+    if (review.status !== 'pending') throw notPending(review);
+    const response = this.registry.parseResponse(review.type, review.payload, body.response);
+    const now = this.clock.now();
+    return this.uow.run(async (tx, emit) => {
+      const completed = await tx.reviews.complete(message.id, {
+        response,
+        respondedBy: principal.userId,
+        completedAt: now,
+        feedback: body.feedback ?? review.feedback,
+        modifiedFileIds: body.modifiedFileIds ?? review.modifiedFileIds,
+      });
+      if (!completed) {
+        const current = await tx.reviews.findByMessageId(message.id);
+        throw notPending(current ?? review, now);
+      }
+      const updated = (await tx.messages.update(message.id, { updatedAt: now })) ?? message;
+      const presented = await this.views.presentOne(updated, { agentName: channel.name, repos: tx });
+      await emit({
+        type: 'review:responded',
+        ownerId: message.ownerId,
+        channelId: message.channelId,
+        subjectId: message.id,
+        payload: presented,
+      });
+      return presented;
+    });
+  }
+
+  /**
+   * Long-poll. Terminal → at once. Otherwise: register a waiter, re-read once (an answer that landed in
+   * between is never missed), then sleep until an event for this review, the timeout, or the abort
+   * signal. Never polls the store on a timer.
+   */
+  async wait(principal: Principal, messageId: string, options: WaitOptions = {}): Promise<WaitResult> {
+    const { message, channel } = await this.messages.require(principal, messageId, options.channelId);
+    const timeoutMs = Math.min(
+      Math.max(Math.floor(options.timeoutMs ?? this.options.maxWaitMs), 1),
+      this.options.maxWaitMs,
+    );
+    const present = async () =>
+      this.views.presentOne((await this.store.messages.findById(message.id)) ?? message, {
+        inlineText: true,
+        agentName: channel.name,
+      });
+
+    const settled = async (review: ReviewRecord | undefined): Promise<WaitResult | undefined> => {
+      if (!review) throw noReview();
+      if (review.status === 'completed') return { status: 'completed', message: await present() };
+      if (review.status === 'expired') return { status: 'expired', message: await present() };
+      if (review.expiresAt.getTime() <= this.clock.now().getTime()) {
+        await this.expire(review.messageId);
+        return { status: 'expired', message: await present() };
+      }
+      return undefined;
+    };
+
+    const load = () => this.store.reviews.findByMessageId(message.id);
+    const first = await settled(await load());
+    if (first) return first;
+    if (options.signal?.aborted) return { status: 'timeout' };
+
+    const waiter = this.waiters.register(message.id);
+    try {
+      const review = await load();
+      const again = await settled(review);
+      if (again || !review) return again ?? { status: 'timeout' };
+      const outcome = await waiter.sleep({
+        clock: this.clock,
+        timeoutMs,
+        // Expiry during the wait: expire it then (emits review:expired, which wakes this waiter).
+        expiresInMs: review.expiresAt.getTime() - this.clock.now().getTime(),
+        onExpiryDue: () =>
+          this.expire(message.id).catch((e: unknown) =>
+            this.logger.error('expiry failed', { error: String(e) }),
+          ),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (outcome !== 'woken') return { status: 'timeout' };
+      return (await settled(await load())) ?? { status: 'timeout' };
+    } finally {
+      waiter.release();
+    }
+  }
+
+  /** Open waiters (for tests and metrics). */
+  waiterCount(): number {
+    return this.waiters.count();
+  }
+
+  /** Expires one due review exactly once: conditional update plus `review:expired`. */
+  async expire(messageId: string): Promise<boolean> {
+    return this.uow.run(async (tx, emit) => {
+      const expired = await tx.reviews.expire(messageId, this.clock.now());
+      if (!expired) return false;
+      await emit({
+        type: 'review:expired',
+        ownerId: expired.ownerId,
+        channelId: expired.channelId,
+        subjectId: messageId,
+        payload: { messageId, channelId: expired.channelId },
+      });
+      return true;
+    });
+  }
+
+  /** Expires every due review (the sweeper calls this); returns how many it expired. */
+  async expireDue(batch = 100): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const due = await this.store.reviews.listDue(this.clock.now(), batch);
+      let expired = 0;
+      for (const review of due) if (await this.expire(review.messageId)) expired++;
+      total += expired;
+      if (due.length < batch || expired === 0) return total;
+    }
+  }
+}
+
+function notPending(review: ReviewRecord, now?: Date): PlacetError {
+  const expired =
+    review.status === 'expired' || (review.status === 'pending' && now && review.expiresAt <= now);
+  return new PlacetError('REVIEW_NOT_PENDING', expired ? 'Review has expired' : 'Review already responded');
+}

@@ -1,0 +1,47 @@
+import { inject, injectable } from 'tsyringe';
+import type { EventRecord, NewEvent } from '../domain/records.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Repositories, Store } from '../ports/store.js';
+import type { Transport } from '../ports/transport.js';
+import { TOKENS } from '../tokens.js';
+
+export type Emit = (event: Omit<NewEvent, 'createdAt'>) => Promise<EventRecord>;
+
+/**
+ * Runs a state change and its outbox events in one store transaction, then — after commit — tells the
+ * transport that events up to the highest new seq exist. Every engine write goes through here.
+ */
+@injectable()
+export class UnitOfWork {
+  constructor(
+    @inject(TOKENS.Store) private readonly store: Store,
+    @inject(TOKENS.Transport) private readonly transport: Transport,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+  ) {}
+
+  async run<T>(fn: (tx: Repositories, emit: Emit) => Promise<T>): Promise<T> {
+    let maxSeq = 0;
+    const result = await this.store.transaction(async (tx) => {
+      maxSeq = 0;
+      const emit: Emit = async (event) => {
+        const record = await tx.events.append({ ...event, createdAt: this.clock.now() });
+        maxSeq = Math.max(maxSeq, record.seq);
+        return record;
+      };
+      return fn(tx, emit);
+    });
+    if (maxSeq > 0) await this.signal(maxSeq);
+    return result;
+  }
+
+  /** Publishes "events up to seq"; a transport failure is logged, never lost silently (readers catch up on the next signal). */
+  async signal(seq: number): Promise<void> {
+    try {
+      await this.transport.publish({ seq });
+    } catch (error) {
+      this.logger.error('transport publish failed', { seq, error: String(error) });
+    }
+  }
+}

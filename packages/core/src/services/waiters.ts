@@ -1,0 +1,91 @@
+import { inject, injectable } from 'tsyringe';
+import type { Clock, TimerHandle } from '../ports/clock.js';
+import { EventHub } from './event-hub.js';
+
+export type SleepOutcome = 'woken' | 'timeout' | 'aborted';
+
+export interface SleepOptions {
+  clock: Clock;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** When the review expires before the timeout, `onExpiryDue` runs then (its event wakes the waiter). */
+  expiresInMs?: number;
+  onExpiryDue?: () => void;
+}
+
+export interface Waiter {
+  sleep(options: SleepOptions): Promise<SleepOutcome>;
+  release(): void;
+}
+
+const WAKING_EVENTS = new Set(['review:responded', 'review:expired', 'message:deleted']);
+
+/**
+ * Long-poll waiters, keyed by message id, woken by outbox events (which the transport signals, also
+ * across processes). Registering and sleeping cost no store reads.
+ */
+@injectable()
+export class Waiters {
+  readonly #bySubject = new Map<string, Set<() => void>>();
+  #count = 0;
+
+  constructor(@inject(EventHub) hub: EventHub) {
+    hub.onEvent((event) => {
+      if (event.subjectId === null || !WAKING_EVENTS.has(event.type)) return;
+      const wakers = this.#bySubject.get(event.subjectId);
+      if (wakers) for (const wake of [...wakers]) wake();
+    });
+  }
+
+  count(): number {
+    return this.#count;
+  }
+
+  /** Releases every waiter (stop()): they answer `timeout`. */
+  releaseAll(): void {
+    for (const wakers of this.#bySubject.values()) for (const wake of [...wakers]) wake();
+  }
+
+  register(subjectId: string): Waiter {
+    let woken = false;
+    let resolveSleep: ((outcome: SleepOutcome) => void) | undefined;
+    const wake = () => {
+      woken = true;
+      resolveSleep?.('woken');
+    };
+    const set = this.#bySubject.get(subjectId) ?? new Set();
+    set.add(wake);
+    this.#bySubject.set(subjectId, set);
+    this.#count++;
+    let released = false;
+
+    return {
+      sleep: ({ clock, timeoutMs, signal, expiresInMs, onExpiryDue }) =>
+        new Promise<SleepOutcome>((resolve) => {
+          if (woken) return resolve('woken');
+          if (signal?.aborted) return resolve('aborted');
+          const timers: TimerHandle[] = [];
+          const finish = (outcome: SleepOutcome) => {
+            resolveSleep = undefined;
+            for (const timer of timers) clock.clearTimer(timer);
+            signal?.removeEventListener('abort', onAbort);
+            resolve(outcome);
+          };
+          const onAbort = () => finish('aborted');
+          resolveSleep = (outcome) => finish(outcome);
+          timers.push(clock.setTimer(() => finish('timeout'), timeoutMs));
+          if (onExpiryDue && expiresInMs !== undefined && expiresInMs < timeoutMs) {
+            timers.push(clock.setTimer(onExpiryDue, Math.max(0, expiresInMs)));
+          }
+          signal?.addEventListener('abort', onAbort, { once: true });
+        }),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#count--;
+        set.delete(wake);
+        if (set.size === 0 && this.#bySubject.get(subjectId) === set) this.#bySubject.delete(subjectId);
+      },
+    };
+  }
+}

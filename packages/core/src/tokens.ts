@@ -1,0 +1,21 @@
+import type { InjectionToken } from 'tsyringe';
+import type { ResolvedPlacetOptions } from './placet-options.js';
+import type { PluginRegistry } from './plugins/registry.js';
+import type { Clock } from './ports/clock.js';
+import type { FileStore } from './ports/file-store.js';
+import type { Logger } from './ports/logger.js';
+import type { Notifier } from './ports/notifier.js';
+import type { Store } from './ports/store.js';
+import type { Transport } from './ports/transport.js';
+
+/** DI tokens of one Placet instance. Every registration is made on that instance's child container. */
+export const TOKENS = {
+  Store: Symbol.for('@placet/core:Store') as InjectionToken<Store>,
+  FileStore: Symbol.for('@placet/core:FileStore') as InjectionToken<FileStore>,
+  Transport: Symbol.for('@placet/core:Transport') as InjectionToken<Transport>,
+  Notifiers: Symbol.for('@placet/core:Notifiers') as InjectionToken<readonly Notifier[]>,
+  Clock: Symbol.for('@placet/core:Clock') as InjectionToken<Clock>,
+  Logger: Symbol.for('@placet/core:Logger') as InjectionToken<Logger>,
+  Registry: Symbol.for('@placet/core:Registry') as InjectionToken<PluginRegistry>,
+  Options: Symbol.for('@placet/core:Options') as InjectionToken<ResolvedPlacetOptions>,
+} as const;

@@ -1,0 +1,221 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  type ApiKeyRecord,
+  type AttachmentRecord,
+  type ChannelRecord,
+  type MessageRecord,
+  type NewEvent,
+  newId,
+  type ReviewRecord,
+  type UserRecord,
+} from '@placet/core';
+
+/** A random lowercase id, optionally prefixed (`randomId('client')` → `client-3f9c…`). */
+export function randomId(prefix?: string): string {
+  const body = randomBytes(10).toString('hex');
+  return prefix === undefined || prefix === '' ? body : `${prefix}-${body}`;
+}
+
+export interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+}
+
+/** A promise with its resolve and reject functions, to pause async work at a chosen point. */
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Awaits a few macrotask turns so that pending promise chains and I/O callbacks can run. */
+export async function settle(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+export interface WaitForOptions {
+  /** Gives up (rejecting) after this long. Default 5000 ms. */
+  timeoutMs?: number;
+  /** Included in the timeout error. */
+  message?: string;
+}
+
+/**
+ * Polls `predicate` on macrotask turns (then short timers) until it is true; rejects after `timeoutMs`.
+ * For waiting on asynchronous deliveries without asserting on a fixed sleep.
+ */
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  options: WaitForOptions = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const deadline = Date.now() + timeoutMs;
+  for (let turn = 0; ; turn++) {
+    if (await predicate()) return;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `waitFor: condition not met within ${timeoutMs} ms${options.message ? `: ${options.message}` : ''}`,
+      );
+    }
+    if (turn < 20) await new Promise<void>((resolve) => setImmediate(resolve));
+    else await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The current time as a `Date` (millisecond precision, as every record date). */
+function nowDate(): Date {
+  return new Date(Date.now());
+}
+
+function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
+  const id = newId();
+  return {
+    id,
+    email: `user-${id}@example.test`,
+    displayName: `User ${id.slice(-6)}`,
+    role: 'member',
+    passwordHash: null,
+    externalId: null,
+    mustChangePassword: false,
+    createdAt: nowDate(),
+    ...overrides,
+  };
+}
+
+export function makeApiKey(userId: string, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  const raw = `hp_${randomHex(24)}`;
+  return {
+    id: newId(),
+    userId,
+    label: 'test key',
+    keyHash: createHash('sha256').update(raw).digest('hex'),
+    keyPrefix: raw.slice(0, 11),
+    channelId: null,
+    lastUsedAt: null,
+    createdAt: nowDate(),
+    ...overrides,
+  };
+}
+
+export function makeChannel(ownerId: string, overrides: Partial<ChannelRecord> = {}): ChannelRecord {
+  const id = newId();
+  const createdAt = overrides.createdAt ?? nowDate();
+  return {
+    id,
+    ownerId,
+    name: `agent-${id.slice(-6)}`,
+    description: null,
+    avatarUrl: null,
+    webhookUrl: null,
+    webhookHeaders: null,
+    webhookAuth: null,
+    webhookSecret: null,
+    status: 'active',
+    statusMessage: null,
+    statusSince: null,
+    lastActiveAt: null,
+    commands: null,
+    tag: null,
+    isSubagent: false,
+    parentAgentId: null,
+    createdAt,
+    updatedAt: createdAt,
+    ...overrides,
+  };
+}
+
+export function makeMessage(
+  channel: Pick<ChannelRecord, 'id' | 'ownerId'>,
+  overrides: Partial<MessageRecord> = {},
+): MessageRecord {
+  const createdAt = overrides.createdAt ?? nowDate();
+  return {
+    id: newId(),
+    channelId: channel.id,
+    ownerId: channel.ownerId,
+    senderType: 'agent',
+    senderId: channel.id,
+    text: 'Hello from a test agent',
+    status: 'info',
+    metadata: null,
+    clientId: null,
+    streamId: null,
+    streamState: null,
+    deliveryStatus: 'sent',
+    iterationGroupId: null,
+    iteration: null,
+    attachmentCount: 0,
+    createdAt,
+    updatedAt: createdAt,
+    ...overrides,
+  };
+}
+
+/** A pending review of `message`; `expiresAt` defaults to 24 h after `createdAt`. */
+export function makeReview(
+  message: Pick<MessageRecord, 'id' | 'channelId' | 'ownerId'>,
+  overrides: Partial<ReviewRecord> = {},
+): ReviewRecord {
+  const createdAt = overrides.createdAt ?? nowDate();
+  return {
+    messageId: message.id,
+    channelId: message.channelId,
+    ownerId: message.ownerId,
+    type: 'approval',
+    payload: { question: 'Proceed?' },
+    status: 'pending',
+    response: null,
+    respondedBy: null,
+    callback: null,
+    expiresAt: new Date(createdAt.getTime() + 24 * 60 * 60 * 1000),
+    completedAt: null,
+    expiredAt: null,
+    feedback: null,
+    modifiedFileIds: null,
+    createdAt,
+    ...overrides,
+  };
+}
+
+/** An orphan attachment of `channel` (set `messageId` to link it). */
+export function makeAttachment(
+  channel: Pick<ChannelRecord, 'id' | 'ownerId'>,
+  overrides: Partial<AttachmentRecord> = {},
+): AttachmentRecord {
+  const id = newId();
+  return {
+    id,
+    channelId: channel.id,
+    ownerId: channel.ownerId,
+    messageId: null,
+    filename: 'report.txt',
+    mimeType: 'text/plain',
+    size: 1234,
+    sha256: randomHex(32),
+    storageKey: `files/${channel.id}/${id}`,
+    pluginType: 'file',
+    createdAt: nowDate(),
+    ...overrides,
+  };
+}
+
+export function makeEvent(overrides: Partial<NewEvent> = {}): NewEvent {
+  return {
+    type: 'message:created',
+    ownerId: newId(),
+    channelId: null,
+    subjectId: null,
+    payload: { test: true },
+    createdAt: nowDate(),
+    ...overrides,
+  };
+}

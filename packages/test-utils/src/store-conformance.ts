@@ -1,0 +1,70 @@
+import type {
+  ApiKeyRecord,
+  AttachmentRecord,
+  ChannelRecord,
+  EventRecord,
+  MessageRecord,
+  ReviewRecord,
+  Store,
+  UserRecord,
+} from '@placet/core';
+import { describe } from 'vitest';
+import { storeConcurrencyGroup } from './store-concurrency-group.js';
+import { storeConditionalGroup } from './store-conditional-group.js';
+import { storeCrudGroup } from './store-crud-group.js';
+import { storeOutboxGroup } from './store-outbox-group.js';
+import { storeQueryGroup } from './store-query-group.js';
+import { storeTransactionGroup } from './store-transaction-group.js';
+
+export type StoreTable =
+  | 'users'
+  | 'api_keys'
+  | 'channels'
+  | 'messages'
+  | 'reviews'
+  | 'attachments'
+  | 'events';
+
+/**
+ * An independent read path supplied by the adapter under test: raw reads of what is committed, which
+ * bypass the repository code (plain SQL, the memory adapter's internal maps, …). The suite writes
+ * through the `Store` and checks what landed through this.
+ */
+export interface StoreInspector {
+  user(id: string): Promise<UserRecord | undefined>;
+  apiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  channel(id: string): Promise<ChannelRecord | undefined>;
+  message(id: string): Promise<MessageRecord | undefined>;
+  review(messageId: string): Promise<ReviewRecord | undefined>;
+  attachment(id: string): Promise<AttachmentRecord | undefined>;
+  /** Every committed event, ascending `seq`. */
+  events(): Promise<EventRecord[]>;
+  count(table: StoreTable): Promise<number>;
+}
+
+export interface StoreHarness {
+  /** A ready (migrated) store with no rows. */
+  store: Store;
+  inspect: StoreInspector;
+  /** Called after each test; when absent the suite calls `store.close()`. */
+  cleanup?: () => Promise<void>;
+}
+
+export interface StoreSuiteOptions {
+  /** Shown in the describe titles (`memory`, `sqlite`, `postgres`). */
+  name: string;
+  /** Called before every test: each test gets a fresh, empty store. */
+  create: () => Promise<StoreHarness>;
+}
+
+/** Registers the whole Store conformance suite: every group below, under one describe. */
+export function storeConformance(options: StoreSuiteOptions): void {
+  describe(`Store conformance: ${options.name}`, () => {
+    storeCrudGroup(options);
+    storeQueryGroup(options);
+    storeConditionalGroup(options);
+    storeOutboxGroup(options);
+    storeTransactionGroup(options);
+    storeConcurrencyGroup(options);
+  });
+}

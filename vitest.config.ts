@@ -1,0 +1,41 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One config for the whole repository, with one project per workspace package. Tests run against
+ * sources through the `source` export condition, so `npm test` needs no build first.
+ * Unit tests sit next to the code (`src/**\/*.test.ts`); integration tests live in `test/`.
+ */
+const conditions = ['source', 'node', 'import', 'module', 'default'];
+
+function workspacePackages(): { name: string; dir: string }[] {
+  const found: { name: string; dir: string }[] = [];
+  for (const group of ['packages', 'plugins', 'examples']) {
+    if (!existsSync(group)) continue;
+    for (const entry of readdirSync(group, { withFileTypes: true })) {
+      const manifest = join(group, entry.name, 'package.json');
+      if (!entry.isDirectory() || !existsSync(manifest)) continue;
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string };
+      found.push({ name, dir: join(group, entry.name) });
+    }
+  }
+  return found;
+}
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    projects: workspacePackages().map(({ name, dir }) => ({
+      extends: true as const,
+      test: {
+        name,
+        root: dir,
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      },
+    })),
+  },
+});
