@@ -103,6 +103,7 @@ export {
   presentChannel,
   presentMessage,
   presentReview,
+  presentStatusStep,
   presentUser,
 } from './domain/present.js';
 export type { AgentPrincipal, Principal, UserPrincipal } from './domain/principal.js';
@@ -116,6 +117,8 @@ export type {
   NewEvent,
   ReviewCallbackRecord,
   ReviewRecord,
+  StatusHistoryRecord,
+  StatusStepRecord,
   UserRecord,
   UserRole,
 } from './domain/records.js';
@@ -175,17 +178,28 @@ export type {
   Repositories,
   ReviewCompletion,
   ReviewRepository,
+  StatusHistoryRepository,
+  StatusStepRepository,
   Store,
   StoreCapabilities,
   UserRepository,
 } from './ports/store.js';
 export type { Transport, TransportCapabilities, TransportSignal } from './ports/transport.js';
+export type { AgentStatusService, StatusHistoryEntry } from './services/agent-status-service.js';
 export type { ApiKeyCreateInput, ApiKeysService } from './services/api-keys-service.js';
+export type { AttachmentsService, IncomingFile, OpenedFile } from './services/attachments-service.js';
+export type { ChannelWebhooksService, ChannelWithSecret } from './services/channel-webhooks-service.js';
 export type { ChannelsService } from './services/channels-service.js';
+export { MAX_SUBAGENT_DEPTH } from './services/channels-service.js';
 export type { EventFilter, EventListener } from './services/event-hub.js';
 export { sanitizeFilename, storageKeyOf } from './services/files-service.js';
 export type { MessagesService } from './services/messages-service.js';
 export type { ReviewsService, WaitOptions } from './services/reviews-service.js';
+export {
+  STALE_STREAM_AT_START_MS,
+  STALE_STREAM_MS,
+  type StreamsService,
+} from './services/streams-service.js';
 export {
   MIN_PASSWORD_LENGTH,
   type UserCreateInput,
@@ -194,4 +208,10 @@ export {
 } from './services/users-service.js';
 export { TOKENS } from './tokens.js';
 export { ID_PATTERN, isId, newId } from './util/ids.js';
-export { API_KEY_PATTERN, generateApiKey, generatePassword, hashApiKey } from './util/secrets.js';
+export {
+  API_KEY_PATTERN,
+  generateApiKey,
+  generatePassword,
+  generateWebhookSecret,
+  hashApiKey,
+} from './util/secrets.js';

@@ -57,6 +57,24 @@ export const PlacetOptionsSchema = z.object({
     .default(64 * 1024),
   /** Upper bound of one `reviews.wait()` call (the original caps at 30 s). */
   maxWaitMs: z.number().int().min(1).max(3_600_000).default(30_000),
+  /** An agent that has not pinged for this long is turned `offline` (the original never does). */
+  offlineAfterMs: z
+    .number()
+    .int()
+    .min(1000)
+    .default(5 * 60_000),
+  /** Files stored for later linking (`attachmentIds`) and never linked are deleted after this long. */
+  orphanFileMaxAgeMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .default(24 * 3600_000),
+  /** Upper bound of one uploaded or stored file. */
+  maxFileBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(100 * 1024 * 1024),
   /** Size limit of one text attachment sent inline with a message. */
   maxTextAttachmentBytes: z
     .number()

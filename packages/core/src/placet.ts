@@ -11,13 +11,18 @@ import type { EventRecord } from './domain/records.js';
 import { PlacetError } from './errors/placet-error.js';
 import { type PlacetOptions, parsePlacetOptions, type ResolvedPlacetOptions } from './placet-options.js';
 import { PluginRegistry } from './plugins/registry.js';
+import { AgentStatusService } from './services/agent-status-service.js';
 import { ApiKeysService } from './services/api-keys-service.js';
+import { AttachmentsService } from './services/attachments-service.js';
+import { ChannelWebhooksService } from './services/channel-webhooks-service.js';
 import { ChannelsService } from './services/channels-service.js';
 import { type EventFilter, EventHub } from './services/event-hub.js';
 import { FilesService } from './services/files-service.js';
 import { MessageViews } from './services/message-views.js';
+import { MessageWriter } from './services/message-writer.js';
 import { MessagesService } from './services/messages-service.js';
 import { ReviewsService } from './services/reviews-service.js';
+import { StreamsService } from './services/streams-service.js';
 import { Sweeper } from './services/sweeper.js';
 import { UnitOfWork } from './services/unit-of-work.js';
 import { UsersService } from './services/users-service.js';
@@ -45,6 +50,16 @@ export interface Placet {
   readonly channels: ChannelsService;
   readonly messages: MessagesService;
   readonly reviews: ReviewsService;
+  /** Streamed replies: PATCH of the full text, status steps. */
+  readonly streams: StreamsService;
+  /** A channel's webhook settings and signing secret. */
+  readonly webhooks: ChannelWebhooksService;
+  /** Agent heartbeats and status history. */
+  readonly status: AgentStatusService;
+  /** Files: store, upload, list, open, delete. */
+  readonly files: AttachmentsService;
+  /** One housekeeping pass now (expiry, stale drafts, offline agents, orphan files); also runs on a timer. */
+  sweep(): Promise<void>;
   readonly events: PlacetEvents;
   readonly plugins: PlacetPlugins;
   /** The agent behind an API key, or null. */
@@ -58,6 +73,11 @@ export interface Placet {
 }
 
 const SERVICES = [
+  MessageWriter,
+  StreamsService,
+  AgentStatusService,
+  AttachmentsService,
+  ChannelWebhooksService,
   UnitOfWork,
   EventHub,
   Waiters,
@@ -115,6 +135,11 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     channels: scope.resolve(ChannelsService),
     messages: scope.resolve(MessagesService),
     reviews: scope.resolve(ReviewsService),
+    streams: scope.resolve(StreamsService),
+    webhooks: scope.resolve(ChannelWebhooksService),
+    status: scope.resolve(AgentStatusService),
+    files: scope.resolve(AttachmentsService),
+    sweep: () => sweeper.sweep(),
     events: {
       subscribe: (filter, listener) => hub.subscribe(filter, listener),
       lastSeq: () => hub.cursor,
@@ -134,7 +159,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
         await options.store.migrate();
         await options.transport.start?.();
         await hub.start();
-        sweeper.start();
+        await sweeper.start();
         state = 'started';
         options.logger.info('placet started', {
           store: options.store.capabilities.dialect,

@@ -43,7 +43,17 @@ export function countingStore(inner: Store): { store: Store; calls: Map<string, 
         };
       },
     });
-  const repos = ['users', 'apiKeys', 'channels', 'messages', 'reviews', 'attachments', 'events'] as const;
+  const repos = [
+    'users',
+    'apiKeys',
+    'channels',
+    'messages',
+    'reviews',
+    'attachments',
+    'statusSteps',
+    'statusHistory',
+    'events',
+  ] as const;
   const store = {
     ...inner,
     capabilities: inner.capabilities,

@@ -6,9 +6,15 @@ import {
   type MessageRecord,
   type NewEvent,
   newId,
+  type Repositories,
   type ReviewRecord,
   type UserRecord,
 } from '@placet/core';
+
+/** What `statusSteps.append` takes: a status step without its `index`, which the store allocates. */
+export type StatusStepInput = Parameters<Repositories['statusSteps']['append']>[0];
+/** A row of the status history, as `statusHistory.insert` takes it. */
+export type StatusHistoryEntry = Parameters<Repositories['statusHistory']['insert']>[0];
 
 /** A random lowercase id, optionally prefixed (`randomId('client')` → `client-3f9c…`). */
 export function randomId(prefix?: string): string {
@@ -203,6 +209,38 @@ export function makeAttachment(
     sha256: randomHex(32),
     storageKey: `files/${channel.id}/${id}`,
     pluginType: 'file',
+    createdAt: nowDate(),
+    ...overrides,
+  };
+}
+
+/** A status step of `channel` for `statusSteps.append` (a random `streamId` unless overridden). */
+export function makeStatusStep(
+  channel: Pick<ChannelRecord, 'id' | 'ownerId'>,
+  overrides: Partial<StatusStepInput> = {},
+): StatusStepInput {
+  return {
+    id: newId(),
+    channelId: channel.id,
+    ownerId: channel.ownerId,
+    streamId: randomId('stream'),
+    text: 'Reading the repository…',
+    toolHint: false,
+    createdAt: nowDate(),
+    ...overrides,
+  };
+}
+
+/** A status-history entry of `channel` (a transition to `active` unless overridden). */
+export function makeStatusHistory(
+  channel: Pick<ChannelRecord, 'id'>,
+  overrides: Partial<StatusHistoryEntry> = {},
+): StatusHistoryEntry {
+  return {
+    id: newId(),
+    channelId: channel.id,
+    status: 'active',
+    message: null,
     createdAt: nowDate(),
     ...overrides,
   };

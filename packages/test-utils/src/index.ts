@@ -1,5 +1,17 @@
 export { FakeClock } from './fake-clock.js';
 export {
+  answers,
+  attachFakeHuman,
+  defaultFakeScript,
+  type FakeAnswer,
+  type FakeAnswered,
+  type FakeHuman,
+  type FakeHumanError,
+  type FakeHumanOptions,
+  type FakeReview,
+  type FakeScript,
+} from './fake-human.js';
+export {
   type FileStoreHarness,
   type FileStoreSuiteOptions,
   fileStoreAtomicityGroup,
@@ -15,8 +27,12 @@ export {
   makeEvent,
   makeMessage,
   makeReview,
+  makeStatusHistory,
+  makeStatusStep,
   makeUser,
   randomId,
+  type StatusHistoryEntry,
+  type StatusStepInput,
   settle,
   type WaitForOptions,
   waitFor,
@@ -33,6 +49,9 @@ export {
 export { storeCrudGroup } from './store-crud-group.js';
 export { storeOutboxGroup } from './store-outbox-group.js';
 export { storeQueryGroup } from './store-query-group.js';
+export { storeStatusGroup } from './store-status-group.js';
+export { storeStreamsGroup } from './store-streams-group.js';
+export { storeSweepGroup } from './store-sweep-group.js';
 export { storeTransactionGroup } from './store-transaction-group.js';
 export {
   type TransportHarness,

@@ -1,10 +1,21 @@
 import { CONSTRAINTS, isUniqueViolation } from '@placet/core';
 import { describe, expect, it } from 'vitest';
-import { deferred, makeApiKey, makeEvent, makeMessage, randomId, settle } from './helpers.js';
+import {
+  deferred,
+  makeApiKey,
+  makeEvent,
+  makeMessage,
+  makeStatusStep,
+  randomId,
+  type StatusStepInput,
+  settle,
+} from './helpers.js';
 import type { StoreSuiteOptions } from './store-conformance.js';
 import {
   at,
   completion,
+  expectSameRecord,
+  seedMessage,
   seedOwnerChannel,
   seedReview,
   track,
@@ -56,48 +67,109 @@ export function storeConcurrencyGroup(options: StoreSuiteOptions): void {
       expect((await inspect.review(review.messageId))?.status).toBe('expired');
     });
 
-    for (const mode of ['plain inserts', 'parallel transactions'] as const) {
-      it(`20 racing inserts with one (channelId, clientId), ${mode}: exactly one succeeds`, async () => {
-        const { store, inspect } = h();
-        const { channel } = await seedOwnerChannel(store);
-        const clientId = randomId('client');
-        const messages = range(20).map(() => makeMessage(channel, { clientId }));
-        const outcomes = await Promise.allSettled(
-          messages.map((m) =>
-            mode === 'plain inserts'
-              ? store.messages.insert(m)
-              : store.transaction((tx) => tx.messages.insert(m)),
-          ),
-        );
-        const fulfilled = outcomes.filter((o) => o.status === 'fulfilled');
-        const rejected = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
-        expect(fulfilled).toHaveLength(1);
-        expect(rejected).toHaveLength(19);
-        for (const reason of rejected) {
-          expect(isUniqueViolation(reason, CONSTRAINTS.messageClient), String(reason)).toBe(true);
-        }
-        expect(await inspect.count('messages')).toBe(1);
-        const winner = messages[outcomes.findIndex((o) => o.status === 'fulfilled')];
-        expect((await store.messages.findByClientId(channel.id, clientId))?.id).toBe(winner?.id);
-      });
+    const MODES = ['plain calls', 'parallel transactions'] as const;
+    const UNIQUE_KEYS = [
+      {
+        key: '(channelId, clientId)',
+        constraint: CONSTRAINTS.messageClient,
+        fields: () => ({ clientId: randomId('client') }),
+      },
+      {
+        key: '(channelId, streamId)',
+        constraint: CONSTRAINTS.messageStream,
+        fields: () => ({ streamId: randomId('stream'), streamState: 'streaming' as const }),
+      },
+      {
+        key: '(iterationGroupId, iteration)',
+        constraint: CONSTRAINTS.messageIteration,
+        fields: () => ({ iterationGroupId: randomId('group'), iteration: 2 }),
+      },
+    ];
+
+    for (const { key, constraint, fields } of UNIQUE_KEYS) {
+      for (const mode of MODES) {
+        it(`20 racing inserts with one ${key}, ${mode}: exactly one succeeds`, async () => {
+          const { store, inspect } = h();
+          const { channel } = await seedOwnerChannel(store);
+          const shared = fields();
+          const messages = range(20).map(() => makeMessage(channel, shared));
+          const outcomes = await Promise.allSettled(
+            messages.map((m) =>
+              mode === 'plain calls'
+                ? store.messages.insert(m)
+                : store.transaction((tx) => tx.messages.insert(m)),
+            ),
+          );
+          const fulfilled = outcomes.filter((o) => o.status === 'fulfilled');
+          const rejected = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+          expect(fulfilled).toHaveLength(1);
+          expect(rejected).toHaveLength(19);
+          for (const reason of rejected) {
+            expect(isUniqueViolation(reason, constraint), String(reason)).toBe(true);
+          }
+          expect(await inspect.count('messages')).toBe(1);
+          const winner = messages[outcomes.findIndex((o) => o.status === 'fulfilled')];
+          expectSameRecord(await inspect.message(winner?.id ?? ''), winner);
+        });
+      }
     }
 
-    it('20 racing inserts with one (channelId, streamId): exactly one succeeds', async () => {
-      const { store, inspect } = h();
-      const { channel } = await seedOwnerChannel(store);
-      const streamId = randomId('stream');
-      const outcomes = await Promise.allSettled(
-        range(20).map(() =>
-          store.messages.insert(makeMessage(channel, { streamId, streamState: 'streaming' })),
-        ),
-      );
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      for (const o of outcomes) {
-        if (o.status === 'rejected')
-          expect(isUniqueViolation(o.reason, CONSTRAINTS.messageStream)).toBe(true);
-      }
-      expect(await inspect.count('messages')).toBe(1);
-    });
+    for (const mode of MODES) {
+      it(`20 parallel statusSteps.append on one stream, ${mode}: indexes exactly 0..19`, async () => {
+        const { store, inspect } = h();
+        const { channel } = await seedOwnerChannel(store);
+        const streamId = randomId('stream');
+        const otherStream = randomId('stream');
+        const append = (step: StatusStepInput) =>
+          mode === 'plain calls'
+            ? store.statusSteps.append(step)
+            : store.transaction((tx) => tx.statusSteps.append(step));
+        // Five appends to a second stream of the same channel run in between and must not disturb it.
+        const [main, side] = await Promise.all([
+          Promise.all(range(20).map((n) => append(makeStatusStep(channel, { streamId, text: `step ${n}` })))),
+          Promise.all(range(5).map(() => append(makeStatusStep(channel, { streamId: otherStream })))),
+        ]);
+        expect(main.map((s) => s.index).sort((a, b) => a - b)).toEqual(range(20));
+        expect(side.map((s) => s.index).sort((a, b) => a - b)).toEqual(range(5));
+        const listed = await store.statusSteps.listByStreams(channel.id, [streamId]);
+        expect(listed.map((s) => s.index)).toEqual(range(20));
+        expect(new Set(listed.map((s) => s.id))).toEqual(new Set(main.map((s) => s.id)));
+        for (const step of main) expect(listed[step.index]?.id).toBe(step.id);
+        expect(await inspect.count('status_steps')).toBe(25);
+      });
+
+      it(`20 parallel messages.updateStream to complete, ${mode}: exactly one returns a row`, async () => {
+        const { store, inspect } = h();
+        const { channel } = await seedOwnerChannel(store);
+        const draft = await seedMessage(store, channel, {
+          streamId: randomId('stream'),
+          streamState: 'streaming',
+          text: 'draft',
+          createdAt: at(0),
+        });
+        const finish = (n: number) => ({
+          text: `final ${n}`,
+          streamState: 'complete' as const,
+          updatedAt: at(1000 + n),
+        });
+        const results = await Promise.all(
+          range(20).map((n) =>
+            mode === 'plain calls'
+              ? store.messages.updateStream(draft.id, finish(n))
+              : store.transaction(async (tx) => {
+                  const current = await tx.messages.findById(draft.id);
+                  if (current === undefined) return undefined;
+                  return tx.messages.updateStream(current.id, finish(n));
+                }),
+          ),
+        );
+        const winners = results.flatMap((r, n) => (r === undefined ? [] : [{ n, r }]));
+        expect(winners).toHaveLength(1);
+        const n = winners[0]?.n ?? -1;
+        expectSameRecord(winners[0]?.r, { ...draft, ...finish(n) });
+        expectSameRecord(await inspect.message(draft.id), { ...draft, ...finish(n) });
+      });
+    }
 
     it('20 parallel apiKeys.touch: exactly one writes', async () => {
       const { store, inspect } = h();

@@ -14,6 +14,9 @@ import { storeConditionalGroup } from './store-conditional-group.js';
 import { storeCrudGroup } from './store-crud-group.js';
 import { storeOutboxGroup } from './store-outbox-group.js';
 import { storeQueryGroup } from './store-query-group.js';
+import { storeStatusGroup } from './store-status-group.js';
+import { storeStreamsGroup } from './store-streams-group.js';
+import { storeSweepGroup } from './store-sweep-group.js';
 import { storeTransactionGroup } from './store-transaction-group.js';
 
 export type StoreTable =
@@ -23,6 +26,8 @@ export type StoreTable =
   | 'messages'
   | 'reviews'
   | 'attachments'
+  | 'status_steps'
+  | 'status_history'
   | 'events';
 
 /**
@@ -63,6 +68,9 @@ export function storeConformance(options: StoreSuiteOptions): void {
     storeCrudGroup(options);
     storeQueryGroup(options);
     storeConditionalGroup(options);
+    storeStreamsGroup(options);
+    storeSweepGroup(options);
+    storeStatusGroup(options);
     storeOutboxGroup(options);
     storeTransactionGroup(options);
     storeConcurrencyGroup(options);

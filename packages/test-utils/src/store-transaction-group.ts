@@ -8,6 +8,8 @@ import {
   makeEvent,
   makeMessage,
   makeReview,
+  makeStatusHistory,
+  makeStatusStep,
   makeUser,
   randomId,
 } from './helpers.js';
@@ -33,6 +35,8 @@ const TABLES: readonly StoreTable[] = [
   'messages',
   'reviews',
   'attachments',
+  'status_steps',
+  'status_history',
   'events',
 ];
 
@@ -76,6 +80,7 @@ export function storeTransactionGroup(options: StoreSuiteOptions): void {
       const { message: pendingMessage, review: pending } = await seedReview(store, channel);
       const key = makeApiKey(owner.id);
       await store.apiKeys.insert(key);
+      const silent = await store.channels.update(channel.id, { lastActiveAt: at(5) });
       const before = await counts();
       const newUser = makeUser();
       const newChannel = makeChannel(owner.id);
@@ -92,6 +97,9 @@ export function storeTransactionGroup(options: StoreSuiteOptions): void {
           await tx.attachments.insert(newAttachment);
           await tx.apiKeys.insert(makeApiKey(owner.id));
           await tx.events.append(makeEvent({ ownerId: owner.id }));
+          await tx.statusSteps.append(makeStatusStep(channel));
+          await tx.statusHistory.insert(makeStatusHistory(channel, { status: 'busy' }));
+          expect(await tx.channels.markOffline(channel.id, at(5), at(9))).toBeDefined();
           await tx.users.update(owner.id, { displayName: 'changed in a failed tx' });
           await tx.messages.update(pendingMessage.id, { text: 'changed in a failed tx' });
           expect(
@@ -111,6 +119,7 @@ export function storeTransactionGroup(options: StoreSuiteOptions): void {
       expectSameRecord(await inspect.message(pendingMessage.id), pendingMessage);
       expectSameRecord(await inspect.review(pending.messageId), pending);
       expectSameRecord(await inspect.apiKey(key.id), key);
+      expectSameRecord(await inspect.channel(channel.id), silent);
       expect(await inspect.events()).toEqual([]);
       expect(await store.events.lastSeq()).toBe(0);
       expect(await store.messages.findByClientId(channel.id, newMessage.clientId ?? '')).toBeUndefined();

@@ -1,6 +1,6 @@
 import type { Channel } from '../contract/channel.js';
 import { SECRET_MASK } from '../contract/channel.js';
-import type { Attachment, Message } from '../contract/message.js';
+import type { Attachment, Message, StatusEvent } from '../contract/message.js';
 import type { Review } from '../contract/review.js';
 import type {
   ApiKeyRecord,
@@ -8,6 +8,7 @@ import type {
   ChannelRecord,
   MessageRecord,
   ReviewRecord,
+  StatusStepRecord,
   UserRecord,
 } from './records.js';
 
@@ -57,11 +58,23 @@ export function presentAttachment(attachment: AttachmentRecord, textContent?: st
   };
 }
 
+export function presentStatusStep(step: StatusStepRecord): StatusEvent {
+  return {
+    id: step.id,
+    channelId: step.channelId,
+    streamId: step.streamId,
+    index: step.index,
+    text: step.text,
+    toolHint: step.toolHint,
+    createdAt: step.createdAt.toISOString(),
+  };
+}
+
 export function presentMessage(
   message: MessageRecord,
   review: ReviewRecord | undefined,
   attachments: Attachment[],
-  extras: { agentName?: string } = {},
+  extras: { agentName?: string; statusEvents?: StatusEvent[] } = {},
 ): Message {
   return {
     id: message.id,
@@ -81,6 +94,7 @@ export function presentMessage(
     createdAt: message.createdAt.toISOString(),
     updatedAt: message.updatedAt.toISOString(),
     attachments,
+    ...(extras.statusEvents !== undefined ? { statusEvents: extras.statusEvents } : {}),
     ...(extras.agentName !== undefined ? { agentName: extras.agentName } : {}),
   };
 }

@@ -132,6 +132,27 @@ export interface AttachmentRecord {
   createdAt: Date;
 }
 
+/** One progress step of a streamed reply. `index` is gap-free and unique per (channel, stream). */
+export interface StatusStepRecord {
+  id: string;
+  channelId: string;
+  ownerId: string;
+  streamId: string;
+  index: number;
+  text: string;
+  toolHint: boolean;
+  createdAt: Date;
+}
+
+/** A transition of a channel's agent status (written only when the status really changes). */
+export interface StatusHistoryRecord {
+  id: string;
+  channelId: string;
+  status: AgentStatus;
+  message: string | null;
+  createdAt: Date;
+}
+
 export const EVENT_TYPES = [
   'message:created',
   'message:updated',

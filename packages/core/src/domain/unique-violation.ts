@@ -28,5 +28,7 @@ export const CONSTRAINTS = {
   apiKeyHash: 'api_keys_key_hash',
   messageClient: 'messages_channel_client',
   messageStream: 'messages_channel_stream',
+  messageIteration: 'messages_iteration',
+  statusStepIndex: 'status_steps_stream_index',
   primaryKey: 'primary_key',
 } as const;

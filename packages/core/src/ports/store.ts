@@ -7,6 +7,8 @@ import type {
   MessageRecord,
   NewEvent,
   ReviewRecord,
+  StatusHistoryRecord,
+  StatusStepRecord,
   UserRecord,
 } from '../domain/records.js';
 
@@ -56,11 +58,18 @@ export interface ChannelRepository {
   findById(id: string): Promise<ChannelRecord | undefined>;
   /** Newest first. */
   listByOwner(ownerId: string): Promise<ChannelRecord[]>;
+  /** Channels not `offline` whose `lastActiveAt` is before `before` (offline detection), by index. */
+  listSilent(before: Date, limit: number): Promise<ChannelRecord[]>;
+  /**
+   * Sets `status = 'offline'` only if the channel is not offline and `lastActiveAt` still equals
+   * `lastActiveAt` (a ping in between wins), atomically. Returns the updated row or undefined.
+   */
+  markOffline(id: string, lastActiveAt: Date, now: Date): Promise<ChannelRecord | undefined>;
   update(
     id: string,
     patch: Partial<Omit<ChannelRecord, 'id' | 'ownerId' | 'createdAt'>>,
   ): Promise<ChannelRecord | undefined>;
-  /** MUST delete the channel's messages, reviews and attachment rows with it. */
+  /** MUST delete the channel's messages, reviews, attachment rows, status steps and history with it. */
   delete(id: string): Promise<boolean>;
 }
 
@@ -79,11 +88,27 @@ export interface MessageRepository {
   /**
    * MUST reject with `UniqueViolation` (constraint `messages_channel_client`) a second message with the
    * same non-null `(channelId, clientId)`, and (constraint `messages_channel_stream`) the same non-null
-   * `(channelId, streamId)` — also when the two inserts race in parallel transactions.
+   * `(channelId, streamId)`, and (constraint `messages_iteration`) the same non-null
+   * `(iterationGroupId, iteration)` — also when the two inserts race in parallel transactions.
    */
   insert(message: MessageRecord): Promise<void>;
   findById(id: string): Promise<MessageRecord | undefined>;
   findByClientId(channelId: string, clientId: string): Promise<MessageRecord | undefined>;
+  findByStreamId(channelId: string, streamId: string): Promise<MessageRecord | undefined>;
+  /**
+   * Updates a streamed draft only while it is still `streaming` (compare-and-set on `streamState`);
+   * returns the updated row, or undefined when the draft is gone or already finished.
+   */
+  updateStream(
+    id: string,
+    patch: Pick<MessageRecord, 'text' | 'streamState' | 'updatedAt'>,
+  ): Promise<MessageRecord | undefined>;
+  /** Drafts still `streaming` whose `updatedAt` is before `before`, oldest first. */
+  listStaleStreams(before: Date, limit: number): Promise<MessageRecord[]>;
+  /** Highest `iteration` in a chain, or undefined for an unknown group. */
+  maxIteration(iterationGroupId: string): Promise<number | undefined>;
+  /** The chain, ordered by `iteration` ascending. */
+  listByIterationGroup(iterationGroupId: string): Promise<MessageRecord[]>;
   /** Newest first by (createdAt desc, id desc), by index; cost MUST NOT grow with the channel's size. */
   list(query: MessageListFilter): Promise<MessageRecord[]>;
   update(
@@ -144,12 +169,31 @@ export interface AttachmentRepository {
   listByMessageIds(messageIds: readonly string[]): Promise<AttachmentRecord[]>;
   /** Newest first. */
   listByChannel(channelId: string): Promise<AttachmentRecord[]>;
+  /** Orphans (no message) created before `before`, oldest first, for the orphan sweep. */
+  listOrphansBefore(before: Date, limit: number): Promise<AttachmentRecord[]>;
   /**
    * Links orphans: sets `messageId` on those of `ids` that belong to `channelId` and have no message yet,
    * atomically; returns the ids it linked.
    */
   linkOrphans(ids: readonly string[], channelId: string, messageId: string): Promise<string[]>;
   delete(id: string): Promise<boolean>;
+}
+
+export interface StatusStepRepository {
+  /**
+   * Appends a step to (channelId, streamId) with `index` = the number of steps already there: gap-free
+   * from 0 and unique even when N callers append concurrently (the adapter serialises or retries on its
+   * unique key `status_steps_stream_index`). Returns the stored row.
+   */
+  append(step: Omit<StatusStepRecord, 'index'>): Promise<StatusStepRecord>;
+  /** Steps of these streams *of this channel* (never another channel's), by stream, then index. */
+  listByStreams(channelId: string, streamIds: readonly string[]): Promise<StatusStepRecord[]>;
+}
+
+export interface StatusHistoryRepository {
+  insert(entry: StatusHistoryRecord): Promise<void>;
+  /** Newest first. */
+  listByChannel(channelId: string, limit: number): Promise<StatusHistoryRecord[]>;
 }
 
 export interface EventRepository {
@@ -174,6 +218,8 @@ export interface Repositories {
   readonly messages: MessageRepository;
   readonly reviews: ReviewRepository;
   readonly attachments: AttachmentRepository;
+  readonly statusSteps: StatusStepRepository;
+  readonly statusHistory: StatusHistoryRepository;
   readonly events: EventRepository;
 }
 

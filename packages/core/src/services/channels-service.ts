@@ -1,5 +1,12 @@
 import { inject, injectable } from 'tsyringe';
-import { type Channel, ChannelCreate } from '../contract/channel.js';
+import {
+  type Channel,
+  ChannelCommands,
+  ChannelCreate,
+  ChannelUpdate,
+  SetSubagent,
+  SetTag,
+} from '../contract/channel.js';
 import { presentChannel } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
 import type { ChannelRecord } from '../domain/records.js';
@@ -9,6 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
+import { FilesService } from './files-service.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 /** The one answer for a channel that does not exist or belongs to someone else (never 403: that reveals the id). */
@@ -21,6 +29,7 @@ export class ChannelsService {
     @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(UnitOfWork) private readonly uow: UnitOfWork,
+    @inject(FilesService) private readonly files: FilesService,
   ) {}
 
   /** The channel if the principal may act on it, else NOT_FOUND. */
@@ -87,4 +96,112 @@ export class ChannelsService {
   async get(principal: Principal, channelId: string): Promise<Channel> {
     return presentChannel(await this.require(principal, channelId));
   }
+
+  /** `PATCH /agents/:id`. `null` clears a field; absent leaves it. */
+  async update(principal: Principal, channelId: string, input: unknown): Promise<Channel> {
+    const data = parseOrThrow(ChannelUpdate, input);
+    const channel = await this.require(principal, channelId);
+    const patch: Partial<ChannelRecord> = {};
+    for (const key of [
+      'name',
+      'description',
+      'avatarUrl',
+      'webhookUrl',
+      'webhookHeaders',
+      'webhookAuth',
+      'tag',
+    ] as const) {
+      if (data[key] !== undefined) (patch as Record<string, unknown>)[key] = data[key];
+    }
+    return this.apply(channel, patch);
+  }
+
+  /** `POST /agents/setTag`. */
+  async setTag(principal: Principal, input: unknown): Promise<Channel> {
+    const data = parseOrThrow(SetTag, input);
+    return this.apply(await this.require(principal, data.channelId), { tag: data.tag });
+  }
+
+  /** `PUT /agents/:id/commands`: replaces the slash commands the agent accepts. */
+  async setCommands(principal: Principal, channelId: string, input: unknown): Promise<Channel> {
+    const data = parseOrThrow(ChannelCommands, input);
+    return this.apply(await this.require(principal, channelId), { commands: data.commands });
+  }
+
+  /** `POST /agents/setSubagent`: the parent must be the owner's channel; no cycles; depth at most 16. */
+  async setSubagent(principal: Principal, input: unknown): Promise<Channel> {
+    const data = parseOrThrow(SetSubagent, input);
+    const channel = await this.require(principal, data.channelId);
+    const parentId = data.isSubagent
+      ? await this.checkParent(principal, channel.id, data.parentChannelId ?? null)
+      : null;
+    return this.apply(channel, { isSubagent: data.isSubagent, parentAgentId: parentId });
+  }
+
+  /** Validates a sub-agent link and returns the parent id. */
+  async checkParent(principal: Principal, channelId: string, parentId: string | null): Promise<string> {
+    if (!parentId)
+      throw new PlacetError('VALIDATION_FAILED', 'parentChannelId is required when isSubagent is true');
+    const parent = await this.require(principal, parentId).catch(() => {
+      throw new PlacetError('VALIDATION_FAILED', 'parentChannelId does not name one of your channels', {
+        issues: [{ path: 'parentChannelId', message: 'unknown channel' }],
+      });
+    });
+    let depth = 1;
+    for (let cursor: ChannelRecord | undefined = parent; cursor; depth++) {
+      if (cursor.id === channelId) {
+        throw new PlacetError('VALIDATION_FAILED', 'This parent would create a cycle of sub-agents', {
+          issues: [{ path: 'parentChannelId', message: 'cycle' }],
+        });
+      }
+      if (depth > MAX_SUBAGENT_DEPTH) {
+        throw new PlacetError(
+          'VALIDATION_FAILED',
+          `Sub-agents nest at most ${MAX_SUBAGENT_DEPTH} levels deep`,
+          {
+            issues: [{ path: 'parentChannelId', message: 'too deep' }],
+          },
+        );
+      }
+      cursor = cursor.parentAgentId ? await this.store.channels.findById(cursor.parentAgentId) : undefined;
+    }
+    return parent.id;
+  }
+
+  /** Deletes a channel with its messages, reviews, steps and files. */
+  async delete(principal: Principal, channelId: string): Promise<{ deleted: true }> {
+    const channel = await this.require(principal, channelId);
+    const attachments = await this.store.attachments.listByChannel(channel.id);
+    await this.uow.run(async (tx, emit) => {
+      if (!(await tx.channels.delete(channel.id))) throw channelNotFound();
+      await emit({
+        type: 'channel:updated',
+        ownerId: channel.ownerId,
+        channelId: channel.id,
+        subjectId: channel.id,
+        payload: { id: channel.id, deleted: true },
+      });
+    });
+    await this.files.discard(attachments);
+    return { deleted: true };
+  }
+
+  /** Writes a patch and emits `channel:updated` with the masked channel. */
+  async apply(channel: ChannelRecord, patch: Partial<ChannelRecord>): Promise<Channel> {
+    return this.uow.run(async (tx, emit) => {
+      const updated = await tx.channels.update(channel.id, { ...patch, updatedAt: this.clock.now() });
+      if (!updated) throw channelNotFound();
+      const presented = presentChannel(updated);
+      await emit({
+        type: 'channel:updated',
+        ownerId: updated.ownerId,
+        channelId: updated.id,
+        subjectId: updated.id,
+        payload: presented,
+      });
+      return presented;
+    });
+  }
 }
+
+export const MAX_SUBAGENT_DEPTH = 16;

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
-import type { Attachment, Message } from '../contract/message.js';
-import { presentAttachment, presentMessage } from '../domain/present.js';
+import type { Attachment, Message, StatusEvent } from '../contract/message.js';
+import { presentAttachment, presentMessage, presentStatusStep } from '../domain/present.js';
 import type { AttachmentRecord, MessageRecord } from '../domain/records.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { FileStore } from '../ports/file-store.js';
@@ -28,10 +28,26 @@ export class MessageViews {
     const repos = opts.repos ?? this.store;
     const ids = messages.map((m) => m.id);
     const withAttachments = messages.filter((m) => m.attachmentCount > 0).map((m) => m.id);
-    const [reviews, attachments] = await Promise.all([
+    const streamsByChannel = new Map<string, string[]>();
+    for (const m of messages) {
+      if (m.streamId !== null)
+        streamsByChannel.set(m.channelId, [...(streamsByChannel.get(m.channelId) ?? []), m.streamId]);
+    }
+    const [reviews, attachments, steps] = await Promise.all([
       repos.reviews.findByMessageIds(ids),
       withAttachments.length > 0 ? repos.attachments.listByMessageIds(withAttachments) : Promise.resolve([]),
+      // Joined by channel *and* stream: stream ids are agent-chosen and may collide across tenants.
+      Promise.all(
+        [...streamsByChannel].map(([channelId, streamIds]) =>
+          repos.statusSteps.listByStreams(channelId, streamIds),
+        ),
+      ),
     ]);
+    const stepsOf = new Map<string, StatusEvent[]>();
+    for (const step of steps.flat()) {
+      const key = `${step.channelId}\u0000${step.streamId}`;
+      stepsOf.set(key, [...(stepsOf.get(key) ?? []), presentStatusStep(step)]);
+    }
     const reviewOf = new Map(reviews.map((r) => [r.messageId, r]));
     const attachmentsOf = new Map<string, Attachment[]>();
     for (const attachment of attachments) {
@@ -42,12 +58,10 @@ export class MessageViews {
       attachmentsOf.set(attachment.messageId ?? '', list);
     }
     return messages.map((m) =>
-      presentMessage(
-        m,
-        reviewOf.get(m.id),
-        attachmentsOf.get(m.id) ?? [],
-        m.senderType === 'agent' && opts.agentName !== undefined ? { agentName: opts.agentName } : {},
-      ),
+      presentMessage(m, reviewOf.get(m.id), attachmentsOf.get(m.id) ?? [], {
+        statusEvents: m.streamId === null ? [] : (stepsOf.get(`${m.channelId}\u0000${m.streamId}`) ?? []),
+        ...(m.senderType === 'agent' && opts.agentName !== undefined ? { agentName: opts.agentName } : {}),
+      }),
     );
   }
 

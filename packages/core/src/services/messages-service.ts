@@ -1,25 +1,21 @@
 import { inject, injectable } from 'tsyringe';
 import {
+  type IterationChain,
   type Message,
-  MessageCreate,
   MessageListQuery,
   type MessagePage,
-  UserMessageCreate,
 } from '../contract/message.js';
 import type { Principal } from '../domain/principal.js';
-import type { AttachmentRecord, ChannelRecord, MessageRecord, ReviewRecord } from '../domain/records.js';
-import { resolveReviewExpiry } from '../domain/review-expiry.js';
-import { CONSTRAINTS, isUniqueViolation } from '../domain/unique-violation.js';
+import type { ChannelRecord, MessageRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
-import type { PluginRegistry } from '../plugins/registry.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
-import { newId } from '../util/ids.js';
 import { ChannelsService } from './channels-service.js';
 import { FilesService } from './files-service.js';
 import { MessageViews } from './message-views.js';
+import { MessageWriter } from './message-writer.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 export const messageNotFound = () => new PlacetError('NOT_FOUND', 'Message not found');
@@ -30,11 +26,11 @@ export class MessagesService {
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    @inject(TOKENS.Registry) private readonly registry: PluginRegistry,
     @inject(UnitOfWork) private readonly uow: UnitOfWork,
     @inject(ChannelsService) private readonly channels: ChannelsService,
     @inject(FilesService) private readonly files: FilesService,
     @inject(MessageViews) private readonly views: MessageViews,
+    @inject(MessageWriter) private readonly writer: MessageWriter,
   ) {}
 
   /** A message of `channelId` that the principal may see, else NOT_FOUND. */
@@ -53,184 +49,11 @@ export class MessagesService {
     return { message, channel };
   }
 
-  /** `POST /api/v1/messages`: an agent message (optionally with a review) or a user message. */
-  async create(principal: Principal, input: unknown): Promise<Message> {
-    if (principal.kind === 'user') return this.#createFromUser(principal, input);
-    const data = parseOrThrow(MessageCreate, input);
-    const channel = await this.channels.require(principal, data.channelId);
-    if (data.clientId) {
-      const existing = await this.store.messages.findByClientId(channel.id, data.clientId);
-      if (existing) return this.views.presentOne(existing, { inlineText: true, agentName: channel.name });
-    }
-    if (data.streamId !== undefined || data.streamState !== undefined) {
-      throw new PlacetError(
-        'NOT_IMPLEMENTED',
-        'Streamed replies are not supported by this server version yet',
-      );
-    }
-    if (data.iterationOf !== undefined) {
-      throw new PlacetError('NOT_IMPLEMENTED', 'Iterations are not supported by this server version yet');
-    }
-    const now = this.clock.now();
-    const id = newId();
-    const review = data.review ? this.#buildReview(id, channel, data.review, now) : undefined;
-    const metadata: Record<string, unknown> | null =
-      data.metadata || data.webhookUrl || review ? { ...(data.metadata ?? {}) } : null;
-    if (metadata && data.webhookUrl) metadata.webhookUrl = data.webhookUrl;
-    if (
-      metadata &&
-      review?.type === 'freeform' &&
-      typeof review.payload.plugin === 'string' &&
-      metadata.plugin === undefined
-    ) {
-      metadata.plugin = review.payload.plugin;
-    }
-    const message: MessageRecord = {
-      id,
-      channelId: channel.id,
-      ownerId: channel.ownerId,
-      senderType: 'agent',
-      senderId: channel.id,
-      text: data.text ?? null,
-      status: data.status ?? null,
-      metadata: metadata && Object.keys(metadata).length > 0 ? metadata : null,
-      clientId: data.clientId ?? null,
-      streamId: null,
-      streamState: null,
-      deliveryStatus: 'sent',
-      iterationGroupId: null,
-      iteration: null,
-      attachmentCount: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await this.#checkOrphans(channel, data.attachmentIds ?? []);
-    const stored = await this.files.storeTexts(channel, data.textAttachments ?? []);
-    try {
-      return await this.#insert(message, review, data.attachmentIds ?? [], stored, channel);
-    } catch (error) {
-      await this.files.discard(stored);
-      if (data.clientId && isUniqueViolation(error, CONSTRAINTS.messageClient)) {
-        const winner = await this.store.messages.findByClientId(channel.id, data.clientId);
-        if (winner) return this.views.presentOne(winner, { inlineText: true, agentName: channel.name });
-      }
-      throw error;
-    }
-  }
-
-  async #createFromUser(principal: Principal, input: unknown): Promise<Message> {
-    const data = parseOrThrow(UserMessageCreate, input);
-    const channel = await this.channels.require(principal, data.channelId);
-    if (data.clientId) {
-      const existing = await this.store.messages.findByClientId(channel.id, data.clientId);
-      if (existing) return this.views.presentOne(existing);
-    }
-    await this.#checkOrphans(channel, data.attachmentIds ?? []);
-    const now = this.clock.now();
-    const message: MessageRecord = {
-      id: newId(),
-      channelId: channel.id,
-      ownerId: channel.ownerId,
-      senderType: 'user',
-      senderId: principal.userId,
-      text: data.text ?? null,
-      status: null,
-      metadata: null,
-      clientId: data.clientId ?? null,
-      streamId: null,
-      streamState: null,
-      deliveryStatus: 'sent',
-      iterationGroupId: null,
-      iteration: null,
-      attachmentCount: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    try {
-      return await this.#insert(message, undefined, data.attachmentIds ?? [], [], channel);
-    } catch (error) {
-      if (data.clientId && isUniqueViolation(error, CONSTRAINTS.messageClient)) {
-        const winner = await this.store.messages.findByClientId(channel.id, data.clientId);
-        if (winner) return this.views.presentOne(winner);
-      }
-      throw error;
-    }
-  }
-
-  async #insert(
-    message: MessageRecord,
-    review: ReviewRecord | undefined,
-    attachmentIds: readonly string[],
-    textAttachments: readonly AttachmentRecord[],
-    channel: ChannelRecord,
-  ): Promise<Message> {
-    const agentName = message.senderType === 'agent' ? channel.name : undefined;
-    return this.uow.run(async (tx, emit) => {
-      await tx.messages.insert(message);
-      if (review) await tx.reviews.insert(review);
-      for (const attachment of textAttachments)
-        await tx.attachments.insert({ ...attachment, messageId: message.id });
-      if (attachmentIds.length > 0) {
-        const linked = await tx.attachments.linkOrphans(attachmentIds, channel.id, message.id);
-        const missing = attachmentIds.filter((id) => !linked.includes(id));
-        if (missing.length > 0) throw unknownAttachments(attachmentIds, missing);
-      }
-      const stored = (await tx.messages.findById(message.id)) ?? message;
-      const presented = await this.views.presentOne(stored, {
-        inlineText: true,
-        ...(agentName ? { agentName } : {}),
-        repos: tx,
-      });
-      await emit({
-        type: 'message:created',
-        ownerId: message.ownerId,
-        channelId: message.channelId,
-        subjectId: message.id,
-        payload: presented,
-      });
-      return presented;
-    });
-  }
-
-  #buildReview(
-    messageId: string,
-    channel: ChannelRecord,
-    input: NonNullable<MessageCreate['review']>,
-    now: Date,
-  ): ReviewRecord {
-    const payload = this.registry.parsePayload(input.type, input.payload);
-    const expiresAt = resolveReviewExpiry(
-      { expiresInSeconds: input.expiresInSeconds, expiresAt: input.expiresAt ?? undefined },
-      now,
-    );
-    return {
-      messageId,
-      channelId: channel.id,
-      ownerId: channel.ownerId,
-      type: input.type,
-      payload,
-      status: 'pending',
-      response: null,
-      respondedBy: null,
-      callback: input.callback ?? null,
-      expiresAt,
-      completedAt: null,
-      expiredAt: null,
-      feedback: input.feedback ?? null,
-      modifiedFileIds: input.modifiedFileIds ?? null,
-      createdAt: now,
-    };
-  }
-
-  /** Only the channel's own orphan files may be linked; unknown ids are a 400 naming them. */
-  async #checkOrphans(channel: ChannelRecord, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const found = await this.store.attachments.findByIds(ids);
-    const usable = new Set(
-      found.filter((a) => a.channelId === channel.id && a.messageId === null).map((a) => a.id),
-    );
-    const missing = ids.filter((id) => !usable.has(id));
-    if (missing.length > 0) throw unknownAttachments(ids, missing);
+  /** `POST /api/v1/messages`: an agent message (optionally with a review, a draft, an iteration) or a user message. */
+  create(principal: Principal, input: unknown): Promise<Message> {
+    return principal.kind === 'user'
+      ? this.writer.createFromUser(principal, input)
+      : this.writer.createFromAgent(principal, input);
   }
 
   async list(principal: Principal, query: unknown): Promise<MessagePage> {
@@ -267,6 +90,15 @@ export class MessagesService {
 
   async delete(principal: Principal, messageId: string, channelId?: string): Promise<{ deleted: true }> {
     const { message } = await this.require(principal, messageId, channelId);
+    if (message.iterationGroupId !== null) {
+      const chain = await this.store.messages.listByIterationGroup(message.iterationGroupId);
+      if (chain.some((m) => m.id !== message.id)) {
+        throw new PlacetError(
+          'VALIDATION_FAILED',
+          'Cannot delete a message that is part of an iteration chain with other messages',
+        );
+      }
+    }
     const attachments =
       message.attachmentCount > 0 ? await this.store.attachments.listByMessageIds([message.id]) : [];
     await this.uow.run(async (tx, emit) => {
@@ -281,6 +113,15 @@ export class MessagesService {
     });
     await this.files.discard(attachments);
     return { deleted: true };
+  }
+
+  /** `GET /messages/iterations/:id`: the chain of any of its members, root first. */
+  async iterations(principal: Principal, messageId: string, channelId?: string): Promise<IterationChain> {
+    const { message, channel } = await this.require(principal, messageId, channelId);
+    const groupId = message.iterationGroupId ?? message.id;
+    const chain =
+      message.iterationGroupId === null ? [message] : await this.store.messages.listByIterationGroup(groupId);
+    return { groupId, iterations: await this.views.present(chain, { agentName: channel.name }) };
   }
 
   /** The agent acknowledges receipt: `agent_received`, which later webhook outcomes never downgrade. */
@@ -299,13 +140,4 @@ export class MessagesService {
     });
     return { acknowledged: true };
   }
-}
-
-function unknownAttachments(all: readonly string[], missing: readonly string[]): PlacetError {
-  return new PlacetError('VALIDATION_FAILED', `Unknown attachmentIds: ${missing.join(', ')}`, {
-    issues: missing.map((id) => ({
-      path: `attachmentIds.${all.indexOf(id)}`,
-      message: `no orphan file ${id} in this channel`,
-    })),
-  });
 }

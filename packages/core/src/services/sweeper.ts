@@ -3,9 +3,15 @@ import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { TOKENS } from '../tokens.js';
+import { AgentStatusService } from './agent-status-service.js';
+import { AttachmentsService } from './attachments-service.js';
 import { ReviewsService } from './reviews-service.js';
+import { STALE_STREAM_AT_START_MS, StreamsService } from './streams-service.js';
 
-/** Periodic housekeeping on the injected clock: expires due reviews (each exactly once). */
+/**
+ * Periodic housekeeping on the injected clock: expires due reviews, aborts stale stream drafts, turns
+ * silent agents offline and deletes old orphan files — each change exactly once, with its event.
+ */
 @injectable()
 export class Sweeper {
   #timer: TimerHandle | undefined;
@@ -17,10 +23,16 @@ export class Sweeper {
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
     @inject(ReviewsService) private readonly reviews: ReviewsService,
+    @inject(StreamsService) private readonly streams: StreamsService,
+    @inject(AgentStatusService) private readonly status: AgentStatusService,
+    @inject(AttachmentsService) private readonly attachments: AttachmentsService,
   ) {}
 
-  start(): void {
+  /** Aborts drafts left behind by a previous process (idle more than 60 s), then sweeps periodically. */
+  async start(): Promise<void> {
     this.#stopped = false;
+    const aborted = await this.streams.abortStale(STALE_STREAM_AT_START_MS);
+    if (aborted > 0) this.logger.info('aborted stale stream drafts at start', { aborted });
     this.#schedule();
   }
 
@@ -31,10 +43,22 @@ export class Sweeper {
     await this.#running;
   }
 
-  /** One sweep now (also what the timer runs). */
+  /** One sweep now (also what the timer runs): each job runs even when another fails. */
   async sweep(): Promise<void> {
-    const expired = await this.reviews.expireDue();
-    if (expired > 0) this.logger.debug('sweeper expired reviews', { expired });
+    const jobs = {
+      expiredReviews: () => this.reviews.expireDue(),
+      abortedStreams: () => this.streams.abortStale(),
+      offlineAgents: () => this.status.markSilentOffline(),
+      deletedOrphans: () => this.attachments.sweepOrphans(),
+    };
+    for (const [name, job] of Object.entries(jobs)) {
+      try {
+        const count = await job();
+        if (count > 0) this.logger.debug('sweep', { [name]: count });
+      } catch (error) {
+        this.logger.error(`sweep job ${name} failed`, { error: String(error) });
+      }
+    }
   }
 
   #schedule(): void {

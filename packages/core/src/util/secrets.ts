@@ -62,3 +62,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export function generatePassword(): string {
   return randomBytes(18).toString('base64url');
 }
+
+/** A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes. */
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}

@@ -20,6 +20,13 @@ const READS = new Set([
   'nextExpiry',
   'listByMessageIds',
   'listByChannel',
+  'listSilent',
+  'findByStreamId',
+  'listStaleStreams',
+  'maxIteration',
+  'listByIterationGroup',
+  'listOrphansBefore',
+  'listByStreams',
   'after',
   'lastSeq',
 ]);
@@ -31,6 +38,8 @@ const TABLE_OF = {
   messages: 'messages',
   reviews: 'reviews',
   attachments: 'attachments',
+  status_steps: 'statusSteps',
+  status_history: 'statusHistory',
   events: 'events',
 } as const satisfies Record<string, TableName>;
 

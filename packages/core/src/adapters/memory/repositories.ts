@@ -51,6 +51,15 @@ function checkMessageUniques(view: View, message: MessageRecord): void {
       (m) => m.channelId === message.channelId && m.clientId === message.clientId,
     );
   }
+  if (message.iterationGroupId !== null && message.iteration !== null) {
+    unique(
+      view,
+      'messages',
+      CONSTRAINTS.messageIteration,
+      message.id,
+      (m) => m.iterationGroupId === message.iterationGroupId && m.iteration === message.iteration,
+    );
+  }
   if (message.streamId !== null) {
     unique(
       view,
@@ -82,6 +91,8 @@ function deleteChannel(view: View, id: string): boolean {
   if (!view.delete('channels', id)) return false;
   for (const m of view.filter('messages', (m) => m.channelId === id)) deleteMessage(view, m.id);
   for (const a of view.filter('attachments', (a) => a.channelId === id)) view.delete('attachments', a.id);
+  for (const st of view.filter('statusSteps', (st) => st.channelId === id)) view.delete('statusSteps', st.id);
+  for (const h of view.filter('statusHistory', (h) => h.channelId === id)) view.delete('statusHistory', h.id);
   for (const c of view.filter('channels', (c) => c.parentAgentId === id))
     view.set('channels', c.id, { ...c, parentAgentId: null });
   return true;
@@ -156,6 +167,25 @@ export function memoryRepositories(view: View): Repositories {
       insert: async (channel) => insertRow(view, 'channels', channel.id, channel),
       findById: async (id) => view.get('channels', id),
       listByOwner: async (ownerId) => view.filter('channels', (c) => c.ownerId === ownerId).sort(byNewest),
+      listSilent: async (before, limit) =>
+        view
+          .filter(
+            'channels',
+            (c) => c.status !== 'offline' && c.lastActiveAt !== null && c.lastActiveAt < before,
+          )
+          .sort((a, b) => a.lastActiveAt!.getTime() - b.lastActiveAt!.getTime())
+          .slice(0, limit),
+      async markOffline(id, lastActiveAt, now) {
+        const c = view.get('channels', id);
+        if (!c || c.status === 'offline' || c.lastActiveAt?.getTime() !== lastActiveAt.getTime())
+          return undefined;
+        return patchRow(view, 'channels', id, {
+          status: 'offline',
+          statusSince: now,
+          statusMessage: null,
+          updatedAt: now,
+        });
+      },
       update: async (id, patch) => patchRow(view, 'channels', id, patch),
       delete: async (id) => deleteChannel(view, id),
     },
@@ -167,6 +197,29 @@ export function memoryRepositories(view: View): Repositories {
       findById: async (id) => view.get('messages', id),
       findByClientId: async (channelId, clientId) =>
         view.filter('messages', (m) => m.channelId === channelId && m.clientId === clientId)[0],
+      findByStreamId: async (channelId, streamId) =>
+        view.filter('messages', (m) => m.channelId === channelId && m.streamId === streamId)[0],
+      async updateStream(id, patch) {
+        const m = view.get('messages', id);
+        if (m?.streamState !== 'streaming') return undefined;
+        return patchRow(view, 'messages', id, patch);
+      },
+      listStaleStreams: async (before, limit) =>
+        view
+          .filter('messages', (m) => m.streamState === 'streaming' && m.updatedAt < before)
+          .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime())
+          .slice(0, limit),
+      async maxIteration(groupId) {
+        let max: number | undefined;
+        for (const m of view.filter('messages', (m) => m.iterationGroupId === groupId)) {
+          if (m.iteration !== null && (max === undefined || m.iteration > max)) max = m.iteration;
+        }
+        return max;
+      },
+      listByIterationGroup: async (groupId) =>
+        view
+          .filter('messages', (m) => m.iterationGroupId === groupId)
+          .sort((a, b) => (a.iteration ?? 0) - (b.iteration ?? 0)),
       async list({ channelId, before, limit, search, hasAttachments }) {
         const needle = search?.toLowerCase();
         const rows = view.filter('messages', (m) => {
@@ -249,6 +302,11 @@ export function memoryRepositories(view: View): Repositories {
       },
       listByChannel: async (channelId) =>
         view.filter('attachments', (a) => a.channelId === channelId).sort(byNewest),
+      listOrphansBefore: async (before, limit) =>
+        view
+          .filter('attachments', (a) => a.messageId === null && a.createdAt < before)
+          .sort((a, b) => -byNewest(a, b))
+          .slice(0, limit),
       async linkOrphans(ids, channelId, messageId) {
         const linked: string[] = [];
         for (const id of new Set(ids)) {
@@ -266,6 +324,31 @@ export function memoryRepositories(view: View): Repositories {
         if (attachment.messageId !== null) countAttachments(view, attachment.messageId, -1);
         return true;
       },
+    },
+    statusSteps: {
+      async append(step) {
+        const index = view.filter(
+          'statusSteps',
+          (s) => s.channelId === step.channelId && s.streamId === step.streamId,
+        ).length;
+        const record = { ...step, index };
+        insertRow(view, 'statusSteps', record.id, record);
+        return structuredClone(record);
+      },
+      listByStreams: async (channelId, streamIds) => {
+        const wanted = new Set(streamIds);
+        return view
+          .filter('statusSteps', (s) => s.channelId === channelId && wanted.has(s.streamId))
+          .sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : a.index - b.index));
+      },
+    },
+    statusHistory: {
+      insert: async (entry) => insertRow(view, 'statusHistory', entry.id, entry),
+      listByChannel: async (channelId, limit) =>
+        view
+          .filter('statusHistory', (h) => h.channelId === channelId)
+          .sort(byNewest)
+          .slice(0, limit),
     },
     events: {
       async append(event) {

@@ -5,6 +5,8 @@ import type {
   EventRecord,
   MessageRecord,
   ReviewRecord,
+  StatusHistoryRecord,
+  StatusStepRecord,
   UserRecord,
 } from '../../domain/records.js';
 
@@ -16,6 +18,8 @@ export interface Rows {
   messages: MessageRecord;
   reviews: ReviewRecord;
   attachments: AttachmentRecord;
+  statusSteps: StatusStepRecord;
+  statusHistory: StatusHistoryRecord;
   events: EventRecord;
 }
 export type TableName = keyof Rows;
@@ -31,6 +35,8 @@ export class MemoryState {
     messages: new Map(),
     reviews: new Map(),
     attachments: new Map(),
+    statusSteps: new Map(),
+    statusHistory: new Map(),
     events: new Map(),
   };
   nextSeq = 1;
