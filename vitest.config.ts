@@ -7,7 +7,9 @@ import { defineConfig } from 'vitest/config';
  * sources through the `source` export condition, so `npm test` needs no build first.
  * Unit tests sit next to the code (`src/**\/*.test.ts`); integration tests live in `test/`.
  */
-const conditions = ['source', 'node', 'import', 'module', 'default'];
+// Only `source` is added: Node's own `import`/`require` conditions must stay as they are, or CJS
+// packages (pg) would `require()` their ESM builds.
+const conditions = ['source', 'module', 'node', 'development|production'];
 
 function workspacePackages(): { name: string; dir: string }[] {
   const found: { name: string; dir: string }[] = [];
@@ -25,7 +27,7 @@ function workspacePackages(): { name: string; dir: string }[] {
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  ssr: { resolve: { conditions } },
   test: {
     testTimeout: 20_000,
     hookTimeout: 60_000,

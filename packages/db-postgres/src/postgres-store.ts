@@ -1,0 +1,46 @@
+import { PlacetError } from '@placet/core';
+import { createSqlStore, type PlacetDatabase, type SqlStore } from '@placet/db-sql';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { postgresDialect } from './postgres-dialect.js';
+
+export type PostgresStoreOptions =
+  | { connectionString: string; max?: number; onPoolError?: (error: Error) => void }
+  | { pool: pg.Pool };
+
+/**
+ * Placet on Postgres: many processes may share one database (pair it with `postgresTransport`).
+ * A pool the host passes in is never closed; a pool made here gets an `error` listener and is closed
+ * by `close()`.
+ */
+export function postgresStore(options: PostgresStoreOptions): SqlStore {
+  if (!options || (!('connectionString' in options) && !('pool' in options))) {
+    throw new PlacetError('INVALID_OPTIONS', 'postgresStore() needs { connectionString } or { pool }', {
+      issues: [{ path: 'connectionString', message: 'required (or pool)' }],
+    });
+  }
+  const owned = 'connectionString' in options;
+  const pool = owned
+    ? createPool(options.connectionString, options.max ?? 10, options.onPoolError)
+    : options.pool;
+  const db = new Kysely<PlacetDatabase>({ dialect: new PostgresDialect({ pool }) });
+  return createSqlStore({
+    db,
+    dialect: postgresDialect,
+    capabilities: { dialect: 'postgres', multiProcess: true },
+    close: async () => {
+      // kysely's destroy() ends the pool: only do that for a pool made here.
+      if (owned) await db.destroy();
+    },
+  });
+}
+
+/** A pool with an `error` listener (an idle client's error would otherwise crash the process). */
+export function createPool(connectionString: string, max: number, onError?: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', (error) => {
+    if (onError) onError(error);
+    else process.stderr.write(`placet: idle Postgres client error: ${error.message}\n`);
+  });
+  return pool;
+}

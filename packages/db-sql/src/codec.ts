@@ -1,0 +1,45 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DbBool, DbDate, PlacetDatabase } from './schema.js';
+
+/**
+ * What differs between the SQL dialects. Everything else — every query — is written once.
+ */
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** Column type names used by the migrations. */
+  readonly types: {
+    date: 'integer' | 'timestamptz';
+    json: 'text' | 'jsonb';
+    bool: 'integer' | 'boolean';
+    bigint: 'integer' | 'bigint';
+  };
+  date(value: Date): DbDate;
+  dateOrNull(value: Date | null): DbDate | null;
+  readDate(value: DbDate): Date;
+  json(value: unknown): unknown;
+  readJson<T>(value: unknown): T;
+  bool(value: boolean): DbBool;
+  /**
+   * Serialises event appends so that readers only ever see a prefix of the seq order (Postgres: a
+   * transaction-scoped advisory lock held until commit; SQLite: writers are already serialised).
+   */
+  lockOutbox(db: Kysely<PlacetDatabase> | Transaction<PlacetDatabase>): Promise<void>;
+  /** Serialises status-step appends of one (channel, stream). */
+  lockStream(
+    db: Kysely<PlacetDatabase> | Transaction<PlacetDatabase>,
+    channelId: string,
+    streamId: string,
+  ): Promise<void>;
+  /** The Placet constraint name of a unique violation, or undefined when `error` is something else. */
+  uniqueConstraint(error: unknown): string | undefined;
+  /** Whether a failed transaction may simply be run again (deadlock, serialization failure, busy). */
+  isTransient(error: unknown): boolean;
+}
+
+export function readBool(value: DbBool): boolean {
+  return value === true || value === 1;
+}
+
+export function readInt(value: number | string): number {
+  return typeof value === 'number' ? value : Number(value);
+}

@@ -1,0 +1,237 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { SqlDialect } from './codec.js';
+
+/** Unique indexes, named once; `placet_<constraint>` where the constraint is core's CONSTRAINTS value. */
+export const UNIQUE_INDEXES = {
+  placet_users_email: { table: 'placet_users', columns: ['email'] },
+  placet_users_external_id: { table: 'placet_users', columns: ['external_id'] },
+  placet_api_keys_key_hash: { table: 'placet_api_keys', columns: ['key_hash'] },
+  placet_messages_channel_client: { table: 'placet_messages', columns: ['channel_id', 'client_id'] },
+  placet_messages_channel_stream: { table: 'placet_messages', columns: ['channel_id', 'stream_id'] },
+  placet_messages_iteration: { table: 'placet_messages', columns: ['iteration_group_id', 'iteration'] },
+  placet_status_steps_stream_index: {
+    table: 'placet_status_steps',
+    columns: ['channel_id', 'stream_id', 'idx'],
+  },
+} as const;
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations are schema code, independent of the typed schema.
+type AnyDb = Kysely<any>;
+
+function initial(dialect: SqlDialect): Migration {
+  const { date, json, bool, bigint } = dialect.types;
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('placet_users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('external_id', 'text')
+        .addColumn('must_change_password', bool, (c) => c.notNull())
+        .addColumn('created_at', date, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('placet_api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('placet_users.id').onDelete('cascade'))
+        .addColumn('label', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('key_prefix', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text')
+        .addColumn('last_used_at', date)
+        .addColumn('created_at', date, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('placet_channels')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('owner_id', 'text', (c) => c.notNull().references('placet_users.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('avatar_url', 'text')
+        .addColumn('webhook_url', 'text')
+        .addColumn('webhook_headers', json)
+        .addColumn('webhook_auth', json)
+        .addColumn('webhook_secret', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_message', 'text')
+        .addColumn('status_since', date)
+        .addColumn('last_active_at', date)
+        .addColumn('commands', json)
+        .addColumn('tag', 'text')
+        .addColumn('is_subagent', bool, (c) => c.notNull())
+        .addColumn('parent_agent_id', 'text', (c) => c.references('placet_channels.id').onDelete('set null'))
+        .addColumn('created_at', date, (c) => c.notNull())
+        .addColumn('updated_at', date, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('placet_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('channel_id', 'text', (c) =>
+          c.notNull().references('placet_channels.id').onDelete('cascade'),
+        )
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('sender_type', 'text', (c) => c.notNull())
+        .addColumn('sender_id', 'text', (c) => c.notNull())
+        .addColumn('text', 'text')
+        .addColumn('status', 'text')
+        .addColumn('metadata', json)
+        .addColumn('client_id', 'text')
+        .addColumn('stream_id', 'text')
+        .addColumn('stream_state', 'text')
+        .addColumn('delivery_status', 'text', (c) => c.notNull())
+        .addColumn('iteration_group_id', 'text')
+        .addColumn('iteration', 'integer')
+        .addColumn('attachment_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', date, (c) => c.notNull())
+        .addColumn('updated_at', date, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('placet_reviews')
+        .addColumn('message_id', 'text', (c) =>
+          c.primaryKey().references('placet_messages.id').onDelete('cascade'),
+        )
+        .addColumn('channel_id', 'text', (c) => c.notNull())
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('payload', json, (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('response', json)
+        .addColumn('responded_by', 'text')
+        .addColumn('callback', json)
+        .addColumn('expires_at', date, (c) => c.notNull())
+        .addColumn('completed_at', date)
+        .addColumn('expired_at', date)
+        .addColumn('feedback', 'text')
+        .addColumn('modified_file_ids', json)
+        .addColumn('created_at', date, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('placet_attachments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('channel_id', 'text', (c) =>
+          c.notNull().references('placet_channels.id').onDelete('cascade'),
+        )
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.references('placet_messages.id').onDelete('cascade'))
+        .addColumn('filename', 'text', (c) => c.notNull())
+        .addColumn('mime_type', 'text', (c) => c.notNull())
+        .addColumn('size', bigint, (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('storage_key', 'text', (c) => c.notNull())
+        .addColumn('plugin_type', 'text', (c) => c.notNull())
+        .addColumn('created_at', date, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('placet_status_steps')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('channel_id', 'text', (c) =>
+          c.notNull().references('placet_channels.id').onDelete('cascade'),
+        )
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('stream_id', 'text', (c) => c.notNull())
+        .addColumn('idx', 'integer', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('tool_hint', bool, (c) => c.notNull())
+        .addColumn('created_at', date, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('placet_status_history')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('channel_id', 'text', (c) =>
+          c.notNull().references('placet_channels.id').onDelete('cascade'),
+        )
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('message', 'text')
+        .addColumn('created_at', date, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('placet_events')
+        .addColumn('seq', dialect.name === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect.name === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text')
+        .addColumn('subject_id', 'text')
+        .addColumn('payload', json, (c) => c.notNull())
+        .addColumn('created_at', date, (c) => c.notNull())
+        .execute();
+
+      for (const [name, { table, columns }] of Object.entries(UNIQUE_INDEXES)) {
+        await db.schema
+          .createIndex(name)
+          .unique()
+          .on(table)
+          .columns([...columns])
+          .execute();
+      }
+      // The indexes behind the engine's queries (keyset pages, pending lists, sweeps, cascades).
+      const indexes: [string, string, string[], string?][] = [
+        ['placet_api_keys_user', 'placet_api_keys', ['user_id', 'created_at']],
+        ['placet_channels_owner', 'placet_channels', ['owner_id', 'created_at']],
+        ['placet_channels_parent', 'placet_channels', ['parent_agent_id']],
+        ['placet_channels_live', 'placet_channels', ['last_active_at'], "status <> 'offline'"],
+        ['placet_messages_channel_created', 'placet_messages', ['channel_id', 'created_at desc', 'id desc']],
+        ['placet_messages_streaming', 'placet_messages', ['updated_at'], "stream_state = 'streaming'"],
+        [
+          'placet_reviews_pending_owner',
+          'placet_reviews',
+          ['owner_id', 'created_at', 'message_id'],
+          "status = 'pending'",
+        ],
+        [
+          'placet_reviews_pending_channel',
+          'placet_reviews',
+          ['channel_id', 'created_at', 'message_id'],
+          "status = 'pending'",
+        ],
+        ['placet_reviews_pending_expiry', 'placet_reviews', ['expires_at'], "status = 'pending'"],
+        ['placet_attachments_channel', 'placet_attachments', ['channel_id', 'created_at']],
+        ['placet_attachments_message', 'placet_attachments', ['message_id']],
+        ['placet_attachments_orphans', 'placet_attachments', ['created_at'], 'message_id is null'],
+        ['placet_status_history_channel', 'placet_status_history', ['channel_id', 'created_at']],
+      ];
+      for (const [name, table, columns, where] of indexes) {
+        let index = db.schema.createIndex(name).on(table).columns(columns);
+        if (where) index = index.where(sql.raw<boolean>(where));
+        await index.execute();
+      }
+    },
+  };
+}
+
+class CodeMigrations implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { '0001_initial': initial(this.dialect) };
+  }
+}
+
+/** Brings the schema up to date. Safe to call from several processes at once (the Migrator locks). */
+export async function migrateToLatest(db: AnyDb, dialect: SqlDialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new CodeMigrations(dialect),
+    migrationTableName: 'placet_migrations',
+    migrationLockTableName: 'placet_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(
+      `Placet migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import { UniqueViolation } from '@placet/core';
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from '../codec.js';
+import type { Mappers } from '../mappers.js';
+import type { PlacetDatabase } from '../schema.js';
+
+/** What every repository needs: the executor (the pool or a transaction), the dialect and the mappers. */
+export interface RepoContext {
+  db: Kysely<PlacetDatabase>;
+  d: SqlDialect;
+  m: Mappers;
+}
+
+/** Runs a write, turning the driver's unique-violation error into core's `UniqueViolation`. */
+export async function guarded<T>(ctx: RepoContext, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const constraint = ctx.d.uniqueConstraint(error);
+    if (constraint) throw new UniqueViolation(constraint, error);
+    throw error;
+  }
+}
+
+/** Escapes `%`, `_` and `\` so that a search term matches literally inside LIKE (with `escape '\'`). */
+export function likeLiteral(term: string): string {
+  return term.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}

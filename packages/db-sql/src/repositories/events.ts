@@ -1,0 +1,41 @@
+import type { EventRepository } from '@placet/core';
+import type { RepoContext } from './context.js';
+
+export function eventRepository(ctx: RepoContext): EventRepository {
+  const { db, d, m } = ctx;
+  return {
+    async append(event) {
+      await d.lockOutbox(db);
+      const row = await db
+        .insertInto('placet_events')
+        .values({
+          type: event.type,
+          owner_id: event.ownerId,
+          channel_id: event.channelId,
+          subject_id: event.subjectId,
+          payload: d.json(event.payload),
+          created_at: d.date(event.createdAt),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return m.event.fromRow(row);
+    },
+    async after(afterSeq, limit) {
+      const rows = await db
+        .selectFrom('placet_events')
+        .selectAll()
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map(m.event.fromRow);
+    },
+    async lastSeq() {
+      const row = await db
+        .selectFrom('placet_events')
+        .select((eb) => eb.fn.max('seq').as('max'))
+        .executeTakeFirst();
+      return row?.max === null || row?.max === undefined ? 0 : Number(row.max);
+    },
+  };
+}

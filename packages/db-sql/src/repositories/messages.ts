@@ -1,0 +1,121 @@
+import type { MessageRepository } from '@placet/core';
+import { sql } from 'kysely';
+import { MESSAGE_FIELDS, toPatch } from '../patch.js';
+import { guarded, likeLiteral, type RepoContext } from './context.js';
+
+export function messageRepository(ctx: RepoContext): MessageRepository {
+  const { db, d, m } = ctx;
+  const find = async (id: string) => {
+    const row = await db.selectFrom('placet_messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && m.message.fromRow(row);
+  };
+  return {
+    insert: (message) =>
+      guarded(
+        ctx,
+        async () => void (await db.insertInto('placet_messages').values(m.message.toRow(message)).execute()),
+      ),
+    findById: find,
+    async findByClientId(channelId, clientId) {
+      const row = await db
+        .selectFrom('placet_messages')
+        .selectAll()
+        .where('channel_id', '=', channelId)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return row && m.message.fromRow(row);
+    },
+    async findByStreamId(channelId, streamId) {
+      const row = await db
+        .selectFrom('placet_messages')
+        .selectAll()
+        .where('channel_id', '=', channelId)
+        .where('stream_id', '=', streamId)
+        .executeTakeFirst();
+      return row && m.message.fromRow(row);
+    },
+    async list({ channelId, before, limit, search, hasAttachments }) {
+      // Keyset page on the (channel_id, created_at desc, id desc) index: cost independent of table size.
+      let query = db.selectFrom('placet_messages').selectAll().where('channel_id', '=', channelId);
+      if (before) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '<', d.date(before.createdAt)),
+            eb.and([eb('created_at', '=', d.date(before.createdAt)), eb('id', '<', before.id)]),
+          ]),
+        );
+      }
+      if (hasAttachments) query = query.where('attachment_count', '>', 0);
+      if (search !== undefined && search !== '') {
+        const pattern = `%${likeLiteral(search.toLowerCase())}%`;
+        query = query.where(sql<boolean>`lower(${sql.ref('text')}) like ${pattern} escape '\\'`);
+      }
+      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(m.message.fromRow);
+    },
+    update: (id, patch) =>
+      guarded(ctx, async () => {
+        const values = toPatch(MESSAGE_FIELDS, patch, d);
+        if (Object.keys(values).length === 0) return find(id);
+        const row = await db
+          .updateTable('placet_messages')
+          .set(values)
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
+        return row && m.message.fromRow(row);
+      }),
+    async setDeliveryStatus(id, status, now) {
+      const row = await db
+        .updateTable('placet_messages')
+        .set({ delivery_status: status, updated_at: d.date(now) })
+        .where('id', '=', id)
+        .where('delivery_status', '<>', 'agent_received')
+        .returningAll()
+        .executeTakeFirst();
+      return row && m.message.fromRow(row);
+    },
+    async updateStream(id, patch) {
+      const row = await db
+        .updateTable('placet_messages')
+        .set(toPatch(MESSAGE_FIELDS, patch, d))
+        .where('id', '=', id)
+        .where('stream_state', '=', 'streaming')
+        .returningAll()
+        .executeTakeFirst();
+      return row && m.message.fromRow(row);
+    },
+    async listStaleStreams(before, limit) {
+      const rows = await db
+        .selectFrom('placet_messages')
+        .selectAll()
+        .where('stream_state', '=', 'streaming')
+        .where('updated_at', '<', d.date(before))
+        .orderBy('updated_at')
+        .limit(limit)
+        .execute();
+      return rows.map(m.message.fromRow);
+    },
+    async maxIteration(groupId) {
+      const row = await db
+        .selectFrom('placet_messages')
+        .select((eb) => eb.fn.max('iteration').as('max'))
+        .where('iteration_group_id', '=', groupId)
+        .executeTakeFirst();
+      return row?.max === null || row?.max === undefined ? undefined : Number(row.max);
+    },
+    async listByIterationGroup(groupId) {
+      const rows = await db
+        .selectFrom('placet_messages')
+        .selectAll()
+        .where('iteration_group_id', '=', groupId)
+        .orderBy('iteration')
+        .execute();
+      return rows.map(m.message.fromRow);
+    },
+    async delete(id) {
+      const result = await db.deleteFrom('placet_messages').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}

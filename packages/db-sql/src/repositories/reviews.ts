@@ -1,0 +1,87 @@
+import type { ReviewRepository } from '@placet/core';
+import { REVIEW_COMPLETION_FIELDS, toPatch } from '../patch.js';
+import { guarded, type RepoContext } from './context.js';
+
+export function reviewRepository(ctx: RepoContext): ReviewRepository {
+  const { db, d, m } = ctx;
+  return {
+    insert: (review) =>
+      guarded(
+        ctx,
+        async () => void (await db.insertInto('placet_reviews').values(m.review.toRow(review)).execute()),
+      ),
+    async findByMessageId(id) {
+      const row = await db
+        .selectFrom('placet_reviews')
+        .selectAll()
+        .where('message_id', '=', id)
+        .executeTakeFirst();
+      return row && m.review.fromRow(row);
+    },
+    async findByMessageIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('placet_reviews')
+        .selectAll()
+        .where('message_id', 'in', [...ids])
+        .execute();
+      return rows.map(m.review.fromRow);
+    },
+    async complete(messageId, completion) {
+      // Exactly once: only a pending review that has not expired at the moment of the answer.
+      const row = await db
+        .updateTable('placet_reviews')
+        .set({ ...toPatch(REVIEW_COMPLETION_FIELDS, { ...completion }, d), status: 'completed' })
+        .where('message_id', '=', messageId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', d.date(completion.completedAt))
+        .returningAll()
+        .executeTakeFirst();
+      return row && m.review.fromRow(row);
+    },
+    async expire(messageId, now) {
+      const row = await db
+        .updateTable('placet_reviews')
+        .set({ status: 'expired', expired_at: d.date(now) })
+        .where('message_id', '=', messageId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '<=', d.date(now))
+        .returningAll()
+        .executeTakeFirst();
+      return row && m.review.fromRow(row);
+    },
+    async listPending({ ownerId, channelId, limit }) {
+      let query = db.selectFrom('placet_reviews').selectAll().where('status', '=', 'pending');
+      query = channelId
+        ? query.where('channel_id', '=', channelId).where('owner_id', '=', ownerId)
+        : query.where('owner_id', '=', ownerId);
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('message_id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(m.review.fromRow);
+    },
+    async listDue(now, limit) {
+      const rows = await db
+        .selectFrom('placet_reviews')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('expires_at', '<=', d.date(now))
+        .orderBy('expires_at')
+        .limit(limit)
+        .execute();
+      return rows.map(m.review.fromRow);
+    },
+    async nextExpiry() {
+      const row = await db
+        .selectFrom('placet_reviews')
+        .select('expires_at')
+        .where('status', '=', 'pending')
+        .orderBy('expires_at')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? d.readDate(row.expires_at) : undefined;
+    },
+  };
+}

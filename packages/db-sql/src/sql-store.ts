@@ -1,0 +1,198 @@
+import type { EventRecord, Repositories, Store, StoreCapabilities } from '@placet/core';
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from './codec.js';
+import { type Mappers, mappers } from './mappers.js';
+import { migrateToLatest } from './migrations.js';
+import { attachmentRepository, statusStepRepository } from './repositories/attachments.js';
+import { channelRepository, statusHistoryRepository } from './repositories/channels.js';
+import type { RepoContext } from './repositories/context.js';
+import { eventRepository } from './repositories/events.js';
+import { messageRepository } from './repositories/messages.js';
+import { reviewRepository } from './repositories/reviews.js';
+import { apiKeyRepository, userRepository } from './repositories/users.js';
+import type { PlacetDatabase } from './schema.js';
+
+/** Methods that only read; other methods run in a transaction of their own when called outside one. */
+const READS = new Set([
+  'findById',
+  'findByEmail',
+  'findByExternalId',
+  'findByHash',
+  'findByClientId',
+  'findByStreamId',
+  'findByMessageId',
+  'findByMessageIds',
+  'findByIds',
+  'list',
+  'listByUser',
+  'listByOwner',
+  'listSilent',
+  'listPending',
+  'listDue',
+  'nextExpiry',
+  'listStaleStreams',
+  'maxIteration',
+  'listByIterationGroup',
+  'listByMessageIds',
+  'listByChannel',
+  'listOrphansBefore',
+  'listByStreams',
+  'after',
+  'lastSeq',
+]);
+
+const TABLES = {
+  users: 'placet_users',
+  api_keys: 'placet_api_keys',
+  channels: 'placet_channels',
+  messages: 'placet_messages',
+  reviews: 'placet_reviews',
+  attachments: 'placet_attachments',
+  status_steps: 'placet_status_steps',
+  status_history: 'placet_status_history',
+  events: 'placet_events',
+} as const;
+
+const TRANSIENT_RETRIES = 5;
+
+/** The conformance suite's independent read path: plain selects, no repository code. */
+export interface SqlInspector {
+  user(id: string): Promise<ReturnType<Mappers['user']['fromRow']> | undefined>;
+  apiKey(id: string): Promise<ReturnType<Mappers['apiKey']['fromRow']> | undefined>;
+  channel(id: string): Promise<ReturnType<Mappers['channel']['fromRow']> | undefined>;
+  message(id: string): Promise<ReturnType<Mappers['message']['fromRow']> | undefined>;
+  review(messageId: string): Promise<ReturnType<Mappers['review']['fromRow']> | undefined>;
+  attachment(id: string): Promise<ReturnType<Mappers['attachment']['fromRow']> | undefined>;
+  events(): Promise<EventRecord[]>;
+  count(table: keyof typeof TABLES): Promise<number>;
+}
+
+export interface SqlStore extends Store {
+  /** The kysely instance (for host queries, diagnostics and tests). */
+  readonly db: Kysely<PlacetDatabase>;
+  readonly dialect: SqlDialect;
+  inspect(): SqlInspector;
+}
+
+export interface SqlStoreOptions {
+  db: Kysely<PlacetDatabase>;
+  dialect: SqlDialect;
+  capabilities: StoreCapabilities;
+  /** Releases what the adapter opened (never a host-owned pool or database). */
+  close: () => Promise<void>;
+}
+
+function repositories(ctx: RepoContext): Repositories {
+  return {
+    users: userRepository(ctx),
+    apiKeys: apiKeyRepository(ctx),
+    channels: channelRepository(ctx),
+    messages: messageRepository(ctx),
+    reviews: reviewRepository(ctx),
+    attachments: attachmentRepository(ctx),
+    statusSteps: statusStepRepository(ctx),
+    statusHistory: statusHistoryRepository(ctx),
+    events: eventRepository(ctx),
+  };
+}
+
+/**
+ * The Store port on kysely, written once for SQLite and Postgres; `sqliteStore()` and `postgresStore()`
+ * wire the drivers and the dialect.
+ */
+export function createSqlStore(options: SqlStoreOptions): SqlStore {
+  const { db, dialect } = options;
+  const m = mappers(dialect);
+  const direct = repositories({ db, d: dialect, m });
+  let closed = false;
+
+  async function transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute((trx) => fn(repositories({ db: trx, d: dialect, m })));
+      } catch (error) {
+        if (attempt < TRANSIENT_RETRIES && dialect.isTransient(error)) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  const autocommit: Record<string, Record<string, unknown>> = {};
+  for (const [repoName, repo] of Object.entries(direct)) {
+    const wrapped: Record<string, unknown> = {};
+    for (const [method, fn] of Object.entries(
+      repo as Record<string, (...args: unknown[]) => Promise<unknown>>,
+    )) {
+      wrapped[method] = READS.has(method)
+        ? fn
+        : (...args: unknown[]) =>
+            transaction((tx) =>
+              (
+                tx[repoName as keyof Repositories] as unknown as Record<
+                  string,
+                  (...a: unknown[]) => Promise<unknown>
+                >
+              )[method]!(...args),
+            );
+    }
+    autocommit[repoName] = wrapped;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the inspector reads any table by name and hands rows to the mappers.
+  const one = async (table: keyof typeof TABLES, column: string, value: string): Promise<any> =>
+    // biome-ignore lint/suspicious/noExplicitAny: as above.
+    (db as Kysely<any>).selectFrom(TABLES[table]).selectAll().where(column, '=', value).executeTakeFirst();
+
+  return {
+    ...(autocommit as unknown as Repositories),
+    db,
+    dialect,
+    capabilities: options.capabilities,
+    migrate: () => migrateToLatest(db, dialect),
+    transaction,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await options.close();
+    },
+    inspect: () => ({
+      user: async (id) => {
+        const row = await one('users', 'id', id);
+        return row ? m.user.fromRow(row) : undefined;
+      },
+      apiKey: async (id) => {
+        const row = await one('api_keys', 'id', id);
+        return row ? m.apiKey.fromRow(row) : undefined;
+      },
+      channel: async (id) => {
+        const row = await one('channels', 'id', id);
+        return row ? m.channel.fromRow(row) : undefined;
+      },
+      message: async (id) => {
+        const row = await one('messages', 'id', id);
+        return row ? m.message.fromRow(row) : undefined;
+      },
+      review: async (id) => {
+        const row = await one('reviews', 'message_id', id);
+        return row ? m.review.fromRow(row) : undefined;
+      },
+      attachment: async (id) => {
+        const row = await one('attachments', 'id', id);
+        return row ? m.attachment.fromRow(row) : undefined;
+      },
+      events: async () =>
+        (await db.selectFrom('placet_events').selectAll().orderBy('seq').execute()).map(m.event.fromRow),
+      async count(table) {
+        // biome-ignore lint/suspicious/noExplicitAny: the inspector reads any table by name.
+        const row = await (db as Kysely<any>)
+          .selectFrom(TABLES[table])
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      },
+    }),
+  };
+}
