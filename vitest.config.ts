@@ -37,6 +37,9 @@ export default defineConfig({
         name,
         root: dir,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        // Postgres test files share one database: kysely's Migrator introspects every schema, which
+        // races with another file dropping its test schema. One file at a time there.
+        ...(name === '@placet/db-postgres' ? { fileParallelism: false } : {}),
       },
     })),
   },

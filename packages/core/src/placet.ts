@@ -174,6 +174,8 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       state = 'stopped';
       await sweeper.stop();
       waiters.releaseAll();
+      // Released waiters answer without the store; give their requests a moment to finish first.
+      for (let i = 0; i < 100 && waiters.count() > 0; i++) await new Promise((r) => setTimeout(r, 10));
       await hub.stop();
       for (const notifier of options.notifiers) await notifier.close?.();
       await options.transport.close();

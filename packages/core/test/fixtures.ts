@@ -1,4 +1,7 @@
-import { FakeClock } from '@placet/test-utils';
+import { countingStore, FakeClock } from '@placet/test-utils';
+
+export { countingStore };
+
 import {
   createPlacet,
   definePlugin,
@@ -27,46 +30,6 @@ export const freeformType = defineReviewType({
 });
 export const testPlugin = () =>
   definePlugin({ name: 'test-types', version: '1.0.0', reviewTypes: [choiceType, freeformType] });
-
-/** Counts every call of a store method (reads and writes), per method name. */
-export function countingStore(inner: Store): { store: Store; calls: Map<string, number>; total(): number } {
-  const calls = new Map<string, number>();
-  const wrapRepo = (name: string, repo: object) =>
-    new Proxy(repo, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const key = `${name}.${String(prop)}`;
-          calls.set(key, (calls.get(key) ?? 0) + 1);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  const repos = [
-    'users',
-    'apiKeys',
-    'channels',
-    'messages',
-    'reviews',
-    'attachments',
-    'statusSteps',
-    'statusHistory',
-    'events',
-  ] as const;
-  const store = {
-    ...inner,
-    capabilities: inner.capabilities,
-    migrate: () => inner.migrate(),
-    close: () => inner.close(),
-    transaction: <T>(fn: Parameters<Store['transaction']>[0]) =>
-      inner.transaction((tx) =>
-        fn(Object.fromEntries(repos.map((r) => [r, wrapRepo(`tx.${r}`, tx[r])])) as never),
-      ) as Promise<T>,
-  } as Store;
-  for (const r of repos) (store as unknown as Record<string, object>)[r] = wrapRepo(r, inner[r]);
-  return { store, calls, total: () => [...calls.values()].reduce((a, b) => a + b, 0) };
-}
 
 export interface World {
   placet: Placet;

@@ -28,10 +28,10 @@ export async function freshSchema(): Promise<{ pool: pg.Pool; schema: string; dr
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const pool = createPool(PG_URL!, 10);
-  pool.on('connect', (client) => {
-    void client.query(`set search_path to ${schema}`);
-  });
+  // The `options` connection parameter sets the search_path for every connection of the pool.
+  const url = new URL(PG_URL!);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const pool = createPool(url.toString(), 10);
   return {
     pool,
     schema,
@@ -49,7 +49,12 @@ export async function freshSchema(): Promise<{ pool: pg.Pool; schema: string; dr
 export async function freshStore() {
   const { pool, drop } = await freshSchema();
   const store = postgresStore({ pool });
-  await store.migrate();
+  try {
+    await store.migrate();
+  } catch (error) {
+    await drop();
+    throw error;
+  }
   return {
     store,
     pool,

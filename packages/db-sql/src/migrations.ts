@@ -220,9 +220,16 @@ class CodeMigrations implements MigrationProvider {
 
 /** Brings the schema up to date. Safe to call from several processes at once (the Migrator locks). */
 export async function migrateToLatest(db: AnyDb, dialect: SqlDialect): Promise<void> {
+  // On Postgres the migration tables live in the current schema, so that kysely never mistakes another
+  // schema's placet_migrations (a second Placet, a test schema) for this one's.
+  const schema =
+    dialect.name === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
     provider: new CodeMigrations(dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
     migrationTableName: 'placet_migrations',
     migrationLockTableName: 'placet_migrations_lock',
   });

@@ -1,3 +1,4 @@
+export { countingStore } from './counting-store.js';
 export { FakeClock } from './fake-clock.js';
 export {
   answers,

@@ -11,7 +11,7 @@ export interface Issue {
 export interface PlacetErrorOptions {
   /** Override the status of the code table (rarely needed; plugin codes declare their own). */
   status?: number;
-  /** Whether `message` may be shown to clients. Defaults to `status < 500`. */
+  /** Whether `message` may be shown to clients. Defaults to `status < 500` (and 501). */
   expose?: boolean;
   issues?: readonly Issue[];
   cause?: unknown;
@@ -33,7 +33,8 @@ export class PlacetError extends Error {
     this.name = 'PlacetError';
     this.code = code;
     this.status = options.status ?? (ERROR_CODES as Record<string, { status: number }>)[code]?.status ?? 500;
-    this.expose = options.expose ?? this.status < 500;
+    // 501 says what is not supported: a client needs that message; other 5xx stay private.
+    this.expose = options.expose ?? (this.status < 500 || this.status === 501);
     this.issues = options.issues;
   }
 }

@@ -16,6 +16,8 @@ import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../util/secrets.js'
 export const ApiKeyCreate = z.object({
   label: z.string().trim().min(1).max(64).default('Default'),
   channelId: z.string().min(1).max(200).nullable().optional(),
+  /** Pin the raw key instead of generating one (a self-hoster's configured first key). */
+  key: z.string().regex(API_KEY_PATTERN, 'must be hp_ followed by 48 hex characters').optional(),
 });
 export type ApiKeyCreateInput = z.input<typeof ApiKeyCreate>;
 
@@ -39,7 +41,9 @@ export class ApiKeysService {
       const channel = await this.store.channels.findById(data.channelId);
       if (!channel || channel.ownerId !== userId) throw new PlacetError('NOT_FOUND', 'Channel not found');
     }
-    const generated = generateApiKey();
+    const generated = data.key
+      ? { key: data.key, hash: hashApiKey(data.key), prefix: data.key.slice(0, 11) }
+      : generateApiKey();
     const record: ApiKeyRecord = {
       id: newId(),
       userId,

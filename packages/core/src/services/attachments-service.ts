@@ -24,6 +24,8 @@ export interface IncomingFile {
   filename: string;
   mimeType: string;
   body: ByteSource;
+  /** A limit below `maxFileBytes` (e.g. the router's upload limit). */
+  maxBytes?: number;
 }
 
 export interface OpenedFile {
@@ -109,6 +111,11 @@ export class AttachmentsService {
     return (await this.db.attachments.listByChannel(channel.id)).map((a) => presentAttachment(a));
   }
 
+  /** The file's metadata (size, type, name) without opening it. */
+  async info(principal: Principal, attachmentId: string): Promise<Attachment> {
+    return presentAttachment(await this.#require(principal, attachmentId));
+  }
+
   /** The file's metadata and bytes (optionally a byte range), for download. */
   async open(
     principal: Principal,
@@ -163,9 +170,8 @@ export class AttachmentsService {
     const id = newId();
     const key = storageKeyOf(channel.id, id);
     const mimeType = MimeType.parse(file.mimeType);
-    const { size, sha256 } = await this.fileStore.put(key, file.body, {
-      maxBytes: this.options.maxFileBytes,
-    });
+    const maxBytes = Math.min(file.maxBytes ?? Number.POSITIVE_INFINITY, this.options.maxFileBytes);
+    const { size, sha256 } = await this.fileStore.put(key, file.body, { maxBytes });
     this.logger.debug('file stored', { attachmentId: id, size });
     return {
       id,

@@ -170,6 +170,11 @@ export class ReviewsService {
     return this.waiters.count();
   }
 
+  /** Answers every open wait `timeout` at once (graceful shutdown: agents simply poll again). */
+  releaseWaiters(): void {
+    this.waiters.releaseAll();
+  }
+
   /** Expires one due review exactly once: conditional update plus `review:expired`. */
   async expire(messageId: string): Promise<boolean> {
     return this.uow.run(async (tx, emit) => {

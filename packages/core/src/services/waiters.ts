@@ -26,7 +26,7 @@ const WAKING_EVENTS = new Set(['review:responded', 'review:expired', 'message:de
  */
 @injectable()
 export class Waiters {
-  readonly #bySubject = new Map<string, Set<() => void>>();
+  readonly #bySubject = new Map<string, Set<(shutdown?: boolean) => void>>();
   #count = 0;
 
   constructor(@inject(EventHub) hub: EventHub) {
@@ -41,15 +41,21 @@ export class Waiters {
     return this.#count;
   }
 
-  /** Releases every waiter (stop()): they answer `timeout`. */
+  /** Releases every waiter (shutdown): they answer `timeout` at once, without touching the store. */
   releaseAll(): void {
-    for (const wakers of this.#bySubject.values()) for (const wake of [...wakers]) wake();
+    for (const wakers of this.#bySubject.values()) for (const wake of [...wakers]) wake(true);
   }
 
   register(subjectId: string): Waiter {
     let woken = false;
     let resolveSleep: ((outcome: SleepOutcome) => void) | undefined;
-    const wake = () => {
+    let released = false;
+    const wake = (shutdown = false) => {
+      if (shutdown) {
+        released = true;
+        resolveSleep?.('timeout');
+        return;
+      }
       woken = true;
       resolveSleep?.('woken');
     };
@@ -57,11 +63,12 @@ export class Waiters {
     set.add(wake);
     this.#bySubject.set(subjectId, set);
     this.#count++;
-    let released = false;
+    let done = false;
 
     return {
       sleep: ({ clock, timeoutMs, signal, expiresInMs, onExpiryDue }) =>
         new Promise<SleepOutcome>((resolve) => {
+          if (released) return resolve('timeout');
           if (woken) return resolve('woken');
           if (signal?.aborted) return resolve('aborted');
           const timers: TimerHandle[] = [];
@@ -80,8 +87,8 @@ export class Waiters {
           signal?.addEventListener('abort', onAbort, { once: true });
         }),
       release: () => {
-        if (released) return;
-        released = true;
+        if (done) return;
+        done = true;
         this.#count--;
         set.delete(wake);
         if (set.size === 0 && this.#bySubject.get(subjectId) === set) this.#bySubject.delete(subjectId);

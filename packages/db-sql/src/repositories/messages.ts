@@ -38,11 +38,9 @@ export function messageRepository(ctx: RepoContext): MessageRepository {
       // Keyset page on the (channel_id, created_at desc, id desc) index: cost independent of table size.
       let query = db.selectFrom('placet_messages').selectAll().where('channel_id', '=', channelId);
       if (before) {
+        // A row-value comparison, so that the cursor is a range on the index, not a filter.
         query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '<', d.date(before.createdAt)),
-            eb.and([eb('created_at', '=', d.date(before.createdAt)), eb('id', '<', before.id)]),
-          ]),
+          eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(d.date(before.createdAt), before.id)),
         );
       }
       if (hasAttachments) query = query.where('attachment_count', '>', 0);

@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import {
+  createPlacet,
+  generatePassword,
+  hashApiKey,
+  type Logger,
+  type Placet,
+  type Store,
+  type Transport,
+} from '@placet/core';
+import { postgresStore, postgresTransport } from '@placet/db-postgres';
+import { sqliteStore } from '@placet/db-sqlite';
+import { placetRouter } from '@placet/express';
+import { approval } from '@placet/plugin-approval';
+import { form } from '@placet/plugin-form';
+import { freeform } from '@placet/plugin-freeform';
+import { selection } from '@placet/plugin-selection';
+import { textInput } from '@placet/plugin-text-input';
+import { fsFileStore } from '@placet/storage-fs';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { humanAuth } from './auth-routes.js';
+import type { ServerConfig } from './config.js';
+import { SessionSigner } from './sessions.js';
+
+export interface PlacetServer {
+  app: Express;
+  placet: Placet;
+  /** Starts the engine, seeds the first owner and key, listens. Resolves with the bound URL. */
+  listen(): Promise<string>;
+  /** Graceful: stop accepting, answer waiters `timeout`, let in-flight requests finish, close the database. */
+  close(): Promise<void>;
+}
+
+/** Composes the example server from the Placet packages. */
+export function createServer(
+  config: ServerConfig,
+  logger: Logger,
+  say: (line: string) => void = console.log,
+): PlacetServer {
+  mkdirSync(config.dataDir, { recursive: true });
+  let store: Store;
+  let transport: Transport | undefined;
+  if (config.database.kind === 'postgres') {
+    store = postgresStore({
+      connectionString: config.database.url,
+      onPoolError: (e) => logger.error('postgres pool error', { error: e.message }),
+    });
+    transport = postgresTransport({
+      connectionString: config.database.url,
+      onError: (e) => logger.warn('postgres listener error', { error: e.message }),
+    });
+  } else {
+    store = sqliteStore({ filename: config.database.filename });
+  }
+  const placet = createPlacet({
+    plugins: [approval(), selection(), form(), textInput(), freeform()],
+    store,
+    files: fsFileStore({ dir: join(config.dataDir, 'files') }),
+    ...(transport ? { transport } : {}),
+    logger,
+  });
+  const auth = humanAuth(placet, SessionSigner.fromDataDir(config.dataDir), { secureCookies: false });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  if (config.corsOrigins) app.use(cors(config.corsOrigins));
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', timestamp: new Date().toISOString() });
+  });
+  app.use('/api/auth', auth.router);
+  app.use('/api/v1', placetRouter(placet, { authenticateUser: auth.authenticateUser }));
+
+  let server: Server | undefined;
+  return {
+    app,
+    placet,
+    async listen() {
+      await placet.start();
+      await seed(placet, config, say);
+      server = app.listen(config.port, config.host);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('listening', resolve);
+        server!.once('error', reject);
+      });
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    },
+    async close() {
+      const closing = server
+        ? new Promise<void>((resolve) => server!.close(() => resolve()))
+        : Promise.resolve();
+      server?.closeIdleConnections();
+      placet.reviews.releaseWaiters();
+      await closing;
+      await placet.stop();
+    },
+  };
+}
+
+/** First start: the owner (a generated password is printed once) and the first API key (printed once). */
+async function seed(placet: Placet, config: ServerConfig, say: (line: string) => void): Promise<void> {
+  const store = placet.options.store;
+  let owner = (await store.users.list()).find((u) => u.role === 'owner');
+  if (!owner) {
+    const password = config.initialUser.password ?? generatePassword();
+    const created = await placet.users.create({
+      email: config.initialUser.email,
+      displayName: 'Owner',
+      password,
+      role: 'owner',
+      mustChangePassword: config.initialUser.password === undefined,
+    });
+    owner = await store.users.findById(created.id);
+    say(
+      `Created the owner ${created.email}${config.initialUser.password ? '' : ` with the generated password: ${password}  (shown once; change it at first sign-in)`}`,
+    );
+  }
+  if (!owner) return;
+  if (config.apiKey) {
+    if (!(await store.apiKeys.findByHash(hashApiKey(config.apiKey)))) {
+      await placet.apiKeys.create(owner.id, { label: 'PLACET_API_KEY', key: config.apiKey });
+      say('Registered PLACET_API_KEY as an API key of the owner.');
+    }
+  } else if ((await placet.apiKeys.list(owner.id)).length === 0) {
+    const { key } = await placet.apiKeys.create(owner.id, { label: 'Default' });
+    say(`Created an API key for your agents: ${key}  (shown once)`);
+  }
+}
+
+function cors(origins: string[] | '*') {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.get('origin');
+    if (origin && (origins === '*' || origins.includes(origin))) {
+      res.set({
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Credentials': 'true',
+        'Access-Control-Allow-Headers': 'Content-Type, X-Api-Key, Authorization, X-Requested-With',
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+        Vary: 'Origin',
+      });
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  };
+}

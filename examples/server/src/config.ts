@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { API_KEY_PATTERN, z } from '@placet/core';
+
+/** Every setting, from the environment, with its default: also what `--help` prints. */
+export const SETTINGS = [
+  ['PORT', '3001', 'HTTP port (alias BACKEND_PORT, as in the original)'],
+  ['HOST', '127.0.0.1', 'address to bind; 0.0.0.0 to listen on every interface'],
+  ['PLACET_DATA_DIR', './data', 'SQLite database (placet.db) and uploaded files (files/)'],
+  [
+    'DATABASE_URL',
+    '(SQLite in PLACET_DATA_DIR)',
+    'postgres://… for Postgres, file:/path/placet.db for another SQLite file',
+  ],
+  ['INITIAL_USER_EMAIL', 'admin@placet.local', 'the owner created on first start'],
+  [
+    'INITIAL_USER_PASSWORD',
+    '(generated, printed once)',
+    'their password (a generated one must be changed at first sign-in)',
+  ],
+  ['PLACET_API_KEY', '(generated, printed once)', 'pins the first API key (hp_ + 48 hex)'],
+  ['CORS_ORIGIN', '(none)', 'comma-separated origins allowed to call the API from a browser, or *'],
+  ['LOG_LEVEL', 'info', 'debug | info | warn | error | silent'],
+  ['LOG_FORMAT', 'pretty', 'pretty | json'],
+] as const;
+
+/** Variables of the original that do not apply here: reported at start, never silently ignored. */
+export const IGNORED_VARIABLES = [/^JWT_SECRET$/, /^MINIO_/, /^VAPID_/, /^THROTTLE_/, /^APP_URL$/];
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  BACKEND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PLACET_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|file:)/, 'must start with postgres:// or file:')
+    .optional(),
+  INITIAL_USER_EMAIL: z.email().default('admin@placet.local'),
+  INITIAL_USER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  PLACET_API_KEY: z.string().regex(API_KEY_PATTERN, 'must be hp_ followed by 48 hex characters').optional(),
+  CORS_ORIGIN: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
+  initialUser: { email: string; password: string | undefined };
+  apiKey: string | undefined;
+  corsOrigins: string[] | '*' | undefined;
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  logFormat: 'pretty' | 'json';
+  ignored: string[];
+}
+
+/** Parses the environment; an invalid value is an error naming the variable (never echoing it). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = Env.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ');
+    throw new Error(`Invalid configuration:\n  ${problems}\nRun with --help for the list of settings.`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.PLACET_DATA_DIR);
+  const url = e.DATABASE_URL;
+  return {
+    port: e.PORT ?? e.BACKEND_PORT ?? 3001,
+    host: e.HOST,
+    dataDir,
+    database: url?.startsWith('postgres')
+      ? { kind: 'postgres', url }
+      : {
+          kind: 'sqlite',
+          filename: url ? resolve(url.replace(/^file:(\/\/)?/, '')) : resolve(dataDir, 'placet.db'),
+        },
+    initialUser: { email: e.INITIAL_USER_EMAIL, password: e.INITIAL_USER_PASSWORD },
+    apiKey: e.PLACET_API_KEY,
+    corsOrigins:
+      e.CORS_ORIGIN === undefined
+        ? undefined
+        : e.CORS_ORIGIN.trim() === '*'
+          ? '*'
+          : e.CORS_ORIGIN.split(',')
+              .map((o) => o.trim())
+              .filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    ignored: Object.keys(env).filter((name) => IGNORED_VARIABLES.some((re) => re.test(name))),
+  };
+}
+
+export function helpText(): string {
+  const width = Math.max(...SETTINGS.map(([name]) => name.length));
+  const lines = SETTINGS.map(
+    ([name, def, what]) => `  ${name.padEnd(width)}  ${what}\n  ${' '.repeat(width)}  default: ${def}`,
+  );
+  return [
+    'Placet server — the human-in-the-loop inbox for AI agents.',
+    '',
+    'Usage: npm start            (from the repository root)',
+    '       node examples/server/dist/main.js [--help]',
+    '',
+    'Settings (environment variables):',
+    ...lines,
+    '',
+    'API: /api/v1 (agents: x-api-key), sign-in: /api/auth/login, health: /health',
+  ].join('\n');
+}

@@ -1,0 +1,359 @@
+import type { Store } from '@placet/core';
+import { createSqlStore, type PlacetDatabase, type SqlStore } from '@placet/db-sql';
+import {
+  CompiledQuery as Compiled,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresDriver,
+  type PostgresPool,
+  type PostgresPoolClient,
+  sql,
+  type TableMetadata,
+} from 'kysely';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresDialect } from '../src/index.js';
+import { freshSchema, pgEnabled } from './pg-env.js';
+
+/**
+ * The queries behind list, pending and sweep use an index. The tables are seeded with 100k rows
+ * (`generate_series`, one statement per table) and ANALYZEd; then every repository method below is run
+ * once through the store, whose kysely `log` hook captures the SQL and the parameters it really sends.
+ * `EXPLAIN (ANALYZE)` of that SQL with the same parameters (a partial index needs the values, as in the
+ * custom plans node-postgres' unnamed statements get) must show an Index, Index Only or Bitmap scan of
+ * the method's table and never `Seq Scan on placet_<table>`.
+ *
+ * Everything — migration, seed, ANALYZE, the plans — runs on one connection of a `freshSchema()` pool,
+ * inside one transaction that is rolled back at the end, so that other Postgres test files running in
+ * parallel on the same database never see these tables. (Committed ones would break them: kysely's
+ * Migrator, as `migrateToLatest` configures it, takes a `placet_migrations_lock` table in *any* schema
+ * for its own, and its catalog query fails when a schema's tables are dropped while it runs.) Inside the
+ * transaction the store's kysely instance turns transactions into savepoints, skips the migration lock
+ * (no one else can see the schema) and introspects the current schema only. The store is
+ * `createSqlStore` + `postgresDialect` — all that `postgresStore()` wires — on that connection.
+ */
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const MESSAGES = 100_000;
+
+const messageId = (i: number) => `m${String(i).padStart(7, '0')}`;
+const messageTime = (i: number) => T0 - (MESSAGES - i) * 1000;
+
+/** Epoch milliseconds (an SQL expression) as timestamptz. */
+const ts = (ms: string | number) => `to_timestamp((${ms})::double precision / 1000)`;
+
+/** The same data set as the SQLite test (see there), in Postgres types: timestamptz, jsonb, boolean. */
+const SEED = [
+  `insert into placet_users (id, email, display_name, role, password_hash, external_id, must_change_password,
+     created_at)
+   select 'u' || i, 'user' || i || '@example.test', 'User ' || i,
+          case when i = 0 then 'owner' else 'member' end, null, null, false, ${ts(T0 - 90 * DAY)}
+   from generate_series(0, 999) as i`,
+
+  `insert into placet_channels (id, owner_id, name, description, avatar_url, webhook_url, webhook_headers,
+     webhook_auth, webhook_secret, status, status_message, status_since, last_active_at, commands, tag,
+     is_subagent, parent_agent_id, created_at, updated_at)
+   select 'c' || i, 'u' || (i % 1000), 'Agent ' || i, null, null, null, null, null, null,
+          case when i < 5 or i % 10 = 0 then 'active' when i % 10 = 1 then 'busy' else 'offline' end,
+          null, ${ts(T0 - DAY)}, ${ts(`${T0}::bigint - (i::bigint * 7919) % ${2 * DAY}`)}, null, null, false,
+          null, ${ts(`${T0 - 60 * DAY}::bigint + i`)}, ${ts(`${T0 - 60 * DAY}::bigint + i`)}
+   from generate_series(0, 19999) as i`,
+
+  `insert into placet_api_keys (id, user_id, label, key_hash, key_prefix, channel_id, last_used_at, created_at)
+   select 'k' || i, 'u' || (i % 1000), 'key ' || i, 'hash' || lpad(i::text, 60, '0'),
+          'hp_' || lpad(i::text, 8, '0'), null, null, ${ts(`${T0 - 30 * DAY}::bigint + i`)}
+   from generate_series(0, 49999) as i`,
+
+  `insert into placet_messages (id, channel_id, owner_id, sender_type, sender_id, text, status, metadata,
+     client_id, stream_id, stream_state, delivery_status, iteration_group_id, iteration, attachment_count,
+     created_at, updated_at)
+   select 'm' || lpad(i::text, 7, '0'),
+          case when i % 5 <> 0 then 'c0' else 'c' || (1 + (i / 5) % 4) end,
+          case when i % 5 <> 0 then 'u0' else 'u' || (1 + (i / 5) % 4) end,
+          case when i % 2 = 0 then 'agent' else 'user' end, 'sender',
+          'message number ' || i, null, case when i % 3 = 0 then jsonb_build_object('n', i) else null end,
+          'client' || i,
+          case when i % 500 = 0 then 's' || i else null end,
+          case when i % 1000 = 0 then 'streaming' when i % 500 = 0 then 'complete' else null end,
+          'sent', null, null, 0,
+          ${ts(`${T0}::bigint - (${MESSAGES} - i) * 1000`)}, ${ts(`${T0}::bigint - (${MESSAGES} - i) * 1000`)}
+   from generate_series(0, ${MESSAGES - 1}) as i`,
+
+  `insert into placet_reviews (message_id, channel_id, owner_id, type, payload, status, response,
+     responded_by, callback, expires_at, completed_at, expired_at, feedback, modified_file_ids, created_at)
+   select id, channel_id, owner_id, 'approval', '{"question":"ok?"}'::jsonb, review_status,
+          case when review_status = 'completed' then '{"approved":true}'::jsonb else null end,
+          case when review_status = 'completed' then 'u0' else null end, null,
+          case when review_status = 'pending' then ${ts(`${T0 - HOUR}::bigint + (i * 7919) % ${2 * HOUR}`)}
+               else created_at + interval '1 hour' end,
+          case when review_status = 'completed' then created_at + interval '1 minute' else null end,
+          case when review_status = 'expired' then created_at + interval '1 hour' else null end,
+          null, null, created_at
+   from (select m.id, m.channel_id, m.owner_id, m.created_at, substr(m.id, 2)::bigint as i,
+                case substr(m.id, 2)::bigint % 97 when 0 then 'pending' when 1 then 'expired'
+                     else 'completed' end as review_status
+         from placet_messages m) s`,
+
+  `insert into placet_attachments (id, channel_id, owner_id, message_id, filename, mime_type, size, sha256,
+     storage_key, plugin_type, created_at)
+   select 'a' || m.id || '_' || k, m.channel_id, m.owner_id, m.id, 'file' || k || '.txt', 'text/plain',
+          100 + k, 'sha' || k, 'files/' || m.id || '/' || k, 'core', m.created_at
+   from placet_messages m cross join generate_series(0, 19) as k
+   where substr(m.id, 2)::bigint % 50 = 1`,
+
+  `insert into placet_attachments (id, channel_id, owner_id, message_id, filename, mime_type, size, sha256,
+     storage_key, plugin_type, created_at)
+   select 'o' || i, 'c' || (i % 5), 'u' || (i % 5), null, 'orphan' || i || '.bin', 'application/octet-stream',
+          1000, 'sha', 'orphans/' || i, 'core', ${ts(`${T0}::bigint - i::bigint * 60000`)}
+   from generate_series(0, 9999) as i`,
+
+  `update placet_messages m set attachment_count = a.n
+   from (select message_id, count(*) as n from placet_attachments where message_id is not null
+         group by message_id) a
+   where a.message_id = m.id`,
+
+  `insert into placet_events (type, owner_id, channel_id, subject_id, payload, created_at)
+   select 'message.created', 'u' || (i % 5), 'c' || (i % 5), 'm' || lpad(i::text, 7, '0'),
+          jsonb_build_object('seq', i), ${ts(`${T0}::bigint - (100000 - i) * 1000`)}
+   from generate_series(0, 99999) as i`,
+
+  // Named tables: a bare ANALYZE would visit every schema of the test database.
+  `analyze placet_users, placet_channels, placet_api_keys, placet_messages, placet_reviews,
+     placet_attachments, placet_events`,
+];
+
+/** Transactions become savepoints: the Migrator's transaction nests inside the test's. */
+class SavepointDriver extends PostgresDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(Compiled.raw('savepoint placet_query_plans'));
+  }
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(Compiled.raw('release savepoint placet_query_plans'));
+  }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(Compiled.raw('rollback to savepoint placet_query_plans'));
+  }
+}
+
+/** No migration lock: it is transaction-scoped and would hold every other kysely migration until rollback. */
+class UnlockedAdapter extends PostgresAdapter {
+  override async acquireMigrationLock(): Promise<void> {}
+  override async releaseMigrationLock(): Promise<void> {}
+}
+
+/** A kysely dialect on one client (already in a transaction): savepoints, no lock, this schema only. */
+function oneTransactionDialect(client: pg.PoolClient): Dialect {
+  const pool: PostgresPool = {
+    connect: async (): Promise<PostgresPoolClient> => ({
+      query: client.query.bind(client) as unknown as PostgresPoolClient['query'],
+      release: () => {},
+    }),
+    end: async () => {},
+  };
+  const base = new PostgresDialect({ pool });
+  return {
+    createDriver: () => new SavepointDriver({ pool }),
+    createAdapter: () => new UnlockedAdapter(),
+    createQueryCompiler: () => base.createQueryCompiler(),
+    createIntrospector: (db): DatabaseIntrospector => {
+      const getTables = async (): Promise<TableMetadata[]> => {
+        const { rows } = await sql<{ name: string; schema: string }>`
+          select table_name as name, table_schema as schema
+          from information_schema.tables where table_schema = current_schema()`.execute(db);
+        return rows.map((row) => ({ name: row.name, schema: row.schema, isView: false, columns: [] }));
+      };
+      return {
+        getSchemas: async () => [],
+        getTables,
+        getMetadata: async () => ({ tables: await getTables() }),
+      };
+    },
+  };
+}
+
+interface Case {
+  name: string;
+  /** The table the method reads; its access must go through an index. */
+  table: string;
+  run: (store: Store) => Promise<unknown>;
+  /** Sanity check on the result, so that the plan is that of a query which finds rows. */
+  check: (result: unknown) => void;
+}
+
+const rows = (min: number) => (result: unknown) => {
+  expect(Array.isArray(result)).toBe(true);
+  expect((result as unknown[]).length).toBeGreaterThanOrEqual(min);
+};
+const defined = (result: unknown) => expect(result).toBeDefined();
+
+const keysetCursor = () => ({ createdAt: new Date(messageTime(50_001)), id: messageId(50_001) });
+
+const CASES: Case[] = [
+  {
+    name: 'messages.list — first page of the big channel',
+    table: 'placet_messages',
+    run: (s) => s.messages.list({ channelId: 'c0', limit: 50 }),
+    check: rows(50),
+  },
+  {
+    name: 'messages.list — keyset page (before) deep in the big channel',
+    table: 'placet_messages',
+    run: (s) => s.messages.list({ channelId: 'c0', before: keysetCursor(), limit: 50 }),
+    check: rows(50),
+  },
+  {
+    name: 'messages.list — hasAttachments',
+    table: 'placet_messages',
+    run: (s) => s.messages.list({ channelId: 'c0', hasAttachments: true, limit: 50 }),
+    check: rows(50),
+  },
+  {
+    name: 'reviews.listPending — by owner',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.listPending({ ownerId: 'u0', limit: 50 }),
+    check: rows(50),
+  },
+  {
+    name: 'reviews.listPending — by channel',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.listPending({ ownerId: 'u1', channelId: 'c1', limit: 50 }),
+    check: rows(1),
+  },
+  {
+    name: 'reviews.listDue',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.listDue(new Date(T0), 100),
+    check: rows(100),
+  },
+  {
+    name: 'reviews.nextExpiry',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.nextExpiry(),
+    check: defined,
+  },
+  {
+    name: 'messages.listStaleStreams',
+    table: 'placet_messages',
+    run: (s) => s.messages.listStaleStreams(new Date(T0 - 60_000), 50),
+    check: rows(50),
+  },
+  {
+    name: 'channels.listSilent',
+    table: 'placet_channels',
+    run: (s) => s.channels.listSilent(new Date(T0 - HOUR), 100),
+    check: rows(100),
+  },
+  {
+    name: 'attachments.listOrphansBefore',
+    table: 'placet_attachments',
+    run: (s) => s.attachments.listOrphansBefore(new Date(T0 - DAY), 100),
+    check: rows(100),
+  },
+  {
+    name: 'apiKeys.findByHash',
+    table: 'placet_api_keys',
+    run: (s) => s.apiKeys.findByHash(`hash${'0'.repeat(55)}12345`),
+    check: defined,
+  },
+  {
+    name: 'events.after',
+    table: 'placet_events',
+    run: (s) => s.events.after(99_500, 100),
+    check: rows(100),
+  },
+];
+
+describe.skipIf(!pgEnabled)('Postgres query plans on 100k-row tables', () => {
+  let pool: pg.Pool;
+  let drop: () => Promise<void>;
+  let client: pg.PoolClient;
+  let store: SqlStore;
+  let captured: CompiledQuery[] = [];
+
+  /** EXPLAIN (ANALYZE) of a captured query with its own parameters, one plan line per entry. */
+  async function explain(query: CompiledQuery): Promise<string[]> {
+    const result = await client.query<{ 'QUERY PLAN': string }>(
+      `explain (analyze, timing off, summary off) ${query.sql}`,
+      [...query.parameters],
+    );
+    return result.rows.map((row) => row['QUERY PLAN']);
+  }
+
+  beforeAll(async () => {
+    ({ pool, drop } = await freshSchema());
+    client = await pool.connect(); // pg-env's connect hook has queued `set search_path` already.
+    await client.query('begin');
+    const db = new Kysely<PlacetDatabase>({
+      dialect: oneTransactionDialect(client),
+      log: (event) => {
+        if (event.level === 'query') captured.push(event.query);
+      },
+    });
+    store = createSqlStore({
+      db,
+      dialect: postgresDialect,
+      capabilities: { dialect: 'postgres', multiProcess: true },
+      close: async () => {},
+    });
+    await store.migrate();
+    for (const statement of SEED) await client.query(statement);
+  });
+
+  afterAll(async () => {
+    if (client) {
+      await client.query('rollback');
+      client.release();
+    }
+    await drop?.();
+  });
+
+  it('seeded the tables', async () => {
+    const inspect = store.inspect();
+    expect(await inspect.count('messages')).toBe(MESSAGES);
+    expect(await inspect.count('reviews')).toBe(MESSAGES);
+    expect(await inspect.count('events')).toBe(100_000);
+    expect(await inspect.count('attachments')).toBe(50_000);
+  });
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      captured = [];
+      c.check(await c.run(store));
+      expect(captured, 'the method runs exactly one query').toHaveLength(1);
+      const query = captured[0]!;
+      const plan = await explain(query);
+      console.log(
+        `\n[postgres] ${c.name}\n  ${query.sql}\n  params: ${JSON.stringify(query.parameters)}\n${plan
+          .map((line) => `  | ${line}`)
+          .join('\n')}`,
+      );
+
+      const text = plan.join('\n');
+      expect(text, 'never a sequential scan of the table').not.toMatch(
+        new RegExp(`Seq Scan on ${c.table}\\b`),
+      );
+      expect(text).toMatch(
+        new RegExp(
+          `(Index Scan|Index Only Scan|Bitmap Heap Scan)( Backward)?( using \\S+)? on ${c.table}\\b`,
+        ),
+      );
+    });
+  }
+
+  // The keyset condition is a row value `(created_at, id) < (?, ?)`, so the cursor bounds the index
+  // range: a deep page costs what the first page costs.
+  it('messages.list — the keyset cursor bounds the index range', async () => {
+    captured = [];
+    await store.messages.list({ channelId: 'c0', before: keysetCursor(), limit: 50 });
+    const plan = await explain(captured[0]!);
+    const indexCond = plan.find((line) => line.includes('Index Cond:')) ?? '';
+    expect(indexCond).toMatch(/created_at/);
+  });
+});

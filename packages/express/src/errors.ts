@@ -1,0 +1,57 @@
+import { isPlacetError, PlacetError, toErrorBody } from '@placet/core';
+import type { NextFunction, Request, Response } from 'express';
+import type { RouteContext } from './context.js';
+
+/** body-parser and multer failures, as Placet errors with the right status. */
+function normalise(error: unknown): unknown {
+  if (isPlacetError(error)) return error;
+  const e = error as { type?: string; code?: string; status?: number; field?: string };
+  if (e?.type === 'entity.too.large') return new PlacetError('PAYLOAD_TOO_LARGE', 'Request body too large');
+  if (e?.type === 'entity.parse.failed') {
+    return new PlacetError('VALIDATION_FAILED', 'Invalid JSON body', {
+      issues: [{ path: '', message: 'body is not valid JSON' }],
+    });
+  }
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new PlacetError('VALIDATION_FAILED', 'Unsupported body encoding');
+  }
+  if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_')) {
+    const tooLarge = e.code === 'LIMIT_FILE_SIZE' || e.code === 'LIMIT_FIELD_VALUE';
+    return new PlacetError(
+      tooLarge ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED',
+      `Upload rejected: ${e.code.toLowerCase().replace(/_/g, ' ')}`,
+      {
+        ...(e.field ? { issues: [{ path: e.field, message: e.code }] } : {}),
+      },
+    );
+  }
+  if (e?.status === 400 && e.type) return new PlacetError('VALIDATION_FAILED', 'Malformed request');
+  return error;
+}
+
+/** Writes PlacetErrors as the error body of CONVENTIONS.md; anything else becomes a logged 500. */
+export function errorHandler(ctx: RouteContext) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const err = normalise(error);
+    const body = toErrorBody(err);
+    if (body.statusCode >= 500 && body.statusCode !== 501) {
+      if (ctx.options.onError) ctx.options.onError(err, req);
+      else
+        ctx.placet.options.logger.error('request failed', {
+          method: req.method,
+          path: req.path,
+          error: String(err),
+          stack: (err as Error)?.stack,
+        });
+    }
+    res.status(body.statusCode).json(body);
+  };
+}
+
+/** Unknown paths under the router answer a JSON 404 (never the host's HTML page). */
+export function notFound(req: Request, res: Response) {
+  res
+    .status(404)
+    .json(toErrorBody(new PlacetError('NOT_FOUND', `Cannot ${req.method} ${req.baseUrl}${req.path}`)));
+}

@@ -1,0 +1,41 @@
+import { type UserPrincipal, z } from '@placet/core';
+import type { Request } from 'express';
+
+/** How the host tells Placet who the human behind a request is (cookie session, SSO, …). */
+export type AuthenticateUser = (
+  req: Request,
+) => UserPrincipal | null | undefined | Promise<UserPrincipal | null | undefined>;
+
+export const RouterOptionsSchema = z.object({
+  authenticateUser: z
+    .custom<AuthenticateUser>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
+  limits: z
+    .object({
+      /** Largest JSON body (bytes). */
+      jsonBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(1024 * 1024),
+      /** Largest uploaded file (bytes); never above the engine's `maxFileBytes`. */
+      fileBytes: z.number().int().min(1).optional(),
+      /** Non-file fields per multipart request. */
+      fields: z.number().int().min(1).max(100).default(10),
+      /** Largest multipart field name and value (bytes). */
+      fieldNameBytes: z.number().int().min(1).default(100),
+      fieldBytes: z
+        .number()
+        .int()
+        .min(1)
+        .default(1024 * 1024),
+      /** Most items in the bare-array lists (`/reviews/pending`, `/files`); more → a `Link: rel="next"`. */
+      listCap: z.number().int().min(1).max(1000).default(100),
+    })
+    .prefault({}),
+  /** Called with errors that became a 500 (the client only sees `Internal server error`). */
+  onError: z.custom<(error: unknown, req: Request) => void>((v) => typeof v === 'function').optional(),
+});
+
+export type PlacetRouterOptions = z.input<typeof RouterOptionsSchema>;
+export type ResolvedRouterOptions = z.output<typeof RouterOptionsSchema>;

@@ -1,0 +1,49 @@
+import { parseOrThrow, WaitQuery } from '@placet/core';
+import type { Router } from 'express';
+import { channelParam, linkTo, principalOf, queryString, type RouteContext } from '../context.js';
+
+export function reviewRoutes(router: Router, { placet, options }: RouteContext): void {
+  // A bare array as in the original, capped; a `Link: rel="next"` says when there is more.
+  router.get('/reviews/pending', async (req, res) => {
+    const cap = options.limits.listCap;
+    const channelId = queryString(req, 'channel');
+    const pending = await placet.reviews.listPending(principalOf(res), {
+      ...(channelId ? { channelId } : {}),
+      limit: cap + 1,
+    });
+    if (pending.length > cap) {
+      res.set(
+        'Link',
+        `<${linkTo(req, '/reviews/pending', { ...(channelId ? { channel: channelId } : {}), limit: String(cap) })}>; rel="next"`,
+      );
+    }
+    res.json(pending.slice(0, cap));
+  });
+
+  router.get('/reviews/:id/wait', async (req, res) => {
+    const query = parseOrThrow(WaitQuery, req.query);
+    // The client hanging up releases the waiter at once.
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    res.on('close', abort);
+    try {
+      const result = await placet.reviews.wait(principalOf(res), req.params.id, {
+        channelId: query.channel,
+        timeoutMs: query.timeout,
+        signal: controller.signal,
+      });
+      if (!res.writableEnded && !controller.signal.aborted) res.json(result);
+    } finally {
+      res.off('close', abort);
+    }
+  });
+
+  router.get('/reviews/:id', async (req, res) => {
+    res.json(await placet.reviews.get(principalOf(res), req.params.id, channelParam(req)));
+  });
+
+  // The human's answer (200 with the message; 409 when already answered or expired).
+  router.post('/reviews/:id/respond', async (req, res) => {
+    res.status(200).json(await placet.reviews.respond(principalOf(res), req.params.id, req.body));
+  });
+}

@@ -1,0 +1,180 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type Attachment, PlacetError, type Principal } from '@placet/core';
+import type { NextFunction, Request, Response } from 'express';
+import multer from 'multer';
+import type { RouteContext } from './context.js';
+
+/** What the upload routes do with one incoming file once its channel is known. */
+export type Ingest = (
+  principal: Principal,
+  file: {
+    channelId: string;
+    filename: string;
+    mimeType: string;
+    body: AsyncIterable<Uint8Array>;
+    maxBytes: number;
+    text?: string;
+  },
+) => Promise<Attachment>;
+
+interface UploadState {
+  /** The first ingest failure: reported instead of the stream errors it causes inside multer. */
+  error?: unknown;
+  attachment?: Attachment;
+  spooled?: { path: string; dir: string; filename: string; mimeType: string };
+}
+
+/**
+ * A multer storage engine that streams the file straight into Placet's FileStore when the `channelId`
+ * field came first (curl -F, Python requests and FormData all send fields in order), and otherwise spools
+ * it to a temporary file until the fields are known — unlike the original, field order never matters and
+ * nothing is buffered in memory. Limits are explicit; over a limit → 413 and nothing is stored.
+ */
+export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
+  const maxBytes = Math.min(
+    ctx.options.limits.fileBytes ?? ctx.placet.options.maxFileBytes,
+    ctx.placet.options.maxFileBytes,
+  );
+  const storage: multer.StorageEngine = {
+    _handleFile(req, file, cb) {
+      const res = req.res as Response;
+      res.locals.placetUpload ??= {};
+      const state = res.locals.placetUpload as UploadState;
+      const channelId = typeof req.body?.channelId === 'string' ? req.body.channelId : undefined;
+      const text = typeof req.body?.text === 'string' ? req.body.text : undefined;
+      const done = (error: unknown) => {
+        state.error ??= error;
+        file.stream.resume(); // Drain what is left so that multer can finish the request.
+        cb(error as Error);
+      };
+      if (channelId) {
+        ingest(res.locals.placetPrincipal, {
+          channelId,
+          filename: file.originalname,
+          mimeType: file.mimetype,
+          body: detached(file.stream),
+          maxBytes,
+          ...(text !== undefined ? { text } : {}),
+        }).then((attachment) => {
+          state.attachment = attachment;
+          cb(null, {});
+        }, done);
+        return;
+      }
+      spool(detached(file.stream), maxBytes).then((spooled) => {
+        state.spooled = { ...spooled, filename: file.originalname, mimeType: file.mimetype };
+        cb(null, {});
+      }, done);
+    },
+    _removeFile(_req, _file, cb) {
+      cb(null);
+    },
+  };
+  const parser = multer({
+    storage,
+    limits: {
+      fileSize: maxBytes + 1, // One byte more, so that the FileStore's own limit rejects first.
+      files: 1,
+      fields: ctx.options.limits.fields,
+      fieldNameSize: ctx.options.limits.fieldNameBytes,
+      fieldSize: ctx.options.limits.fieldBytes,
+      parts: ctx.options.limits.fields + 1,
+    },
+  }).single('file');
+
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is('multipart/form-data')) {
+      throw new PlacetError(
+        'VALIDATION_FAILED',
+        'Expected a multipart/form-data body with a file field named "file"',
+      );
+    }
+    await new Promise<void>((resolve, reject) =>
+      parser(req, res, (error?: unknown) => {
+        const failure = (res.locals.placetUpload as UploadState | undefined)?.error ?? error;
+        if (failure) reject(failure);
+        else resolve();
+      }),
+    );
+    const state = (res.locals.placetUpload ?? {}) as UploadState;
+    try {
+      if (!state.attachment && state.spooled) {
+        const channelId =
+          typeof req.body?.channelId === 'string' && req.body.channelId ? req.body.channelId : undefined;
+        if (!channelId) throw channelRequired();
+        state.attachment = await ingest(res.locals.placetPrincipal, {
+          channelId,
+          filename: state.spooled.filename,
+          mimeType: state.spooled.mimeType,
+          body: createReadStream(state.spooled.path),
+          maxBytes,
+          ...(typeof req.body?.text === 'string' ? { text: req.body.text } : {}),
+        });
+      }
+    } finally {
+      if (state.spooled) await rm(state.spooled.dir, { recursive: true, force: true });
+    }
+    if (!state.attachment) {
+      if (typeof req.body?.channelId !== 'string' || !req.body.channelId) throw channelRequired();
+      throw new PlacetError('VALIDATION_FAILED', 'No file provided', {
+        issues: [{ path: 'file', message: 'required' }],
+      });
+    }
+    res.locals.placetAttachment = state.attachment;
+    next();
+  };
+}
+
+/**
+ * The file stream behind a PassThrough: a consumer that stops early (a limit, a failure) destroys only
+ * the PassThrough, never multer's stream — which would abort the request with a meaningless AbortError
+ * instead of our 413/400.
+ */
+function detached(stream: NodeJS.ReadableStream): PassThrough {
+  const through = new PassThrough();
+  stream.pipe(through);
+  through.on('close', () => {
+    stream.unpipe(through);
+    stream.resume();
+  });
+  return through;
+}
+
+function channelRequired(): PlacetError {
+  return new PlacetError('VALIDATION_FAILED', 'channelId is required', {
+    issues: [{ path: 'channelId', message: 'required' }],
+  });
+}
+
+async function spool(
+  stream: NodeJS.ReadableStream,
+  maxBytes: number,
+): Promise<{ path: string; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'placet-upload-'));
+  const path = join(dir, 'file');
+  const handle = await open(path, 'wx', 0o600);
+  let size = 0;
+  try {
+    await pipeline(
+      stream,
+      async function* (source: AsyncIterable<Buffer | string>) {
+        for await (const chunk of source) {
+          size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+          if (size > maxBytes)
+            throw new PlacetError('PAYLOAD_TOO_LARGE', `File exceeds the limit of ${maxBytes} bytes`);
+          yield chunk;
+        }
+      },
+      handle.createWriteStream(),
+    );
+    return { path, dir };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}

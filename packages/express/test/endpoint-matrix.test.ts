@@ -1,0 +1,312 @@
+import type { AgentPrincipal, UserPrincipal } from '@placet/core';
+import type { Router } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placetRouter } from '../src/index.js';
+import { type Actor, type Entry, MATRIX, type Req, type Res } from './endpoint-matrix.table.js';
+import { call, type Server, startServer } from './harness.js';
+
+/**
+ * Runs the endpoint matrix (`endpoint-matrix.table.ts`): for every operation of the `/api/v1` router a
+ * success case, three 401s (no key, an unknown `hp_` key, a malformed key), a 404 for a second owner's
+ * ids and a 400 with issue paths for an invalid body or query. A case that does not apply is skipped with
+ * its reason; a case marked `bug` is expected to fail until the bug is fixed. The last block fails when
+ * the router has a route without an entry, or an entry lacks a case without saying why.
+ */
+
+/** An owner of resources: a user, an API key of theirs (not channel-scoped) and both principals. */
+interface Owner {
+  userId: string;
+  key: string;
+  agent: AgentPrincipal;
+  human: UserPrincipal;
+}
+
+const UNKNOWN_KEY = `hp_${'0'.repeat(48)}`;
+const ERROR_KEYS = ['statusCode', 'error', 'code', 'message', 'issues'];
+
+/** The three ways to be unauthenticated, with the original's messages. */
+const UNAUTHORIZED: readonly { label: string; headers: Record<string, string>; message: string }[] = [
+  { label: 'without a key', headers: {}, message: 'Missing or invalid API key' },
+  { label: 'with an unknown hp_ key', headers: { 'x-api-key': UNKNOWN_KEY }, message: 'Invalid API key' },
+  { label: 'with a malformed key', headers: { 'x-api-key': 'wrong' }, message: 'Missing or invalid API key' },
+];
+
+let s: Server;
+let first: Owner;
+/** The second owner, with a channel that exists for the whole run (never to be seen by the first owner). */
+let second: Owner & { standingChannelId: string };
+let caseNumber = 0;
+
+beforeAll(async () => {
+  s = await startServer();
+  first = {
+    userId: s.owner.id,
+    key: s.key,
+    agent: (await s.placet.authenticate({ apiKey: s.key })) as AgentPrincipal,
+    human: s.placet.userPrincipal(s.owner),
+  };
+  const user = await s.placet.users.create({
+    email: `second-owner-${Date.now()}@example.test`,
+    displayName: 'Second owner',
+    role: 'owner',
+  });
+  const { key } = await s.placet.apiKeys.create(user.id, { label: 'second' });
+  const agent = (await s.placet.authenticate({ apiKey: key })) as AgentPrincipal;
+  const standing = await s.placet.channels.create(agent, { name: 'second-owner-bot' });
+  second = {
+    userId: user.id,
+    key,
+    agent,
+    human: s.placet.userPrincipal(user),
+    standingChannelId: standing.id,
+  };
+});
+
+afterAll(async () => {
+  await s?.close();
+});
+
+/** The owner with a channel made for this case alone. */
+async function actorOf(owner: Owner): Promise<Actor> {
+  const channel = await s.placet.channels.create(owner.agent, { name: `case-${++caseNumber}` });
+  return {
+    userId: owner.userId,
+    key: owner.key,
+    agent: owner.agent,
+    human: owner.human,
+    channelId: channel.id,
+  };
+}
+
+/** The credentials of the success request: the owner's key, the owner as a human, or none (public). */
+function credentialsOf(entry: Entry, owner: Owner): Record<string, string> {
+  if (entry.caller === 'agent') return { 'x-api-key': owner.key };
+  if (entry.caller === 'human') return { 'x-test-user': owner.userId };
+  return {};
+}
+
+function urlOf(entry: Entry, req: Req): string {
+  const path = entry.path.replace(/:(\w+)/g, (_match, name: string) => {
+    const value = req.params?.[name];
+    if (value === undefined)
+      throw new Error(`${entry.method} ${entry.path}: the request gives no value for :${name}`);
+    return encodeURIComponent(value);
+  });
+  const query = req.query ? `?${new URLSearchParams(req.query).toString()}` : '';
+  return `${s.url}/api/v1${path}${query}`;
+}
+
+async function send(entry: Entry, req: Req, credentials: Record<string, string>): Promise<Res> {
+  const url = urlOf(entry, req);
+  const signal = AbortSignal.timeout(req.abortAfterMs ?? 5000);
+  if (req.form) {
+    const form = new FormData();
+    for (const [name, value] of req.form) {
+      if (typeof value === 'string') form.append(name, value);
+      else form.append(name, value.blob, value.filename);
+    }
+    return call(url, { method: entry.method, headers: credentials, raw: form, signal });
+  }
+  if (req.body !== undefined) {
+    return call(url, {
+      method: entry.method,
+      headers: { ...credentials, 'content-type': 'application/json' },
+      body: req.body,
+      signal,
+    });
+  }
+  return call(url, { method: entry.method, headers: credentials, signal });
+}
+
+/** For failure messages: what the server answered. */
+const shown = (res: Res) => `answered ${res.status} ${JSON.stringify(res.body)}`;
+
+/** An error body carries only the error fields: never a resource. */
+function expectErrorBody(res: Res): void {
+  expect(res.body, shown(res)).toEqual(
+    expect.objectContaining({ statusCode: res.status, code: expect.any(String) }),
+  );
+  expect(ERROR_KEYS, shown(res)).toEqual(expect.arrayContaining(Object.keys(res.body as object)));
+}
+
+/** Nothing of the second owner (their user id, channels, the ids of the case) appears in `res`. */
+function expectNoneOf(res: Res, ids: readonly string[]): void {
+  const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? null);
+  for (const id of ids) expect(text, `the answer reveals ${id}: ${shown(res)}`).not.toContain(id);
+}
+
+const reasonOf = (reason: string) => `not applicable: ${reason}`;
+
+/**
+ * A case marked `bug` runs as `it.fails` (the suite stays green and turns red once the bug is fixed, so
+ * that the marker is removed). `PLACET_MATRIX_STRICT=1` runs them as ordinary tests to see the failures.
+ */
+const strict = process.env.PLACET_MATRIX_STRICT === '1';
+function caseTest(name: string, bug: string | undefined, fn: () => Promise<void>): void {
+  if (bug && !strict) it.fails(`${name} [known bug: ${bug}]`, fn);
+  else it(name, fn);
+}
+
+describe.each(MATRIX.map((entry) => [`${entry.method} ${entry.path}`, entry] as const))(
+  '%s',
+  (_name, entry) => {
+    caseTest(`success: ${entry.success.status}`, entry.success.bug, async () => {
+      const actor = await actorOf(first);
+      const vars = (await entry.setup?.(s.placet, actor)) ?? {};
+      const res = await send(entry, entry.request(vars, actor), credentialsOf(entry, first));
+      expect(res.status, shown(res)).toBe(entry.success.status);
+      expectNoneOf(res, [second.userId, second.standingChannelId, second.key]);
+      await entry.success.check?.(res, vars, actor, s.placet);
+    });
+
+    for (const { label, headers, message } of UNAUTHORIZED) {
+      if (entry.unauthorized !== true) {
+        it.skip(`401 ${label}: ${reasonOf(entry.unauthorized)}`, () => {});
+        continue;
+      }
+      it(`401 ${label}`, async () => {
+        const actor = await actorOf(first);
+        const vars = (await entry.setup?.(s.placet, actor)) ?? {};
+        const res = await send(entry, entry.request(vars, actor), headers);
+        expect(res.status, shown(res)).toBe(401);
+        expect(res.body).toMatchObject({
+          statusCode: 401,
+          error: 'Unauthorized',
+          code: 'UNAUTHORIZED',
+          message,
+        });
+        expectErrorBody(res);
+        await entry.intact?.(s.placet, vars, actor);
+      });
+    }
+
+    const foreign = entry.foreign;
+    if (typeof foreign === 'string') {
+      it.skip(`404 for another owner's ids: ${reasonOf(foreign)}`, () => {});
+    } else {
+      caseTest("404 for another owner's ids", foreign.bug, async () => {
+        // The second owner's resources, asked for with the first owner's credentials.
+        const actor = await actorOf(second);
+        const vars = (await entry.setup?.(s.placet, actor)) ?? {};
+        const res = await send(entry, entry.request(vars, actor), credentialsOf(entry, first));
+        expect(res.status, shown(res)).toBe(404);
+        expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found', code: 'NOT_FOUND' });
+        expectErrorBody(res);
+        expectNoneOf(res, [
+          actor.channelId,
+          second.userId,
+          ...Object.values(vars).filter((v) => v.length >= 8),
+        ]);
+        await entry.intact?.(s.placet, vars, actor);
+      });
+    }
+
+    const invalid = entry.invalid;
+    if (typeof invalid === 'string') {
+      it.skip(`400 for an invalid body or query: ${reasonOf(invalid)}`, () => {});
+    } else {
+      caseTest(`400 with issue path "${invalid.path}"`, invalid.bug, async () => {
+        const actor = await actorOf(first);
+        const vars = (await entry.setup?.(s.placet, actor)) ?? {};
+        const res = await send(entry, invalid.request(vars, actor), credentialsOf(entry, first));
+        expect(res.status, shown(res)).toBe(400);
+        expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED' });
+        expectErrorBody(res);
+        const paths = ((res.body as { issues?: { path: string }[] }).issues ?? []).map((issue) => issue.path);
+        expect(paths, shown(res)).toContain(invalid.path);
+      });
+    }
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------
+
+interface RouteLayer {
+  route?: { path: unknown; methods: Record<string, boolean | undefined> };
+  handle: unknown;
+  name: string;
+}
+
+/** `METHOD /path` of every route registered on the router, read from its layer stack. */
+function registeredRoutes(router: Router): string[] {
+  const routes: string[] = [];
+  for (const layer of router.stack as unknown as RouteLayer[]) {
+    if (layer.route) {
+      const { path, methods } = layer.route;
+      if (typeof path !== 'string')
+        throw new Error(`A route with a non-string path (${String(path)}): the matrix cannot name it`);
+      for (const [method, on] of Object.entries(methods)) {
+        if (on) routes.push(`${method === '_all' ? 'ALL' : method.toUpperCase()} ${path}`);
+      }
+    } else if (
+      typeof layer.handle === 'function' &&
+      Array.isArray((layer.handle as { stack?: unknown }).stack)
+    ) {
+      throw new Error(
+        `A nested router (${layer.name}) is mounted: extend registeredRoutes() to walk its routes`,
+      );
+    }
+  }
+  return routes;
+}
+
+const ID_PARAM = /:(id|streamId)\b/;
+const CASES = ['unauthorized', 'foreign', 'invalid'] as const;
+
+describe('the matrix itself', () => {
+  it('has a success case for every entry, and every other case or the reason why it does not apply', () => {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const entry of MATRIX as readonly Partial<Entry>[]) {
+      const name = `${entry.method} ${entry.path}`;
+      if (seen.has(name)) problems.push(`${name}: listed twice`);
+      seen.add(name);
+      if (typeof entry.success?.status !== 'number') problems.push(`${name}: no success case`);
+      if (typeof entry.request !== 'function') problems.push(`${name}: no success request`);
+      for (const kind of CASES) {
+        const value: unknown = entry[kind];
+        if (typeof value === 'string') {
+          if (value.trim().length < 10)
+            problems.push(`${name}: the ${kind} case is skipped without a real reason`);
+        } else if (kind === 'unauthorized' ? value !== true : typeof value !== 'object' || value === null) {
+          problems.push(`${name}: no ${kind} case and no reason why it does not apply`);
+        }
+      }
+      if (entry.path && ID_PARAM.test(entry.path) && typeof entry.foreign === 'string') {
+        problems.push(`${name}: takes an id, so it needs a foreign (404) case`);
+      }
+      if (entry.caller !== 'public' && entry.unauthorized !== true) {
+        problems.push(`${name}: only a public endpoint may skip the 401 cases`);
+      }
+      if (entry.caller === 'public' && entry.unauthorized === true) {
+        problems.push(`${name}: a public endpoint cannot answer 401`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('has an entry for every route of the router, and no entry without a route', () => {
+    const routes = registeredRoutes(placetRouter(s.placet, {}));
+    expect(routes.length).toBeGreaterThan(30);
+    const entries = MATRIX.map((entry) => `${entry.method} ${entry.path}`);
+    expect(
+      routes.filter((route) => !entries.includes(route)),
+      'routes without a matrix entry',
+    ).toEqual([]);
+    expect(
+      entries.filter((entry) => !routes.includes(entry)),
+      'matrix entries without a route',
+    ).toEqual([]);
+  });
+
+  it('the route walk sees a route added to the router (so a new endpoint without an entry fails)', () => {
+    const router = placetRouter(s.placet, {});
+    router.get('/brand-new', () => {});
+    router.post('/agents/:id/brand-new', () => {});
+    const entries = new Set(MATRIX.map((entry) => `${entry.method} ${entry.path}`));
+    expect(registeredRoutes(router).filter((route) => !entries.has(route))).toEqual([
+      'GET /brand-new',
+      'POST /agents/:id/brand-new',
+    ]);
+  });
+});

@@ -1,0 +1,6 @@
+export { fsFileStore } from './fs-file-store.js';
+export {
+  type FsFileStoreOptions,
+  FsFileStoreOptionsSchema,
+  type ResolvedFsFileStoreOptions,
+} from './options.js';
