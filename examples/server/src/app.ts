@@ -12,13 +12,14 @@ import {
 } from '@placet/core';
 import { postgresStore, postgresTransport } from '@placet/db-postgres';
 import { sqliteStore } from '@placet/db-sqlite';
-import { placetRouter } from '@placet/express';
+import { placetRouter, referencePageHandler } from '@placet/express';
 import { approval } from '@placet/plugin-approval';
 import { form } from '@placet/plugin-form';
 import { freeform } from '@placet/plugin-freeform';
 import { selection } from '@placet/plugin-selection';
 import { textInput } from '@placet/plugin-text-input';
 import { fsFileStore } from '@placet/storage-fs';
+import { attachRealtime, type Realtime } from '@placet/ws';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { humanAuth } from './auth-routes.js';
 import type { ServerConfig } from './config.js';
@@ -61,19 +62,33 @@ export function createServer(
     ...(transport ? { transport } : {}),
     logger,
   });
-  const auth = humanAuth(placet, SessionSigner.fromDataDir(config.dataDir), { secureCookies: false });
+  const auth = humanAuth(placet, SessionSigner.fromDataDir(config.dataDir, config.sessionSecret), {
+    secureCookies: false,
+  });
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  let stopping = false;
+  // While stopping, every response closes its connection, so no keep-alive client slips a new request in.
+  app.use((_req, res, next) => {
+    if (stopping) res.set('Connection', 'close');
+    next();
+  });
+  app.set('trust proxy', config.trustProxy);
   if (config.corsOrigins) app.use(cors(config.corsOrigins));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', timestamp: new Date().toISOString() });
   });
   app.use('/api/auth', auth.router);
-  app.use('/api/v1', placetRouter(placet, { authenticateUser: auth.authenticateUser }));
+  // The interactive API reference, served from this process (no CDN).
+  app.get('/api/docs', referencePageHandler('/api/v1/openapi.json'));
+  app.use(
+    '/api/v1',
+    placetRouter(placet, { authenticateUser: auth.authenticateUser, rateLimit: config.rateLimit }),
+  );
 
   let server: Server | undefined;
+  let realtime: Realtime | undefined;
   return {
     app,
     placet,
@@ -81,6 +96,15 @@ export function createServer(
       await placet.start();
       await seed(placet, config, say);
       server = app.listen(config.port, config.host);
+      // WebSocket: the native protocol at /ws and the Socket.IO-compatible endpoint at /socket.io/.
+      realtime = attachRealtime(placet, server, {
+        authenticateUser: (req) => auth.authenticateUpgrade(req),
+        redeemTicket: async (ticket) => {
+          const userId = auth.redeemTicket(ticket);
+          const user = userId ? await placet.users.get(userId) : undefined;
+          return user ? placet.userPrincipal(user) : null;
+        },
+      });
       await new Promise<void>((resolve, reject) => {
         server!.once('listening', resolve);
         server!.once('error', reject);
@@ -90,12 +114,17 @@ export function createServer(
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     },
     async close() {
+      stopping = true;
       const closing = server
         ? new Promise<void>((resolve) => server!.close(() => resolve()))
         : Promise.resolve();
-      server?.closeIdleConnections();
       placet.reviews.releaseWaiters();
+      // Connections become idle as their last response is sent: close them as they do.
+      const sweep = setInterval(() => server?.closeIdleConnections(), 50);
+      server?.closeIdleConnections();
+      await realtime?.close();
       await closing;
+      clearInterval(sweep);
       await placet.stop();
     },
   };

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { isPlacetError, type Placet, PlacetError, toErrorBody, type UserPrincipal, z } from '@placet/core';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, type SessionSigner } from './sessions.js';
@@ -11,6 +12,10 @@ const ChangePassword = z.object({
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface HumanAuth {
+  /** The signed-in human of a WebSocket upgrade (session cookie; no CSRF header there: upgrades are GETs). */
+  authenticateUpgrade(req: IncomingMessage): Promise<UserPrincipal | null>;
+  /** Redeems a WebSocket ticket (single use): the user id, or undefined. */
+  redeemTicket(ticket: string): string | undefined;
   /** The signed-in human of a request (session cookie), for `placetRouter`'s `authenticateUser`. */
   authenticateUser(req: Request): Promise<UserPrincipal | null>;
   /** `/api/auth/*`: login, logout, me, change-password. */
@@ -46,15 +51,17 @@ export function humanAuth(
     }
   }
 
+  // Secure when the request came over HTTPS (directly, or through a trusted proxy), or when forced.
   const setCookie = (res: Response, token: string, maxAge: number) =>
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: options.secureCookies,
+      secure: options.secureCookies || res.req.secure,
       path: '/',
       maxAge,
     });
 
+  const tickets = signer.tickets();
   const router = express.Router();
   router.use(express.json({ limit: 64 * 1024 }));
 
@@ -94,6 +101,14 @@ export function humanAuth(
     res.json({ message: 'Password changed successfully' });
   });
 
+  // A 30-second, single-use ticket for the WebSocket handshake (browsers cannot set headers there).
+  router.post('/ws-ticket', async (req, res) => {
+    const user = await sessionUser(req);
+    if (!user) throw new PlacetError('UNAUTHORIZED', 'Not signed in');
+    csrf(req);
+    res.json({ ticket: tickets.issue(user.id) });
+  });
+
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const e = error as { type?: string };
@@ -109,10 +124,23 @@ export function humanAuth(
 
   return {
     router,
+    redeemTicket: (ticket) => tickets.redeem(ticket),
+    async authenticateUpgrade(req) {
+      const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+      const userId = token ? await signer.verify(token, passwordHashOf) : undefined;
+      const user = userId ? await placet.users.get(userId) : undefined;
+      return user ? placet.userPrincipal(user) : null;
+    },
     async authenticateUser(req) {
       const user = await sessionUser(req);
       if (!user) return null;
       csrf(req);
+      if (user.mustChangePassword) {
+        throw new PlacetError(
+          'PASSWORD_CHANGE_REQUIRED',
+          'Change the generated password first: POST /api/auth/change-password',
+        );
+      }
       return placet.userPrincipal(user);
     },
   };

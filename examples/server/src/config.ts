@@ -19,12 +19,20 @@ export const SETTINGS = [
   ],
   ['PLACET_API_KEY', '(generated, printed once)', 'pins the first API key (hp_ + 48 hex)'],
   ['CORS_ORIGIN', '(none)', 'comma-separated origins allowed to call the API from a browser, or *'],
+  [
+    'PLACET_SESSION_SECRET',
+    '(a key kept in PLACET_DATA_DIR/session.key)',
+    'signs sign-in cookies; set the same value on every process behind one load balancer',
+  ],
+  ['THROTTLE_TTL', '60', 'rate-limit window in seconds (per API key and per user, long-polls exempt)'],
+  ['THROTTLE_LIMIT', '600', 'requests per window; 0 turns rate limiting off'],
+  ['TRUST_PROXY', 'loopback', 'Express trust proxy setting: false, true, a hop count, or addresses/subnets'],
   ['LOG_LEVEL', 'info', 'debug | info | warn | error | silent'],
   ['LOG_FORMAT', 'pretty', 'pretty | json'],
 ] as const;
 
 /** Variables of the original that do not apply here: reported at start, never silently ignored. */
-export const IGNORED_VARIABLES = [/^JWT_SECRET$/, /^MINIO_/, /^VAPID_/, /^THROTTLE_/, /^APP_URL$/];
+export const IGNORED_VARIABLES = [/^JWT_SECRET$/, /^MINIO_/, /^VAPID_/, /^APP_URL$/];
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -39,6 +47,10 @@ const Env = z.object({
   INITIAL_USER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   PLACET_API_KEY: z.string().regex(API_KEY_PATTERN, 'must be hp_ followed by 48 hex characters').optional(),
   CORS_ORIGIN: z.string().optional(),
+  PLACET_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  THROTTLE_TTL: z.coerce.number().int().min(1).max(86_400).default(60),
+  THROTTLE_LIMIT: z.coerce.number().int().min(0).default(600),
+  TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
 });
@@ -51,6 +63,9 @@ export interface ServerConfig {
   initialUser: { email: string; password: string | undefined };
   apiKey: string | undefined;
   corsOrigins: string[] | '*' | undefined;
+  sessionSecret: string | undefined;
+  rateLimit: { windowMs: number; max: number } | false;
+  trustProxy: boolean | number | string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   logFormat: 'pretty' | 'json';
   ignored: string[];
@@ -88,6 +103,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
           : e.CORS_ORIGIN.split(',')
               .map((o) => o.trim())
               .filter(Boolean),
+    rateLimit: e.THROTTLE_LIMIT === 0 ? false : { windowMs: e.THROTTLE_TTL * 1000, max: e.THROTTLE_LIMIT },
+    trustProxy:
+      e.TRUST_PROXY === 'true'
+        ? true
+        : e.TRUST_PROXY === 'false'
+          ? false
+          : /^\d+$/.test(e.TRUST_PROXY)
+            ? Number(e.TRUST_PROXY)
+            : e.TRUST_PROXY,
+    sessionSecret: e.PLACET_SESSION_SECRET,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     ignored: Object.keys(env).filter((name) => IGNORED_VARIABLES.some((re) => re.test(name))),

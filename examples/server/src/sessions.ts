@@ -17,7 +17,12 @@ export class SessionSigner {
     this.#key = key;
   }
 
-  static fromDataDir(dataDir: string, secret = process.env.PLACET_SESSION_SECRET): SessionSigner {
+  /** A ticket book keyed from the same secret (a different HMAC domain). */
+  tickets(): TicketBook {
+    return new TicketBook(this.#key);
+  }
+
+  static fromDataDir(dataDir: string, secret?: string): SessionSigner {
     if (secret) return new SessionSigner(Buffer.from(secret, 'utf8'));
     const file = join(dataDir, 'session.key');
     if (!existsSync(file)) {
@@ -68,4 +73,43 @@ export function readCookie(header: string | undefined, name: string): string | u
     }
   }
   return undefined;
+}
+
+export const TICKET_TTL_MS = 30_000;
+
+/**
+ * Single-use WebSocket tickets (`POST /api/auth/ws-ticket`): `<userId>.<expiresAt>.<nonce>.<signature>`,
+ * valid 30 s, consumed on first use. Consumed nonces are remembered in this process until they expire.
+ */
+export class TicketBook {
+  readonly #key: Buffer;
+  readonly #used = new Map<string, number>();
+
+  constructor(key: Buffer) {
+    this.#key = key;
+  }
+
+  issue(userId: string, now = Date.now()): string {
+    const expires = now + TICKET_TTL_MS;
+    const nonce = randomBytes(12).toString('base64url');
+    return `${userId}.${expires}.${nonce}.${this.#sign(userId, expires, nonce)}`;
+  }
+
+  /** The user id of a valid ticket, consuming it; undefined when invalid, expired or already used. */
+  redeem(ticket: string, now = Date.now()): string | undefined {
+    for (const [nonce, expires] of this.#used) if (expires < now) this.#used.delete(nonce);
+    const [userId, expiresText, nonce, signature] = ticket.split('.');
+    const expires = Number(expiresText);
+    if (!userId || !nonce || !signature || !Number.isSafeInteger(expires) || expires < now) return undefined;
+    const expected = Buffer.from(this.#sign(userId, expires, nonce));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given) || this.#used.has(nonce))
+      return undefined;
+    this.#used.set(nonce, expires);
+    return userId;
+  }
+
+  #sign(userId: string, expires: number, nonce: string): string {
+    return createHmac('sha256', this.#key).update(`ticket.${userId}.${expires}.${nonce}`).digest('base64url');
+  }
 }

@@ -80,6 +80,7 @@ export {
 } from './contract/plugin-manifest.js';
 export {
   CALLBACK_METHODS,
+  InboxQuery,
   MAX_REVIEW_FEEDBACK_LENGTH,
   ModifiedFileIds,
   RespondReview,
@@ -170,13 +171,16 @@ export type { Notifier } from './ports/notifier.js';
 export type {
   ApiKeyRepository,
   AttachmentRepository,
+  ChannelReadRepository,
   ChannelRepository,
   EventRepository,
   MessageListFilter,
   MessageRepository,
   PendingReviewQuery,
+  ReadMark,
   Repositories,
   ReviewCompletion,
+  ReviewListQuery,
   ReviewRepository,
   StatusHistoryRepository,
   StatusStepRepository,
@@ -190,7 +194,7 @@ export type { ApiKeyCreateInput, ApiKeysService } from './services/api-keys-serv
 export type { AttachmentsService, IncomingFile, OpenedFile } from './services/attachments-service.js';
 export type { ChannelWebhooksService, ChannelWithSecret } from './services/channel-webhooks-service.js';
 export type { ChannelsService } from './services/channels-service.js';
-export { MAX_SUBAGENT_DEPTH } from './services/channels-service.js';
+export { type ChannelWithActivity, MAX_SUBAGENT_DEPTH } from './services/channels-service.js';
 export type { EventFilter, EventListener } from './services/event-hub.js';
 export { sanitizeFilename, storageKeyOf } from './services/files-service.js';
 export type { MessagesService } from './services/messages-service.js';

@@ -211,10 +211,38 @@ function initial(dialect: SqlDialect): Migration {
   };
 }
 
+/** 0002: read marks for unread counts, and the inbox index (an owner's reviews, newest first). */
+function readsAndInbox(dialect: SqlDialect): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('placet_channel_reads')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('placet_users.id').onDelete('cascade'))
+        .addColumn('channel_id', 'text', (c) =>
+          c.notNull().references('placet_channels.id').onDelete('cascade'),
+        )
+        .addColumn('last_read_at', dialect.types.date, (c) => c.notNull())
+        .addColumn('last_read_message_id', 'text')
+        .addPrimaryKeyConstraint('placet_channel_reads_pkey', ['user_id', 'channel_id'])
+        .execute();
+      await db.schema
+        .createIndex('placet_channel_reads_channel')
+        .on('placet_channel_reads')
+        .column('channel_id')
+        .execute();
+      await db.schema
+        .createIndex('placet_reviews_owner_created')
+        .on('placet_reviews')
+        .columns(['owner_id', 'created_at desc', 'message_id desc'])
+        .execute();
+    },
+  };
+}
+
 class CodeMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect) };
+    return { '0001_initial': initial(this.dialect), '0002_reads_and_inbox': readsAndInbox(this.dialect) };
   }
 }
 

@@ -124,6 +124,13 @@ export interface StatusHistoryTable {
   created_at: DbDate;
 }
 
+export interface ChannelReadsTable {
+  user_id: string;
+  channel_id: string;
+  last_read_at: DbDate;
+  last_read_message_id: string | null;
+}
+
 export interface EventsTable {
   seq: Generated<number | string>;
   type: string;
@@ -144,5 +151,6 @@ export interface PlacetDatabase {
   placet_attachments: AttachmentsTable;
   placet_status_steps: StatusStepsTable;
   placet_status_history: StatusHistoryTable;
+  placet_channel_reads: ChannelReadsTable;
   placet_events: EventsTable;
 }

@@ -4,7 +4,11 @@ import type { SqlDialect } from './codec.js';
 import { type Mappers, mappers } from './mappers.js';
 import { migrateToLatest } from './migrations.js';
 import { attachmentRepository, statusStepRepository } from './repositories/attachments.js';
-import { channelRepository, statusHistoryRepository } from './repositories/channels.js';
+import {
+  channelReadRepository,
+  channelRepository,
+  statusHistoryRepository,
+} from './repositories/channels.js';
 import type { RepoContext } from './repositories/context.js';
 import { eventRepository } from './repositories/events.js';
 import { messageRepository } from './repositories/messages.js';
@@ -37,6 +41,8 @@ const READS = new Set([
   'listByChannel',
   'listOrphansBefore',
   'listByStreams',
+  'countFromAgentSince',
+  'lastReadAt',
   'after',
   'lastSeq',
 ]);
@@ -92,6 +98,7 @@ function repositories(ctx: RepoContext): Repositories {
     attachments: attachmentRepository(ctx),
     statusSteps: statusStepRepository(ctx),
     statusHistory: statusHistoryRepository(ctx),
+    channelReads: channelReadRepository(ctx),
     events: eventRepository(ctx),
   };
 }

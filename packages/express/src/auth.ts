@@ -25,9 +25,11 @@ export function authenticate(ctx: RouteContext) {
       res.locals.placetPrincipal = agent;
       return next();
     }
-    const user = ctx.options.authenticateUser ? await ctx.options.authenticateUser(req) : null;
-    if (!user) throw new PlacetError('UNAUTHORIZED', 'Missing or invalid API key');
-    res.locals.placetPrincipal = user;
+    const identity = ctx.options.authenticateUser ? await ctx.options.authenticateUser(req) : null;
+    if (!identity) throw new PlacetError('UNAUTHORIZED', 'Missing or invalid API key');
+    // A host identity ({ externalId, email, displayName }) becomes a Placet user through users.ensure.
+    res.locals.placetPrincipal =
+      'kind' in identity ? identity : ctx.placet.userPrincipal(await ctx.placet.users.ensure(identity));
     next();
   };
 }

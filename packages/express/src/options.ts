@@ -1,10 +1,26 @@
 import { type UserPrincipal, z } from '@placet/core';
 import type { Request } from 'express';
 
-/** How the host tells Placet who the human behind a request is (cookie session, SSO, …). */
+/** A user of the host application, mapped to a Placet user through `placet.users.ensure`. */
+export interface HostIdentity {
+  externalId: string;
+  email: string;
+  displayName: string;
+  role?: 'owner' | 'member';
+}
+
+/**
+ * How the host tells Placet who the human behind a request is (cookie session, SSO, …): a Placet user
+ * principal, a host identity, or null for "not signed in".
+ */
 export type AuthenticateUser = (
   req: Request,
-) => UserPrincipal | null | undefined | Promise<UserPrincipal | null | undefined>;
+) =>
+  | UserPrincipal
+  | HostIdentity
+  | null
+  | undefined
+  | Promise<UserPrincipal | HostIdentity | null | undefined>;
 
 export const RouterOptionsSchema = z.object({
   authenticateUser: z
@@ -33,6 +49,19 @@ export const RouterOptionsSchema = z.object({
       listCap: z.number().int().min(1).max(1000).default(100),
     })
     .prefault({}),
+  /**
+   * Requests per principal (API key or user) per window; long-polls are not counted. Counters live in
+   * this process (behind a load balancer each process counts for itself). `false` turns it off.
+   */
+  rateLimit: z
+    .union([
+      z.literal(false),
+      z.object({
+        windowMs: z.number().int().min(1000).default(60_000),
+        max: z.number().int().min(1).default(600),
+      }),
+    ])
+    .default({ windowMs: 60_000, max: 600 }),
   /** Called with errors that became a 500 (the client only sees `Internal server error`). */
   onError: z.custom<(error: unknown, req: Request) => void>((v) => typeof v === 'function').optional(),
 });

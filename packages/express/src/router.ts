@@ -3,9 +3,12 @@ import express, { type Router } from 'express';
 import { authenticate } from './auth.js';
 import type { RouteContext } from './context.js';
 import { errorHandler, notFound } from './errors.js';
+import { openApiHandler } from './openapi/index.js';
 import { type PlacetRouterOptions, RouterOptionsSchema } from './options.js';
+import { rateLimit } from './rate-limit.js';
 import { agentRoutes } from './routes/agents.js';
 import { fileRoutes } from './routes/files.js';
+import { humanRoutes } from './routes/human.js';
 import { messageRoutes } from './routes/messages.js';
 import { miscRoutes } from './routes/misc.js';
 import { reviewRoutes } from './routes/reviews.js';
@@ -34,7 +37,12 @@ export function placetRouter(placet: Placet, input: PlacetRouterOptions = {}): R
     throw new PlacetError('NOT_IMPLEMENTED', 'The OAuth relay is not supported by this server');
   });
 
+  // The API description is public; its server URL is the router's mount path (req.baseUrl).
+  router.get('/openapi.json', openApiHandler());
+
   router.use(authenticate(ctx));
+  router.use(rateLimit(ctx));
+  humanRoutes(router, ctx);
   messageRoutes(router, ctx);
   reviewRoutes(router, ctx);
   agentRoutes(router, ctx);

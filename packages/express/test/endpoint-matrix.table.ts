@@ -19,7 +19,9 @@ import { expect } from 'vitest';
  * The endpoint matrix: one entry per operation of the `/api/v1` router, each with its success case and
  * its refusals (401 without or with a bad key, 404 for another owner's ids, 400 with issue paths for an
  * invalid body or query). A case that does not apply is a string: the reason why. The runner is
- * `endpoint-matrix.test.ts`; it also fails when the router has a route without an entry here.
+ * `endpoint-matrix.test.ts`; it also fails when the router has a route without an entry here or in
+ * `endpoint-matrix.human.ts` (the human endpoints, which also have a 403 for an agent key and a member
+ * case).
  */
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -70,6 +72,19 @@ export interface ForeignCase {
   bug?: string;
 }
 
+/**
+ * The `member` case: a user with role `member` (made by the first owner, with a channel and a key of
+ * their own) sends `request(vars, owner, member)` — by default the success request, so the owner's ids.
+ * 403 (owner only) and 404 (the owner's channel or id) are checked as error bodies; any other status is
+ * the member's own view, checked by `check`. The answer never names the owner or the owner's ids.
+ */
+export interface MemberCase {
+  status: number;
+  request?: (vars: Vars, owner: Actor, member: Actor) => Req;
+  check?: (res: Res, vars: Vars, owner: Actor, member: Actor, placet: Placet) => void | Promise<void>;
+  bug?: string;
+}
+
 export interface InvalidCase {
   request: (vars: Vars, actor: Actor) => Req;
   /** A path that must be among `issues[].path` of the 400. */
@@ -94,6 +109,18 @@ export interface Entry {
   unauthorized: true | NotApplicable;
   foreign: ForeignCase | NotApplicable;
   invalid: InvalidCase | NotApplicable;
+  /**
+   * Human endpoints only (required there): `true` when the owner's own API key (`x-api-key`) gets a
+   * 403 `FORBIDDEN` — the route exists, the principal is the wrong kind. An agent endpoint leaves it out.
+   */
+  agentKey?: true | NotApplicable;
+  /** What a member user gets (required for human endpoints; optional elsewhere). */
+  member?: MemberCase | NotApplicable;
+  /**
+   * The resources are the server's, not an owner's (users): why the success answer may name the second
+   * owner and why an id-taking route has no foreign 404.
+   */
+  serverWide?: NotApplicable;
   /** After a refused request (401, foreign 404): the case's resources are as `setup` left them. */
   intact?: (placet: Placet, vars: Vars, actor: Actor) => Promise<void>;
 }
@@ -101,7 +128,7 @@ export interface Entry {
 // ---------------------------------------------------------------------------------------------------
 // Setup helpers (through the engine: fast, and independent of the endpoint under test).
 
-const approvalReview = {
+export const approvalReview = {
   type: 'approval',
   payload: {
     options: [
@@ -114,9 +141,9 @@ const approvalReview = {
 
 let sequence = 0;
 /** A value unique in this run (stream ids, names). */
-const unique = (prefix: string) => `${prefix}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`;
+export const unique = (prefix: string) => `${prefix}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`;
 
-async function textMessage(placet: Placet, actor: Actor): Promise<Vars> {
+export async function textMessage(placet: Placet, actor: Actor): Promise<Vars> {
   const message = await placet.messages.create(actor.agent, {
     channelId: actor.channelId,
     text: 'Build done',
@@ -124,7 +151,7 @@ async function textMessage(placet: Placet, actor: Actor): Promise<Vars> {
   return { messageId: message.id };
 }
 
-async function reviewMessage(placet: Placet, actor: Actor): Promise<Vars> {
+export async function reviewMessage(placet: Placet, actor: Actor): Promise<Vars> {
   const message = await placet.messages.create(actor.agent, {
     channelId: actor.channelId,
     text: 'Deploy to production?',
@@ -133,7 +160,7 @@ async function reviewMessage(placet: Placet, actor: Actor): Promise<Vars> {
   return { messageId: message.id };
 }
 
-async function answeredReview(placet: Placet, actor: Actor): Promise<Vars> {
+export async function answeredReview(placet: Placet, actor: Actor): Promise<Vars> {
   const { messageId } = await reviewMessage(placet, actor);
   await placet.reviews.respond(actor.human, messageId!, { response: { selectedOption: 'approve' } });
   return { messageId: messageId! };
@@ -172,7 +199,7 @@ const channelIntact = async (placet: Placet, _vars: Vars, actor: Actor) => {
   expect(channel.name).toMatch(/^case-/);
 };
 
-const noMessages = async (placet: Placet, _vars: Vars, actor: Actor) => {
+export const noMessages = async (placet: Placet, _vars: Vars, actor: Actor) => {
   const page = await placet.messages.list(actor.agent, { channel: actor.channelId });
   expect(page.data).toEqual([]);
 };
@@ -186,11 +213,24 @@ const fileForm = (channelId: string | undefined): Req['form'] => [
   ['file', { blob: new Blob(['col\n1\n'], { type: 'text/csv' }), filename: 'data.csv' }],
 ];
 
-const body = (res: Res) => res.body as Record<string, unknown>;
+export const body = (res: Res) => res.body as Record<string, unknown>;
 
 // ---------------------------------------------------------------------------------------------------
 
 export const MATRIX: readonly Entry[] = [
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    caller: 'public',
+    request: () => ({}),
+    success: {
+      status: 200,
+      check: (res) => expect(res.body).toMatchObject({ openapi: '3.1.0', servers: [{ url: '/api/v1' }] }),
+    },
+    unauthorized: 'Public: the API description is served without any key, which the success case shows.',
+    foreign: 'Public and stateless: it takes no id or channel.',
+    invalid: 'Takes no input: there is nothing to validate.',
+  },
   // Messages
   {
     method: 'POST',
@@ -211,6 +251,8 @@ export const MATRIX: readonly Entry[] = [
     unauthorized: true,
     foreign: {},
     invalid: { request: (_v, a) => ({ body: { channelId: a.channelId, status: 'purple' } }), path: 'status' },
+    // A member writing into the owner's channel (as a human: a user message).
+    member: { status: 404 },
     intact: noMessages,
   },
   {
@@ -230,6 +272,7 @@ export const MATRIX: readonly Entry[] = [
     unauthorized: true,
     foreign: {},
     invalid: { request: (_v, a) => ({ query: { channel: a.channelId, limit: 'many' } }), path: 'limit' },
+    member: { status: 404 },
   },
   {
     method: 'GET',
@@ -471,6 +514,8 @@ export const MATRIX: readonly Entry[] = [
       request: (v) => ({ params: { id: v.messageId! }, body: { response: 'approve' } }),
       path: 'response',
     },
+    agentKey: true,
+    member: { status: 404 },
     intact: async (placet, v, a) => {
       expect((await placet.reviews.get(a.agent, v.messageId!)).review?.status).toBe('pending');
     },
@@ -497,6 +542,23 @@ export const MATRIX: readonly Entry[] = [
     foreign:
       'Takes no id or channel; the success case checks that only the caller’s channels are listed (the runner also checks the second owner’s channel is absent).',
     invalid: 'No body and no query.',
+    member: {
+      // A member as a human: their own channels only (with the human view's activity), never the owner's.
+      status: 200,
+      check: async (res, _v, owner, member, placet) => {
+        const channels = Channel.array().parse(res.body);
+        const ids = channels.map((c) => c.id);
+        expect(ids).toContain(member.channelId);
+        expect(ids).not.toContain(owner.channelId);
+        for (const id of ids)
+          await expect(placet.channels.get(member.agent, id)).resolves.toMatchObject({ id });
+        for (const channel of res.body as Record<string, unknown>[]) {
+          expect(channel).toMatchObject({ unreadCount: expect.any(Number) });
+          expect(channel).toHaveProperty('lastMessage');
+          expect(channel).toHaveProperty('lastMessageAt');
+        }
+      },
+    },
   },
   {
     method: 'POST',

@@ -2,16 +2,22 @@ import type { AgentPrincipal, UserPrincipal } from '@placet/core';
 import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placetRouter } from '../src/index.js';
+import { HUMAN_MATRIX } from './endpoint-matrix.human.js';
 import { type Actor, type Entry, MATRIX, type Req, type Res } from './endpoint-matrix.table.js';
 import { call, type Server, startServer } from './harness.js';
 
 /**
- * Runs the endpoint matrix (`endpoint-matrix.table.ts`): for every operation of the `/api/v1` router a
- * success case, three 401s (no key, an unknown `hp_` key, a malformed key), a 404 for a second owner's
- * ids and a 400 with issue paths for an invalid body or query. A case that does not apply is skipped with
- * its reason; a case marked `bug` is expected to fail until the bug is fixed. The last block fails when
- * the router has a route without an entry, or an entry lacks a case without saying why.
+ * Runs the endpoint matrix (`endpoint-matrix.table.ts` for the agent endpoints, `endpoint-matrix.human.ts`
+ * for the human ones): for every operation of the `/api/v1` router a success case, three 401s (no key, an
+ * unknown `hp_` key, a malformed key), a 404 for a second owner's ids and a 400 with issue paths for an
+ * invalid body or query; for a human endpoint also a 403 for an API key and a member case (a user with
+ * role `member`: 403 on owner-only routes, 404 for the owner's ids). A case that does not apply is skipped
+ * with its reason; a case marked `bug` is expected to fail until the bug is fixed. The last block fails
+ * when the router has a route without an entry, or an entry lacks a case without saying why.
  */
+
+/** Every entry: the agent endpoints, then the human ones. */
+const ENTRIES: readonly Entry[] = [...MATRIX, ...HUMAN_MATRIX];
 
 /** An owner of resources: a user, an API key of theirs (not channel-scoped) and both principals. */
 interface Owner {
@@ -35,6 +41,8 @@ let s: Server;
 let first: Owner;
 /** The second owner, with a channel that exists for the whole run (never to be seen by the first owner). */
 let second: Owner & { standingChannelId: string };
+/** A user with role `member` of the first owner's server, with a key and a channel of their own. */
+let member: Actor;
 let caseNumber = 0;
 
 beforeAll(async () => {
@@ -59,6 +67,20 @@ beforeAll(async () => {
     agent,
     human: s.placet.userPrincipal(user),
     standingChannelId: standing.id,
+  };
+  const memberUser = await s.placet.users.create({
+    email: `member-${Date.now()}@example.test`,
+    displayName: 'Member',
+    role: 'member',
+  });
+  const memberKey = (await s.placet.apiKeys.create(memberUser.id, { label: 'member' })).key;
+  const memberAgent = (await s.placet.authenticate({ apiKey: memberKey })) as AgentPrincipal;
+  member = {
+    userId: memberUser.id,
+    key: memberKey,
+    agent: memberAgent,
+    human: s.placet.userPrincipal(memberUser),
+    channelId: (await s.placet.channels.create(memberAgent, { name: 'member-bot' })).id,
   };
 });
 
@@ -147,7 +169,13 @@ function caseTest(name: string, bug: string | undefined, fn: () => Promise<void>
   else it(name, fn);
 }
 
-describe.each(MATRIX.map((entry) => [`${entry.method} ${entry.path}`, entry] as const))(
+/** The error body of a refusal with this status. */
+const REFUSALS: Record<number, { error: string; code: string }> = {
+  403: { error: 'Forbidden', code: 'FORBIDDEN' },
+  404: { error: 'Not Found', code: 'NOT_FOUND' },
+};
+
+describe.each(ENTRIES.map((entry) => [`${entry.method} ${entry.path}`, entry] as const))(
   '%s',
   (_name, entry) => {
     caseTest(`success: ${entry.success.status}`, entry.success.bug, async () => {
@@ -155,7 +183,12 @@ describe.each(MATRIX.map((entry) => [`${entry.method} ${entry.path}`, entry] as 
       const vars = (await entry.setup?.(s.placet, actor)) ?? {};
       const res = await send(entry, entry.request(vars, actor), credentialsOf(entry, first));
       expect(res.status, shown(res)).toBe(entry.success.status);
-      expectNoneOf(res, [second.userId, second.standingChannelId, second.key]);
+      // Server-wide resources (users) may name the second owner; nothing else of theirs ever shows.
+      expectNoneOf(res, [
+        ...(entry.serverWide === undefined ? [second.userId] : []),
+        second.standingChannelId,
+        second.key,
+      ]);
       await entry.success.check?.(res, vars, actor, s.placet);
     });
 
@@ -177,6 +210,50 @@ describe.each(MATRIX.map((entry) => [`${entry.method} ${entry.path}`, entry] as 
         });
         expectErrorBody(res);
         await entry.intact?.(s.placet, vars, actor);
+      });
+    }
+
+    const agentKey = entry.agentKey;
+    if (typeof agentKey === 'string') {
+      it.skip(`403 with an API key: ${reasonOf(agentKey)}`, () => {});
+    } else if (agentKey === true) {
+      it('403 with an API key (a human endpoint)', async () => {
+        const actor = await actorOf(first);
+        const vars = (await entry.setup?.(s.placet, actor)) ?? {};
+        const res = await send(entry, entry.request(vars, actor), { 'x-api-key': first.key });
+        expect(res.status, shown(res)).toBe(403);
+        expect(res.body).toMatchObject({ statusCode: 403, ...REFUSALS[403] });
+        expectErrorBody(res);
+        await entry.intact?.(s.placet, vars, actor);
+      });
+    }
+
+    const memberCase = entry.member;
+    if (typeof memberCase === 'string') {
+      it.skip(`member: ${reasonOf(memberCase)}`, () => {});
+    } else if (memberCase !== undefined) {
+      const refusal = REFUSALS[memberCase.status];
+      caseTest(`member: ${memberCase.status}`, memberCase.bug, async () => {
+        // The first owner's resources, asked for by a member user.
+        const actor = await actorOf(first);
+        const vars = (await entry.setup?.(s.placet, actor)) ?? {};
+        const req = memberCase.request?.(vars, actor, member) ?? entry.request(vars, actor);
+        const res = await send(entry, req, { 'x-test-user': member.userId });
+        expect(res.status, shown(res)).toBe(memberCase.status);
+        if (refusal) {
+          expect(res.body).toMatchObject({ statusCode: memberCase.status, ...refusal });
+          expectErrorBody(res);
+        }
+        expectNoneOf(res, [
+          first.userId,
+          first.key,
+          actor.channelId,
+          second.userId,
+          second.standingChannelId,
+          ...Object.values(vars).filter((v) => v.length >= 8),
+        ]);
+        await memberCase.check?.(res, vars, actor, member, s.placet);
+        if (refusal) await entry.intact?.(s.placet, vars, actor);
       });
     }
 
@@ -253,11 +330,14 @@ function registeredRoutes(router: Router): string[] {
 const ID_PARAM = /:(id|streamId)\b/;
 const CASES = ['unauthorized', 'foreign', 'invalid'] as const;
 
+/** A reason that says something (not '', not 'n/a'). */
+const isReason = (value: unknown): value is string => typeof value === 'string' && value.trim().length >= 10;
+
 describe('the matrix itself', () => {
   it('has a success case for every entry, and every other case or the reason why it does not apply', () => {
     const problems: string[] = [];
     const seen = new Set<string>();
-    for (const entry of MATRIX as readonly Partial<Entry>[]) {
+    for (const entry of ENTRIES as readonly Partial<Entry>[]) {
       const name = `${entry.method} ${entry.path}`;
       if (seen.has(name)) problems.push(`${name}: listed twice`);
       seen.add(name);
@@ -272,8 +352,36 @@ describe('the matrix itself', () => {
           problems.push(`${name}: no ${kind} case and no reason why it does not apply`);
         }
       }
-      if (entry.path && ID_PARAM.test(entry.path) && typeof entry.foreign === 'string') {
-        problems.push(`${name}: takes an id, so it needs a foreign (404) case`);
+      if (entry.serverWide !== undefined && !isReason(entry.serverWide)) {
+        problems.push(`${name}: serverWide needs a real reason`);
+      }
+      if (
+        entry.path &&
+        ID_PARAM.test(entry.path) &&
+        typeof entry.foreign === 'string' &&
+        entry.serverWide === undefined
+      ) {
+        problems.push(`${name}: takes an id, so it needs a foreign (404) case (or a serverWide reason)`);
+      }
+      if (entry.caller === 'human') {
+        if (entry.agentKey !== true && !isReason(entry.agentKey)) {
+          problems.push(`${name}: a human endpoint needs the 403-with-an-API-key case, or a reason`);
+        }
+        if (entry.member === undefined) {
+          problems.push(`${name}: a human endpoint needs a member case, or a reason`);
+        }
+      } else if (entry.agentKey !== undefined) {
+        problems.push(`${name}: only a human endpoint refuses an API key (agentKey)`);
+      }
+      const memberCase: unknown = entry.member;
+      if (
+        memberCase !== undefined &&
+        !isReason(memberCase) &&
+        (typeof memberCase !== 'object' ||
+          memberCase === null ||
+          typeof (memberCase as { status?: unknown }).status !== 'number')
+      ) {
+        problems.push(`${name}: the member case needs a status (or is a real reason)`);
       }
       if (entry.caller !== 'public' && entry.unauthorized !== true) {
         problems.push(`${name}: only a public endpoint may skip the 401 cases`);
@@ -288,7 +396,7 @@ describe('the matrix itself', () => {
   it('has an entry for every route of the router, and no entry without a route', () => {
     const routes = registeredRoutes(placetRouter(s.placet, {}));
     expect(routes.length).toBeGreaterThan(30);
-    const entries = MATRIX.map((entry) => `${entry.method} ${entry.path}`);
+    const entries = ENTRIES.map((entry) => `${entry.method} ${entry.path}`);
     expect(
       routes.filter((route) => !entries.includes(route)),
       'routes without a matrix entry',
@@ -303,7 +411,7 @@ describe('the matrix itself', () => {
     const router = placetRouter(s.placet, {});
     router.get('/brand-new', () => {});
     router.post('/agents/:id/brand-new', () => {});
-    const entries = new Set(MATRIX.map((entry) => `${entry.method} ${entry.path}`));
+    const entries = new Set(ENTRIES.map((entry) => `${entry.method} ${entry.path}`));
     expect(registeredRoutes(router).filter((route) => !entries.has(route))).toEqual([
       'GET /brand-new',
       'POST /agents/:id/brand-new',

@@ -91,12 +91,12 @@ export async function call(
     method?: string;
     headers?: Record<string, string>;
     body?: unknown;
-    raw?: string | FormData | Blob | Uint8Array;
+    raw?: string | FormData | Blob | Uint8Array<ArrayBuffer>;
     signal?: AbortSignal;
   } = {},
 ): Promise<{
   status: number;
-  headers: Headers; // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies.
+  headers: Headers;
   body: any;
 }> {
   const response = await fetch(url, {

@@ -69,3 +69,13 @@ export const RespondReview = z.object({
   feedback: z.string().max(MAX_REVIEW_FEEDBACK_LENGTH).optional(),
 });
 export type RespondReview = z.infer<typeof RespondReview>;
+
+/** Query of the human inbox `GET /api/v1/reviews`. */
+export const InboxQuery = z.object({
+  status: z.enum(['pending', 'completed', 'expired', 'all']).default('pending'),
+  channel: Id.optional(),
+  type: z.string().min(1).max(100).optional(),
+  cursor: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export type InboxQuery = z.output<typeof InboxQuery>;

@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   // 401 / 403 / 404
   UNAUTHORIZED: { status: 401, description: 'Missing or invalid credentials.' },
   FORBIDDEN: { status: 403, description: 'The principal may not perform this operation.' },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    description: 'The account still has a generated password; change it first.',
+  },
   NOT_FOUND: { status: 404, description: 'The resource does not exist or belongs to someone else.' },
   // 409 / 413 / 429
   CONFLICT: { status: 409, description: 'The request conflicts with the current state.' },

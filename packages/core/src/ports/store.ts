@@ -107,6 +107,8 @@ export interface MessageRepository {
   listStaleStreams(before: Date, limit: number): Promise<MessageRecord[]>;
   /** Highest `iteration` in a chain, or undefined for an unknown group. */
   maxIteration(iterationGroupId: string): Promise<number | undefined>;
+  /** Agent messages of a channel created after `since` (all when null): the unread count. */
+  countFromAgentSince(channelId: string, since: ReadMark | null): Promise<number>;
   /** The chain, ordered by `iteration` ascending. */
   listByIterationGroup(iterationGroupId: string): Promise<MessageRecord[]>;
   /** Newest first by (createdAt desc, id desc), by index; cost MUST NOT grow with the channel's size. */
@@ -132,6 +134,16 @@ export interface ReviewCompletion {
   modifiedFileIds: Record<string, string> | null;
 }
 
+export interface ReviewListQuery {
+  ownerId: string;
+  status?: ReviewRecord['status'];
+  channelId?: string;
+  type?: string;
+  /** Keyset cursor: only reviews strictly older than this (createdAt desc, messageId desc). */
+  before?: { createdAt: Date; messageId: string };
+  limit: number;
+}
+
 export interface PendingReviewQuery {
   ownerId: string;
   channelId?: string;
@@ -155,6 +167,8 @@ export interface ReviewRepository {
   expire(messageId: string, now: Date): Promise<ReviewRecord | undefined>;
   /** Pending reviews of an owner (optionally one channel), newest first, by index. */
   listPending(query: PendingReviewQuery): Promise<ReviewRecord[]>;
+  /** The inbox: an owner's reviews, optionally by status, channel and type, newest first, keyset-paged. */
+  list(query: ReviewListQuery): Promise<ReviewRecord[]>;
   /** Pending reviews with `expiresAt <= now`, oldest expiry first, by index on `expiresAt`. */
   listDue(now: Date, limit: number): Promise<ReviewRecord[]>;
   /** The earliest `expiresAt` of any pending review, for scheduling the sweeper. */
@@ -190,6 +204,23 @@ export interface StatusStepRepository {
   listByStreams(channelId: string, streamIds: readonly string[]): Promise<StatusStepRecord[]>;
 }
 
+/**
+ * How far a user has read a channel: the position (createdAt, id) of the newest message they saw, so
+ * that a message created in the same millisecond as the read still counts as unread. `messageId` is
+ * null when the channel was empty (then every message from `at` on is unread).
+ */
+export interface ReadMark {
+  at: Date;
+  messageId: string | null;
+}
+
+export interface ChannelReadRepository {
+  /** Records that `userId` has read `channelId` up to `mark` (an upsert; never moves backwards). */
+  markRead(userId: string, channelId: string, mark: ReadMark): Promise<void>;
+  /** The read marks of a user for these channels (channels never read are absent). */
+  lastReadAt(userId: string, channelIds: readonly string[]): Promise<Map<string, ReadMark>>;
+}
+
 export interface StatusHistoryRepository {
   insert(entry: StatusHistoryRecord): Promise<void>;
   /** Newest first. */
@@ -220,6 +251,7 @@ export interface Repositories {
   readonly attachments: AttachmentRepository;
   readonly statusSteps: StatusStepRepository;
   readonly statusHistory: StatusHistoryRepository;
+  readonly channelReads: ChannelReadRepository;
   readonly events: EventRepository;
 }
 

@@ -93,6 +93,52 @@ export class ChannelsService {
     return visible.map(presentChannel);
   }
 
+  /**
+   * A human's channel list: each channel with `unreadCount` (agent messages since the user's read mark,
+   * kept on the server), `lastMessage` and `lastMessageAt`.
+   */
+  async listWithActivity(principal: Principal): Promise<ChannelWithActivity[]> {
+    const channels = await this.store.channels.listByOwner(principal.userId);
+    const reads = await this.store.channelReads.lastReadAt(
+      principal.userId,
+      channels.map((c) => c.id),
+    );
+    return Promise.all(
+      channels.map(async (channel) => {
+        const [last] = await this.store.messages.list({ channelId: channel.id, limit: 1 });
+        const unreadCount = await this.store.messages.countFromAgentSince(
+          channel.id,
+          reads.get(channel.id) ?? null,
+        );
+        return {
+          ...presentChannel(channel),
+          unreadCount,
+          lastMessage: last
+            ? {
+                id: last.id,
+                text: last.text,
+                senderType: last.senderType,
+                createdAt: last.createdAt.toISOString(),
+              }
+            : null,
+          lastMessageAt: last ? last.createdAt.toISOString() : null,
+        };
+      }),
+    );
+  }
+
+  /** `POST /agents/:id/read`: the user has read the channel up to now. */
+  async markRead(principal: Principal, channelId: string): Promise<{ read: true; lastReadAt: string }> {
+    if (principal.kind !== 'user') throw new PlacetError('FORBIDDEN', 'Only humans have read state');
+    const channel = await this.require(principal, channelId);
+    const [newest] = await this.store.messages.list({ channelId: channel.id, limit: 1 });
+    const mark = newest
+      ? { at: newest.createdAt, messageId: newest.id }
+      : { at: this.clock.now(), messageId: null };
+    await this.store.channelReads.markRead(principal.userId, channel.id, mark);
+    return { read: true, lastReadAt: mark.at.toISOString() };
+  }
+
   async get(principal: Principal, channelId: string): Promise<Channel> {
     return presentChannel(await this.require(principal, channelId));
   }
@@ -205,3 +251,9 @@ export class ChannelsService {
 }
 
 export const MAX_SUBAGENT_DEPTH = 16;
+
+export type ChannelWithActivity = Channel & {
+  unreadCount: number;
+  lastMessage: { id: string; text: string | null; senderType: string; createdAt: string } | null;
+  lastMessageAt: string | null;
+};

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import type { Message } from '../contract/message.js';
-import { RespondReview } from '../contract/review.js';
+import { InboxQuery, RespondReview } from '../contract/review.js';
 import type { WaitResult } from '../contract/wait.js';
 import type { Principal } from '../domain/principal.js';
 import type { MessageRecord, ReviewRecord } from '../domain/records.js';
@@ -32,6 +32,8 @@ const noReview = () => new PlacetError('NOT_FOUND', 'No review on this message')
 /** Reviews: answer exactly once, expire exactly once, wait without polling. */
 @injectable()
 export class ReviewsService {
+  #draining = false;
+
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Clock) private readonly clock: Clock,
@@ -55,20 +57,68 @@ export class ReviewsService {
   /** Pending reviews of the principal (one channel or all), newest first, from the index. */
   async listPending(
     principal: Principal,
-    options: { channelId?: string; limit?: number } = {},
+    options: { channelId?: string; limit?: number; cursor?: string } = {},
   ): Promise<Message[]> {
     const channelId =
       options.channelId ?? (principal.kind === 'agent' ? principal.channelId : null) ?? undefined;
     const channel = channelId === undefined ? undefined : await this.channels.require(principal, channelId);
-    const reviews = await this.store.reviews.listPending({
+    let before: { createdAt: Date; messageId: string } | undefined;
+    if (options.cursor) {
+      const cursor = await this.store.reviews.findByMessageId(options.cursor);
+      if (!cursor || cursor.ownerId !== principal.userId) {
+        throw new PlacetError('VALIDATION_FAILED', 'cursor does not name one of your reviews', {
+          issues: [{ path: 'cursor', message: 'unknown review' }],
+        });
+      }
+      before = { createdAt: cursor.createdAt, messageId: cursor.messageId };
+    }
+    // The partial index on pending reviews serves this query (status = 'pending', owner, created_at).
+    const reviews = await this.store.reviews.list({
       ownerId: principal.userId,
+      status: 'pending',
       limit: Math.min(Math.max(options.limit ?? 100, 1), 500),
       ...(channel ? { channelId: channel.id } : {}),
+      ...(before ? { before } : {}),
     });
     const rows = (await Promise.all(reviews.map((r) => this.store.messages.findById(r.messageId)))).filter(
       (m): m is MessageRecord => m !== undefined,
     );
     return this.views.present(rows, channel ? { agentName: channel.name } : {});
+  }
+
+  /**
+   * The inbox: the principal's reviews across channels (or one), by status and type, newest first,
+   * keyset-paged by message id.
+   */
+  async list(principal: Principal, query: unknown): Promise<{ data: Message[]; nextCursor: string | null }> {
+    const q = parseOrThrow(InboxQuery, query);
+    const channel = q.channel ? await this.channels.require(principal, q.channel) : undefined;
+    let before: { createdAt: Date; messageId: string } | undefined;
+    if (q.cursor) {
+      const cursor = await this.store.reviews.findByMessageId(q.cursor);
+      if (!cursor || cursor.ownerId !== principal.userId) {
+        throw new PlacetError('VALIDATION_FAILED', 'cursor does not name one of your reviews', {
+          issues: [{ path: 'cursor', message: 'unknown review' }],
+        });
+      }
+      before = { createdAt: cursor.createdAt, messageId: cursor.messageId };
+    }
+    const reviews = await this.store.reviews.list({
+      ownerId: principal.userId,
+      limit: q.limit + 1,
+      ...(q.status !== 'all' ? { status: q.status } : {}),
+      ...(channel ? { channelId: channel.id } : {}),
+      ...(q.type ? { type: q.type } : {}),
+      ...(before ? { before } : {}),
+    });
+    const page = reviews.slice(0, q.limit);
+    const rows = (await Promise.all(page.map((r) => this.store.messages.findById(r.messageId)))).filter(
+      (m): m is MessageRecord => m !== undefined,
+    );
+    return {
+      data: await this.views.present(rows, channel ? { agentName: channel.name } : {}),
+      nextCursor: reviews.length > q.limit ? (page.at(-1)?.messageId ?? null) : null,
+    };
   }
 
   /**
@@ -140,7 +190,7 @@ export class ReviewsService {
     const load = () => this.store.reviews.findByMessageId(message.id);
     const first = await settled(await load());
     if (first) return first;
-    if (options.signal?.aborted) return { status: 'timeout' };
+    if (options.signal?.aborted || this.#draining) return { status: 'timeout' };
 
     const waiter = this.waiters.register(message.id);
     try {
@@ -170,8 +220,12 @@ export class ReviewsService {
     return this.waiters.count();
   }
 
-  /** Answers every open wait `timeout` at once (graceful shutdown: agents simply poll again). */
+  /**
+   * Answers every open wait `timeout` at once, and every later wait too (graceful shutdown: agents poll
+   * again and reach another process, or this one once it is back).
+   */
   releaseWaiters(): void {
+    this.#draining = true;
     this.waiters.releaseAll();
   }
 

@@ -1,4 +1,9 @@
-import type { ChannelRepository, StatusHistoryRepository } from '@placet/core';
+import type {
+  ChannelReadRepository,
+  ChannelRepository,
+  ReadMark,
+  StatusHistoryRepository,
+} from '@placet/core';
 import { CHANNEL_FIELDS, toPatch } from '../patch.js';
 import { guarded, type RepoContext } from './context.js';
 
@@ -85,6 +90,49 @@ export function statusHistoryRepository(ctx: RepoContext): StatusHistoryReposito
         .limit(limit)
         .execute();
       return rows.map(m.history.fromRow);
+    },
+  };
+}
+
+export function channelReadRepository(ctx: RepoContext): ChannelReadRepository {
+  const { db, d } = ctx;
+  return {
+    async markRead(userId, channelId, mark) {
+      const at = d.date(mark.at);
+      const id = mark.messageId;
+      await db
+        .insertInto('placet_channel_reads')
+        .values({ user_id: userId, channel_id: channelId, last_read_at: at, last_read_message_id: id })
+        .onConflict((oc) =>
+          oc
+            .columns(['user_id', 'channel_id'])
+            .doUpdateSet({ last_read_at: at, last_read_message_id: id })
+            // Never backwards: only a later (at, id) position replaces the mark.
+            .where((eb) =>
+              eb(
+                eb.tuple(
+                  eb.ref('placet_channel_reads.last_read_at'),
+                  eb.fn.coalesce('placet_channel_reads.last_read_message_id', eb.val('')),
+                ),
+                '<',
+                eb.tuple(at, id ?? ''),
+              ),
+            ),
+        )
+        .execute();
+    },
+    async lastReadAt(userId, channelIds) {
+      const out = new Map<string, ReadMark>();
+      if (channelIds.length === 0) return out;
+      const rows = await db
+        .selectFrom('placet_channel_reads')
+        .select(['channel_id', 'last_read_at', 'last_read_message_id'])
+        .where('user_id', '=', userId)
+        .where('channel_id', 'in', [...channelIds])
+        .execute();
+      for (const row of rows)
+        out.set(row.channel_id, { at: d.readDate(row.last_read_at), messageId: row.last_read_message_id });
+      return out;
     },
   };
 }

@@ -102,6 +102,20 @@ export function messageRepository(ctx: RepoContext): MessageRepository {
         .executeTakeFirst();
       return row?.max === null || row?.max === undefined ? undefined : Number(row.max);
     },
+    async countFromAgentSince(channelId, since) {
+      let query = db
+        .selectFrom('placet_messages')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('channel_id', '=', channelId)
+        .where('sender_type', '=', 'agent');
+      if (since) {
+        query = query.where((eb) =>
+          eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(d.date(since.at), since.messageId ?? '')),
+        );
+      }
+      const row = await query.executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
     async listByIterationGroup(groupId) {
       const rows = await db
         .selectFrom('placet_messages')

@@ -62,6 +62,27 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
         .execute();
       return rows.map(m.review.fromRow);
     },
+    async list({ ownerId, status, channelId, type, before, limit }) {
+      let query = db.selectFrom('placet_reviews').selectAll().where('owner_id', '=', ownerId);
+      if (status) query = query.where('status', '=', status);
+      if (channelId) query = query.where('channel_id', '=', channelId);
+      if (type) query = query.where('type', '=', type);
+      if (before) {
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('created_at', 'message_id'),
+            '<',
+            eb.tuple(d.date(before.createdAt), before.messageId),
+          ),
+        );
+      }
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('message_id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(m.review.fromRow);
+    },
     async listDue(now, limit) {
       const rows = await db
         .selectFrom('placet_reviews')

@@ -4,7 +4,13 @@ import { principalOf, type RouteContext } from '../context.js';
 /** Agents (= channels), with the original's action endpoints. */
 export function agentRoutes(router: Router, { placet }: RouteContext): void {
   router.get('/agents', async (_req, res) => {
-    res.json(await placet.channels.list(principalOf(res)));
+    const principal = principalOf(res);
+    // Humans also get unread counts and the last message; agents the original's plain list.
+    res.json(
+      principal.kind === 'user'
+        ? await placet.channels.listWithActivity(principal)
+        : await placet.channels.list(principal),
+    );
   });
   router.post('/agents', async (req, res) => {
     res.status(201).json(await placet.channels.create(principalOf(res), req.body));

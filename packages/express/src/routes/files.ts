@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Attachment, ByteRange } from '@placet/core';
+import { type Attachment, type ByteRange, PlacetError } from '@placet/core';
 import type { Request, Response, Router } from 'express';
-import { channelParam, linkTo, principalOf, type RouteContext } from '../context.js';
+import { channelParam, linkTo, principalOf, queryString, type RouteContext } from '../context.js';
 import { uploadMiddleware } from '../uploads.js';
 
 /** Types a browser could execute: always downloaded as `attachment`, never rendered inline. */
@@ -16,15 +16,27 @@ export function fileRoutes(router: Router, ctx: RouteContext): void {
 
   router.get('/files', async (req, res) => {
     const channelId = channelParam(req);
-    const files = await placet.files.list(principalOf(res), channelId);
-    const cap = options.limits.listCap;
-    if (files.length > cap) {
+    const all = await placet.files.list(principalOf(res), channelId);
+    // `cursor` (a file id) continues after that file; `limit` up to the cap.
+    const cursor = queryString(req, 'cursor');
+    const start = cursor ? all.findIndex((f) => f.id === cursor) + 1 : 0;
+    if (cursor && start === 0) {
+      throw new PlacetError('VALIDATION_FAILED', 'cursor does not name a file of this channel', {
+        issues: [{ path: 'cursor', message: 'unknown file' }],
+      });
+    }
+    const cap = Math.min(
+      options.limits.listCap,
+      Math.max(1, Number(queryString(req, 'limit') ?? options.limits.listCap) || options.limits.listCap),
+    );
+    const page = all.slice(start, start + cap);
+    if (start + cap < all.length) {
       res.set(
         'Link',
-        `<${linkTo(req, '/files', { channel: channelId, limit: String(cap), cursor: files[cap - 1]!.id })}>; rel="next"`,
+        `<${linkTo(req, '/files', { channel: channelId, limit: String(cap), cursor: page.at(-1)!.id })}>; rel="next"`,
       );
     }
-    res.json(files.slice(0, cap));
+    res.json(page);
   });
 
   const created = (_req: Request, res: Response) =>

@@ -7,15 +7,19 @@ export function reviewRoutes(router: Router, { placet, options }: RouteContext):
   router.get('/reviews/pending', async (req, res) => {
     const cap = options.limits.listCap;
     const channelId = queryString(req, 'channel');
+    const cursor = queryString(req, 'cursor');
     const pending = await placet.reviews.listPending(principalOf(res), {
       ...(channelId ? { channelId } : {}),
+      ...(cursor ? { cursor } : {}),
       limit: cap + 1,
     });
     if (pending.length > cap) {
-      res.set(
-        'Link',
-        `<${linkTo(req, '/reviews/pending', { ...(channelId ? { channel: channelId } : {}), limit: String(cap) })}>; rel="next"`,
-      );
+      const query = {
+        ...(channelId ? { channel: channelId } : {}),
+        cursor: pending[cap - 1]!.id,
+        limit: String(cap),
+      };
+      res.set('Link', `<${linkTo(req, '/reviews/pending', query)}>; rel="next"`);
     }
     res.json(pending.slice(0, cap));
   });

@@ -27,6 +27,8 @@ const READS = new Set([
   'listByIterationGroup',
   'listOrphansBefore',
   'listByStreams',
+  'countFromAgentSince',
+  'lastReadAt',
   'after',
   'lastSeq',
 ]);

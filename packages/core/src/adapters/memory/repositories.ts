@@ -1,6 +1,6 @@
 import type { MessageRecord, ReviewRecord } from '../../domain/records.js';
 import { CONSTRAINTS, UniqueViolation } from '../../domain/unique-violation.js';
-import type { Repositories } from '../../ports/store.js';
+import type { ReadMark, Repositories } from '../../ports/store.js';
 import type { Rows, TableName, View } from './state.js';
 
 const byNewest = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
@@ -93,6 +93,8 @@ function deleteChannel(view: View, id: string): boolean {
   for (const a of view.filter('attachments', (a) => a.channelId === id)) view.delete('attachments', a.id);
   for (const st of view.filter('statusSteps', (st) => st.channelId === id)) view.delete('statusSteps', st.id);
   for (const h of view.filter('statusHistory', (h) => h.channelId === id)) view.delete('statusHistory', h.id);
+  for (const r of view.filter('channelReads', (r) => r.channelId === id))
+    view.delete('channelReads', `${r.userId}/${r.channelId}`);
   for (const c of view.filter('channels', (c) => c.parentAgentId === id))
     view.set('channels', c.id, { ...c, parentAgentId: null });
   return true;
@@ -136,6 +138,8 @@ export function memoryRepositories(view: View): Repositories {
       async delete(id) {
         if (!view.delete('users', id)) return false;
         for (const k of view.filter('apiKeys', (k) => k.userId === id)) view.delete('apiKeys', k.id);
+        for (const r of view.filter('channelReads', (r) => r.userId === id))
+          view.delete('channelReads', `${r.userId}/${r.channelId}`);
         for (const c of view.filter('channels', (c) => c.ownerId === id)) deleteChannel(view, c.id);
         return true;
       },
@@ -216,6 +220,14 @@ export function memoryRepositories(view: View): Repositories {
         }
         return max;
       },
+      countFromAgentSince: async (channelId, since) =>
+        view.filter(
+          'messages',
+          (m) =>
+            m.channelId === channelId &&
+            m.senderType === 'agent' &&
+            (since === null || byNewest(m, { createdAt: since.at, id: since.messageId ?? '' }) < 0),
+        ).length,
       listByIterationGroup: async (groupId) =>
         view
           .filter('messages', (m) => m.iterationGroupId === groupId)
@@ -266,6 +278,28 @@ export function memoryRepositories(view: View): Repositories {
             'reviews',
             (r) =>
               r.status === 'pending' && r.ownerId === ownerId && (!channelId || r.channelId === channelId),
+          )
+          .sort((a, b) =>
+            byNewest(
+              { createdAt: a.createdAt, id: a.messageId },
+              { createdAt: b.createdAt, id: b.messageId },
+            ),
+          )
+          .slice(0, limit),
+      list: async ({ ownerId, status, channelId, type, before, limit }) =>
+        view
+          .filter(
+            'reviews',
+            (r) =>
+              r.ownerId === ownerId &&
+              (!status || r.status === status) &&
+              (!channelId || r.channelId === channelId) &&
+              (!type || r.type === type) &&
+              (!before ||
+                byNewest(
+                  { createdAt: r.createdAt, id: r.messageId },
+                  { createdAt: before.createdAt, id: before.messageId },
+                ) > 0),
           )
           .sort((a, b) =>
             byNewest(
@@ -349,6 +383,26 @@ export function memoryRepositories(view: View): Repositories {
           .filter('statusHistory', (h) => h.channelId === channelId)
           .sort(byNewest)
           .slice(0, limit),
+    },
+    channelReads: {
+      async markRead(userId, channelId, mark) {
+        const key = `${userId}/${channelId}`;
+        const current = view.get('channelReads', key);
+        const position = (r: { at: Date; messageId: string | null }) => ({
+          createdAt: r.at,
+          id: r.messageId ?? '',
+        });
+        if (current && byNewest(position(current), position(mark)) <= 0) return;
+        view.set('channelReads', key, { userId, channelId, at: mark.at, messageId: mark.messageId });
+      },
+      async lastReadAt(userId, channelIds) {
+        const out = new Map<string, ReadMark>();
+        for (const channelId of channelIds) {
+          const row = view.get('channelReads', `${userId}/${channelId}`);
+          if (row) out.set(channelId, { at: row.at, messageId: row.messageId });
+        }
+        return out;
+      },
     },
     events: {
       async append(event) {

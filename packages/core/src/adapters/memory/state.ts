@@ -20,6 +20,7 @@ export interface Rows {
   attachments: AttachmentRecord;
   statusSteps: StatusStepRecord;
   statusHistory: StatusHistoryRecord;
+  channelReads: { userId: string; channelId: string; at: Date; messageId: string | null };
   events: EventRecord;
 }
 export type TableName = keyof Rows;
@@ -37,6 +38,7 @@ export class MemoryState {
     attachments: new Map(),
     statusSteps: new Map(),
     statusHistory: new Map(),
+    channelReads: new Map(),
     events: new Map(),
   };
   nextSeq = 1;

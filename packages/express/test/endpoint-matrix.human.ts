@@ -1,0 +1,341 @@
+import { hashApiKey, Message, type Placet } from '@placet/core';
+import { expect } from 'vitest';
+import {
+  type Actor,
+  answeredReview,
+  body,
+  type Entry,
+  type Res,
+  reviewMessage,
+  textMessage,
+  unique,
+  type Vars,
+} from './endpoint-matrix.table.js';
+
+/**
+ * The human endpoints of the `/api/v1` router (`routes/human.ts`), in the shape of the endpoint matrix
+ * (`endpoint-matrix.table.ts`), run by `endpoint-matrix.test.ts`. Besides the matrix's cases each has a
+ * 403 for the owner's own API key (an agent may not use a human endpoint) and a member case: a user with
+ * role `member` gets 403 on the owner-only `/users` routes and 404 for the owner's channels and keys.
+ */
+
+const API_KEY = /^hp_[0-9a-f]{48}$/;
+const PUBLIC_API_KEY_FIELDS = ['id', 'userId', 'label', 'keyPrefix', 'channelId', 'lastUsedAt', 'createdAt'];
+const PUBLIC_USER_FIELDS = [
+  'id',
+  'email',
+  'displayName',
+  'role',
+  'externalId',
+  'mustChangePassword',
+  'createdAt',
+];
+
+/** Two reviews in the actor's channel: one answered, one pending (the newer). */
+async function answeredAndPending(placet: Placet, actor: Actor): Promise<Vars> {
+  const answered = await answeredReview(placet, actor);
+  const pending = await reviewMessage(placet, actor);
+  return { answeredId: answered.messageId!, messageId: pending.messageId! };
+}
+
+/** A second API key of the actor's user (not the one the actor signs in with). */
+async function extraKey(placet: Placet, actor: Actor): Promise<Vars> {
+  const { key, apiKey } = await placet.apiKeys.create(actor.userId, { label: unique('extra') });
+  return { keyId: apiKey.id, rawKey: key };
+}
+
+/** A member user to delete. */
+async function throwawayUser(placet: Placet): Promise<Vars> {
+  const user = await placet.users.create({
+    email: `${unique('throwaway')}@example.test`,
+    displayName: 'Throwaway',
+    role: 'member',
+  });
+  return { userId: user.id };
+}
+
+/** The key of `extraKey` still authenticates, as the same key. */
+const keyIntact = async (placet: Placet, v: Vars) => {
+  expect(await placet.authenticate({ apiKey: v.rawKey! })).toMatchObject({
+    kind: 'agent',
+    apiKeyId: v.keyId,
+  });
+};
+
+/** The actor's channel still has one unread agent message (nobody's read mark moved). */
+const stillUnread = async (placet: Placet, _v: Vars, actor: Actor) => {
+  const channels = await placet.channels.listWithActivity(actor.human);
+  expect(channels.find((c) => c.id === actor.channelId)).toMatchObject({ unreadCount: 1 });
+};
+
+/** Public API keys: exactly the public fields; never the raw key nor its hash. */
+function expectPublicKeys(res: Res, raw: readonly string[]): void {
+  expect(Array.isArray(res.body)).toBe(true);
+  for (const item of res.body as Record<string, unknown>[]) {
+    expect(Object.keys(item).sort()).toEqual([...PUBLIC_API_KEY_FIELDS].sort());
+  }
+  const text = JSON.stringify(res.body);
+  for (const key of raw) {
+    expect(text).not.toContain(key);
+    expect(text).not.toContain(hashApiKey(key));
+  }
+}
+
+function expectPublicUser(user: unknown): void {
+  expect(Object.keys(user as object).sort()).toEqual([...PUBLIC_USER_FIELDS].sort());
+}
+
+export const HUMAN_MATRIX: readonly Entry[] = [
+  {
+    method: 'GET',
+    path: '/me',
+    caller: 'human',
+    request: () => ({}),
+    success: {
+      status: 200,
+      check: (res, _v, a) => {
+        expect(res.body).toMatchObject({ user: { id: a.userId, role: 'owner' } });
+        expectPublicUser(body(res).user);
+      },
+    },
+    unauthorized: true,
+    foreign: 'Takes no id or channel: it answers the caller, which the success and member cases check.',
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: {
+      status: 200,
+      check: (res, _v, _owner, member) => {
+        expect(res.body).toMatchObject({ user: { id: member.userId, role: 'member' } });
+        expectPublicUser(body(res).user);
+      },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/reviews',
+    caller: 'human',
+    setup: answeredAndPending,
+    // No `status`: the inbox defaults to pending.
+    request: (_v, a) => ({ query: { channel: a.channelId } }),
+    success: {
+      status: 200,
+      check: (res, v, a) => {
+        expect(Object.keys(body(res)).sort()).toEqual(['data', 'nextCursor']);
+        const data = Message.array().parse(body(res).data);
+        expect(data.map((m) => m.id)).toEqual([v.messageId]);
+        expect(data[0]).toMatchObject({ channelId: a.channelId, review: { status: 'pending' } });
+        expect(body(res).nextCursor).toBeNull();
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: { request: (_v, a) => ({ query: { channel: a.channelId, status: 'nope' } }), path: 'status' },
+    agentKey: true,
+    member: { status: 404 },
+  },
+  {
+    method: 'POST',
+    path: '/agents/:id/read',
+    caller: 'human',
+    setup: textMessage,
+    request: (_v, a) => ({ params: { id: a.channelId } }),
+    success: {
+      status: 200,
+      check: async (res, _v, a, placet) => {
+        expect(Object.keys(body(res)).sort()).toEqual(['lastReadAt', 'read']);
+        expect(body(res).read).toBe(true);
+        const at = body(res).lastReadAt as string;
+        expect(new Date(at).toISOString()).toBe(at);
+        const channels = await placet.channels.listWithActivity(a.human);
+        expect(channels.find((c) => c.id === a.channelId)).toMatchObject({ unreadCount: 0 });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: 'No body and no query (the channel is the path id; an unknown one is the foreign 404).',
+    agentKey: true,
+    member: { status: 404 },
+    intact: stillUnread,
+  },
+  {
+    method: 'GET',
+    path: '/api-keys',
+    caller: 'human',
+    setup: extraKey,
+    request: () => ({}),
+    success: {
+      status: 200,
+      check: (res, v, a) => {
+        expectPublicKeys(res, [v.rawKey!, a.key]);
+        const keys = res.body as { id: string; userId: string }[];
+        expect(keys.map((k) => k.id)).toEqual(expect.arrayContaining([v.keyId, a.agent.apiKeyId]));
+        for (const key of keys) expect(key.userId).toBe(a.userId);
+      },
+    },
+    unauthorized: true,
+    foreign:
+      'Takes no id or channel; the success case checks every key listed is the caller’s (the runner also checks the second owner is absent).',
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: {
+      // The member's own keys only.
+      status: 200,
+      check: (res, v, owner, member) => {
+        expectPublicKeys(res, [v.rawKey!, owner.key, member.key]);
+        const keys = res.body as { id: string; userId: string }[];
+        expect(keys.map((k) => k.id)).toContain(member.agent.apiKeyId);
+        for (const key of keys) expect(key.userId).toBe(member.userId);
+      },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api-keys',
+    caller: 'human',
+    // Scoped to a channel, so that the foreign and member cases name someone else's channel.
+    request: (_v, a) => ({ body: { label: 'ci-key', channelId: a.channelId } }),
+    success: {
+      status: 201,
+      check: async (res, _v, a, placet) => {
+        const created = body(res);
+        expect(created).toMatchObject({ label: 'ci-key', channelId: a.channelId, userId: a.userId });
+        expect(created.key).toMatch(API_KEY);
+        expect(Object.keys(created).sort()).toEqual([...PUBLIC_API_KEY_FIELDS, 'key'].sort());
+        expect(await placet.authenticate({ apiKey: created.key as string })).toMatchObject({
+          apiKeyId: created.id,
+          userId: a.userId,
+          channelId: a.channelId,
+        });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: { request: () => ({ body: { label: '' } }), path: 'label' },
+    agentKey: true,
+    member: { status: 404 },
+    intact: async (placet, _v, a) => {
+      // Nobody has a key scoped to the case's channel.
+      for (const user of await placet.users.list()) {
+        const keys = await placet.apiKeys.list(user.id);
+        expect(keys.filter((k) => k.channelId === a.channelId)).toEqual([]);
+      }
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api-keys/:id',
+    caller: 'human',
+    setup: extraKey,
+    request: (v) => ({ params: { id: v.keyId! } }),
+    success: {
+      status: 200,
+      check: async (res, v, a, placet) => {
+        expect(res.body).toEqual({ deleted: true });
+        expect(await placet.authenticate({ apiKey: v.rawKey! })).toBeNull();
+        expect((await placet.apiKeys.list(a.userId)).map((k) => k.id)).not.toContain(v.keyId);
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: { status: 404 },
+    intact: keyIntact,
+  },
+  {
+    method: 'POST',
+    path: '/api-keys/:id/rotate',
+    caller: 'human',
+    setup: extraKey,
+    request: (v) => ({ params: { id: v.keyId! } }),
+    success: {
+      status: 200,
+      check: async (res, v, _a, placet) => {
+        const rotated = body(res);
+        expect(rotated.id).toBe(v.keyId);
+        expect(rotated.key).toMatch(API_KEY);
+        expect(rotated.key).not.toBe(v.rawKey);
+        expect(Object.keys(rotated).sort()).toEqual([...PUBLIC_API_KEY_FIELDS, 'key'].sort());
+        expect(await placet.authenticate({ apiKey: v.rawKey! })).toBeNull();
+        expect(await placet.authenticate({ apiKey: rotated.key as string })).toMatchObject({
+          apiKeyId: v.keyId,
+        });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: { status: 404 },
+    intact: keyIntact,
+  },
+  {
+    method: 'GET',
+    path: '/users',
+    caller: 'human',
+    request: () => ({}),
+    success: {
+      status: 200,
+      check: (res, _v, a) => {
+        expect(Array.isArray(res.body)).toBe(true);
+        const users = res.body as { id: string }[];
+        expect(users.map((u) => u.id)).toContain(a.userId);
+        for (const user of users) expectPublicUser(user);
+      },
+    },
+    unauthorized: true,
+    serverWide: 'Users are the server’s: every owner administers all of them, the second owner included.',
+    foreign: 'Users are server-wide, not an owner’s: there is no other owner’s id to ask for.',
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: { status: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/users',
+    caller: 'human',
+    setup: async () => ({ email: `${unique('new-member')}@example.test` }),
+    request: (v) => ({ body: { email: v.email, displayName: 'New member', password: 'member-password' } }),
+    success: {
+      status: 201,
+      check: async (res, v, _a, placet) => {
+        expect(res.body).toMatchObject({ email: v.email, displayName: 'New member', role: 'member' });
+        expectPublicUser(res.body);
+        expect(await placet.users.verifyCredentials(v.email!, 'member-password')).toMatchObject({
+          id: body(res).id,
+        });
+      },
+    },
+    unauthorized: true,
+    foreign: 'Creates a server-wide user; it takes no id or channel of anyone.',
+    invalid: { request: () => ({ body: { email: 'x', displayName: 'X' } }), path: 'email' },
+    agentKey: true,
+    member: { status: 403 },
+    intact: async (placet, v) => {
+      expect((await placet.users.list()).map((u) => u.email)).not.toContain(v.email);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/users/:id',
+    caller: 'human',
+    setup: throwawayUser,
+    request: (v) => ({ params: { id: v.userId! } }),
+    success: {
+      status: 200,
+      check: async (res, v, _a, placet) => {
+        expect(res.body).toEqual({ deleted: true });
+        expect(await placet.users.get(v.userId!)).toBeUndefined();
+      },
+    },
+    unauthorized: true,
+    serverWide: 'Users are the server’s: any owner may delete any user but themselves.',
+    foreign: 'Users are server-wide, not an owner’s: another owner’s user is no foreign id.',
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: { status: 403 },
+    intact: async (placet, v) => {
+      expect(await placet.users.get(v.userId!)).toMatchObject({ id: v.userId });
+    },
+  },
+];

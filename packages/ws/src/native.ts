@@ -1,0 +1,112 @@
+import type { Placet, Principal } from '@placet/core';
+import type { WebSocket } from 'ws';
+import { Heartbeat } from './heartbeat.js';
+import type { ResolvedRealtimeOptions } from './options.js';
+import { type LocalRelay, RELAYED, Session } from './session.js';
+
+/**
+ * The native protocol at `/ws`: JSON frames `{ event, data, seq? }` both ways.
+ * Client → server: `subscribe:channel` / `unsubscribe:channel` (data: channel id), `resume`
+ * (`{ fromSeq }`: replay missed outbox events, then live, no duplicates), `channel:read`, `ping`,
+ * and the relayed `message:delta`, `message:progress`, `agent:commands` (`{ channelId, … }`).
+ * Server → client: every outbox event with its `seq`; `subscribed`, `error` frames answer requests (a
+ * refusal is never silent); `pong`.
+ */
+export function serveNative(
+  placet: Placet,
+  principal: Principal,
+  socket: WebSocket,
+  relay: LocalRelay,
+  options: ResolvedRealtimeOptions,
+): void {
+  const session = new Session(
+    placet,
+    principal,
+    {
+      send(event, data, seq) {
+        if (socket.readyState !== socket.OPEN) return false;
+        if (socket.bufferedAmount > options.maxBufferedBytes) {
+          session.close(1013, 'send buffer limit exceeded: reading too slowly');
+          return false;
+        }
+        socket.send(JSON.stringify(seq === undefined ? { event, data } : { event, data, seq }));
+        return true;
+      },
+      close(code, reason) {
+        socket.close(code, reason);
+        // A peer that does not complete the closing handshake is cut off.
+        options.clock.setTimer(() => socket.terminate(), 5_000);
+      },
+    },
+    relay,
+    options,
+  );
+  const heartbeat = new Heartbeat(
+    options.clock,
+    options.pingIntervalMs,
+    () => socket.ping(),
+    () => {
+      session.dispose();
+      socket.terminate();
+    },
+  );
+  socket.on('pong', () => heartbeat.alive());
+  socket.on('close', () => {
+    heartbeat.stop();
+    session.dispose();
+  });
+  socket.on('error', () => socket.terminate());
+  socket.on('message', (raw, isBinary) => {
+    heartbeat.alive();
+    void handle(isBinary ? null : raw.toString());
+  });
+
+  const reply = (event: string, data: unknown) => session.outlet.send(event, data);
+
+  async function handle(text: string | null): Promise<void> {
+    let frame: { event?: unknown; data?: unknown };
+    try {
+      frame = text === null ? {} : (JSON.parse(text) as typeof frame);
+    } catch {
+      reply('error', { message: 'frames are JSON objects { event, data }' });
+      return;
+    }
+    const event = typeof frame?.event === 'string' ? frame.event : '';
+    switch (event) {
+      case 'subscribe:channel': {
+        const result = await session.subscribe(frame.data);
+        reply(
+          result.ok ? 'subscribed' : 'error',
+          result.ok
+            ? { channelId: result.channelId }
+            : { event, message: result.error, channelId: frame.data },
+        );
+        return;
+      }
+      case 'unsubscribe:channel':
+        session.unsubscribe(frame.data);
+        reply('unsubscribed', { channelId: frame.data });
+        return;
+      case 'resume': {
+        const ok = session.resume((frame.data as { fromSeq?: unknown } | null)?.fromSeq);
+        if (!ok) reply('error', { event, message: 'resume needs { fromSeq: a non-negative integer }' });
+        return;
+      }
+      case 'channel:read': {
+        const result = await session.markRead(frame.data);
+        if (!result.ok) reply('error', { event, message: result.error });
+        return;
+      }
+      case 'ping':
+        reply('pong', null);
+        return;
+      default:
+        if (RELAYED.has(event)) {
+          const result = await session.relayEvent(event, frame.data);
+          if (!result.ok) reply('error', { event, message: result.error });
+          return;
+        }
+        reply('error', { event, message: `unknown event "${event}"` });
+    }
+  }
+}
