@@ -13,6 +13,7 @@ import {
 import { postgresStore, postgresTransport } from '@placet/db-postgres';
 import { sqliteStore } from '@placet/db-sqlite';
 import { placetRouter, referencePageHandler } from '@placet/express';
+import { httpWebhookSender } from '@placet/notifier-http';
 import { approval } from '@placet/plugin-approval';
 import { form } from '@placet/plugin-form';
 import { freeform } from '@placet/plugin-freeform';
@@ -60,6 +61,8 @@ export function createServer(
     store,
     files: fsFileStore({ dir: join(config.dataDir, 'files') }),
     ...(transport ? { transport } : {}),
+    // Signed, retried webhooks; private and metadata addresses are refused unless WEBHOOK_ALLOW_HOSTS lists them.
+    webhookSender: httpWebhookSender({ allowHosts: config.webhookAllowHosts }),
     logger,
   });
   const auth = humanAuth(placet, SessionSigner.fromDataDir(config.dataDir, config.sessionSecret), {

@@ -20,6 +20,11 @@ export const SETTINGS = [
   ['PLACET_API_KEY', '(generated, printed once)', 'pins the first API key (hp_ + 48 hex)'],
   ['CORS_ORIGIN', '(none)', 'comma-separated origins allowed to call the API from a browser, or *'],
   [
+    'WEBHOOK_ALLOW_HOSTS',
+    '(none)',
+    'hosts or CIDRs webhooks may reach although private (e.g. 127.0.0.1/32,hooks.internal); all else private is refused',
+  ],
+  [
     'PLACET_SESSION_SECRET',
     '(a key kept in PLACET_DATA_DIR/session.key)',
     'signs sign-in cookies; set the same value on every process behind one load balancer',
@@ -47,6 +52,7 @@ const Env = z.object({
   INITIAL_USER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   PLACET_API_KEY: z.string().regex(API_KEY_PATTERN, 'must be hp_ followed by 48 hex characters').optional(),
   CORS_ORIGIN: z.string().optional(),
+  WEBHOOK_ALLOW_HOSTS: z.string().optional(),
   PLACET_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   THROTTLE_TTL: z.coerce.number().int().min(1).max(86_400).default(60),
   THROTTLE_LIMIT: z.coerce.number().int().min(0).default(600),
@@ -63,6 +69,7 @@ export interface ServerConfig {
   initialUser: { email: string; password: string | undefined };
   apiKey: string | undefined;
   corsOrigins: string[] | '*' | undefined;
+  webhookAllowHosts: string[];
   sessionSecret: string | undefined;
   rateLimit: { windowMs: number; max: number } | false;
   trustProxy: boolean | number | string;
@@ -113,6 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
             ? Number(e.TRUST_PROXY)
             : e.TRUST_PROXY,
     sessionSecret: e.PLACET_SESSION_SECRET,
+    webhookAllowHosts: (e.WEBHOOK_ALLOW_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     ignored: Object.keys(env).filter((name) => IGNORED_VARIABLES.some((re) => re.test(name))),

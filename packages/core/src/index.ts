@@ -112,6 +112,9 @@ export type {
   ApiKeyRecord,
   AttachmentRecord,
   ChannelRecord,
+  DeliveryAttemptRecord,
+  DeliveryRecord,
+  DeliveryState,
   EventRecord,
   EventType,
   MessageRecord,
@@ -131,6 +134,7 @@ export {
   resolveReviewExpiry,
 } from './domain/review-expiry.js';
 export { CONSTRAINTS, isUniqueViolation, UniqueViolation } from './domain/unique-violation.js';
+export { reviewPayload, webhookTarget } from './domain/webhook-plan.js';
 export { ERROR_CODES, type ErrorCode, HTTP_REASONS } from './errors/codes.js';
 export {
   type ErrorBody,
@@ -173,6 +177,7 @@ export type {
   AttachmentRepository,
   ChannelReadRepository,
   ChannelRepository,
+  DeliveryRepository,
   EventRepository,
   MessageListFilter,
   MessageRepository,
@@ -189,12 +194,14 @@ export type {
   UserRepository,
 } from './ports/store.js';
 export type { Transport, TransportCapabilities, TransportSignal } from './ports/transport.js';
+export type { OutboundRequest, OutboundResult, WebhookSender } from './ports/webhook-sender.js';
 export type { AgentStatusService, StatusHistoryEntry } from './services/agent-status-service.js';
 export type { ApiKeyCreateInput, ApiKeysService } from './services/api-keys-service.js';
 export type { AttachmentsService, IncomingFile, OpenedFile } from './services/attachments-service.js';
 export type { ChannelWebhooksService, ChannelWithSecret } from './services/channel-webhooks-service.js';
 export type { ChannelsService } from './services/channels-service.js';
 export { type ChannelWithActivity, MAX_SUBAGENT_DEPTH } from './services/channels-service.js';
+export type { DeliveriesService, DeliveryView } from './services/deliveries-service.js';
 export type { EventFilter, EventListener } from './services/event-hub.js';
 export { sanitizeFilename, storageKeyOf } from './services/files-service.js';
 export type { MessagesService } from './services/messages-service.js';
@@ -219,3 +226,4 @@ export {
   generateWebhookSecret,
   hashApiKey,
 } from './util/secrets.js';
+export { signWebhook } from './util/standard-webhooks.js';

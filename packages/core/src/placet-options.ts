@@ -8,6 +8,7 @@ import type { Logger } from './ports/logger.js';
 import type { Notifier } from './ports/notifier.js';
 import type { Store } from './ports/store.js';
 import type { Transport } from './ports/transport.js';
+import type { WebhookSender } from './ports/webhook-sender.js';
 
 const hasMethods =
   <T>(...methods: string[]) =>
@@ -75,6 +76,25 @@ export const PlacetOptionsSchema = z.object({
     .int()
     .min(1)
     .default(100 * 1024 * 1024),
+  /** Performs webhook deliveries (e.g. `httpWebhookSender()` from `@placet/notifier-http`). */
+  webhookSender: z
+    .custom<WebhookSender>(hasMethods('send'), 'must implement the WebhookSender port')
+    .optional(),
+  /** Webhook retries: exponential backoff with jitter; the defaults span about a day. */
+  webhooks: z
+    .object({
+      maxAttempts: z.number().int().min(1).max(100).default(15),
+      initialDelayMs: z.number().int().min(1).default(5_000),
+      maxDelayMs: z
+        .number()
+        .int()
+        .min(1)
+        .default(6 * 3600_000),
+      timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+      /** How long a process owns a claimed delivery before another may take it over. */
+      leaseMs: z.number().int().min(1000).default(60_000),
+    })
+    .prefault({}),
   /** Size limit of one text attachment sent inline with a message. */
   maxTextAttachmentBytes: z
     .number()

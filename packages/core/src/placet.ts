@@ -16,6 +16,7 @@ import { ApiKeysService } from './services/api-keys-service.js';
 import { AttachmentsService } from './services/attachments-service.js';
 import { ChannelWebhooksService } from './services/channel-webhooks-service.js';
 import { ChannelsService } from './services/channels-service.js';
+import { DeliveriesService } from './services/deliveries-service.js';
 import { type EventFilter, EventHub } from './services/event-hub.js';
 import { FilesService } from './services/files-service.js';
 import { MessageViews } from './services/message-views.js';
@@ -54,6 +55,8 @@ export interface Placet {
   readonly streams: StreamsService;
   /** A channel's webhook settings and signing secret. */
   readonly webhooks: ChannelWebhooksService;
+  /** Webhook deliveries: the per-message log with every attempt, and redrive. */
+  readonly deliveries: DeliveriesService;
   /** Agent heartbeats and status history. */
   readonly status: AgentStatusService;
   /** Files: store, upload, list, open, delete. */
@@ -73,6 +76,7 @@ export interface Placet {
 }
 
 const SERVICES = [
+  DeliveriesService,
   MessageWriter,
   StreamsService,
   AgentStatusService,
@@ -113,6 +117,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
   scope.register(TOKENS.Clock, { useValue: options.clock });
   scope.register(TOKENS.Logger, { useValue: options.logger });
   scope.register(TOKENS.Registry, { useValue: registry });
+  scope.register(TOKENS.WebhookSender, { useValue: { sender: options.webhookSender ?? null } });
   for (const service of SERVICES as readonly (new (
     ...args: never[]
   ) => unknown)[]) {
@@ -122,6 +127,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
   const hub = scope.resolve(EventHub);
   const waiters = scope.resolve(Waiters);
   const sweeper = scope.resolve(Sweeper);
+  const deliveries = scope.resolve(DeliveriesService);
   const users = scope.resolve(UsersService);
   const apiKeys = scope.resolve(ApiKeysService);
   let state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
@@ -138,6 +144,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     streams: scope.resolve(StreamsService),
     webhooks: scope.resolve(ChannelWebhooksService),
     status: scope.resolve(AgentStatusService),
+    deliveries,
     files: scope.resolve(AttachmentsService),
     sweep: () => sweeper.sweep(),
     events: {
@@ -160,6 +167,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
         await options.transport.start?.();
         await hub.start();
         await sweeper.start();
+        deliveries.start();
         state = 'started';
         options.logger.info('placet started', {
           store: options.store.capabilities.dialect,
@@ -173,6 +181,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       await starting?.catch(() => {});
       state = 'stopped';
       await sweeper.stop();
+      await deliveries.stop();
       waiters.releaseAll();
       // Released waiters answer without the store; give their requests a moment to finish first.
       for (let i = 0; i < 100 && waiters.count() > 0; i++) await new Promise((r) => setTimeout(r, 10));

@@ -7,6 +7,7 @@ import type { Logger } from './ports/logger.js';
 import type { Notifier } from './ports/notifier.js';
 import type { Store } from './ports/store.js';
 import type { Transport } from './ports/transport.js';
+import type { WebhookSender } from './ports/webhook-sender.js';
 
 /** DI tokens of one Placet instance. Every registration is made on that instance's child container. */
 export const TOKENS = {
@@ -18,4 +19,6 @@ export const TOKENS = {
   Logger: Symbol.for('@placet/core:Logger') as InjectionToken<Logger>,
   Registry: Symbol.for('@placet/core:Registry') as InjectionToken<PluginRegistry>,
   Options: Symbol.for('@placet/core:Options') as InjectionToken<ResolvedPlacetOptions>,
+  /** Wrapped: tsyringe cannot inject a bare `null` when no sender is configured. */
+  WebhookSender: Symbol.for('@placet/core:WebhookSender') as InjectionToken<{ sender: WebhookSender | null }>,
 } as const;

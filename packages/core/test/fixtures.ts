@@ -43,10 +43,18 @@ export interface World {
 }
 
 /** A started Placet on the fake clock with one owner, one API key and one channel. */
-export async function world(options: { store?: Store } = {}): Promise<World> {
+export async function world(
+  options: { store?: Store; placet?: Partial<Parameters<typeof createPlacet>[0]> } = {},
+): Promise<World> {
   const clock = new FakeClock(new Date('2026-03-01T12:00:00Z'));
   const store = options.store ?? memoryStore();
-  const placet = createPlacet({ plugins: [testPlugin()], store, clock, logger: silentLogger() });
+  const placet = createPlacet({
+    plugins: [testPlugin()],
+    store,
+    clock,
+    logger: silentLogger(),
+    ...options.placet,
+  });
   await placet.start();
   const owner = await placet.users.create({
     email: `owner-${Math.random()}@example.test`,

@@ -239,10 +239,74 @@ function readsAndInbox(dialect: SqlDialect): Migration {
   };
 }
 
+/** 0003: the durable webhook delivery table and its attempt log. */
+function deliveries(dialect: SqlDialect): Migration {
+  const { date, json, bool } = dialect.types;
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('placet_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text', (c) =>
+          c.notNull().references('placet_channels.id').onDelete('cascade'),
+        )
+        .addColumn('message_id', 'text')
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('headers', json, (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('signed', bool, (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', date)
+        .addColumn('locked_until', date)
+        .addColumn('last_status', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', date, (c) => c.notNull())
+        .addColumn('updated_at', date, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('placet_delivery_attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('delivery_id', 'text', (c) =>
+          c.notNull().references('placet_deliveries.id').onDelete('cascade'),
+        )
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('at', date, (c) => c.notNull())
+        .addColumn('status', 'integer')
+        .addColumn('error', 'text')
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('placet_deliveries_due')
+        .on('placet_deliveries')
+        .column('next_attempt_at')
+        .where(sql.raw<boolean>("state = 'pending'"))
+        .execute();
+      await db.schema
+        .createIndex('placet_deliveries_message')
+        .on('placet_deliveries')
+        .columns(['message_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('placet_delivery_attempts_delivery')
+        .on('placet_delivery_attempts')
+        .columns(['delivery_id', 'attempt'])
+        .execute();
+    },
+  };
+}
+
 class CodeMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initial(this.dialect), '0002_reads_and_inbox': readsAndInbox(this.dialect) };
+    return {
+      '0001_initial': initial(this.dialect),
+      '0002_reads_and_inbox': readsAndInbox(this.dialect),
+      '0003_deliveries': deliveries(this.dialect),
+    };
   }
 }
 

@@ -131,6 +131,37 @@ export interface ChannelReadsTable {
   last_read_message_id: string | null;
 }
 
+export interface DeliveriesTable {
+  id: string;
+  owner_id: string;
+  channel_id: string;
+  message_id: string | null;
+  event: string;
+  url: string;
+  method: string;
+  headers: DbJson;
+  body: string;
+  signed: DbBool;
+  state: string;
+  attempts: number;
+  next_attempt_at: DbDate | null;
+  locked_until: DbDate | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: DbDate;
+  updated_at: DbDate;
+}
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  at: DbDate;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface EventsTable {
   seq: Generated<number | string>;
   type: string;
@@ -152,5 +183,7 @@ export interface PlacetDatabase {
   placet_status_steps: StatusStepsTable;
   placet_status_history: StatusHistoryTable;
   placet_channel_reads: ChannelReadsTable;
+  placet_deliveries: DeliveriesTable;
+  placet_delivery_attempts: DeliveryAttemptsTable;
   placet_events: EventsTable;
 }

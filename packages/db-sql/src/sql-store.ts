@@ -10,6 +10,7 @@ import {
   statusHistoryRepository,
 } from './repositories/channels.js';
 import type { RepoContext } from './repositories/context.js';
+import { deliveryRepository } from './repositories/deliveries.js';
 import { eventRepository } from './repositories/events.js';
 import { messageRepository } from './repositories/messages.js';
 import { reviewRepository } from './repositories/reviews.js';
@@ -43,6 +44,9 @@ const READS = new Set([
   'listByStreams',
   'countFromAgentSince',
   'lastReadAt',
+  'listByMessage',
+  'listAttempts',
+  'nextDue',
   'after',
   'lastSeq',
 ]);
@@ -99,6 +103,7 @@ function repositories(ctx: RepoContext): Repositories {
     statusSteps: statusStepRepository(ctx),
     statusHistory: statusHistoryRepository(ctx),
     channelReads: channelReadRepository(ctx),
+    deliveries: deliveryRepository(ctx),
     events: eventRepository(ctx),
   };
 }

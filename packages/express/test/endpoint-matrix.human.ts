@@ -1,5 +1,12 @@
-import { hashApiKey, Message, type Placet } from '@placet/core';
-import { expect } from 'vitest';
+import {
+  type DeliveryView,
+  hashApiKey,
+  Message,
+  type OutboundRequest,
+  type Placet,
+  type WebhookSender,
+} from '@placet/core';
+import { expect, vi } from 'vitest';
 import {
   type Actor,
   answeredReview,
@@ -18,6 +25,32 @@ import {
  * 403 for the owner's own API key (an agent may not use a human endpoint) and a member case: a user with
  * role `member` gets 403 on the owner-only `/users` routes and 404 for the owner's channels and keys.
  */
+
+/**
+ * The webhook receiver of the matrix's server (`createPlacet({ webhookSender })`): answers 200 at once and
+ * records every request, so that the delivery routes have finished deliveries to list and redrive.
+ */
+export const matrixWebhooks: WebhookSender & { requests: OutboundRequest[] } = {
+  requests: [],
+  async send(request) {
+    matrixWebhooks.requests.push(request);
+    return { status: 200, error: null, durationMs: 1 };
+  },
+};
+
+/** A custom webhook header: a credential that the delivery routes must never show. */
+const WEBHOOK_SECRET_HEADER = { 'X-Matrix-Secret': 'matrix-s3cret-value' };
+const DELIVERY_VIEW_FIELDS = [
+  'id',
+  'messageId',
+  'event',
+  'url',
+  'method',
+  'state',
+  'attempts',
+  'nextAttemptAt',
+  'createdAt',
+];
 
 const API_KEY = /^hp_[0-9a-f]{48}$/;
 const PUBLIC_API_KEY_FIELDS = ['id', 'userId', 'label', 'keyPrefix', 'channelId', 'lastUsedAt', 'createdAt'];
@@ -52,6 +85,47 @@ async function throwawayUser(placet: Placet): Promise<Vars> {
     role: 'member',
   });
   return { userId: user.id };
+}
+
+/**
+ * A webhook on the actor's channel (with a secret header) and an answered review whose delivery the
+ * matrix's receiver has taken (one attempt, 200: `delivered`).
+ */
+async function deliveredReview(placet: Placet, actor: Actor): Promise<Vars> {
+  await placet.webhooks.setWebhook(actor.agent, {
+    channelId: actor.channelId,
+    url: 'https://hooks.example.test/matrix',
+    headers: WEBHOOK_SECRET_HEADER,
+  });
+  const { messageId } = await answeredReview(placet, actor);
+  const delivery = await vi.waitFor(
+    async () => {
+      const [only, ...more] = await placet.deliveries.listForMessage(actor.human, messageId!);
+      expect(more).toEqual([]);
+      expect(only).toMatchObject({ state: 'delivered' });
+      return only!;
+    },
+    { timeout: 3000, interval: 10 },
+  );
+  return { messageId: messageId!, deliveryId: delivery.id };
+}
+
+/** The delivery is as `deliveredReview` left it: delivered once, not queued again. */
+const deliveryIntact = async (placet: Placet, v: Vars, actor: Actor) => {
+  const [delivery] = await placet.deliveries.listForMessage(actor.human, v.messageId!);
+  expect(delivery).toMatchObject({ id: v.deliveryId, state: 'delivered', nextAttemptAt: null });
+  expect(delivery!.attempts.map((a) => a.status)).toEqual([200]);
+  expect(matrixWebhooks.requests.filter((r) => r.headers['webhook-id'] === v.deliveryId)).toHaveLength(1);
+};
+
+/** A delivery view: exactly its public fields, and never a header value. */
+function expectDeliveryView(view: unknown): asserts view is DeliveryView {
+  expect(Object.keys(view as object).sort()).toEqual([...DELIVERY_VIEW_FIELDS].sort());
+  const text = JSON.stringify(view);
+  for (const [name, value] of Object.entries(WEBHOOK_SECRET_HEADER)) {
+    expect(text).not.toContain(name);
+    expect(text).not.toContain(value);
+  }
 }
 
 /** The key of `extraKey` still authenticates, as the same key. */
@@ -156,6 +230,68 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     agentKey: true,
     member: { status: 404 },
     intact: stillUnread,
+  },
+  {
+    method: 'GET',
+    path: '/messages/:id/deliveries',
+    caller: 'human',
+    setup: deliveredReview,
+    request: (v) => ({ params: { id: v.messageId! } }),
+    success: {
+      status: 200,
+      check: (res, v) => {
+        expect(Array.isArray(res.body)).toBe(true);
+        const [delivery, ...more] = res.body as unknown[];
+        expect(more).toEqual([]);
+        expectDeliveryView(delivery);
+        expect(delivery).toMatchObject({
+          id: v.deliveryId,
+          messageId: v.messageId,
+          event: 'review:responded',
+          url: 'https://hooks.example.test/matrix',
+          method: 'POST',
+          state: 'delivered',
+          nextAttemptAt: null,
+        });
+        expect(delivery.attempts).toEqual([
+          { attempt: 1, at: expect.any(String), status: 200, error: null, durationMs: 1 },
+        ]);
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: 'No body and no query (the message is the path id; an unknown one is the foreign 404).',
+    agentKey: true,
+    member: { status: 404 },
+  },
+  {
+    method: 'POST',
+    path: '/deliveries/:id/redrive',
+    caller: 'human',
+    setup: deliveredReview,
+    request: (v) => ({ params: { id: v.deliveryId! } }),
+    success: {
+      status: 200,
+      check: async (res, v) => {
+        expectDeliveryView(res.body);
+        expect(res.body).toMatchObject({ id: v.deliveryId, messageId: v.messageId, state: 'pending' });
+        // Sent again, with the same webhook-id.
+        await vi.waitFor(
+          () =>
+            expect(
+              matrixWebhooks.requests.filter((r) => r.headers['webhook-id'] === v.deliveryId),
+            ).toHaveLength(2),
+          { timeout: 3000, interval: 10 },
+        );
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid:
+      'No body and no query (the delivery is the path id; a still pending one is a 409, in deliveries.test.ts).',
+    agentKey: true,
+    member: { status: 404 },
+    intact: deliveryIntact,
   },
   {
     method: 'GET',

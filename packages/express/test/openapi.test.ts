@@ -156,6 +156,7 @@ describe('openapi: the document', () => {
       'POST /agents/{id}/webhook-secret/rotate',
       'POST /agents/{id}/read',
       'POST /api-keys/{id}/rotate',
+      'POST /deliveries/{id}/redrive',
     ]);
     for (const [key, op] of documented(doc)) {
       const method = key.split(' ')[0]!;
@@ -430,6 +431,81 @@ describe('openapi: the documented response schemas match what the server sends',
       await call(`${base}/messages`, { method: 'POST', headers: agent, body: { text: 'no channel' } }),
       400,
     );
+  });
+
+  it('for the delivery log and redrive', async () => {
+    // A server whose webhook receiver answers `status` (no network).
+    let status = 200;
+    const sent: string[] = [];
+    const server = await startServer({
+      placet: {
+        webhookSender: {
+          send: async (request) => {
+            sent.push(request.headers['webhook-id']!);
+            return { status, error: status === 200 ? null : `HTTP ${status}`, durationMs: 2 };
+          },
+        },
+      },
+    });
+    try {
+      const base = `${server.url}/api/v1`;
+      const agent = (await server.placet.authenticate({ apiKey: server.key }))!;
+      await server.placet.webhooks.setWebhook(agent, {
+        channelId: server.channelId,
+        url: 'https://hooks.example.test/placet',
+      });
+      const message = await server.placet.messages.create(agent, {
+        channelId: server.channelId,
+        text: 'Deploy?',
+        review: { type: 'approval', payload: { options: [{ id: 'approve', label: 'Approve' }] } },
+      });
+      const owner = server.placet.userPrincipal(server.owner);
+      await server.placet.reviews.respond(owner, message.id, { response: { selectedOption: 'approve' } });
+      await vi.waitFor(() => expect(sent).toHaveLength(1));
+      const deliveries = `${base}/messages/${message.id}/deliveries`;
+      const delivered = await vi.waitFor(async () => {
+        const res = await call(deliveries, { headers: server.human });
+        expect(res.body[0]?.state).toBe('delivered');
+        return res;
+      });
+      conforms('GET /messages/{id}/deliveries', delivered, 200);
+      const deliveryId = delivered.body[0].id as string;
+      const redrive = `${base}/deliveries/${deliveryId}/redrive`;
+      conforms(
+        'POST /deliveries/{id}/redrive',
+        await call(redrive, { method: 'POST', headers: server.human }),
+        200,
+      );
+      await vi.waitFor(() => expect(sent).toHaveLength(2));
+      // A failed attempt leaves it pending (the retry is seconds away): a redrive now is a 409.
+      status = 500;
+      await vi.waitFor(async () => {
+        const res = await call(redrive, { method: 'POST', headers: server.human });
+        expect(res.status).toBe(200);
+      });
+      await vi.waitFor(async () => {
+        const res = await call(deliveries, { headers: server.human });
+        expect(res.body[0]?.attempts).toHaveLength(3);
+      });
+      conforms('GET /messages/{id}/deliveries', await call(deliveries, { headers: server.human }), 200);
+      conforms(
+        'POST /deliveries/{id}/redrive',
+        await call(redrive, { method: 'POST', headers: server.human }),
+        409,
+      );
+      conforms(
+        'POST /deliveries/{id}/redrive',
+        await call(redrive, { method: 'POST', headers: server.agent }),
+        403,
+      );
+      conforms(
+        'GET /messages/{id}/deliveries',
+        await call(`${base}/messages/nope/deliveries`, { headers: server.human }),
+        404,
+      );
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import {
   type ApiKeyRecord,
   type AttachmentRecord,
   type ChannelRecord,
+  type DeliveryRecord,
   type MessageRecord,
   type NewEvent,
   newId,
@@ -242,6 +243,39 @@ export function makeStatusHistory(
     status: 'active',
     message: null,
     createdAt: nowDate(),
+    ...overrides,
+  };
+}
+
+/**
+ * A pending webhook delivery of `channel`, due at `createdAt` (now unless overridden), unsigned, not
+ * attempted yet and held by no one. `headers` and `body` are fresh values per call.
+ */
+export function makeDelivery(
+  channel: Pick<ChannelRecord, 'id' | 'ownerId'>,
+  overrides: Partial<DeliveryRecord> = {},
+): DeliveryRecord {
+  const id = newId();
+  const createdAt = overrides.createdAt ?? nowDate();
+  return {
+    id,
+    ownerId: channel.ownerId,
+    channelId: channel.id,
+    messageId: null,
+    event: 'message:created',
+    url: 'https://agent.example.test/webhook',
+    method: 'POST',
+    headers: { 'x-test': 'delivery' },
+    body: JSON.stringify({ type: 'message:created', deliveryId: id }),
+    signed: false,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: createdAt,
+    lockedUntil: null,
+    lastStatus: null,
+    lastError: null,
+    createdAt,
+    updatedAt: createdAt,
     ...overrides,
   };
 }

@@ -25,6 +25,7 @@ export {
   makeApiKey,
   makeAttachment,
   makeChannel,
+  makeDelivery,
   makeEvent,
   makeMessage,
   makeReview,
@@ -48,6 +49,7 @@ export {
   storeConformance,
 } from './store-conformance.js';
 export { storeCrudGroup } from './store-crud-group.js';
+export { storeDeliveriesGroup } from './store-deliveries-group.js';
 export { storeOutboxGroup } from './store-outbox-group.js';
 export { storeQueryGroup } from './store-query-group.js';
 export { storeStatusGroup } from './store-status-group.js';

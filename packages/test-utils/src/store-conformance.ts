@@ -12,6 +12,7 @@ import { describe } from 'vitest';
 import { storeConcurrencyGroup } from './store-concurrency-group.js';
 import { storeConditionalGroup } from './store-conditional-group.js';
 import { storeCrudGroup } from './store-crud-group.js';
+import { storeDeliveriesGroup } from './store-deliveries-group.js';
 import { storeOutboxGroup } from './store-outbox-group.js';
 import { storeQueryGroup } from './store-query-group.js';
 import { storeStatusGroup } from './store-status-group.js';
@@ -72,6 +73,7 @@ export function storeConformance(options: StoreSuiteOptions): void {
     storeSweepGroup(options);
     storeStatusGroup(options);
     storeOutboxGroup(options);
+    storeDeliveriesGroup(options);
     storeTransactionGroup(options);
     storeConcurrencyGroup(options);
   });

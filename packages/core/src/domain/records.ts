@@ -153,6 +153,46 @@ export interface StatusHistoryRecord {
   createdAt: Date;
 }
 
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/**
+ * One webhook delivery: a fixed body sent to one URL until it succeeds, is refused for good (410) or
+ * runs out of attempts. `id` is the Standard Webhooks `webhook-id`, the same on every attempt. Headers
+ * may hold credentials (custom headers, basic auth): never presented to clients.
+ */
+export interface DeliveryRecord {
+  id: string;
+  ownerId: string;
+  channelId: string;
+  messageId: string | null;
+  event: string;
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Sign with the channel's secret at send time (it had one when the delivery was planned). */
+  signed: boolean;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  /** A process that claimed the delivery owns it until then (several processes share one store). */
+  lockedUntil: Date | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DeliveryAttemptRecord {
+  id: string;
+  deliveryId: string;
+  attempt: number;
+  at: Date;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
 export const EVENT_TYPES = [
   'message:created',
   'message:updated',

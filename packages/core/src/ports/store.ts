@@ -2,6 +2,8 @@ import type {
   ApiKeyRecord,
   AttachmentRecord,
   ChannelRecord,
+  DeliveryAttemptRecord,
+  DeliveryRecord,
   DeliveryStatus,
   EventRecord,
   MessageRecord,
@@ -227,6 +229,35 @@ export interface StatusHistoryRepository {
   listByChannel(channelId: string, limit: number): Promise<StatusHistoryRecord[]>;
 }
 
+export interface DeliveryRepository {
+  insert(delivery: DeliveryRecord): Promise<void>;
+  findById(id: string): Promise<DeliveryRecord | undefined>;
+  /** Deliveries of a message, oldest first. */
+  listByMessage(messageId: string): Promise<DeliveryRecord[]>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` that no one holds, setting `lockedUntil`, and
+   * returns them. Concurrent claimers (other processes) MUST never receive the same delivery while its
+   * lease runs (Postgres: `FOR UPDATE SKIP LOCKED`; SQLite: one writer).
+   */
+  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<DeliveryRecord[]>;
+  /** Records an attempt and the delivery's new state in one step; releases the claim. */
+  recordAttempt(
+    attempt: DeliveryAttemptRecord,
+    next: Pick<
+      DeliveryRecord,
+      'state' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'updatedAt'
+    >,
+  ): Promise<DeliveryRecord | undefined>;
+  listAttempts(deliveryId: string): Promise<DeliveryAttemptRecord[]>;
+  /** Puts a finished delivery back in the queue, due now (the human's redrive). */
+  redrive(id: string, now: Date): Promise<DeliveryRecord | undefined>;
+  /**
+   * When the dispatcher should look next: the earliest `nextAttemptAt` of a pending delivery, or the end
+   * of its lease when another process holds it. Claimed rows come back oldest due first.
+   */
+  nextDue(): Promise<Date | undefined>;
+}
+
 export interface EventRepository {
   /**
    * Appends to the outbox and returns the row with its `seq`. Sequence numbers MUST strictly increase.
@@ -252,6 +283,7 @@ export interface Repositories {
   readonly statusSteps: StatusStepRepository;
   readonly statusHistory: StatusHistoryRepository;
   readonly channelReads: ChannelReadRepository;
+  readonly deliveries: DeliveryRepository;
   readonly events: EventRepository;
 }
 

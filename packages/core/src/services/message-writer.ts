@@ -4,6 +4,7 @@ import type { AgentPrincipal, UserPrincipal } from '../domain/principal.js';
 import type { AttachmentRecord, ChannelRecord, MessageRecord, ReviewRecord } from '../domain/records.js';
 import { resolveReviewExpiry } from '../domain/review-expiry.js';
 import { CONSTRAINTS, isUniqueViolation } from '../domain/unique-violation.js';
+import { planDelivery } from '../domain/webhook-plan.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -228,6 +229,15 @@ export class MessageWriter {
             subjectId: row.id,
             payload: presented,
           });
+          // A human's message reaches the agent by its channel webhook too (reference §5).
+          if (row.senderType === 'user' && parts.channel.webhookUrl) {
+            await planDelivery(tx, row.createdAt, {
+              channel: parts.channel,
+              message: { ...row, metadata: null },
+              event: 'message:created',
+              payload: { event: 'message:created', channelId: row.channelId, message: presented },
+            });
+          }
           return presented;
         });
       } catch (error) {

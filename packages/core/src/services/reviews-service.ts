@@ -4,6 +4,7 @@ import { InboxQuery, RespondReview } from '../contract/review.js';
 import type { WaitResult } from '../contract/wait.js';
 import type { Principal } from '../domain/principal.js';
 import type { MessageRecord, ReviewRecord } from '../domain/records.js';
+import { planDelivery, reviewPayload } from '../domain/webhook-plan.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
@@ -148,6 +149,14 @@ export class ReviewsService {
       }
       const updated = (await tx.messages.update(message.id, { updatedAt: now })) ?? message;
       const presented = await this.views.presentOne(updated, { agentName: channel.name, repos: tx });
+      // The webhook delivery commits with the answer: durable and planned exactly once.
+      await planDelivery(tx, now, {
+        channel,
+        message: updated,
+        review: completed,
+        event: 'review:responded',
+        payload: reviewPayload('review:responded', updated, completed),
+      });
       await emit({
         type: 'review:responded',
         ownerId: message.ownerId,
@@ -232,8 +241,22 @@ export class ReviewsService {
   /** Expires one due review exactly once: conditional update plus `review:expired`. */
   async expire(messageId: string): Promise<boolean> {
     return this.uow.run(async (tx, emit) => {
-      const expired = await tx.reviews.expire(messageId, this.clock.now());
+      const now = this.clock.now();
+      const expired = await tx.reviews.expire(messageId, now);
       if (!expired) return false;
+      const [message, channel] = await Promise.all([
+        tx.messages.findById(messageId),
+        tx.channels.findById(expired.channelId),
+      ]);
+      if (message && channel) {
+        await planDelivery(tx, now, {
+          channel,
+          message,
+          review: expired,
+          event: 'review:expired',
+          payload: reviewPayload('review:expired', message, expired),
+        });
+      }
       await emit({
         type: 'review:expired',
         ownerId: expired.ownerId,

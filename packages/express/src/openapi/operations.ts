@@ -35,6 +35,7 @@ import {
   ApiKeyCreateBody,
   ApiKeyWithSecret,
   ChannelWithSecret,
+  DeliveryView,
   FileStoreFields,
   MeResult,
   OpenApiDocumentSchema,
@@ -125,6 +126,7 @@ export const TAGS = {
   Streams: 'Streamed agent replies: patch the text, add progress steps.',
   Reviews: 'Reviews a human answers: pending list, inbox, long-poll wait, respond.',
   Files: 'Files: multipart upload, text files, list, download with Range.',
+  Deliveries: "Webhook deliveries (humans): a message's delivery log with every attempt, and redrive.",
   Status: "The agent's liveness status.",
   Plugins: 'Review-type and renderer plugins installed on the server.',
   Account: 'The signed-in human: profile, API keys, users (owners).',
@@ -151,6 +153,7 @@ const S = {
   PublicUser: named('PublicUser', PublicUser),
   PublicApiKey: named('PublicApiKey', PublicApiKey),
   ApiKeyWithSecret: named('ApiKeyWithSecret', ApiKeyWithSecret),
+  DeliveryView: named('DeliveryView', DeliveryView),
   OpenApiDocument: named('OpenApiDocument', OpenApiDocumentSchema),
 } as const;
 
@@ -600,6 +603,34 @@ export const OPERATIONS: readonly Operation[] = [
     params: { id: MESSAGE_ID },
     body: json(named('RespondReview', RespondReview)),
     success: ok(S.Message, 'The message with the completed review.'),
+    errors: [403, 404, 409],
+  },
+
+  // Deliveries (humans)
+  {
+    method: 'get',
+    path: '/messages/:id/deliveries',
+    operationId: 'listMessageDeliveries',
+    summary: "A message's webhook delivery log",
+    description:
+      'Every webhook delivery of the message (in practice one per answered or expired review), each with all its attempts: time, HTTP status (`null` when no answer arrived), error and duration. Headers and body are never shown (headers may hold credentials). Only the owner of the message sees it.',
+    tag: 'Deliveries',
+    auth: 'user',
+    params: { id: MESSAGE_ID },
+    success: ok(S.DeliveryView, 'The deliveries, with their attempts.', { list: true }),
+    errors: [403, 404],
+  },
+  {
+    method: 'post',
+    path: '/deliveries/:id/redrive',
+    operationId: 'redriveDelivery',
+    summary: 'Send a finished delivery again',
+    description:
+      'Queues a delivered or failed delivery again, due now, with the same body and the same `webhook-id` (receivers deduplicate on it); it is signed afresh when sent. 409 while it is still pending.',
+    tag: 'Deliveries',
+    auth: 'user',
+    params: { id: 'The delivery id (its `webhook-id`).' },
+    success: ok(S.DeliveryView, 'The delivery, pending again.'),
     errors: [403, 404, 409],
   },
 

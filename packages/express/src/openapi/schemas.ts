@@ -3,6 +3,7 @@ import {
   ChannelQuery,
   type ChannelWithActivity as ChannelWithActivityType,
   type ChannelWithSecret as ChannelWithSecretType,
+  type DeliveryView as DeliveryViewType,
   type ErrorBody,
   FileUploadFields,
   Id,
@@ -97,6 +98,32 @@ export const OptionalChannelQuery = ChannelQuery.partial();
 /** Fields of `POST /files/store` (a `text` field is not used there). */
 export const FileStoreFields = FileUploadFields.pick({ channelId: true });
 
+/** One attempt of a webhook delivery: `status` is null when no HTTP answer arrived (then `error` says why). */
+export const DeliveryAttempt = z.object({
+  attempt: z.number().int().positive(),
+  at: IsoDateTime,
+  status: z.number().int().nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number().nonnegative(),
+});
+
+/**
+ * `GET /messages/:id/deliveries` (a list) and `POST /deliveries/:id/redrive`: a webhook delivery as its
+ * owner sees it, with every attempt. Its `id` is the Standard Webhooks `webhook-id`, the same on every
+ * attempt and redrive. Never its headers (they may hold credentials) nor its body.
+ */
+export const DeliveryView = z.object({
+  id: Id,
+  messageId: Id.nullable(),
+  event: z.string(),
+  url: z.string(),
+  method: z.string(),
+  state: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.array(DeliveryAttempt),
+  nextAttemptAt: IsoDateTime.nullable(),
+  createdAt: IsoDateTime,
+});
+
 /** `GET /openapi.json`: this document. */
 export const OpenApiDocumentSchema = JsonObject.describe('An OpenAPI 3.1 document');
 
@@ -110,5 +137,6 @@ export type SchemaChecks = [
   Assert<Same<z.output<typeof PublicApiKey>, PublicApiKeyType>>,
   Assert<Same<z.output<typeof ChannelWithActivity>, ChannelWithActivityType>>,
   Assert<Same<z.output<typeof ChannelWithSecret>, ChannelWithSecretType>>,
+  Assert<Same<z.output<typeof DeliveryView>, DeliveryViewType>>,
   Assert<Same<z.input<typeof UserCreateBody>, UserCreateInput>>,
 ];

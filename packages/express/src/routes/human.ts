@@ -38,6 +38,14 @@ export function humanRoutes(router: Router, { placet }: RouteContext): void {
     res.json(await placet.channels.markRead(userOf(res), req.params.id));
   });
 
+  // The delivery log of a message (every webhook attempt) and the redrive of a finished delivery.
+  router.get('/messages/:id/deliveries', async (req, res) => {
+    res.json(await placet.deliveries.listForMessage(userOf(res), req.params.id));
+  });
+  router.post('/deliveries/:id/redrive', async (req, res) => {
+    res.json(await placet.deliveries.redrive(userOf(res), req.params.id));
+  });
+
   router.get('/api-keys', async (_req, res) => {
     res.json(await placet.apiKeys.list(userOf(res).userId));
   });

@@ -29,6 +29,9 @@ const READS = new Set([
   'listByStreams',
   'countFromAgentSince',
   'lastReadAt',
+  'listByMessage',
+  'listAttempts',
+  'nextDue',
   'after',
   'lastSeq',
 ]);

@@ -93,6 +93,11 @@ function deleteChannel(view: View, id: string): boolean {
   for (const a of view.filter('attachments', (a) => a.channelId === id)) view.delete('attachments', a.id);
   for (const st of view.filter('statusSteps', (st) => st.channelId === id)) view.delete('statusSteps', st.id);
   for (const h of view.filter('statusHistory', (h) => h.channelId === id)) view.delete('statusHistory', h.id);
+  for (const d of view.filter('deliveries', (d) => d.channelId === id)) {
+    view.delete('deliveries', d.id);
+    for (const a of view.filter('deliveryAttempts', (a) => a.deliveryId === d.id))
+      view.delete('deliveryAttempts', a.id);
+  }
   for (const r of view.filter('channelReads', (r) => r.channelId === id))
     view.delete('channelReads', `${r.userId}/${r.channelId}`);
   for (const c of view.filter('channels', (c) => c.parentAgentId === id))
@@ -383,6 +388,55 @@ export function memoryRepositories(view: View): Repositories {
           .filter('statusHistory', (h) => h.channelId === channelId)
           .sort(byNewest)
           .slice(0, limit),
+    },
+    deliveries: {
+      insert: async (delivery) => insertRow(view, 'deliveries', delivery.id, delivery),
+      findById: async (id) => view.get('deliveries', id),
+      listByMessage: async (messageId) =>
+        view.filter('deliveries', (d) => d.messageId === messageId).sort((a, b) => -byNewest(a, b)),
+      async claimDue(now, leaseUntil, limit) {
+        const due = view
+          .filter(
+            'deliveries',
+            (d) =>
+              d.state === 'pending' &&
+              d.nextAttemptAt !== null &&
+              d.nextAttemptAt <= now &&
+              (d.lockedUntil === null || d.lockedUntil <= now),
+          )
+          .sort((a, b) => a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime())
+          .slice(0, limit);
+        for (const d of due) view.set('deliveries', d.id, { ...d, lockedUntil: leaseUntil });
+        return due.map((d) => ({ ...d, lockedUntil: leaseUntil }));
+      },
+      async recordAttempt(attempt, next) {
+        if (!view.get('deliveries', attempt.deliveryId)) return undefined;
+        insertRow(view, 'deliveryAttempts', attempt.id, attempt);
+        return patchRow(view, 'deliveries', attempt.deliveryId, { ...next, lockedUntil: null });
+      },
+      listAttempts: async (deliveryId) =>
+        view
+          .filter('deliveryAttempts', (a) => a.deliveryId === deliveryId)
+          .sort((a, b) => a.attempt - b.attempt),
+      async redrive(id, now) {
+        const d = view.get('deliveries', id);
+        if (!d || d.state === 'pending') return undefined;
+        return patchRow(view, 'deliveries', id, {
+          state: 'pending',
+          nextAttemptAt: now,
+          lockedUntil: null,
+          updatedAt: now,
+        });
+      },
+      async nextDue() {
+        let next: Date | undefined;
+        for (const d of view.filter('deliveries', (d) => d.state === 'pending' && d.nextAttemptAt !== null)) {
+          // A held delivery is not due before its lease ends.
+          const at = d.lockedUntil && d.lockedUntil > d.nextAttemptAt! ? d.lockedUntil : d.nextAttemptAt!;
+          if (!next || at < next) next = at;
+        }
+        return next;
+      },
     },
     channelReads: {
       async markRead(userId, channelId, mark) {

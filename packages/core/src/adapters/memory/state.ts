@@ -2,6 +2,8 @@ import type {
   ApiKeyRecord,
   AttachmentRecord,
   ChannelRecord,
+  DeliveryAttemptRecord,
+  DeliveryRecord,
   EventRecord,
   MessageRecord,
   ReviewRecord,
@@ -21,6 +23,8 @@ export interface Rows {
   statusSteps: StatusStepRecord;
   statusHistory: StatusHistoryRecord;
   channelReads: { userId: string; channelId: string; at: Date; messageId: string | null };
+  deliveries: DeliveryRecord;
+  deliveryAttempts: DeliveryAttemptRecord;
   events: EventRecord;
 }
 export type TableName = keyof Rows;
@@ -39,6 +43,8 @@ export class MemoryState {
     statusSteps: new Map(),
     statusHistory: new Map(),
     channelReads: new Map(),
+    deliveries: new Map(),
+    deliveryAttempts: new Map(),
     events: new Map(),
   };
   nextSeq = 1;

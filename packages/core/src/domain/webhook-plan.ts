@@ -1,0 +1,100 @@
+import type { Repositories } from '../ports/store.js';
+import { newId } from '../util/ids.js';
+import type { ChannelRecord, DeliveryRecord, MessageRecord, ReviewRecord } from './records.js';
+
+interface Target {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+}
+
+/** The channel's custom headers plus Basic auth (credentials stay server-side, in the delivery row). */
+function channelHeaders(channel: ChannelRecord): Record<string, string> {
+  const headers: Record<string, string> = { ...(channel.webhookHeaders ?? {}) };
+  if (channel.webhookAuth?.username && channel.webhookAuth.password) {
+    headers.Authorization = `Basic ${Buffer.from(`${channel.webhookAuth.username}:${channel.webhookAuth.password}`).toString('base64')}`;
+  }
+  return headers;
+}
+
+/** URL priority (reference §5): the message's `webhookUrl`, then the channel's webhook, then the legacy callback. */
+export function webhookTarget(
+  message: MessageRecord,
+  review: ReviewRecord | undefined,
+  channel: ChannelRecord,
+): Target | undefined {
+  const own = message.metadata?.webhookUrl;
+  if (typeof own === 'string' && own) return { url: own, method: 'POST', headers: channelHeaders(channel) };
+  if (channel.webhookUrl)
+    return { url: channel.webhookUrl, method: 'POST', headers: channelHeaders(channel) };
+  if (review?.callback?.url) {
+    return {
+      url: review.callback.url,
+      method: (review.callback.method ?? 'POST').toUpperCase(),
+      headers: { ...(review.callback.headers ?? {}) },
+    };
+  }
+  return undefined;
+}
+
+/** The original's payloads (reference §5), so receivers written for it keep working. */
+export function reviewPayload(
+  event: 'review:responded' | 'review:expired',
+  message: MessageRecord,
+  review: ReviewRecord,
+): Record<string, unknown> {
+  const base = { event, channelId: message.channelId, message_id: message.id, review_type: review.type };
+  if (event === 'review:expired')
+    return { ...base, expired_at: (review.expiredAt ?? new Date()).toISOString() };
+  return {
+    ...base,
+    response: review.response,
+    ...(review.modifiedFileIds ? { modifiedFileIds: review.modifiedFileIds } : {}),
+    ...(review.feedback ? { feedback: review.feedback } : {}),
+    responded_at: (review.completedAt ?? new Date()).toISOString(),
+    ...(message.iterationGroupId
+      ? { iterationGroupId: message.iterationGroupId, iteration: message.iteration }
+      : {}),
+  };
+}
+
+/**
+ * Plans a delivery inside the transaction that made the change, so that a committed answer always has
+ * its delivery row (durable, exactly once, whatever happens to the process afterwards).
+ */
+export async function planDelivery(
+  tx: Repositories,
+  now: Date,
+  input: {
+    channel: ChannelRecord;
+    message: MessageRecord;
+    review?: ReviewRecord;
+    event: string;
+    payload: unknown;
+  },
+): Promise<DeliveryRecord | undefined> {
+  const target = webhookTarget(input.message, input.review, input.channel);
+  if (!target) return undefined;
+  const delivery: DeliveryRecord = {
+    id: `msg_${newId()}`,
+    ownerId: input.channel.ownerId,
+    channelId: input.channel.id,
+    messageId: input.message.id,
+    event: input.event,
+    url: target.url,
+    method: target.method,
+    headers: target.headers,
+    body: JSON.stringify(input.payload),
+    signed: input.channel.webhookSecret !== null,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    lockedUntil: null,
+    lastStatus: null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await tx.deliveries.insert(delivery);
+  return delivery;
+}

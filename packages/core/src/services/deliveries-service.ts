@@ -1,0 +1,265 @@
+import { inject, injectable } from 'tsyringe';
+import type { Principal } from '../domain/principal.js';
+import type { DeliveryRecord } from '../domain/records.js';
+import { PlacetError } from '../errors/placet-error.js';
+import type { ResolvedPlacetOptions } from '../placet-options.js';
+import type { Clock, TimerHandle } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Store } from '../ports/store.js';
+import type { WebhookSender } from '../ports/webhook-sender.js';
+import { TOKENS } from '../tokens.js';
+import { newId } from '../util/ids.js';
+import { signWebhook } from '../util/standard-webhooks.js';
+import { ChannelsService } from './channels-service.js';
+import { EventHub } from './event-hub.js';
+import { UnitOfWork } from './unit-of-work.js';
+
+/** A delivery as its owner sees it: no headers (they may hold credentials). */
+export interface DeliveryView {
+  id: string;
+  messageId: string | null;
+  event: string;
+  url: string;
+  method: string;
+  state: DeliveryRecord['state'];
+  attempts: {
+    attempt: number;
+    at: string;
+    status: number | null;
+    error: string | null;
+    durationMs: number;
+  }[];
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+const WAKE = new Set(['review:responded', 'review:expired', 'message:created']);
+const BATCH = 20;
+
+/**
+ * The webhook dispatcher: claims due deliveries (several processes may share the store: a lease keeps
+ * each attempt with one of them), signs them per Standard Webhooks, sends them through the
+ * `WebhookSender`, records every attempt, retries with exponential backoff and jitter, and turns the
+ * outcome into the message's `deliveryStatus` and a `message:delivery` event.
+ */
+@injectable()
+export class DeliveriesService {
+  #timer: TimerHandle | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #off: (() => void) | undefined;
+  #stopped = true;
+
+  constructor(
+    @inject(TOKENS.Store) private readonly store: Store,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
+    @inject(TOKENS.WebhookSender) slot: { sender: WebhookSender | null },
+    @inject(UnitOfWork) private readonly uow: UnitOfWork,
+    @inject(EventHub) private readonly hub: EventHub,
+    @inject(ChannelsService) private readonly channels: ChannelsService,
+  ) {
+    this.sender = slot.sender;
+  }
+
+  private readonly sender: WebhookSender | null;
+
+  start(): void {
+    if (!this.sender) {
+      this.logger.info('webhooks: no webhookSender configured; deliveries are recorded but not sent');
+      return;
+    }
+    this.#stopped = false;
+    this.#off = this.hub.onEvent((event) => {
+      if (WAKE.has(event.type)) this.kick();
+    });
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#off?.();
+    if (this.#timer) this.clock.clearTimer(this.#timer);
+    await this.#running;
+  }
+
+  /** Runs a dispatch round now (coalesced with one already running). */
+  kick(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = this.#round()
+      .catch((error: unknown) =>
+        this.logger.error('webhooks: dispatch round failed', { error: String(error) }),
+      )
+      .finally(() => {
+        this.#running = undefined;
+        if (this.#again) {
+          this.#again = false;
+          void this.kick();
+        } else void this.#schedule();
+      });
+    return this.#running;
+  }
+
+  /** The deliveries of a message with every attempt: the owner's delivery log. */
+  async listForMessage(principal: Principal, messageId: string): Promise<DeliveryView[]> {
+    const message = await this.store.messages.findById(messageId);
+    if (!message || message.ownerId !== principal.userId)
+      throw new PlacetError('NOT_FOUND', 'Message not found');
+    await this.channels.require(principal, message.channelId).catch(() => {
+      throw new PlacetError('NOT_FOUND', 'Message not found');
+    });
+    const deliveries = await this.store.deliveries.listByMessage(message.id);
+    return Promise.all(deliveries.map((d) => this.#view(d)));
+  }
+
+  /** Queues a finished delivery again (same `webhook-id`), due now. */
+  async redrive(principal: Principal, deliveryId: string): Promise<DeliveryView> {
+    if (principal.kind !== 'user') throw new PlacetError('FORBIDDEN', 'Only humans redrive deliveries');
+    const delivery = await this.store.deliveries.findById(deliveryId);
+    if (!delivery || delivery.ownerId !== principal.userId)
+      throw new PlacetError('NOT_FOUND', 'Delivery not found');
+    await this.channels.require(principal, delivery.channelId).catch(() => {
+      throw new PlacetError('NOT_FOUND', 'Delivery not found');
+    });
+    const queued = await this.store.deliveries.redrive(delivery.id, this.clock.now());
+    if (!queued) throw new PlacetError('CONFLICT', 'The delivery is still pending');
+    // The view first, so that it shows the queued state, not a send already under way.
+    const view = await this.#view(queued);
+    void this.kick();
+    return view;
+  }
+
+  async #round(): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      const claimed = await this.store.deliveries.claimDue(
+        now,
+        new Date(now.getTime() + this.options.webhooks.leaseMs),
+        BATCH,
+      );
+      for (const delivery of claimed) await this.#attempt(delivery);
+      if (claimed.length < BATCH || this.#stopped) return;
+    }
+  }
+
+  async #attempt(delivery: DeliveryRecord): Promise<void> {
+    const config = this.options.webhooks;
+    const channel = await this.store.channels.findById(delivery.channelId);
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const headers: Record<string, string> = {
+      ...delivery.headers,
+      'content-type': 'application/json',
+      'webhook-id': delivery.id,
+      'webhook-timestamp': String(timestamp),
+    };
+    if (delivery.signed && channel?.webhookSecret) {
+      headers['webhook-signature'] = signWebhook(
+        channel.webhookSecret,
+        delivery.id,
+        timestamp,
+        delivery.body,
+      );
+    }
+    const result = await this.sender!.send({
+      url: delivery.url,
+      method: delivery.method,
+      headers,
+      body: delivery.body,
+      timeoutMs: config.timeoutMs,
+    });
+    const now = this.clock.now();
+    const attempts = delivery.attempts + 1;
+    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    const gone = result.status === 410;
+    const exhausted = attempts >= config.maxAttempts;
+    const state = ok ? 'delivered' : gone || exhausted ? 'failed' : 'pending';
+    const nextAttemptAt = state === 'pending' ? new Date(now.getTime() + this.#backoff(attempts)) : null;
+    await this.uow.run(async (tx, emit) => {
+      await tx.deliveries.recordAttempt(
+        {
+          id: newId(),
+          deliveryId: delivery.id,
+          attempt: attempts,
+          at: now,
+          status: result.status,
+          error: result.error,
+          durationMs: result.durationMs,
+        },
+        {
+          state,
+          attempts,
+          nextAttemptAt,
+          lastStatus: result.status,
+          lastError: result.error,
+          updatedAt: now,
+        },
+      );
+      if (state === 'pending' || !delivery.messageId) return;
+      const updated = await tx.messages.setDeliveryStatus(
+        delivery.messageId,
+        ok ? 'webhook_delivered' : 'webhook_failed',
+        now,
+      );
+      if (updated) {
+        await emit({
+          type: 'message:delivery',
+          ownerId: updated.ownerId,
+          channelId: updated.channelId,
+          subjectId: updated.id,
+          payload: { messageId: updated.id, deliveryStatus: updated.deliveryStatus },
+        });
+      }
+    });
+    if (!ok)
+      this.logger.info('webhook attempt failed', {
+        deliveryId: delivery.id,
+        attempt: attempts,
+        status: result.status,
+        error: result.error,
+        state,
+      });
+  }
+
+  /** Exponential backoff with ±20 % jitter, capped. */
+  #backoff(attempts: number): number {
+    const { initialDelayMs, maxDelayMs } = this.options.webhooks;
+    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempts - 1));
+    return Math.round(base * (0.8 + Math.random() * 0.4));
+  }
+
+  async #schedule(): Promise<void> {
+    if (this.#stopped) return;
+    if (this.#timer) this.clock.clearTimer(this.#timer);
+    const next = await this.store.deliveries.nextDue().catch(() => undefined);
+    if (!next || this.#stopped) return;
+    const wait = Math.max(0, next.getTime() - this.clock.now().getTime());
+    // Re-check at least every lease period, for deliveries another (crashed) process had claimed.
+    this.#timer = this.clock.setTimer(() => void this.kick(), Math.min(wait, this.options.webhooks.leaseMs));
+  }
+
+  async #view(delivery: DeliveryRecord): Promise<DeliveryView> {
+    const attempts = await this.store.deliveries.listAttempts(delivery.id);
+    return {
+      id: delivery.id,
+      messageId: delivery.messageId,
+      event: delivery.event,
+      url: delivery.url,
+      method: delivery.method,
+      state: delivery.state,
+      attempts: attempts.map((a) => ({
+        attempt: a.attempt,
+        at: a.at.toISOString(),
+        status: a.status,
+        error: a.error,
+        durationMs: a.durationMs,
+      })),
+      nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+      createdAt: delivery.createdAt.toISOString(),
+    };
+  }
+}
