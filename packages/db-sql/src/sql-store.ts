@@ -1,4 +1,10 @@
-import type { EventRecord, Repositories, Store, StoreCapabilities } from '@placet/core';
+import {
+  autocommitRepositories,
+  type EventRecord,
+  type Repositories,
+  type Store,
+  type StoreCapabilities,
+} from '@placet/core';
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from './codec.js';
 import { type Mappers, mappers } from './mappers.js';
@@ -16,40 +22,6 @@ import { messageRepository } from './repositories/messages.js';
 import { reviewRepository } from './repositories/reviews.js';
 import { apiKeyRepository, userRepository } from './repositories/users.js';
 import type { PlacetDatabase } from './schema.js';
-
-/** Methods that only read; other methods run in a transaction of their own when called outside one. */
-const READS = new Set([
-  'findById',
-  'findByEmail',
-  'findByExternalId',
-  'findByHash',
-  'findByClientId',
-  'findByStreamId',
-  'findByMessageId',
-  'findByMessageIds',
-  'findByIds',
-  'list',
-  'listByUser',
-  'listByOwner',
-  'listSilent',
-  'listPending',
-  'listDue',
-  'nextExpiry',
-  'listStaleStreams',
-  'maxIteration',
-  'listByIterationGroup',
-  'listByMessageIds',
-  'listByChannel',
-  'listOrphansBefore',
-  'listByStreams',
-  'countFromAgentSince',
-  'lastReadAt',
-  'listByMessage',
-  'listAttempts',
-  'nextDue',
-  'after',
-  'lastSeq',
-]);
 
 const TABLES = {
   users: 'placet_users',
@@ -132,26 +104,8 @@ export function createSqlStore(options: SqlStoreOptions): SqlStore {
     }
   }
 
-  const autocommit: Record<string, Record<string, unknown>> = {};
-  for (const [repoName, repo] of Object.entries(direct)) {
-    const wrapped: Record<string, unknown> = {};
-    for (const [method, fn] of Object.entries(
-      repo as Record<string, (...args: unknown[]) => Promise<unknown>>,
-    )) {
-      wrapped[method] = READS.has(method)
-        ? fn
-        : (...args: unknown[]) =>
-            transaction((tx) =>
-              (
-                tx[repoName as keyof Repositories] as unknown as Record<
-                  string,
-                  (...a: unknown[]) => Promise<unknown>
-                >
-              )[method]!(...args),
-            );
-    }
-    autocommit[repoName] = wrapped;
-  }
+  // Outside a transaction, reads go straight to the pool; each write is a transaction of its own.
+  const autocommit = autocommitRepositories(direct, transaction);
 
   // biome-ignore lint/suspicious/noExplicitAny: the inspector reads any table by name and hands rows to the mappers.
   const one = async (table: keyof typeof TABLES, column: string, value: string): Promise<any> =>
@@ -159,7 +113,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlStore {
     (db as Kysely<any>).selectFrom(TABLES[table]).selectAll().where(column, '=', value).executeTakeFirst();
 
   return {
-    ...(autocommit as unknown as Repositories),
+    ...autocommit,
     db,
     dialect,
     capabilities: options.capabilities,

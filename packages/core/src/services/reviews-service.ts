@@ -63,16 +63,7 @@ export class ReviewsService {
     const channelId =
       options.channelId ?? (principal.kind === 'agent' ? principal.channelId : null) ?? undefined;
     const channel = channelId === undefined ? undefined : await this.channels.require(principal, channelId);
-    let before: { createdAt: Date; messageId: string } | undefined;
-    if (options.cursor) {
-      const cursor = await this.store.reviews.findByMessageId(options.cursor);
-      if (!cursor || cursor.ownerId !== principal.userId) {
-        throw new PlacetError('VALIDATION_FAILED', 'cursor does not name one of your reviews', {
-          issues: [{ path: 'cursor', message: 'unknown review' }],
-        });
-      }
-      before = { createdAt: cursor.createdAt, messageId: cursor.messageId };
-    }
+    const before = await this.#keysetOf(principal, options.cursor);
     // The partial index on pending reviews serves this query (status = 'pending', owner, created_at).
     const reviews = await this.store.reviews.list({
       ownerId: principal.userId,
@@ -94,16 +85,7 @@ export class ReviewsService {
   async list(principal: Principal, query: unknown): Promise<{ data: Message[]; nextCursor: string | null }> {
     const q = parseOrThrow(InboxQuery, query);
     const channel = q.channel ? await this.channels.require(principal, q.channel) : undefined;
-    let before: { createdAt: Date; messageId: string } | undefined;
-    if (q.cursor) {
-      const cursor = await this.store.reviews.findByMessageId(q.cursor);
-      if (!cursor || cursor.ownerId !== principal.userId) {
-        throw new PlacetError('VALIDATION_FAILED', 'cursor does not name one of your reviews', {
-          issues: [{ path: 'cursor', message: 'unknown review' }],
-        });
-      }
-      before = { createdAt: cursor.createdAt, messageId: cursor.messageId };
-    }
+    const before = await this.#keysetOf(principal, q.cursor);
     const reviews = await this.store.reviews.list({
       ownerId: principal.userId,
       limit: q.limit + 1,
@@ -222,6 +204,18 @@ export class ReviewsService {
     } finally {
       waiter.release();
     }
+  }
+
+  /** The keyset position of a cursor (a review's message id), which must be one of the principal's reviews. */
+  async #keysetOf(principal: Principal, cursor: string | undefined) {
+    if (!cursor) return undefined;
+    const review = await this.store.reviews.findByMessageId(cursor);
+    if (!review || review.ownerId !== principal.userId) {
+      throw new PlacetError('VALIDATION_FAILED', 'cursor does not name one of your reviews', {
+        issues: [{ path: 'cursor', message: 'unknown review' }],
+      });
+    }
+    return { createdAt: review.createdAt, messageId: review.messageId };
   }
 
   /** Open waiters (for tests and metrics). */

@@ -1,40 +1,7 @@
 import type { Repositories, Store } from '../../ports/store.js';
+import { autocommitRepositories } from '../autocommit.js';
 import { memoryRepositories } from './repositories.js';
 import { MemoryState, type Rows, type TableName, View } from './state.js';
-
-/** Methods that only read; everything else writes and is serialised with transactions. */
-const READS = new Set([
-  'findById',
-  'findByEmail',
-  'findByExternalId',
-  'findByHash',
-  'findByClientId',
-  'findByMessageId',
-  'findByMessageIds',
-  'findByIds',
-  'list',
-  'listByUser',
-  'listByOwner',
-  'listPending',
-  'listDue',
-  'nextExpiry',
-  'listByMessageIds',
-  'listByChannel',
-  'listSilent',
-  'findByStreamId',
-  'listStaleStreams',
-  'maxIteration',
-  'listByIterationGroup',
-  'listOrphansBefore',
-  'listByStreams',
-  'countFromAgentSince',
-  'lastReadAt',
-  'listByMessage',
-  'listAttempts',
-  'nextDue',
-  'after',
-  'lastSeq',
-]);
 
 const TABLE_OF = {
   users: 'users',
@@ -82,26 +49,7 @@ export function memoryStore(): MemoryStore {
     });
 
   // Outside a transaction, reads see committed rows; each write is its own transaction.
-  const autocommit = {} as Record<string, Record<string, unknown>>;
-  for (const [repoName, repo] of Object.entries(committed)) {
-    const wrapped: Record<string, unknown> = {};
-    for (const [method, fn] of Object.entries(
-      repo as Record<string, (...args: unknown[]) => Promise<unknown>>,
-    )) {
-      wrapped[method] = READS.has(method)
-        ? fn
-        : (...args: unknown[]) =>
-            transaction((tx) =>
-              (
-                tx[repoName as keyof Repositories] as unknown as Record<
-                  string,
-                  (...a: unknown[]) => Promise<unknown>
-                >
-              )[method]!(...args),
-            );
-    }
-    autocommit[repoName] = wrapped;
-  }
+  const autocommit = autocommitRepositories(committed, transaction);
 
   const peek = <K extends TableName>(table: K, key: string) => {
     const row = state.tables[table].get(key);
@@ -109,7 +57,7 @@ export function memoryStore(): MemoryStore {
   };
 
   return {
-    ...(autocommit as unknown as Repositories),
+    ...autocommit,
     capabilities: { dialect: 'memory', multiProcess: false },
     migrate: async () => {},
     transaction,
