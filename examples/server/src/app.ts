@@ -67,6 +67,7 @@ export function createServer(
   });
   const auth = humanAuth(placet, SessionSigner.fromDataDir(config.dataDir, config.sessionSecret), {
     secureCookies: false,
+    allowedOrigins: Array.isArray(config.corsOrigins) ? config.corsOrigins : [],
   });
 
   const app = express();
@@ -167,9 +168,11 @@ function cors(origins: string[] | '*') {
   return (req: Request, res: Response, next: NextFunction) => {
     const origin = req.get('origin');
     if (origin && (origins === '*' || origins.includes(origin))) {
+      // Cookies (credentials) only for origins listed by name: with `*`, any site could act as the
+      // signed-in human, since the preflight would also allow the CSRF header.
+      if (origins !== '*') res.set('Access-Control-Allow-Credentials', 'true');
       res.set({
         'Access-Control-Allow-Origin': origin,
-        'Access-Control-Allow-Credentials': 'true',
         'Access-Control-Allow-Headers': 'Content-Type, X-Api-Key, Authorization, X-Requested-With',
         'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
         Vary: 'Origin',

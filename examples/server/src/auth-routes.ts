@@ -30,8 +30,9 @@ export interface HumanAuth {
 export function humanAuth(
   placet: Placet,
   signer: SessionSigner,
-  options: { secureCookies: boolean },
+  options: { secureCookies: boolean; allowedOrigins: readonly string[] },
 ): HumanAuth {
+  const attempts = new LoginThrottle();
   const passwordHashOf = async (userId: string) =>
     (await placet.options.store.users.findById(userId))?.passwordHash;
 
@@ -68,6 +69,12 @@ export function humanAuth(
   router.post('/login', async (req, res) => {
     const parsed = Login.safeParse(req.body);
     if (!parsed.success) throw new PlacetError('UNAUTHORIZED', 'Invalid credentials');
+    // Password guessing (and scrypt's cost) is bounded per client address and per account.
+    const retryAfter = attempts.hit([`ip:${req.ip}`, `email:${parsed.data.email.toLowerCase()}`]);
+    if (retryAfter > 0) {
+      res.set('Retry-After', String(retryAfter));
+      throw new PlacetError('RATE_LIMITED', `Too many sign-in attempts; retry in ${retryAfter} s`);
+    }
     const user = await placet.users.verifyCredentials(parsed.data.email, parsed.data.password);
     if (!user) throw new PlacetError('UNAUTHORIZED', 'Invalid credentials');
     setCookie(res, signer.issue(user.id, (await passwordHashOf(user.id)) ?? null), SESSION_TTL_MS);
@@ -126,6 +133,11 @@ export function humanAuth(
     router,
     redeemTicket: (ticket) => tickets.redeem(ticket),
     async authenticateUpgrade(req) {
+      // Browsers send cookies on cross-site WebSocket upgrades: only the server's own pages (or listed
+      // origins) may use the session there. API keys and tickets are not affected.
+      const origin = req.headers.origin;
+      if (origin && !sameOrigin(origin, req.headers.host) && !options.allowedOrigins.includes(origin))
+        return null;
       const token = readCookie(req.headers.cookie, SESSION_COOKIE);
       const userId = token ? await signer.verify(token, passwordHashOf) : undefined;
       const user = userId ? await placet.users.get(userId) : undefined;
@@ -160,4 +172,35 @@ function publicUser(user: {
     role: user.role,
     mustChangePassword: user.mustChangePassword,
   };
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** Fixed windows of 10 sign-in attempts per minute per key (client address, account). */
+class LoginThrottle {
+  readonly #windows = new Map<string, { start: number; count: number }>();
+
+  /** Counts an attempt; returns the seconds to wait when any key is over its limit, else 0. */
+  hit(keys: string[], now = Date.now()): number {
+    if (this.#windows.size > 10_000) {
+      for (const [key, w] of this.#windows) if (now - w.start >= 60_000) this.#windows.delete(key);
+    }
+    let wait = 0;
+    for (const key of keys) {
+      let w = this.#windows.get(key);
+      if (!w || now - w.start >= 60_000) {
+        w = { start: now, count: 0 };
+        this.#windows.set(key, w);
+      }
+      w.count++;
+      if (w.count > 10) wait = Math.max(wait, Math.ceil((w.start + 60_000 - now) / 1000));
+    }
+    return wait;
+  }
 }

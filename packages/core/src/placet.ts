@@ -128,6 +128,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
   const waiters = scope.resolve(Waiters);
   const sweeper = scope.resolve(Sweeper);
   const deliveries = scope.resolve(DeliveriesService);
+  const reviews = scope.resolve(ReviewsService);
   const users = scope.resolve(UsersService);
   const apiKeys = scope.resolve(ApiKeysService);
   let state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
@@ -140,7 +141,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     apiKeys,
     channels: scope.resolve(ChannelsService),
     messages: scope.resolve(MessagesService),
-    reviews: scope.resolve(ReviewsService),
+    reviews,
     streams: scope.resolve(StreamsService),
     webhooks: scope.resolve(ChannelWebhooksService),
     status: scope.resolve(AgentStatusService),
@@ -182,7 +183,8 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       state = 'stopped';
       await sweeper.stop();
       await deliveries.stop();
-      waiters.releaseAll();
+      // Waits that arrive from now on answer 'timeout' at once instead of registering.
+      reviews.releaseWaiters();
       // Released waiters answer without the store; give their requests a moment to finish first.
       for (let i = 0; i < 100 && waiters.count() > 0; i++) await new Promise((r) => setTimeout(r, 10));
       await hub.stop();

@@ -70,7 +70,9 @@ export function postgresTransport(options: PostgresTransportOptions): Transport 
       });
       await c.query(`LISTEN ${channel}`);
       client = c;
-      if (attempt > 0) deliver(Math.max(lastSeq, 1)); // Whatever was notified while away: re-read.
+      // Whatever was committed while the listener was away was never notified: ask every listener to
+      // re-read the outbox to its end (the hub drains until an empty page).
+      if (attempt > 0) deliver(Number.MAX_SAFE_INTEGER);
       attempt = 0;
     } catch (error) {
       report(error);

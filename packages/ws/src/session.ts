@@ -1,4 +1,4 @@
-import type { EventRecord, Placet, Principal } from '@placet/core';
+import { type EventRecord, isPlacetError, type Placet, type Principal } from '@placet/core';
 import type { ResolvedRealtimeOptions } from './options.js';
 
 /** Client events relayed to the channel's other sockets, ephemeral (never stored, this process only). */
@@ -104,7 +104,11 @@ export class Session {
       await this.placet.channels.markRead(this.principal, String(channelId ?? ''));
       return { ok: true };
     } catch (error) {
-      return { ok: false, error: (error as Error).message };
+      // Only Placet's own messages reach the client (never a database error's text).
+      return {
+        ok: false,
+        error: isPlacetError(error) && error.expose ? error.message : 'could not mark the channel read',
+      };
     }
   }
 

@@ -60,6 +60,7 @@ export function serveSocketIo(
 ): void {
   const sid = randomBytes(15).toString('base64url');
   let session: Session | undefined;
+  let connecting = false;
 
   const raw = (text: string) => {
     if (socket.readyState !== socket.OPEN) return false;
@@ -129,8 +130,12 @@ export function serveSocketIo(
     }
     switch (packet.type) {
       case SIO.connect: {
-        if (session) return;
+        if (session || connecting) return;
+        connecting = true;
         const principal = await authenticate(packet.data).catch(() => null);
+        connecting = false;
+        // The socket may have closed while the credentials were checked: then nothing is created.
+        if (socket.readyState !== socket.OPEN) return;
         if (!principal) {
           raw(encodeSocketIo(SIO.connectError, options.namespace, { message: 'unauthorized' }));
           return;

@@ -17,6 +17,15 @@ function channelHeaders(channel: ChannelRecord): Record<string, string> {
   return headers;
 }
 
+function sameOrigin(a: string, b: string | null): boolean {
+  if (!b) return false;
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** URL priority (reference §5): the message's `webhookUrl`, then the channel's webhook, then the legacy callback. */
 export function webhookTarget(
   message: MessageRecord,
@@ -24,7 +33,15 @@ export function webhookTarget(
   channel: ChannelRecord,
 ): Target | undefined {
   const own = message.metadata?.webhookUrl;
-  if (typeof own === 'string' && own) return { url: own, method: 'POST', headers: channelHeaders(channel) };
+  if (typeof own === 'string' && own) {
+    // The channel's credentials (custom headers, basic auth) go only to the channel's own webhook origin:
+    // an agent key must not be able to send them anywhere else.
+    return {
+      url: own,
+      method: 'POST',
+      headers: sameOrigin(own, channel.webhookUrl) ? channelHeaders(channel) : {},
+    };
+  }
   if (channel.webhookUrl)
     return { url: channel.webhookUrl, method: 'POST', headers: channelHeaders(channel) };
   if (review?.callback?.url) {

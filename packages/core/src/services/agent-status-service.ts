@@ -9,7 +9,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Repositories, Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
-import { ChannelsService } from './channels-service.js';
+import { ChannelsService, channelNotFound } from './channels-service.js';
 import type { Emit } from './unit-of-work.js';
 import { UnitOfWork } from './unit-of-work.js';
 
@@ -47,7 +47,7 @@ export class AgentStatusService {
         statusSince: transition || channel.statusSince === null ? now : channel.statusSince,
         updatedAt: now,
       });
-      if (!updated) throw new Error('channel vanished during ping');
+      if (!updated) throw channelNotFound();
       await this.#record(tx, emit, updated, transition);
       return presentChannel(updated);
     });

@@ -39,7 +39,7 @@ const MimeType = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(?:\s*;.*)?$/, 'not a MIME type')
+  .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(?:\s*;[\x20-\x7e]*)?$/, 'not a MIME type')
   .max(255)
   .catch('application/octet-stream');
 

@@ -137,13 +137,13 @@ export class DeliveriesService {
   async #round(): Promise<void> {
     for (;;) {
       const now = this.clock.now();
-      const claimed = await this.store.deliveries.claimDue(
-        now,
-        new Date(now.getTime() + this.options.webhooks.leaseMs),
-        BATCH,
-      );
+      // Claim only what can be attempted within the lease (each attempt may take up to timeoutMs), so
+      // that no lease runs out mid-batch and hands a delivery to a second process.
+      const { leaseMs, timeoutMs } = this.options.webhooks;
+      const batch = Math.max(1, Math.min(BATCH, Math.floor(leaseMs / timeoutMs) - 1));
+      const claimed = await this.store.deliveries.claimDue(now, new Date(now.getTime() + leaseMs), batch);
       for (const delivery of claimed) await this.#attempt(delivery);
-      if (claimed.length < BATCH || this.#stopped) return;
+      if (claimed.length < batch || this.#stopped) return;
     }
   }
 

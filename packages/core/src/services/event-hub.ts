@@ -111,7 +111,11 @@ export class EventHub {
     try {
       while (this.#cursor < this.#target) {
         const events = await this.store.events.after(this.#cursor, PAGE);
-        if (events.length === 0) break; // The signal ran ahead of visibility; the next signal resumes.
+        if (events.length === 0) {
+          // Caught up with everything visible (a resync signal asks for exactly this).
+          this.#target = this.#cursor;
+          break;
+        }
         for (const event of events) {
           this.#cursor = event.seq;
           this.#dispatch(event);

@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { AgentStatusService } from './agent-status-service.js';
 import { AttachmentsService } from './attachments-service.js';
@@ -19,6 +20,7 @@ export class Sweeper {
   #stopped = true;
 
   constructor(
+    @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
@@ -31,8 +33,12 @@ export class Sweeper {
   /** Aborts drafts left behind by a previous process (idle more than 60 s), then sweeps periodically. */
   async start(): Promise<void> {
     this.#stopped = false;
-    const aborted = await this.streams.abortStale(STALE_STREAM_AT_START_MS);
-    if (aborted > 0) this.logger.info('aborted stale stream drafts at start', { aborted });
+    // With one process, drafts idle at start belong to the previous process and are aborted at once;
+    // with several processes sharing the store they may be another live process's: the normal rule.
+    if (!this.store.capabilities.multiProcess) {
+      const aborted = await this.streams.abortStale(STALE_STREAM_AT_START_MS);
+      if (aborted > 0) this.logger.info('aborted stale stream drafts at start', { aborted });
+    }
     this.#schedule();
   }
 

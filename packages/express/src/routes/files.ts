@@ -67,7 +67,8 @@ export function fileRoutes(router: Router, ctx: RouteContext): void {
     const file = await placet.files.open(principal, req.params.id, range ? { range } : {});
     const active = ACTIVE_TYPES.test(info.mimeType) || !INLINE_TYPES.test(info.mimeType);
     res.set({
-      'Content-Type': info.mimeType,
+      // A stored type that is not a valid header value (older rows, other writers) never breaks a download.
+      'Content-Type': /^[\x20-\x7e]+$/.test(info.mimeType) ? info.mimeType : 'application/octet-stream',
       'Content-Disposition': contentDisposition(active ? 'attachment' : 'inline', info.filename),
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; sandbox",
