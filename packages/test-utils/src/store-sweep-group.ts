@@ -67,6 +67,55 @@ export function storeSweepGroup(options: StoreSuiteOptions): void {
       expect(ids(await store.messages.listStaleStreams(cutoff, 100))).toEqual([oldest.id, late.id]);
     });
 
+    it('messages.updateStream with idleBefore: a draft touched after the cutoff is left alone; text kept when absent', async () => {
+      const { store, inspect } = h();
+      const { channel } = await seedOwnerChannel(store);
+      const idle = await seedMessage(store, channel, {
+        streamId: randomId('stream'),
+        streamState: 'streaming',
+        text: 'partial',
+        updatedAt: at(10_000),
+      });
+      const touched = await seedMessage(store, channel, {
+        streamId: randomId('stream'),
+        streamState: 'streaming',
+        text: 'fresh',
+        updatedAt: at(200_000),
+      });
+      const cutoff = at(100_000);
+      const aborted = await store.messages.updateStream(
+        idle.id,
+        { streamState: 'aborted', updatedAt: at(300_000) },
+        { idleBefore: cutoff },
+      );
+      expect(aborted).toMatchObject({ streamState: 'aborted', text: 'partial' });
+      expect((await inspect.message(idle.id))?.text).toBe('partial');
+      expect(
+        await store.messages.updateStream(
+          touched.id,
+          { streamState: 'aborted', updatedAt: at(300_000) },
+          { idleBefore: cutoff },
+        ),
+      ).toBeUndefined();
+      expectSameRecord(await inspect.message(touched.id), touched);
+    });
+
+    it('attachments.deleteOrphan deletes only while the file is still an orphan', async () => {
+      const { store, inspect } = h();
+      const { channel } = await seedOwnerChannel(store);
+      const message = await seedMessage(store, channel);
+      const orphan = makeAttachment(channel, { messageId: null });
+      const linked = makeAttachment(channel, { messageId: null });
+      await store.attachments.insert(orphan);
+      await store.attachments.insert(linked);
+      await store.attachments.linkOrphans([linked.id], channel.id, message.id);
+      expect(await store.attachments.deleteOrphan(linked.id)).toBe(false);
+      expect((await inspect.attachment(linked.id))?.messageId).toBe(message.id);
+      expect(await store.attachments.deleteOrphan(orphan.id)).toBe(true);
+      expect(await inspect.attachment(orphan.id)).toBeUndefined();
+      expect(await store.attachments.deleteOrphan(orphan.id)).toBe(false);
+    });
+
     it('attachments.listOrphansBefore: only orphans created before the cutoff, oldest first, limited', async () => {
       const { store } = h();
       const { channel } = await seedOwnerChannel(store);

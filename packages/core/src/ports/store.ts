@@ -98,12 +98,14 @@ export interface MessageRepository {
   findByClientId(channelId: string, clientId: string): Promise<MessageRecord | undefined>;
   findByStreamId(channelId: string, streamId: string): Promise<MessageRecord | undefined>;
   /**
-   * Updates a streamed draft only while it is still `streaming` (compare-and-set on `streamState`);
-   * returns the updated row, or undefined when the draft is gone or already finished.
+   * Updates a streamed draft only while it is still `streaming` (compare-and-set on `streamState`) and,
+   * when `idleBefore` is given, only while `updatedAt < idleBefore` (a PATCH that landed meanwhile wins);
+   * returns the updated row, or undefined. An absent `text` leaves the text as it is.
    */
   updateStream(
     id: string,
-    patch: Pick<MessageRecord, 'text' | 'streamState' | 'updatedAt'>,
+    patch: Partial<Pick<MessageRecord, 'text'>> & Pick<MessageRecord, 'streamState' | 'updatedAt'>,
+    condition?: { idleBefore?: Date },
   ): Promise<MessageRecord | undefined>;
   /** Drafts still `streaming` whose `updatedAt` is before `before`, oldest first. */
   listStaleStreams(before: Date, limit: number): Promise<MessageRecord[]>;
@@ -187,6 +189,8 @@ export interface AttachmentRepository {
   listByChannel(channelId: string): Promise<AttachmentRecord[]>;
   /** Orphans (no message) created before `before`, oldest first, for the orphan sweep. */
   listOrphansBefore(before: Date, limit: number): Promise<AttachmentRecord[]>;
+  /** Deletes an attachment only while it is still an orphan (a link that raced the sweep wins). */
+  deleteOrphan(id: string): Promise<boolean>;
   /**
    * Links orphans: sets `messageId` on those of `ids` that belong to `channelId` and have no message yet,
    * atomically; returns the ids it linked.

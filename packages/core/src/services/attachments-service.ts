@@ -145,8 +145,7 @@ export class AttachmentsService {
       const gone: AttachmentRecord[] = [];
       for (const orphan of orphans) {
         // Only if still an orphan: a link that raced the sweep wins.
-        const current = await this.db.attachments.findById(orphan.id);
-        if (current?.messageId === null && (await this.db.attachments.delete(orphan.id))) gone.push(orphan);
+        if (await this.db.attachments.deleteOrphan(orphan.id)) gone.push(orphan);
       }
       await this.files.discard(gone);
       total += gone.length;

@@ -111,19 +111,21 @@ export class StreamsService {
         100,
       );
       let round = 0;
-      for (const draft of stale) if (await this.#abort(draft)) round++;
+      const cutoff = new Date(this.clock.now().getTime() - idleMs);
+      for (const draft of stale) if (await this.#abort(draft, cutoff)) round++;
       aborted += round;
       if (stale.length < 100 || round === 0) return aborted;
     }
   }
 
-  async #abort(draft: MessageRecord): Promise<boolean> {
+  async #abort(draft: MessageRecord, idleBefore: Date): Promise<boolean> {
     return this.uow.run(async (tx, emit) => {
-      const row = await tx.messages.updateStream(draft.id, {
-        text: draft.text,
-        streamState: 'aborted',
-        updatedAt: this.clock.now(),
-      });
+      // Only if still idle: a PATCH that landed after the list keeps the draft alive, and its text.
+      const row = await tx.messages.updateStream(
+        draft.id,
+        { streamState: 'aborted', updatedAt: this.clock.now() },
+        { idleBefore },
+      );
       if (!row) return false;
       const channel = await tx.channels.findById(row.channelId);
       const presented = await this.views.presentOne(row, {

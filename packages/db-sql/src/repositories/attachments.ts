@@ -73,6 +73,14 @@ export function attachmentRepository(ctx: RepoContext): AttachmentRepository {
         .execute();
       return rows.map(m.attachment.fromRow);
     },
+    async deleteOrphan(id) {
+      const result = await db
+        .deleteFrom('placet_attachments')
+        .where('id', '=', id)
+        .where('message_id', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
     async linkOrphans(ids, channelId, messageId) {
       const unique = [...new Set(ids)];
       if (unique.length === 0) return [];

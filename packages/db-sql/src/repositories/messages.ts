@@ -73,14 +73,14 @@ export function messageRepository(ctx: RepoContext): MessageRepository {
         .executeTakeFirst();
       return row && m.message.fromRow(row);
     },
-    async updateStream(id, patch) {
-      const row = await db
+    async updateStream(id, patch, condition = {}) {
+      let query = db
         .updateTable('placet_messages')
         .set(toPatch(MESSAGE_FIELDS, patch, d))
         .where('id', '=', id)
-        .where('stream_state', '=', 'streaming')
-        .returningAll()
-        .executeTakeFirst();
+        .where('stream_state', '=', 'streaming');
+      if (condition.idleBefore) query = query.where('updated_at', '<', d.date(condition.idleBefore));
+      const row = await query.returningAll().executeTakeFirst();
       return row && m.message.fromRow(row);
     },
     async listStaleStreams(before, limit) {

@@ -208,10 +208,12 @@ export function memoryRepositories(view: View): Repositories {
         view.filter('messages', (m) => m.channelId === channelId && m.clientId === clientId)[0],
       findByStreamId: async (channelId, streamId) =>
         view.filter('messages', (m) => m.channelId === channelId && m.streamId === streamId)[0],
-      async updateStream(id, patch) {
+      async updateStream(id, patch, condition = {}) {
         const m = view.get('messages', id);
         if (m?.streamState !== 'streaming') return undefined;
-        return patchRow(view, 'messages', id, patch);
+        if (condition.idleBefore && m.updatedAt >= condition.idleBefore) return undefined;
+        const { text, ...rest } = patch;
+        return patchRow(view, 'messages', id, text === undefined ? rest : { ...rest, text });
       },
       listStaleStreams: async (before, limit) =>
         view
@@ -346,6 +348,11 @@ export function memoryRepositories(view: View): Repositories {
           .filter('attachments', (a) => a.messageId === null && a.createdAt < before)
           .sort((a, b) => -byNewest(a, b))
           .slice(0, limit),
+      async deleteOrphan(id) {
+        const a = view.get('attachments', id);
+        if (a?.messageId !== null) return false;
+        return view.delete('attachments', id);
+      },
       async linkOrphans(ids, channelId, messageId) {
         const linked: string[] = [];
         for (const id of new Set(ids)) {
