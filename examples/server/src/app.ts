@@ -10,6 +10,7 @@ import {
   type Store,
   type Transport,
 } from '@placet/core';
+import { placetDashboard } from '@placet/dashboard';
 import { postgresStore, postgresTransport } from '@placet/db-postgres';
 import { sqliteStore } from '@placet/db-sqlite';
 import { placetRouter, referencePageHandler } from '@placet/express';
@@ -31,6 +32,8 @@ export interface PlacetServer {
   placet: Placet;
   /** Starts the engine, seeds the first owner and key, listens. Resolves with the bound URL. */
   listen(): Promise<string>;
+  /** Closes every WebSocket connection (clients reconnect and resume); returns how many. */
+  dropSockets(): number;
   /** Graceful: stop accepting, answer waiters `timeout`, let in-flight requests finish, close the database. */
   close(): Promise<void>;
 }
@@ -90,6 +93,8 @@ export function createServer(
     '/api/v1',
     placetRouter(placet, { authenticateUser: auth.authenticateUser, rateLimit: config.rateLimit }),
   );
+  // The web inbox at `/` (its page and /placet-assets/*), signing in through /api/auth.
+  app.use(placetDashboard({ apiBase: '/api/v1', authBase: '/api/auth', wsPath: '/ws' }));
 
   let server: Server | undefined;
   let realtime: Realtime | undefined;
@@ -116,6 +121,9 @@ export function createServer(
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    },
+    dropSockets() {
+      return realtime?.disconnectAll() ?? 0;
     },
     async close() {
       stopping = true;

@@ -34,6 +34,11 @@ export const SETTINGS = [
   ['TRUST_PROXY', 'loopback', 'Express trust proxy setting: false, true, a hop count, or addresses/subnets'],
   ['LOG_LEVEL', 'info', 'debug | info | warn | error | silent'],
   ['LOG_FORMAT', 'pretty', 'pretty | json'],
+  [
+    'PLACET_TEST_HOOKS',
+    '(off)',
+    'testing only: 1 makes SIGUSR2 close every WebSocket (clients reconnect and resume)',
+  ],
 ] as const;
 
 /** Variables of the original that do not apply here: reported at start, never silently ignored. */
@@ -59,6 +64,7 @@ const Env = z.object({
   TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+  PLACET_TEST_HOOKS: z.enum(['0', '1']).default('0'),
 });
 
 export interface ServerConfig {
@@ -75,6 +81,8 @@ export interface ServerConfig {
   trustProxy: boolean | number | string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   logFormat: 'pretty' | 'json';
+  /** Test hooks (SIGUSR2 drops every WebSocket). */
+  testHooks: boolean;
   ignored: string[];
 }
 
@@ -126,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       .filter(Boolean),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    testHooks: e.PLACET_TEST_HOOKS === '1',
     ignored: Object.keys(env).filter((name) => IGNORED_VARIABLES.some((re) => re.test(name))),
   };
 }

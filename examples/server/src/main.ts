@@ -43,6 +43,11 @@ async function shutdown(signal: string) {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+if (config.testHooks) {
+  process.on('SIGUSR2', () =>
+    log.warn({ closed: server.dropSockets() }, 'test hook: closed every WebSocket'),
+  );
+}
 
 server
   .listen()

@@ -25,6 +25,8 @@ export {
   SetSubagent,
   SetTag,
   SetWebhook,
+  StatusHistoryEntry,
+  StatusHistoryQuery,
   StatusPing,
   SUBAGENT_PARENT_FORBIDDEN,
   SUBAGENT_PARENT_REQUIRED,
@@ -196,7 +198,7 @@ export type {
 } from './ports/store.js';
 export type { Transport, TransportCapabilities, TransportSignal } from './ports/transport.js';
 export type { OutboundRequest, OutboundResult, WebhookSender } from './ports/webhook-sender.js';
-export type { AgentStatusService, StatusHistoryEntry } from './services/agent-status-service.js';
+export type { AgentStatusService } from './services/agent-status-service.js';
 export type { ApiKeyCreateInput, ApiKeysService } from './services/api-keys-service.js';
 export type { AttachmentsService, IncomingFile, OpenedFile } from './services/attachments-service.js';
 export type { ChannelWebhooksService, ChannelWithSecret } from './services/channel-webhooks-service.js';

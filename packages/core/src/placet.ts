@@ -11,6 +11,7 @@ import type { EventRecord } from './domain/records.js';
 import { PlacetError } from './errors/placet-error.js';
 import { type PlacetOptions, parsePlacetOptions, type ResolvedPlacetOptions } from './placet-options.js';
 import { PluginRegistry } from './plugins/registry.js';
+import type { ReviewTypeUi } from './plugins/types.js';
 import { AgentStatusService } from './services/agent-status-service.js';
 import { ApiKeysService } from './services/api-keys-service.js';
 import { AttachmentsService } from './services/attachments-service.js';
@@ -40,6 +41,8 @@ export interface PlacetEvents {
 export interface PlacetPlugins {
   list(): PluginManifest[];
   get(name: string): PluginManifest | undefined;
+  /** The browser UI of review type `type` of plugin `name` (its module's path on disk), if it has one. */
+  ui(name: string, type: string): ReviewTypeUi | undefined;
 }
 
 /** One Placet instance: what embedding hosts call. Two instances share nothing. */
@@ -155,6 +158,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     plugins: {
       list: () => registry.manifests(),
       get: (name) => registry.manifest(name),
+      ui: (name, type) => registry.plugin(name)?.reviewTypes?.find((t) => t.type === type)?.ui,
     },
     authenticate: async ({ apiKey }) => apiKeys.authenticate(apiKey),
     userPrincipal: (user) => users.principal(user),

@@ -11,6 +11,7 @@ import { fileRoutes } from './routes/files.js';
 import { humanRoutes } from './routes/human.js';
 import { messageRoutes } from './routes/messages.js';
 import { miscRoutes } from './routes/misc.js';
+import { pluginUiRoutes } from './routes/plugin-ui.js';
 import { reviewRoutes } from './routes/reviews.js';
 
 /**
@@ -39,6 +40,8 @@ export function placetRouter(placet: Placet, input: PlacetRouterOptions = {}): R
 
   // The API description is public; its server URL is the router's mount path (req.baseUrl).
   router.get('/openapi.json', openApiHandler());
+  // Review-type UI modules are public code, loaded by the dashboard with `import()`.
+  pluginUiRoutes(router, ctx);
 
   router.use(authenticate(ctx));
   router.use(rateLimit(ctx));

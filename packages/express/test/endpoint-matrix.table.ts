@@ -10,6 +10,7 @@ import {
   type Placet,
   PluginManifest,
   StatusEvent,
+  StatusHistoryEntry,
   type UserPrincipal,
   WaitResult,
 } from '@placet/core';
@@ -596,6 +597,27 @@ export const MATRIX: readonly Entry[] = [
     invalid: 'No body and no query.',
   },
   {
+    method: 'GET',
+    path: '/agents/:id/status-history',
+    caller: 'agent',
+    setup: async (placet, a) => {
+      await placet.status.ping(a.agent, { agentId: a.channelId, status: 'busy', message: 'deploying' });
+      return {};
+    },
+    request: (_v, a) => ({ params: { id: a.channelId }, query: { limit: '10' } }),
+    success: {
+      status: 200,
+      check: (res) =>
+        void expect(StatusHistoryEntry.array().parse(res.body)[0]).toMatchObject({
+          status: 'busy',
+          message: 'deploying',
+        }),
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: { request: (_v, a) => ({ params: { id: a.channelId }, query: { limit: '0' } }), path: 'limit' },
+  },
+  {
     method: 'PATCH',
     path: '/agents/:id',
     caller: 'agent',
@@ -856,6 +878,22 @@ export const MATRIX: readonly Entry[] = [
     unauthorized: true,
     foreign: 'Plugins are server-wide, not owned: `:name` is a plugin name, never another owner’s id.',
     invalid: 'No body and no query (an unknown name is a 404, not a 400).',
+  },
+  {
+    method: 'GET',
+    path: '/plugins/:name/ui/:type',
+    caller: 'public',
+    request: () => ({ params: { name: 'approval', type: 'approval' } }),
+    success: {
+      status: 200,
+      check: (res) => {
+        expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+        expect(String(res.body)).toContain('customElements');
+      },
+    },
+    unauthorized: 'Public: a UI module is code the dashboard imports, not data; the success case shows it.',
+    foreign: 'Plugins are server-wide, not owned: the path names a plugin and a type, never an id.',
+    invalid: 'No body and no query (an unknown plugin or type is a 404).',
   },
 
   // Files

@@ -10,6 +10,11 @@ import { serveSocketIo } from './socketio.js';
 export interface Realtime {
   /** Open connections (both protocols). */
   connections(): number;
+  /**
+   * Closes every open connection (code 1012, "service restart") but keeps accepting new ones: clients
+   * reconnect and `resume`. For a rolling restart, and for tests of reconnection.
+   */
+  disconnectAll(): number;
   /** Closes every connection and stops listening for upgrades (the host's server stays up). */
   close(): Promise<void>;
 }
@@ -88,6 +93,11 @@ export function attachRealtime(placet: Placet, server: Server, input: RealtimeOp
   server.on('upgrade', onUpgrade);
   return {
     connections: () => wss.clients.size,
+    disconnectAll() {
+      const count = wss.clients.size;
+      for (const client of wss.clients) client.close(1012, 'service restart');
+      return count;
+    },
     async close() {
       server.off('upgrade', onUpgrade);
       relay.closeAll();

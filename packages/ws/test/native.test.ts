@@ -93,6 +93,23 @@ describe('native protocol', () => {
     await Promise.all([watcher.close(), intruder.close(), sender.close()]);
   });
 
+  it('disconnectAll closes every socket with 1012 and keeps accepting: a client resumes what it missed', async () => {
+    w = await world();
+    const first = await nativeClient(w.url, `?apiKey=${w.key}`);
+    first.send('subscribe:channel', w.channelId);
+    await until(() => first.frames.length === 1);
+    const closed = new Promise<number>((resolve) => first.socket.once('close', (code) => resolve(code)));
+    expect(w.realtime.disconnectAll()).toBe(1);
+    expect(await closed).toBe(1012);
+    const missed = await w.placet.messages.create(w.agent, { channelId: w.channelId, text: 'while away' });
+    const again = await nativeClient(w.url, `?apiKey=${w.key}`);
+    again.send('subscribe:channel', w.channelId);
+    await until(() => again.frames.some((f) => f.event === 'subscribed'));
+    again.send('resume', { fromSeq: first.frames.at(-1)?.seq ?? 0 });
+    await until(() => again.frames.some((f) => f.event === 'message:created' && f.data.id === missed.id));
+    await again.close();
+  });
+
   it('disconnects a consumer that never reads, keeping server memory bounded', async () => {
     w = await world({ maxBufferedBytes: 64 * 1024 });
     const slow = await nativeClient(w.url, `?apiKey=${w.key}`);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { isPlacetError, PluginRegistry } from '@placet/core';
 import { describe, expect, it } from 'vitest';
 import { approval, approvalReviewType } from './index.js';
@@ -211,8 +212,11 @@ describe('approval plugin', () => {
     });
   });
 
-  it('declares exactly one review type, named after the plugin, without a ui', () => {
+  it('declares exactly one review type, named after the plugin, with its browser ui', () => {
     expect(approval().reviewTypes).toEqual([approvalReviewType]);
-    expect(approvalReviewType.ui).toBeUndefined();
+    expect(approvalReviewType.ui).toEqual({
+      element: 'placet-approval',
+      module: fileURLToPath(new URL('../dist/ui.js', import.meta.url)),
+    });
   });
 });

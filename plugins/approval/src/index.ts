@@ -1,53 +1,20 @@
-import { definePlugin, defineReviewType, z } from '@placet/core';
+import { fileURLToPath } from 'node:url';
+import { definePlugin, defineReviewType } from '@placet/core';
+import {
+  ApprovalOption,
+  ApprovalPayload,
+  ApprovalResponse,
+  approvalResponseFor,
+  approvalSchemas,
+} from './schema.js';
 
-/** One button of an approval review. */
-export const ApprovalOption = z.looseObject({
-  id: z.string().min(1),
-  label: z.string().min(1),
-  style: z.enum(['primary', 'danger', 'secondary', 'ghost']).optional(),
-});
-export type ApprovalOption = z.infer<typeof ApprovalOption>;
+export { ApprovalOption, ApprovalPayload, ApprovalResponse, approvalResponseFor, approvalSchemas };
 
-/** What an agent asks: pick one of `options`, optionally with a comment. Unknown keys are kept. */
-export const ApprovalPayload = z
-  .looseObject({
-    options: z.array(ApprovalOption).min(1),
-    allowComment: z.boolean().optional(),
-    dismissLabel: z.string().optional(),
-  })
-  .superRefine((payload, ctx) => {
-    const seen = new Set<string>();
-    payload.options.forEach((option, index) => {
-      if (seen.has(option.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `duplicate option id "${option.id}"`,
-          path: ['options', index, 'id'],
-        });
-      }
-      seen.add(option.id);
-    });
-  });
-export type ApprovalPayload = z.infer<typeof ApprovalPayload>;
-
-/** Any approval answer, independent of a payload (for documentation). */
-export const ApprovalResponse = z.strictObject({
-  selectedOption: z.string().min(1),
-  comment: z.string().optional(),
-});
-export type ApprovalResponse = z.infer<typeof ApprovalResponse>;
-
-const NO_COMMENT = z.never({ error: 'comments are not allowed: the payload does not set allowComment' });
-
-/** The answers valid for `payload`: one of its option ids, and a comment only when `allowComment` is true. */
-export function approvalResponseFor(payload: ApprovalPayload): z.ZodType<ApprovalResponse> {
-  const ids = (payload.options ?? []).map((option) => option.id);
-  const selectedOption = ids.length > 0 ? z.enum(ids as [string, ...string[]]) : z.never();
-  return z.strictObject({
-    selectedOption,
-    comment: payload.allowComment === true ? z.string().optional() : NO_COMMENT.optional(),
-  });
-}
+/**
+ * The browser UI module: the built `dist/ui.js` of this package, whether this file runs from `src/`
+ * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
+ */
+export const APPROVAL_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 
 function oneLine(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -70,6 +37,7 @@ export const approvalReviewType = defineReviewType<ApprovalPayload, ApprovalResp
   response: approvalResponseFor,
   responseSchema: ApprovalResponse,
   summarize: summarizeApproval,
+  ui: { element: 'placet-approval', module: APPROVAL_UI_MODULE },
 });
 
 /** The built-in `approval` review type as a plugin. */

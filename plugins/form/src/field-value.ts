@@ -1,4 +1,4 @@
-import { z } from '@placet/core';
+import { z } from '@placet/core/browser';
 import { isCalendarDate, isClockTime, isLocalDateTime } from './calendar.js';
 import { type FormField, type FormFieldType, optionValue } from './form-field.js';
 

@@ -1,4 +1,4 @@
-import { z } from '@placet/core';
+import { z } from '@placet/core/browser';
 
 /** The twelve field types of a form review. */
 export const FORM_FIELD_TYPES = [

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { isPlacetError, PluginRegistry } from '@placet/core';
 import { describe, expect, it } from 'vitest';
 import { FORM_FIELD_TYPES, form, formReviewType } from './index.js';
@@ -194,9 +195,12 @@ describe('form plugin', () => {
     });
   });
 
-  it('declares exactly one review type, named after the plugin, without a ui', () => {
+  it('declares exactly one review type, named after the plugin, with its browser ui', () => {
     expect(form().reviewTypes).toEqual([formReviewType]);
     expect(formReviewType.type).toBe('form');
-    expect(formReviewType.ui).toBeUndefined();
+    expect(formReviewType.ui).toEqual({
+      element: 'placet-form',
+      module: fileURLToPath(new URL('../dist/ui.js', import.meta.url)),
+    });
   });
 });

@@ -1,6 +1,8 @@
-import { definePlugin, defineReviewType, z } from '@placet/core';
-import { type FormFieldValue, fieldValueSchema } from './field-value.js';
+import { fileURLToPath } from 'node:url';
+import { definePlugin, defineReviewType } from '@placet/core';
+import type { FormFieldValue } from './field-value.js';
 import { type FormField, FormPayload, optionLabel, optionValue } from './form-field.js';
+import { FormResponse, formResponseFor } from './schema.js';
 
 export { type FormFieldValue, fieldValueSchema, isOnStep } from './field-value.js';
 export {
@@ -10,28 +12,13 @@ export {
   FormFieldType,
   FormPayload,
 } from './form-field.js';
-
-/** Any form answer, independent of a payload (for documentation): values keyed by field name. */
-export const FormResponse = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
-export type FormResponse = z.infer<typeof FormResponse>;
-
-/** Rejects a key that names no field, at the path of that key. */
-const UNKNOWN_FIELD = z
-  .unknown()
-  .refine(() => false, { error: 'not a field of this form' })
-  // JSON Schema: `additionalProperties: { not: {} }`, i.e. no other keys.
-  .meta({ not: {} });
+export { FormResponse, formResponseFor, formSchemas } from './schema.js';
 
 /**
- * The answers valid for `payload`: an object keyed by field name, with every required field answered,
- * each value valid for its field, and no other keys.
+ * The browser UI module: the built `dist/ui.js` of this package, whether this file runs from `src/`
+ * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
  */
-export function formResponseFor(payload: FormPayload): z.ZodType<FormResponse> {
-  const shape = Object.fromEntries(
-    (payload.fields ?? []).map((field) => [field.name, fieldValueSchema(field)]),
-  );
-  return z.object(shape).catchall(UNKNOWN_FIELD) as z.ZodType<FormResponse>;
-}
+export const FORM_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 
 function oneLine(text: string, max = 160): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -68,6 +55,7 @@ export const formReviewType = defineReviewType<FormPayload, FormResponse>({
   response: formResponseFor,
   responseSchema: FormResponse,
   summarize: summarizeForm,
+  ui: { element: 'placet-form', module: FORM_UI_MODULE },
 });
 
 /** The built-in `form` review type as a plugin. */

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { isPlacetError, PluginRegistry } from '@placet/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FREEFORM_MAX_BYTES, freeform, freeformReviewType } from './index.js';
@@ -161,11 +162,14 @@ describe('freeform plugin', () => {
     expect(type?.responseSchema).toMatchObject({ type: 'object', propertyNames: { type: 'string' } });
   });
 
-  it('declares exactly one review type, named after the plugin, without a ui', () => {
+  it('declares exactly one review type, named after the plugin, with its browser ui', () => {
     const [type, ...rest] = freeform().reviewTypes;
     expect(rest).toEqual([]);
     expect(type?.type).toBe('freeform');
     expect(freeformReviewType.type).toBe('freeform');
-    expect(type?.ui).toBeUndefined();
+    expect(type?.ui).toEqual({
+      element: 'placet-freeform',
+      module: fileURLToPath(new URL('../dist/ui.js', import.meta.url)),
+    });
   });
 });

@@ -1,7 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { definePlugin, defineReviewType, PlacetError, z } from '@placet/core';
+import { DEFAULT_FREEFORM_MAX_BYTES, FreeformPayload, FreeformResponse, freeformSchemas } from './schema.js';
 
-/** Default limit of a freeform payload or response, as serialised JSON: 64 KiB. */
-export const DEFAULT_FREEFORM_MAX_BYTES = 64 * 1024;
+export { DEFAULT_FREEFORM_MAX_BYTES, FreeformPayload, FreeformResponse, freeformSchemas };
+
+/**
+ * The browser UI module: the built `dist/ui.js` of this package, whether this file runs from `src/`
+ * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
+ */
+export const FREEFORM_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 
 /** Options of `freeform()`. */
 export const FreeformOptions = z.strictObject({
@@ -10,38 +17,6 @@ export const FreeformOptions = z.strictObject({
 });
 export type FreeformOptionsInput = z.input<typeof FreeformOptions>;
 export type FreeformOptions = z.output<typeof FreeformOptions>;
-
-/** Any JSON object; conventionally `{ plugin: '<renderer name>', ...data }`. Unknown keys are kept. */
-export const FreeformPayload = z.looseObject({
-  plugin: z.string().optional(),
-  dismissLabel: z.string().optional(),
-});
-export type FreeformPayload = z.infer<typeof FreeformPayload>;
-
-/** Any JSON object. */
-export const FreeformResponse = z.record(z.string(), z.unknown());
-export type FreeformResponse = z.infer<typeof FreeformResponse>;
-
-/** A zod check that rejects values whose JSON serialisation is larger than `maxBytes`. */
-function jsonSizeCheck(maxBytes: number, what: string) {
-  return (ctx: z.core.ParsePayload<unknown>) => {
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(ctx.value);
-    } catch {
-      ctx.issues.push({ code: 'custom', message: `the ${what} is not JSON-serialisable`, input: ctx.value });
-      return;
-    }
-    const bytes = Buffer.byteLength(json ?? '', 'utf8');
-    if (bytes > maxBytes) {
-      ctx.issues.push({
-        code: 'custom',
-        message: `the ${what} is ${bytes} bytes as JSON; the limit is ${maxBytes}`,
-        input: ctx.value,
-      });
-    }
-  };
-}
 
 function oneLine(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -58,17 +33,17 @@ export function summarizeFreeform(response: FreeformResponse, payload: FreeformP
 /** The `freeform` review type with a size limit of `maxBytes` on payloads and responses. */
 export function createFreeformReviewType(options: FreeformOptionsInput = {}) {
   const { maxBytes } = parseOptions(options);
-  const payload = FreeformPayload.check(jsonSizeCheck(maxBytes, 'payload'));
-  const response = FreeformResponse.check(jsonSizeCheck(maxBytes, 'response'));
+  const { payload, response } = freeformSchemas(maxBytes);
   return defineReviewType<FreeformPayload, FreeformResponse>({
     type: 'freeform',
     displayName: 'Freeform',
     description:
       'Any JSON object, rendered by a UI plugin named in payload.plugin; the human answers with any JSON object.',
     payload,
-    response: () => response,
+    response,
     responseSchema: FreeformResponse,
     summarize: summarizeFreeform,
+    ui: { element: 'placet-freeform', module: FREEFORM_UI_MODULE },
   });
 }
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { isPlacetError, PluginRegistry } from '@placet/core';
 import { describe, expect, it } from 'vitest';
 import { selection, selectionReviewType } from './index.js';
@@ -184,9 +185,12 @@ describe('selection plugin', () => {
     });
   });
 
-  it('declares exactly one review type, named after the plugin, without a ui', () => {
+  it('declares exactly one review type, named after the plugin, with its browser ui', () => {
     expect(selection().reviewTypes).toEqual([selectionReviewType]);
     expect(selectionReviewType.type).toBe('selection');
-    expect(selectionReviewType.ui).toBeUndefined();
+    expect(selectionReviewType.ui).toEqual({
+      element: 'placet-selection',
+      module: fileURLToPath(new URL('../dist/ui.js', import.meta.url)),
+    });
   });
 });

@@ -1,64 +1,20 @@
-import { definePlugin, defineReviewType, z } from '@placet/core';
+import { fileURLToPath } from 'node:url';
+import { definePlugin, defineReviewType } from '@placet/core';
+import {
+  SelectionItem,
+  SelectionPayload,
+  SelectionResponse,
+  selectionResponseFor,
+  selectionSchemas,
+} from './schema.js';
 
-/** One choosable item of a selection review. */
-export const SelectionItem = z.looseObject({
-  id: z.string().min(1),
-  label: z.string().min(1),
-  description: z.string().optional(),
-});
-export type SelectionItem = z.infer<typeof SelectionItem>;
-
-/** What an agent asks: pick one (`single`) or several (`multi`) of `items`. Unknown keys are kept. */
-export const SelectionPayload = z
-  .looseObject({
-    mode: z.enum(['single', 'multi']),
-    items: z.array(SelectionItem).min(1),
-    submitLabel: z.string().optional(),
-    dismissLabel: z.string().optional(),
-  })
-  .superRefine((payload, ctx) => {
-    const seen = new Set<string>();
-    payload.items.forEach((item, index) => {
-      if (seen.has(item.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `duplicate item id "${item.id}"`,
-          path: ['items', index, 'id'],
-        });
-      }
-      seen.add(item.id);
-    });
-  });
-export type SelectionPayload = z.infer<typeof SelectionPayload>;
-
-/** Any selection answer, independent of a payload (for documentation). */
-export const SelectionResponse = z.strictObject({
-  selectedIds: z.array(z.string().min(1)).min(1),
-});
-export type SelectionResponse = z.infer<typeof SelectionResponse>;
+export { SelectionItem, SelectionPayload, SelectionResponse, selectionResponseFor, selectionSchemas };
 
 /**
- * The answers valid for `payload`: a non-empty list of its item ids without duplicates, exactly one in
- * `single` mode.
+ * The browser UI module: the built `dist/ui.js` of this package, whether this file runs from `src/`
+ * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
  */
-export function selectionResponseFor(payload: SelectionPayload): z.ZodType<SelectionResponse> {
-  const ids = (payload.items ?? []).map((item) => item.id);
-  const id = ids.length > 0 ? z.enum(ids as [string, ...string[]]) : z.never();
-  const list =
-    payload.mode === 'single'
-      ? z.array(id).length(1, { error: 'select exactly one item (mode is single)' })
-      : z.array(id).min(1, { error: 'select at least one item' }).max(ids.length);
-  const selectedIds = list.superRefine((selected, ctx) => {
-    const seen = new Set<string>();
-    selected.forEach((value, index) => {
-      if (seen.has(value)) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is selected twice`, path: [index] });
-      }
-      seen.add(value);
-    });
-  });
-  return z.strictObject({ selectedIds });
-}
+export const SELECTION_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 
 function oneLine(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -81,6 +37,7 @@ export const selectionReviewType = defineReviewType<SelectionPayload, SelectionR
   response: selectionResponseFor,
   responseSchema: SelectionResponse,
   summarize: summarizeSelection,
+  ui: { element: 'placet-selection', module: SELECTION_UI_MODULE },
 });
 
 /** The built-in `selection` review type as a plugin. */

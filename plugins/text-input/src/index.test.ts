@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { isPlacetError, PluginRegistry } from '@placet/core';
 import { describe, expect, it } from 'vitest';
 import { textInput, textInputReviewType } from './index.js';
@@ -138,9 +139,12 @@ describe('text-input plugin', () => {
     });
   });
 
-  it('declares exactly one review type, named after the plugin, without a ui', () => {
+  it('declares exactly one review type, named after the plugin, with its browser ui', () => {
     expect(textInput().reviewTypes).toEqual([textInputReviewType]);
     expect(textInputReviewType.type).toBe('text-input');
-    expect(textInputReviewType.ui).toBeUndefined();
+    expect(textInputReviewType.ui).toEqual({
+      element: 'placet-text-input',
+      module: fileURLToPath(new URL('../dist/ui.js', import.meta.url)),
+    });
   });
 });

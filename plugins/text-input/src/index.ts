@@ -1,56 +1,14 @@
-import { definePlugin, defineReviewType, z } from '@placet/core';
+import { fileURLToPath } from 'node:url';
+import { definePlugin, defineReviewType } from '@placet/core';
+import { TextInputPayload, TextInputResponse, textInputResponseFor, textInputSchemas } from './schema.js';
 
-/** What an agent asks: a free text answer, optionally bounded in length. Unknown keys are kept. */
-export const TextInputPayload = z
-  .looseObject({
-    placeholder: z.string().optional(),
-    prefill: z.string().optional(),
-    markdown: z.boolean().optional(),
-    minLength: z.int().positive().optional(),
-    maxLength: z.int().positive().optional(),
-    submitLabel: z.string().optional(),
-    dismissLabel: z.string().optional(),
-  })
-  .superRefine((payload, ctx) => {
-    if (
-      payload.minLength !== undefined &&
-      payload.maxLength !== undefined &&
-      payload.minLength > payload.maxLength
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `maxLength (${payload.maxLength}) must not be less than minLength (${payload.minLength})`,
-        path: ['maxLength'],
-      });
-    }
-  });
-export type TextInputPayload = z.infer<typeof TextInputPayload>;
-
-/** Any text-input answer, independent of a payload (for documentation). */
-export const TextInputResponse = z.strictObject({ text: z.string().min(1) });
-export type TextInputResponse = z.infer<typeof TextInputResponse>;
+export { TextInputPayload, TextInputResponse, textInputResponseFor, textInputSchemas };
 
 /**
- * The answers valid for `payload`: text that is not blank, at most `maxLength` UTF-16 code units long,
- * and at least `minLength` long once leading and trailing whitespace is ignored (padding does not
- * satisfy a minimum). The text is stored as sent.
+ * The browser UI module: the built `dist/ui.js` of this package, whether this file runs from `src/`
+ * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
  */
-export function textInputResponseFor(payload: TextInputPayload): z.ZodType<TextInputResponse> {
-  const min = payload.minLength ?? 1;
-  let text = z.string().min(min, { abort: true });
-  if (payload.maxLength !== undefined) text = text.max(payload.maxLength, { abort: true });
-  const checked = text.superRefine((value, ctx) => {
-    const trimmed = value.trim().length;
-    if (trimmed === 0) ctx.addIssue({ code: 'custom', message: 'the text is blank' });
-    else if (trimmed < min) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `too short: expected at least ${min} characters besides whitespace`,
-      });
-    }
-  });
-  return z.strictObject({ text: checked });
-}
+export const TEXT_INPUT_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 
 function oneLine(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -70,6 +28,7 @@ export const textInputReviewType = defineReviewType<TextInputPayload, TextInputR
   response: textInputResponseFor,
   responseSchema: TextInputResponse,
   summarize: summarizeTextInput,
+  ui: { element: 'placet-text-input', module: TEXT_INPUT_UI_MODULE },
 });
 
 /** The built-in `text-input` review type as a plugin. */

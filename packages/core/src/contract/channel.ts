@@ -139,6 +139,19 @@ export const StatusPing = z.object({
 });
 export type StatusPing = z.infer<typeof StatusPing>;
 
+/** `GET /agents/:id/status-history?limit=`: newest first, 100 by default, at most 500. */
+export const StatusHistoryQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** One status transition of a channel. */
+export const StatusHistoryEntry = z.object({
+  status: AgentStatus,
+  message: z.string().nullable(),
+  createdAt: IsoDateTime,
+});
+export type StatusHistoryEntry = z.infer<typeof StatusHistoryEntry>;
+
 /** The mask that replaces every secret in a channel response. */
 export const SECRET_MASK = '***';
 

@@ -11,7 +11,11 @@ export const ReviewTypeManifest = z.object({
   payloadSchema: JsonSchemaDocument,
   /** JSON Schema of a human `response`, independent of a particular payload. */
   responseSchema: JsonSchemaDocument,
-  ui: z.object({ element: z.string() }).optional(),
+  /**
+   * The browser UI: a custom element `element` defined by the ES module at `module` (a URL path the
+   * router serves from the plugin, e.g. `/api/v1/plugins/approval/ui/approval`).
+   */
+  ui: z.object({ element: z.string(), module: z.string().optional() }).optional(),
 });
 export type ReviewTypeManifest = z.infer<typeof ReviewTypeManifest>;
 

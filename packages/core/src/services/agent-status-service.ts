@@ -1,8 +1,13 @@
 import { inject, injectable } from 'tsyringe';
-import { type Channel, StatusPing } from '../contract/channel.js';
+import {
+  type Channel,
+  type StatusHistoryEntry,
+  StatusHistoryQuery,
+  StatusPing,
+} from '../contract/channel.js';
 import { presentChannel } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
-import type { ChannelRecord, StatusHistoryRecord } from '../domain/records.js';
+import type { ChannelRecord } from '../domain/records.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock } from '../ports/clock.js';
@@ -12,12 +17,6 @@ import { newId } from '../util/ids.js';
 import { ChannelsService, channelNotFound } from './channels-service.js';
 import type { Emit } from './unit-of-work.js';
 import { UnitOfWork } from './unit-of-work.js';
-
-export interface StatusHistoryEntry {
-  status: StatusHistoryRecord['status'];
-  message: string | null;
-  createdAt: string;
-}
 
 /**
  * Agent heartbeats: `ping` records status and liveness; a status transition moves `statusSince` and
@@ -53,10 +52,11 @@ export class AgentStatusService {
     });
   }
 
-  /** Status transitions of a channel, newest first. */
-  async history(principal: Principal, channelId: string, limit = 100): Promise<StatusHistoryEntry[]> {
+  /** Status transitions of a channel, newest first (`query`: `{ limit? }`, 1–500, default 100). */
+  async history(principal: Principal, channelId: string, query: unknown = {}): Promise<StatusHistoryEntry[]> {
+    const { limit } = parseOrThrow(StatusHistoryQuery, query ?? {});
     const channel = await this.channels.require(principal, channelId);
-    const rows = await this.store.statusHistory.listByChannel(channel.id, Math.min(Math.max(limit, 1), 500));
+    const rows = await this.store.statusHistory.listByChannel(channel.id, limit);
     return rows.map((h) => ({ status: h.status, message: h.message, createdAt: h.createdAt.toISOString() }));
   }
 

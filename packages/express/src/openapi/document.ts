@@ -235,6 +235,15 @@ function operationObject(op: Operation, schemas: SchemaSet): JsonObject {
         : {}),
       content: { 'application/json': { schema: success.list ? { type: 'array', items: target } : target } },
     };
+  } else if (success.kind === 'script') {
+    responses['200'] = {
+      description: success.description,
+      content: {
+        'text/javascript': {
+          schema: { type: 'string', format: 'binary', contentMediaType: 'text/javascript' },
+        },
+      },
+    };
   } else if (success.kind === 'binary') {
     parameters.push({
       name: 'Range',

@@ -22,6 +22,8 @@ import {
   SetTag,
   SetWebhook,
   StatusEvent,
+  StatusHistoryEntry,
+  StatusHistoryQuery,
   StatusPing,
   StatusStepCreate,
   StoreText,
@@ -83,6 +85,11 @@ export type Success =
   | {
       /** The file's bytes, with `Range` support (200, 206 and 416). */
       readonly kind: 'binary';
+      readonly description: string;
+    }
+  | {
+      /** JavaScript source (an ES module). */
+      readonly kind: 'script';
       readonly description: string;
     }
   | {
@@ -412,6 +419,20 @@ export const OPERATIONS: readonly Operation[] = [
     errors: [404],
   },
   {
+    method: 'get',
+    path: '/agents/:id/status-history',
+    operationId: 'getAgentStatusHistory',
+    summary: "A channel's status transitions",
+    description:
+      'Newest first: each change of `status` (with its message) the agent reported or the sweeper made.',
+    tag: 'Status',
+    auth: 'either',
+    params: { id: CHANNEL_ID },
+    query: StatusHistoryQuery,
+    success: ok(named('StatusHistoryEntry', StatusHistoryEntry), 'The transitions.', { list: true }),
+    errors: [404],
+  },
+  {
     method: 'patch',
     path: '/agents/:id',
     operationId: 'updateAgent',
@@ -729,6 +750,19 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'either',
     params: { name: 'The plugin name.' },
     success: ok(S.PluginManifest, 'The manifest.'),
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/plugins/:name/ui/:type',
+    operationId: 'getReviewTypeUi',
+    summary: "A review type's browser UI module",
+    description:
+      'The self-contained ES module that defines the custom element of the review type (`ui.element` in the manifest). Public: it is code, not data.',
+    tag: 'Plugins',
+    auth: 'public',
+    params: { name: 'The plugin name.', type: 'The review type.' },
+    success: { kind: 'script', description: 'The ES module.' },
     errors: [404],
   },
 ];

@@ -36,6 +36,9 @@ export function agentRoutes(router: Router, { placet }: RouteContext): void {
   router.put('/agents/:id/commands', async (req, res) => {
     res.status(200).json(await placet.channels.setCommands(principalOf(res), req.params.id, req.body));
   });
+  router.get('/agents/:id/status-history', async (req, res) => {
+    res.json(await placet.status.history(principalOf(res), req.params.id, req.query));
+  });
   router.get('/agents/:id', async (req, res) => {
     res.json(await placet.channels.get(principalOf(res), req.params.id));
   });

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Frame, type Locator, type Page } from 'playwright-core';
+import { REPO_ROOT, type RunningServer, startServer } from '../server-process.js';
+
+/** Debian's Chromium (`apt-get install -y chromium`), or PLACET_CHROMIUM. */
+export const CHROMIUM = process.env.PLACET_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Why the browser tests cannot run here, or undefined when they can. Without Chromium they skip locally
+ * (printing why); with CI set a missing browser is a failure, never a silent skip.
+ */
+export function browserUnavailable(): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  const reason = `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium, or set PLACET_CHROMIUM)`;
+  if (process.env.CI) throw new Error(`${reason}: the dashboard tests must run in CI`);
+  console.warn(`[dashboard tests skipped] ${reason}`);
+  return reason;
+}
+
+/** Screenshots go here (ignored by git): `test-output/dashboard/*.png` at the repository root. */
+export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'dashboard');
+
+export interface DashboardWorld {
+  server: RunningServer;
+  url: string;
+  browser: Browser;
+  email: string;
+  password: string;
+  /** The owner's API key: the "agent" of these tests. */
+  key: string;
+  /** Sends a request as the agent. */
+  agent<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function dashboardWorld(env: Record<string, string> = {}): Promise<DashboardWorld> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'placet-dashboard-test-'));
+  const email = 'owner@example.test';
+  const password = `pw-${randomBytes(6).toString('hex')}`;
+  const key = `hp_${randomBytes(24).toString('hex')}`;
+  const server = await startServer({
+    dataDir,
+    env: {
+      INITIAL_USER_EMAIL: email,
+      INITIAL_USER_PASSWORD: password,
+      PLACET_API_KEY: key,
+      PLACET_TEST_HOOKS: '1',
+      THROTTLE_LIMIT: '0',
+      ...env,
+    },
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    server,
+    url: server.url,
+    browser,
+    email,
+    password,
+    key,
+    async agent<T>(method: string, path: string, body?: unknown) {
+      const res = await fetch(`${server.url}/api/v1${path}`, {
+        method,
+        headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(60_000),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Watched {
+  page: Page;
+  /** Dialogs (alert/confirm/prompt) the page tried to open. */
+  dialogs: string[];
+  /** Uncaught errors and console errors of the page. */
+  errors: string[];
+  /** Every URL the page requested. */
+  requests: string[];
+}
+
+/** A fresh browser context and page that records dialogs, errors and requests. */
+export async function openPage(world: DashboardWorld): Promise<Watched> {
+  const context = await world.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const watched: Watched = { page, dialogs: [], errors: [], requests: [] };
+  page.on('dialog', (dialog) => {
+    watched.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => watched.errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') watched.errors.push(message.text());
+  });
+  page.on('request', (request) => watched.requests.push(request.url()));
+  return watched;
+}
+
+/** Signs in through the dashboard's form and waits for the agent list. */
+export async function signIn(page: Page, world: DashboardWorld): Promise<void> {
+  await page.goto(world.url);
+  await page.getByLabel('Email').fill(world.email);
+  await page.getByLabel('Password').fill(world.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('placet-agent-list').waitFor();
+}
+
+/** Creates a channel as the agent and returns its id. */
+export async function createAgent(world: DashboardWorld, name: string): Promise<string> {
+  const res = await world.agent<{ id: string }>('POST', '/agents', { name });
+  if (res.status !== 201)
+    throw new Error(`creating agent ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+/** Opens a chat by clicking its entry in the agent list. */
+export async function openChat(page: Page, channelId: string): Promise<void> {
+  await page.locator(`placet-agent-list a[data-agent="${channelId}"]`).click();
+  await page.locator('placet-chat').waitFor();
+}
+
+/** The bubble of message `id` (inside the chat's shadow root; Playwright's CSS pierces open shadow roots). */
+export const bubble = (page: Page | Frame, id: string) => page.locator(`placet-message[data-id="${id}"]`);
+
+/**
+ * Presses Tab until the focused element (through shadow roots) matches `selector` inside the element
+ * `within`; throws after `max` presses. Proves a control is reachable with the keyboard alone.
+ */
+export async function tabTo(page: Page, selector: string, max = 120): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate((sel) => {
+      let active: Element | null = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.matches(sel) ?? false;
+    }, selector);
+    if (hit) return;
+  }
+  throw new Error(`"${selector}" was not reached with ${max} Tab presses`);
+}
+
+/** The text an element shows, including its shadow root (a review widget renders into one). */
+export async function shadowText(locator: Locator): Promise<string> {
+  return locator.evaluate((el) => {
+    const root = el.shadowRoot ?? el;
+    return Array.from(root.children)
+      .filter((child) => child.localName !== 'style')
+      .map((child) => (child as HTMLElement).innerText)
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+  });
+}
+
+/** The focused element's description, through shadow roots (for failure messages). */
+export async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let active: Element | null = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active
+      ? `${active.localName}${active.getAttribute('name') ? `[name=${active.getAttribute('name')}]` : ''}`
+      : 'none';
+  });
+}

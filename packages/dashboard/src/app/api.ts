@@ -1,0 +1,92 @@
+import type { DashboardConfig } from './config.js';
+import type { Channel, Message, MessagePage, PluginManifest, StatusHistoryEntry, User } from './types.js';
+
+/** An error answer of the API: `{ statusCode, code, message, issues }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * The dashboard's HTTP client. Same-origin requests with the session cookie; every request that changes
+ * state carries `X-Requested-With` (the server's CSRF check). A 401 is reported to `onUnauthorized`.
+ */
+export class Api {
+  onUnauthorized: () => void = () => {};
+
+  constructor(readonly config: DashboardConfig) {}
+
+  async request<T>(method: string, url: string, body?: unknown, query?: Query): Promise<T> {
+    const target = new URL(url, location.origin);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) target.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (method !== 'GET') headers['X-Requested-With'] = 'placet-dashboard';
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(target, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    const data = text ? safeJson(text) : undefined;
+    if (!res.ok) {
+      const e = (data ?? {}) as {
+        code?: string;
+        message?: string;
+        issues?: { path: string; message: string }[];
+      };
+      if (res.status === 401) this.onUnauthorized();
+      throw new ApiError(
+        res.status,
+        e.code ?? 'HTTP_ERROR',
+        e.message ?? `${res.status} ${res.statusText}`,
+        e.issues,
+      );
+    }
+    return data as T;
+  }
+
+  private v1 = (path: string) => `${this.config.apiBase}${path}`;
+
+  me = () => this.request<{ user: User }>('GET', this.v1('/me'));
+  agents = () => this.request<Channel[]>('GET', this.v1('/agents'));
+  agent = (id: string) => this.request<Channel>('GET', this.v1(`/agents/${encodeURIComponent(id)}`));
+  statusHistory = (id: string) =>
+    this.request<StatusHistoryEntry[]>('GET', this.v1(`/agents/${encodeURIComponent(id)}/status-history`));
+  markRead = (id: string) => this.request<unknown>('POST', this.v1(`/agents/${encodeURIComponent(id)}/read`));
+  messages = (channel: string, cursor?: string, limit = 25) =>
+    this.request<MessagePage>('GET', this.v1('/messages'), undefined, { channel, cursor, limit });
+  send = (channelId: string, text: string, clientId: string) =>
+    this.request<Message>('POST', this.v1('/messages'), { channelId, text, clientId });
+  respond = (messageId: string, response: Record<string, unknown>) =>
+    this.request<Message>('POST', this.v1(`/reviews/${encodeURIComponent(messageId)}/respond`), { response });
+  plugins = () => this.request<PluginManifest[]>('GET', this.v1('/plugins'));
+  fileUrl = (fileId: string) => this.v1(`/files/${encodeURIComponent(fileId)}/download`);
+
+  // The example server's sign-in (absent when the host authenticates people itself).
+  private auth = (path: string) => `${this.config.authBase}${path}`;
+  login = (email: string, password: string) =>
+    this.request<{ user: User }>('POST', this.auth('/login'), { email, password });
+  logout = () => this.request<unknown>('POST', this.auth('/logout'), {});
+  changePassword = (currentPassword: string, newPassword: string) =>
+    this.request<unknown>('POST', this.auth('/change-password'), { currentPassword, newPassword });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,394 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { type Api, ApiError } from '../api.js';
+import { clientKey } from '../format.js';
+import { plainPreview } from '../markdown.js';
+import type { Realtime } from '../realtime.js';
+import type { ReviewTypes } from '../review-types.js';
+import type { Channel, Message, StatusEvent } from '../types.js';
+import { controls } from './styles.js';
+
+const PAGE = 25;
+
+interface Delta {
+  channelId?: string;
+  delta?: string;
+  streamId?: string;
+  streamBaseId?: string;
+}
+
+/** The stream a delta belongs to: `streamBaseId`, or `streamId` without the original's `:N` suffix. */
+const streamKey = (d: Delta) => d.streamBaseId ?? d.streamId?.replace(/:\d+$/, '');
+
+/**
+ * One chat: the feed (newest at the bottom, older pages on scroll up), live updates, the bar of open
+ * reviews and the composer.
+ */
+export class PlacetChat extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: grid;
+        grid-template-rows: auto auto 1fr auto;
+        min-height: 0;
+        height: 100%;
+      }
+      header {
+        display: flex;
+        gap: 10px;
+        align-items: baseline;
+        padding: 14px 20px 10px;
+        border-bottom: 1px solid var(--placet-border);
+      }
+      header h2 {
+        margin: 0;
+        font-size: 18px;
+      }
+      .reviews {
+        display: flex;
+        gap: 8px;
+        flex-wrap: wrap;
+        padding: 8px 20px;
+        border-bottom: 1px solid var(--placet-border);
+        background: color-mix(in srgb, var(--placet-warning) 9%, transparent);
+        font-size: 13px;
+      }
+      .reviews button {
+        font-size: 13px;
+        padding: 3px 10px;
+      }
+      .feed {
+        overflow-y: auto;
+        padding: 8px 20px 16px;
+        min-height: 0;
+      }
+      .edge {
+        text-align: center;
+        font-size: 12px;
+        color: var(--placet-muted);
+        margin: 8px 0;
+      }
+      form {
+        display: flex;
+        gap: 8px;
+        padding: 10px 20px 16px;
+        border-top: 1px solid var(--placet-border);
+      }
+      textarea {
+        flex: 1;
+        resize: none;
+        min-height: 42px;
+        max-height: 140px;
+      }
+      .failed {
+        text-align: right;
+        font-size: 12px;
+      }
+    `,
+  ];
+  static override properties = {
+    api: { attribute: false },
+    realtime: { attribute: false },
+    types: { attribute: false },
+    channel: { attribute: false },
+    theme: {},
+    messages: { state: true },
+    nextCursor: { state: true },
+    loaded: { state: true },
+    deltas: { state: true },
+    failed: { state: true },
+    error: { state: true },
+  };
+  declare api: Api;
+  declare realtime: Realtime;
+  declare types: ReviewTypes;
+  declare channel: Channel;
+  declare theme: 'light' | 'dark';
+  declare messages: Message[];
+  declare nextCursor: string | null;
+  declare loaded: boolean;
+  declare deltas: Map<string, string>;
+  declare failed: Set<string>;
+  declare error: string;
+  #off: (() => void)[] = [];
+  #loadingOlder = false;
+  #stickToBottom = true;
+  #restoreFrom: { height: number; top: number } | undefined;
+  #generation = 0;
+
+  constructor() {
+    super();
+    this.theme = 'light';
+    this.messages = [];
+    this.nextCursor = null;
+    this.loaded = false;
+    this.deltas = new Map();
+    this.failed = new Set();
+    this.error = '';
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    const mine = (channelId: unknown) => channelId === this.channel?.id;
+    const rt = this.realtime;
+    this.#off = [
+      rt.on<Message>('message:created', (m) => mine(m.channelId) && this.#upsert(m, true)),
+      rt.on<Message>('message:updated', (m) => {
+        if (!mine(m.channelId)) return;
+        if (m.streamId) this.#setDelta(m.streamId, undefined);
+        this.#upsert(m);
+      }),
+      rt.on<Message>('review:responded', (m) => mine(m.channelId) && this.#upsert(m)),
+      rt.on<{ messageId: string; channelId: string }>('review:expired', (d) => {
+        if (!mine(d.channelId)) return;
+        this.#patch(d.messageId, (m) =>
+          m.review ? { ...m, review: { ...m.review, status: 'expired' } } : m,
+        );
+      }),
+      rt.on<{ messageId: string; channelId: string }>('message:deleted', (d) => {
+        if (mine(d.channelId)) this.messages = this.messages.filter((m) => m.id !== d.messageId);
+      }),
+      rt.on<{ messageId: string; deliveryStatus: Message['deliveryStatus'] }>('message:delivery', (d) =>
+        this.#patch(d.messageId, (m) => ({ ...m, deliveryStatus: d.deliveryStatus })),
+      ),
+      rt.on<StatusEvent>('message:status', (step) => {
+        if (!mine(step.channelId)) return;
+        const target = this.messages.find((m) => m.streamId === step.streamId);
+        if (!target || target.statusEvents?.some((s) => s.index === step.index)) return;
+        this.#patch(target.id, (m) => ({ ...m, statusEvents: [...(m.statusEvents ?? []), step] }));
+      }),
+      rt.on<Delta>('message:delta', (d) => {
+        const key = streamKey(d);
+        if (!mine(d.channelId) || !key || typeof d.delta !== 'string') return;
+        this.#setDelta(key, (this.deltas.get(key) ?? '') + d.delta);
+      }),
+      (() => {
+        const resync = () => void this.#loadLatest();
+        rt.addEventListener('resync', resync);
+        return () => rt.removeEventListener('resync', resync);
+      })(),
+    ];
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    for (const off of this.#off) off();
+    this.#off = [];
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    const previous = changed.get('channel') as Channel | undefined;
+    if (changed.has('channel') && previous?.id !== this.channel.id) void this.#loadLatest();
+    const feed = this.renderRoot.querySelector<HTMLElement>('.feed');
+    if (feed) this.#stickToBottom = feed.scrollHeight - feed.scrollTop - feed.clientHeight < 80;
+  }
+
+  override updated() {
+    const feed = this.renderRoot.querySelector<HTMLElement>('.feed');
+    if (!feed) return;
+    if (this.#restoreFrom) {
+      // Older messages were prepended: keep what the reader was looking at in place.
+      feed.scrollTop = feed.scrollHeight - this.#restoreFrom.height + this.#restoreFrom.top;
+      this.#restoreFrom = undefined;
+    } else if (this.#stickToBottom) {
+      feed.scrollTop = feed.scrollHeight;
+    }
+  }
+
+  async #loadLatest() {
+    const generation = ++this.#generation;
+    const channelId = this.channel.id;
+    this.loaded = false;
+    this.error = '';
+    try {
+      const page = await this.api.messages(channelId, undefined, PAGE);
+      if (generation !== this.#generation) return;
+      this.messages = page.data.reverse();
+      this.nextCursor = page.nextCursor;
+      this.#stickToBottom = true;
+      this.loaded = true;
+      this.#markRead();
+    } catch (error) {
+      if (generation === this.#generation)
+        this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async #loadOlder() {
+    if (this.#loadingOlder || !this.nextCursor) return;
+    this.#loadingOlder = true;
+    const generation = this.#generation;
+    try {
+      const page = await this.api.messages(this.channel.id, this.nextCursor, PAGE);
+      if (generation !== this.#generation) return;
+      const feed = this.renderRoot.querySelector<HTMLElement>('.feed')!;
+      this.#restoreFrom = { height: feed.scrollHeight, top: feed.scrollTop };
+      const known = new Set(this.messages.map((m) => m.id));
+      this.messages = [...page.data.reverse().filter((m) => !known.has(m.id)), ...this.messages];
+      this.nextCursor = page.nextCursor;
+    } finally {
+      this.#loadingOlder = false;
+    }
+  }
+
+  #onScroll(event: Event) {
+    if ((event.target as HTMLElement).scrollTop < 100) void this.#loadOlder();
+  }
+
+  #markRead() {
+    if (document.visibilityState !== 'visible') return;
+    this.api.markRead(this.channel.id).then(
+      () =>
+        this.dispatchEvent(
+          new CustomEvent('channel-read', { detail: this.channel.id, bubbles: true, composed: true }),
+        ),
+      () => {},
+    );
+  }
+
+  /** Inserts or replaces a message (matched by id, or by `clientId` for one this tab sent). */
+  #upsert(message: Message, created = false) {
+    const index = this.messages.findIndex(
+      (m) => m.id === message.id || (message.clientId !== null && m.id === `pending:${message.clientId}`),
+    );
+    if (index >= 0) {
+      const next = [...this.messages];
+      next[index] = message;
+      this.messages = next;
+    } else {
+      this.messages = [...this.messages, message].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    }
+    if (created && message.senderType === 'agent') this.#markRead();
+  }
+
+  #patch(id: string, change: (m: Message) => Message) {
+    const index = this.messages.findIndex((m) => m.id === id);
+    if (index < 0) return;
+    const next = [...this.messages];
+    next[index] = change(next[index]!);
+    this.messages = next;
+  }
+
+  #setDelta(key: string, text: string | undefined) {
+    const next = new Map(this.deltas);
+    if (text === undefined) next.delete(key);
+    else next.set(key, text);
+    this.deltas = next;
+  }
+
+  async #send(text: string, clientId = clientKey()) {
+    const now = new Date().toISOString();
+    const pending: Message = {
+      id: `pending:${clientId}`,
+      channelId: this.channel.id,
+      senderType: 'user',
+      senderId: '',
+      text,
+      status: null,
+      review: null,
+      metadata: null,
+      clientId,
+      streamId: null,
+      streamState: null,
+      deliveryStatus: 'sent',
+      iterationGroupId: null,
+      iteration: null,
+      createdAt: now,
+      updatedAt: now,
+      attachments: [],
+    };
+    const failed = new Set(this.failed);
+    failed.delete(clientId);
+    this.failed = failed;
+    this.#stickToBottom = true;
+    this.#upsert(pending);
+    try {
+      this.#upsert(await this.api.send(this.channel.id, text, clientId));
+    } catch (error) {
+      this.failed = new Set(this.failed).add(clientId);
+      this.error = error instanceof ApiError ? error.message : 'Not sent: the server cannot be reached.';
+    }
+  }
+
+  #submit(event: Event) {
+    event.preventDefault();
+    const area = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')!;
+    const text = area.value.trim();
+    if (!text) return;
+    area.value = '';
+    void this.#send(text);
+  }
+
+  #keydown(event: KeyboardEvent) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submit(event);
+  }
+
+  #focusMessage(id: string) {
+    const bubble = this.renderRoot.querySelector<HTMLElement>(`placet-message[data-id="${id}"]`);
+    bubble?.scrollIntoView({ block: 'center' });
+    const first = bubble?.shadowRoot?.querySelector('placet-review-host');
+    (first as HTMLElement | null)?.focus?.();
+  }
+
+  override render() {
+    const channel = this.channel;
+    // Drafts still streaming stay at the bottom, the rest in time order.
+    const feed = [...this.messages].sort(
+      (a, b) =>
+        Number(a.streamState === 'streaming') - Number(b.streamState === 'streaming') ||
+        a.createdAt.localeCompare(b.createdAt),
+    );
+    const open = feed.filter((m) => m.review?.status === 'pending');
+    return html`<header>
+        <h2>${channel.name}</h2>
+        ${channel.description ? html`<span class="muted">${channel.description}</span>` : nothing}
+      </header>
+      ${
+        open.length
+          ? html`<nav class="reviews" aria-label="Open reviews">
+            <span>${open.length} open ${open.length === 1 ? 'review' : 'reviews'}:</span>
+            ${open.map(
+              (m) => html`<button type="button" @click=${() => this.#focusMessage(m.id)}>
+                ${plainPreview(m.text, 40) || m.review!.type}
+              </button>`,
+            )}
+          </nav>`
+          : html`<div></div>`
+      }
+      <div class="feed" role="log" aria-label="Messages with ${channel.name}" @scroll=${this.#onScroll}>
+        ${this.loaded && !this.nextCursor ? html`<p class="edge">Beginning of the conversation</p>` : nothing}
+        ${this.loaded && feed.length === 0 ? html`<p class="edge">No messages yet. Chat id: <code>${channel.id}</code></p>` : nothing}
+        ${repeat(
+          feed,
+          (m) => m.id,
+          (m) => html`<placet-message
+              data-id=${m.id}
+              .api=${this.api}
+              .types=${this.types}
+              .message=${m}
+              .pendingDelta=${(m.streamId && this.deltas.get(m.streamId)) || ''}
+              .agentName=${channel.name}
+              .theme=${this.theme}
+            ></placet-message>
+            ${
+              m.clientId && this.failed.has(m.clientId) && m.id.startsWith('pending:')
+                ? html`<p class="failed error">Not sent.
+                  <button class="link" type="button" @click=${() => void this.#send(m.text ?? '', m.clientId!)}>Resend</button></p>`
+                : nothing
+            }`,
+        )}
+      </div>
+      <form @submit=${this.#submit}>
+        <label class="sr-only" for="composer">Message to ${channel.name}</label>
+        <textarea
+          id="composer"
+          rows="1"
+          placeholder="Message ${channel.name} (Enter sends, Shift+Enter for a new line)"
+          @keydown=${this.#keydown}
+        ></textarea>
+        <button class="primary" type="submit">Send</button>
+      </form>
+      ${this.error ? html`<p class="error" role="alert" style="padding: 0 20px">${this.error}</p>` : nothing}`;
+  }
+}

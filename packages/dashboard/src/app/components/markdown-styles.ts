@@ -1,0 +1,57 @@
+import { css } from 'lit';
+
+/** Chat-sized markdown: headings scaled down, scrollable tables and code, quotes with a rule. */
+export const markdownStyles = css`
+  .md > :first-child {
+    margin-top: 0;
+  }
+  .md > :last-child {
+    margin-bottom: 0;
+  }
+  .md p {
+    margin: 0.4em 0;
+  }
+  .md h1 {
+    font-size: 20px;
+  }
+  .md h2 {
+    font-size: 18px;
+  }
+  .md h3 {
+    font-size: 16px;
+  }
+  .md ul,
+  .md ol {
+    padding-left: 1.4em;
+  }
+  .md pre {
+    overflow-x: auto;
+    padding: 8px 10px;
+    border-radius: 8px;
+    background: color-mix(in srgb, var(--placet-muted) 14%, transparent);
+  }
+  .md code {
+    font: 13px/1.4 var(--placet-mono);
+  }
+  .md blockquote {
+    margin: 0.4em 0;
+    padding-left: 10px;
+    border-left: 3px solid var(--placet-border);
+    font-style: italic;
+  }
+  .md table {
+    display: block;
+    overflow-x: auto;
+    border-collapse: collapse;
+  }
+  .md th,
+  .md td {
+    border: 1px solid var(--placet-border);
+    padding: 4px 8px;
+  }
+  .md img {
+    max-width: 100%;
+    max-height: 320px;
+    border-radius: 8px;
+  }
+`;

@@ -1,0 +1,250 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import type { Api } from '../api.js';
+import { fileSize, shortTime } from '../format.js';
+import { renderMarkdown } from '../markdown.js';
+import type { ReviewTypes } from '../review-types.js';
+import type { Message, StatusEvent } from '../types.js';
+import { markdownStyles } from './markdown-styles.js';
+import { controls } from './styles.js';
+
+const TICKS: Record<Message['deliveryStatus'], { marks: string; label: string; tone: string }> = {
+  sent: { marks: '✓', label: 'Sent', tone: 'muted' },
+  webhook_delivered: { marks: '✓✓', label: 'Delivered to agent', tone: 'muted' },
+  agent_received: { marks: '✓✓', label: 'Acknowledged by agent', tone: 'read' },
+  webhook_failed: { marks: '✓', label: 'Delivery failed', tone: 'failed' },
+};
+
+/** One message: markdown, status badge, stream steps, metadata, attachments, delivery ticks, its review. */
+export class PlacetMessage extends LitElement {
+  static override styles = [
+    controls,
+    markdownStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        align-items: flex-start;
+        margin: 10px 0;
+      }
+      :host([from='user']) {
+        align-items: flex-end;
+      }
+      .bubble {
+        max-width: min(720px, 88%);
+        background: var(--placet-agent-bubble);
+        border: 1px solid var(--placet-border);
+        border-radius: 14px;
+        padding: 9px 13px;
+        overflow-wrap: anywhere;
+      }
+      .bubble.review {
+        min-width: min(420px, 88%);
+      }
+      :host([from='user']) .bubble {
+        background: var(--placet-user-bubble);
+        color: var(--placet-user-fg);
+        border-color: transparent;
+      }
+      :host([from='user']) .bubble a {
+        color: inherit;
+      }
+      .meta {
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        font-size: 12px;
+        color: var(--placet-muted);
+        margin: 0 4px 3px;
+      }
+      .badge {
+        border-radius: 6px;
+        padding: 0 6px;
+        font-size: 11px;
+        font-weight: 600;
+        text-transform: uppercase;
+        border: 1px solid currentColor;
+      }
+      .badge.success {
+        color: var(--placet-success);
+      }
+      .badge.warning {
+        color: var(--placet-warning);
+      }
+      .badge.error {
+        color: var(--placet-danger);
+      }
+      .badge.info {
+        color: var(--placet-accent);
+      }
+      .ticks {
+        font-size: 12px;
+        letter-spacing: -2px;
+      }
+      .ticks.read {
+        color: var(--placet-accent);
+      }
+      .ticks.failed {
+        color: var(--placet-danger);
+      }
+      .steps {
+        font-size: 13px;
+        color: var(--placet-muted);
+        margin-top: 6px;
+      }
+      .steps ol {
+        margin: 4px 0 0;
+        padding-left: 20px;
+      }
+      .live {
+        animation: pulse 1.4s ease-in-out infinite;
+      }
+      @keyframes pulse {
+        50% {
+          opacity: 0.45;
+        }
+      }
+      details.metadata {
+        margin-top: 6px;
+        font-size: 13px;
+      }
+      pre {
+        white-space: pre-wrap;
+        font: 12px/1.4 var(--placet-mono);
+        margin: 4px 0 0;
+      }
+      .attachments {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        margin-top: 8px;
+      }
+      .attachment {
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        border: 1px solid var(--placet-border);
+        border-radius: 10px;
+        padding: 6px 10px;
+        background: var(--placet-surface);
+        color: var(--placet-fg);
+        font-size: 13px;
+        text-decoration: none;
+      }
+      .attachment img {
+        max-width: 220px;
+        max-height: 160px;
+        border-radius: 6px;
+      }
+      .stopped {
+        font-size: 12px;
+        color: var(--placet-muted);
+      }
+    `,
+  ];
+  static override properties = {
+    api: { attribute: false },
+    types: { attribute: false },
+    message: { attribute: false },
+    /** Text that arrived as `message:delta` since the last PATCH of a streamed draft. */
+    pendingDelta: { attribute: false },
+    agentName: {},
+    theme: {},
+    from: { reflect: true },
+  };
+  declare api: Api;
+  declare types: ReviewTypes;
+  declare message: Message;
+  declare pendingDelta: string;
+  declare agentName: string;
+  declare theme: 'light' | 'dark';
+  declare from: 'agent' | 'user';
+
+  constructor() {
+    super();
+    this.pendingDelta = '';
+    this.agentName = 'Agent';
+    this.theme = 'light';
+  }
+
+  override willUpdate() {
+    this.from = this.message.senderType === 'user' ? 'user' : 'agent';
+  }
+
+  #steps(events: StatusEvent[] | undefined, streaming: boolean) {
+    if (!events?.length)
+      return streaming ? html`<div class="steps live" aria-live="polite">Thinking…</div>` : nothing;
+    const sorted = [...events].sort((a, b) => a.index - b.index);
+    if (streaming) {
+      // While the reply streams, the latest step shows live under the bubble.
+      return html`<div class="steps live" aria-live="polite" data-step>${sorted.at(-1)!.text}</div>`;
+    }
+    return html`<details class="steps"><summary>${sorted.length} ${sorted.length === 1 ? 'step' : 'steps'}</summary>
+      <ol>${sorted.map((step) => html`<li>${step.text}</li>`)}</ol>
+    </details>`;
+  }
+
+  #metadata(metadata: Record<string, unknown> | null) {
+    if (!metadata || Object.keys(metadata).length === 0) return nothing;
+    const plugin = typeof metadata.plugin === 'string' ? metadata.plugin : undefined;
+    return html`<details class="metadata" ?open=${plugin !== undefined}>
+      <summary>${plugin ? `Content for the "${plugin}" renderer (not installed here)` : 'Metadata'}</summary>
+      <pre>${JSON.stringify(metadata, null, 2)}</pre>
+    </details>`;
+  }
+
+  override render() {
+    const m = this.message;
+    const streaming = m.streamState === 'streaming';
+    const text = (m.text ?? '') + (streaming ? this.pendingDelta : '');
+    const fileUrl = (id: string) => this.api.fileUrl(id);
+    const tick = m.senderType === 'user' ? TICKS[m.deliveryStatus] : undefined;
+    return html`<div class="meta">
+        <span>${m.senderType === 'user' ? 'You' : this.agentName}</span>
+        <time datetime=${m.createdAt}>${shortTime(m.createdAt)}</time>
+        ${m.status ? html`<span class="badge ${m.status}" data-status-badge>${m.status}</span>` : nothing}
+        ${m.iteration && m.iteration > 1 ? html`<span>Rev ${m.iteration}</span>` : nothing}
+      </div>
+      <div class="bubble ${m.review ? 'review' : ''}" data-message=${m.id} data-stream-state=${m.streamState ?? nothing}>
+        ${text ? html`<div class="md" data-text>${unsafeHTML(renderMarkdown(text, fileUrl))}</div>` : nothing}
+        ${m.streamId ? this.#steps(m.statusEvents, streaming) : nothing}
+        ${m.streamState === 'aborted' ? html`<div class="stopped">Stopped before it finished.</div>` : nothing}
+        ${this.#metadata(m.metadata)}
+        ${
+          m.attachments.length
+            ? html`<div class="attachments">
+              ${m.attachments.map(
+                (
+                  file,
+                ) => html`<a class="attachment" href=${fileUrl(file.id)} download=${file.filename} data-file=${file.id}>
+                  ${
+                    file.mimeType.startsWith('image/') && file.mimeType !== 'image/svg+xml'
+                      ? html`<img src=${fileUrl(file.id)} alt=${file.filename} loading="lazy" />`
+                      : html`<span aria-hidden="true">📄</span>`
+                  }
+                  <span>${file.filename}<br /><span class="muted">${fileSize(file.size)}</span></span>
+                </a>`,
+              )}
+            </div>`
+            : nothing
+        }
+        ${
+          m.review
+            ? html`<placet-review-host
+              .api=${this.api}
+              .types=${this.types}
+              .message=${m}
+              theme=${this.theme}
+            ></placet-review-host>`
+            : nothing
+        }
+      </div>
+      ${
+        tick
+          ? html`<span class="ticks ${tick.tone}" title=${tick.label} aria-label=${tick.label} data-delivery=${m.deliveryStatus}
+            >${tick.marks}</span
+          >`
+          : nothing
+      }`;
+  }
+}

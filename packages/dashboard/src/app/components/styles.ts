@@ -1,0 +1,93 @@
+import { css } from 'lit';
+
+/** Buttons, inputs and focus rings shared by the dashboard's components. */
+export const controls = css`
+  :host {
+    font: inherit;
+    color: var(--placet-fg);
+  }
+  button,
+  input,
+  textarea,
+  select {
+    font: inherit;
+    color: inherit;
+  }
+  button {
+    cursor: pointer;
+    border: 1px solid var(--placet-border);
+    background: var(--placet-surface);
+    border-radius: 8px;
+    padding: 6px 12px;
+  }
+  button.primary {
+    background: var(--placet-accent);
+    border-color: var(--placet-accent);
+    color: var(--placet-accent-fg);
+  }
+  button.link {
+    border: none;
+    background: none;
+    padding: 0;
+    color: var(--placet-accent);
+    text-decoration: underline;
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: default;
+  }
+  input,
+  textarea,
+  select {
+    background: var(--placet-surface);
+    border: 1px solid var(--placet-border);
+    border-radius: 8px;
+    padding: 8px 10px;
+  }
+  :is(button, input, textarea, select, a, summary, [tabindex]):focus-visible {
+    outline: none;
+    box-shadow: var(--placet-focus);
+  }
+  a {
+    color: var(--placet-accent);
+  }
+  .muted {
+    color: var(--placet-muted);
+  }
+  .error {
+    color: var(--placet-danger);
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;
+
+/** The colour of an agent status dot. */
+export const statusColors = css`
+  .dot {
+    display: inline-block;
+    width: 9px;
+    height: 9px;
+    border-radius: 50%;
+    background: var(--placet-muted);
+    flex: none;
+  }
+  .dot.active {
+    background: var(--placet-success);
+  }
+  .dot.busy {
+    background: var(--placet-warning);
+  }
+  .dot.error {
+    background: var(--placet-danger);
+  }
+  .dot.offline {
+    background: var(--placet-muted);
+    opacity: 0.6;
+  }
+`;

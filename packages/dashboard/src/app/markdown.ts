@@ -1,0 +1,69 @@
+import DOMPurify from 'dompurify';
+import { Marked, type Tokens } from 'marked';
+
+/** `![alt](/<fileId>)`: the original's way to embed a stored file in a message. */
+const FILE_EMBED = /^\/([a-z0-9]{20,64})$/;
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+let purifier: ReturnType<typeof DOMPurify> | undefined;
+
+/** One DOMPurify instance for the page: links open in a new tab without an opener; nothing active survives. */
+function purify(): ReturnType<typeof DOMPurify> {
+  if (purifier) return purifier;
+  purifier = DOMPurify(window);
+  purifier.addHook('afterSanitizeAttributes', (node) => {
+    if (node.tagName === 'A' && node.getAttribute('href')) {
+      node.setAttribute('target', '_blank');
+      node.setAttribute('rel', 'noopener noreferrer nofollow');
+    }
+  });
+  return purifier;
+}
+
+/**
+ * Agent-supplied GFM markdown to safe HTML. Raw HTML in the markdown is shown as text (as in the
+ * original), every URL goes through DOMPurify's allow-list (no `javascript:`), no `style`, no forms, no
+ * event handlers. `![alt](/<fileId>)` becomes an image served by the API (`fileUrl`).
+ */
+export function renderMarkdown(source: string, fileUrl: (fileId: string) => string): string {
+  const marked = new Marked({ gfm: true, breaks: true, async: false });
+  marked.use({
+    renderer: {
+      html: (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text),
+      image: ({ href, title, text }: Tokens.Image) => {
+        const file = FILE_EMBED.exec(href ?? '');
+        if (!file) {
+          // Images from other origins cannot load under the dashboard's CSP (`img-src 'self'`), and
+          // should not: they would tell a third party who reads what, and when. Shown as a link.
+          return `<a href="${escapeHtml(href ?? '')}">🖼 ${escapeHtml(text || 'external image')}</a>`;
+        }
+        const titleAttr = title ? ` title="${escapeHtml(title)}"` : '';
+        return `<img src="${escapeHtml(fileUrl(file[1]!))}" alt="${escapeHtml(text ?? '')}"${titleAttr} loading="lazy" data-file-id="${file[1]}">`;
+      },
+    },
+  });
+  const html = marked.parse(source) as string;
+  return purify().sanitize(html, {
+    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+    FORBID_ATTR: ['style'],
+    ADD_ATTR: ['target', 'data-file-id'],
+  }) as unknown as string;
+}
+
+/** The text of a message for previews: markdown punctuation stripped, one line. */
+export function plainPreview(text: string | null | undefined, max = 80): string {
+  if (!text) return '';
+  const flat = text
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[#>*_`~|-]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,60 @@
+import type { Api } from './api.js';
+import type { PluginManifest } from './types.js';
+
+interface UiEntry {
+  element: string;
+  module: string;
+}
+
+/**
+ * The review types the server's plugins registered, and their browser UIs. A type's module is imported
+ * once, on first use (`import()` from this origin, allowed by `script-src 'self'`); it defines the custom
+ * element named in the manifest. A type without a UI (or whose module fails to load) has none: the
+ * dashboard then shows the request plainly.
+ */
+export class ReviewTypes {
+  #manifests: PluginManifest[] = [];
+  #ui = new Map<string, UiEntry>();
+  #loading = new Map<string, Promise<string | undefined>>();
+  #loaded: Promise<void> | undefined;
+
+  constructor(private readonly api: Api) {}
+
+  load(): Promise<void> {
+    this.#loaded ??= this.api.plugins().then((manifests) => {
+      this.#manifests = manifests;
+      for (const plugin of manifests) {
+        for (const type of plugin.reviewTypes) {
+          if (type.ui?.module) this.#ui.set(type.type, { element: type.ui.element, module: type.ui.module });
+        }
+      }
+    });
+    return this.#loaded;
+  }
+
+  get manifests(): readonly PluginManifest[] {
+    return this.#manifests;
+  }
+
+  /** The custom element tag of `type`, once its module is loaded; undefined when it has no usable UI. */
+  element(type: string): Promise<string | undefined> {
+    let pending = this.#loading.get(type);
+    if (!pending) {
+      pending = this.load().then(async () => {
+        const ui = this.#ui.get(type);
+        if (!ui) return undefined;
+        if (!customElements.get(ui.element)) {
+          try {
+            await import(/* @vite-ignore */ ui.module);
+          } catch (error) {
+            console.error(`Placet: the UI of review type "${type}" failed to load`, error);
+            return undefined;
+          }
+        }
+        return customElements.get(ui.element) ? ui.element : undefined;
+      });
+      this.#loading.set(type, pending);
+    }
+    return pending;
+  }
+}

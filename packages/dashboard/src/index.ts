@@ -1,0 +1,6 @@
+export { DASHBOARD_CSP, placetDashboard } from './handler.js';
+export {
+  DashboardOptionsSchema,
+  type PlacetDashboardOptions,
+  type ResolvedDashboardOptions,
+} from './options.js';

@@ -1,0 +1,55 @@
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { defineConfig } from 'tsup';
+
+/** Copies `static/` next to the bundle and prints what the browser downloads, raw and gzipped. */
+function finishApp(): void {
+  const out = 'dist/app';
+  mkdirSync(out, { recursive: true });
+  for (const name of readdirSync('static')) copyFileSync(join('static', name), join(out, name));
+  let raw = 0;
+  let gzip = 0;
+  const rows: string[] = [];
+  for (const name of readdirSync(out).sort()) {
+    if (name.endsWith('.map')) continue;
+    const bytes = readFileSync(join(out, name));
+    const zipped = gzipSync(bytes).length;
+    raw += statSync(join(out, name)).size;
+    gzip += zipped;
+    rows.push(
+      `  ${name.padEnd(16)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KiB  ${(zipped / 1024).toFixed(1).padStart(6)} KiB gzip`,
+    );
+  }
+  console.log(
+    `@placet/dashboard bundle (dist/app):\n${rows.join('\n')}\n  ${'total'.padEnd(16)} ${(raw / 1024).toFixed(1).padStart(7)} KiB  ${(gzip / 1024).toFixed(1).padStart(6)} KiB gzip`,
+  );
+}
+
+export default defineConfig([
+  {
+    // The Express handler (Node).
+    entry: ['src/index.ts'],
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+  },
+  {
+    // The single-page app (browser): one self-contained ES module, no CDN, no runtime fetch of code
+    // other than the review-type modules the server's plugins provide.
+    entry: { app: 'src/app/main.ts' },
+    outDir: 'dist/app',
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    noExternal: [/.*/],
+    minify: true,
+    sourcemap: true,
+    dts: false,
+    clean: true,
+    outExtension: () => ({ js: '.js' }),
+    onSuccess: async () => finishApp(),
+  },
+]);

@@ -1,0 +1,36 @@
+import { type BrowserReviewType, z } from '@placet/core/browser';
+import { fieldValueSchema } from './field-value.js';
+import { FormPayload } from './form-field.js';
+
+// The form response schemas, shared by the server (index.ts) and the browser UI (ui.ts): like
+// form-field.ts and field-value.ts they import only `@placet/core/browser`, so the UI bundle does not
+// pull in the engine.
+
+/** Any form answer, independent of a payload (for documentation): values keyed by field name. */
+export const FormResponse = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export type FormResponse = z.infer<typeof FormResponse>;
+
+/** Rejects a key that names no field, at the path of that key. */
+const UNKNOWN_FIELD = z
+  .unknown()
+  .refine(() => false, { error: 'not a field of this form' })
+  // JSON Schema: `additionalProperties: { not: {} }`, i.e. no other keys.
+  .meta({ not: {} });
+
+/**
+ * The answers valid for `payload`: an object keyed by field name, with every required field answered,
+ * each value valid for its field, and no other keys.
+ */
+export function formResponseFor(payload: FormPayload): z.ZodType<FormResponse> {
+  const shape = Object.fromEntries(
+    (payload.fields ?? []).map((field) => [field.name, fieldValueSchema(field)]),
+  );
+  return z.object(shape).catchall(UNKNOWN_FIELD) as z.ZodType<FormResponse>;
+}
+
+/** What the `placet-form` element validates with: the same schemas the server uses. */
+export const formSchemas: BrowserReviewType<FormPayload, FormResponse> = {
+  type: 'form',
+  payload: FormPayload,
+  response: formResponseFor,
+};

@@ -1,0 +1,324 @@
+/// <reference lib="dom" />
+/**
+ * `<placet-form>` in real Chromium: bundles src/ui.ts with esbuild (from sources, nothing built), serves
+ * it on 127.0.0.1, fills all twelve field types with the keyboard and checks every event against the
+ * server's parser. Skips only when /usr/bin/chromium is missing and CI is not set.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { PluginRegistry } from '@placet/core';
+import { build } from 'esbuild';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORM_FIELD_TYPES, type FormPayload, form, formResponseFor } from '../src/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CI = Boolean(process.env.CI) && process.env.CI !== 'false';
+const skip = !existsSync(CHROMIUM) && !CI;
+if (skip) console.warn(`[ui.browser] skipped: ${CHROMIUM} is missing (with CI=true this fails instead)`);
+
+type Recorded = { response: Record<string, unknown>; bubbles: boolean; composed: boolean; target: string };
+const TAG = 'placet-form';
+const registry = new PluginRegistry([form()]);
+const payload = {
+  submitLabel: 'Save',
+  dismissLabel: 'Later',
+  fields: [
+    {
+      name: 'name',
+      type: 'text',
+      label: 'Name',
+      required: true,
+      placeholder: 'Ada Lovelace',
+      description: 'Full name',
+    },
+    { name: 'age', type: 'number', label: 'Age', required: true, min: 0, max: 150, step: 1, unit: 'years' },
+    { name: 'email', type: 'email', label: 'Email', required: true },
+    { name: 'site', type: 'url', label: 'Website' },
+    { name: 'bio', type: 'textarea', label: 'Bio', defaultValue: 'Hi' },
+    {
+      name: 'plan',
+      type: 'select',
+      label: 'Plan',
+      required: true,
+      options: ['free', { value: 'pro', label: 'Professional' }],
+    },
+    { name: 'agree', type: 'checkbox', label: 'Agree', description: 'I accept the terms' },
+    { name: 'day', type: 'date', label: 'Day' },
+    { name: 'at', type: 'time', label: 'At' },
+    { name: 'when', type: 'datetime', label: 'When' },
+    { name: 'volume', type: 'range', label: 'Volume', min: 0, max: 10, step: 2, unit: 'dB', defaultValue: 4 },
+    { name: 'secret', type: 'password', label: 'Secret' },
+  ],
+} satisfies FormPayload;
+const review = (p: object, extra: object = {}) => ({
+  type: 'form',
+  status: 'pending',
+  payload: p,
+  response: null,
+  expiresAt: null,
+  ...extra,
+});
+
+// The page records every placet-respond event that reaches `document` and mounts one element at a time.
+const PAGE = `<!doctype html><html><body><script type="module">
+import '/ui.js';
+window.events = [];
+document.addEventListener('placet-respond', (e) => window.events.push({
+  response: e.detail.response, bubbles: e.bubbles, composed: e.composed, target: e.target.localName }));
+window.mount = (tag, props) => {
+  document.body.replaceChildren();
+  window.events.length = 0;
+  const el = Object.assign(document.createElement(tag), props);
+  document.body.append(el);
+};
+</script></body></html>`;
+
+describe.skipIf(skip)('<placet-form> in Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  const el = (selector = '') => page.locator(`${TAG} ${selector}`.trim());
+  const field = (name: string) => el(`[name="${name}"]`);
+  const mount = (props: Record<string, unknown>) =>
+    page.evaluate(([tag, p]) => (window as any).mount(tag, p), [TAG, props] as const);
+  const events = () => page.evaluate(() => (window as any).events as Recorded[]);
+  const focusedName = () =>
+    page.evaluate((tag) => document.querySelector(tag)?.shadowRoot?.activeElement?.getAttribute('name'), TAG);
+
+  beforeAll(async () => {
+    const bundle = await build({
+      entryPoints: [fileURLToPath(new URL('../src/ui.ts', import.meta.url))],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['source'],
+    });
+    const js = bundle.outputFiles[0]?.text ?? '';
+    server = createServer((req, res) => {
+      const script = req.url === '/ui.js';
+      res.writeHead(200, { 'content-type': script ? 'text/javascript' : 'text/html' });
+      res.end(script ? js : PAGE);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ locale: 'en-US' });
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.waitForFunction((tag) => customElements.get(tag) !== undefined, TAG);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('renders one labelled native control per field type, with the payload’s options', async () => {
+    expect(new Set(payload.fields.map((f) => f.type))).toEqual(new Set(FORM_FIELD_TYPES));
+    await mount({ payload, review: review(payload) });
+    const controls = await el('[name]').evaluateAll((nodes) =>
+      nodes.map((n) => {
+        const root = n.getRootNode() as ShadowRoot;
+        const label = root.querySelector(`label[for="${n.id}"]`)?.textContent;
+        return [n.getAttribute('name'), n.localName, n.getAttribute('type'), label];
+      }),
+    );
+    expect(controls).toEqual([
+      ['name', 'input', 'text', 'Name'],
+      ['age', 'input', 'number', 'Age'],
+      ['email', 'input', 'email', 'Email'],
+      ['site', 'input', 'url', 'Website'],
+      ['bio', 'textarea', null, 'Bio'],
+      ['plan', 'select', null, 'Plan'],
+      ['agree', 'input', 'checkbox', 'Agree'],
+      ['day', 'input', 'date', 'Day'],
+      ['at', 'input', 'time', 'At'],
+      ['when', 'input', 'datetime-local', 'When'],
+      ['volume', 'input', 'range', 'Volume'],
+      ['secret', 'input', 'password', 'Secret'],
+    ]);
+    expect(await field('name').getAttribute('placeholder')).toBe('Ada Lovelace');
+    expect(await el('.description').first().textContent()).toBe('Full name');
+    expect(await el('label.required').allTextContents()).toEqual(['Name', 'Age', 'Email', 'Plan']);
+    expect(await field('age').evaluate((n) => [n.getAttribute('min'), n.getAttribute('max')])).toEqual([
+      '0',
+      '150',
+    ]);
+    expect(await field('plan').locator('option').allTextContents()).toEqual([
+      'Select…',
+      'free',
+      'Professional',
+    ]);
+    expect(await field('bio').inputValue()).toBe('Hi');
+    expect(await field('volume').inputValue()).toBe('4');
+    expect(await el('output').textContent()).toBe('4 dB');
+    expect(await el('[data-action="submit"]').textContent()).toBe('Save');
+  });
+
+  it('fills every field with the keyboard; Enter submits typed values the server accepts', async () => {
+    await mount({ payload, review: review(payload) });
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('name');
+    await page.keyboard.type('Ada');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('36');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('ada@example.com');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('https://ada.dev');
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('bio');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter'); // a line break in the textarea
+    await page.keyboard.type('there');
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('plan');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await field('plan').inputValue()).toBe('pro');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    // Date and time pickers take their ISO value (their keyboard entry follows the locale).
+    await field('day').fill('2026-03-14');
+    await field('at').fill('09:30');
+    await field('when').fill('2026-03-14T09:30');
+    await field('volume').focus(); // Tab steps through the segments of a datetime-local input
+    expect(await focusedName()).toBe('volume');
+    await page.keyboard.press('ArrowRight');
+    expect(await el('output').textContent()).toBe('6 dB');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('s3cret');
+    await page.keyboard.press('Enter');
+    const [event, ...more] = await events();
+    expect(more).toEqual([]);
+    const expected = {
+      name: 'Ada',
+      age: 36,
+      email: 'ada@example.com',
+      site: 'https://ada.dev',
+      bio: 'Hi\nthere',
+      plan: 'pro',
+      agree: true,
+      day: '2026-03-14',
+      at: '09:30',
+      when: '2026-03-14T09:30',
+      volume: 6,
+      secret: 's3cret',
+    };
+    expect(event).toEqual({ response: expected, bubbles: true, composed: true, target: TAG });
+    expect(registry.parseResponse('form', payload, event?.response)).toEqual(expected);
+  });
+
+  it('sends null for empty optional fields and false for an unticked checkbox', async () => {
+    await mount({ payload, review: review(payload) });
+    await field('name').fill('Ada');
+    await field('age').fill('0');
+    await field('email').fill('a@b.co');
+    await field('plan').selectOption('free');
+    await field('email').focus();
+    await page.keyboard.press('Enter');
+    const response = (await events())[0]?.response;
+    expect(response).toEqual({
+      name: 'Ada',
+      age: 0,
+      email: 'a@b.co',
+      site: null,
+      bio: 'Hi',
+      plan: 'free',
+      agree: false,
+      day: null,
+      at: null,
+      when: null,
+      volume: 4,
+      secret: null,
+    });
+    expect(registry.parseResponse('form', payload, response)).toEqual(response);
+  });
+
+  it('invalid answers show the server’s messages next to each field and send nothing', async () => {
+    await mount({ payload, review: review(payload) });
+    await field('age').fill('36.5');
+    await field('email').fill('nope');
+    await field('site').fill('ftp://x.y');
+    await field('age').focus();
+    await page.keyboard.press('Enter');
+    expect(await events()).toEqual([]);
+    const sent = {
+      name: null,
+      age: 36.5,
+      email: 'nope',
+      site: 'ftp://x.y',
+      bio: 'Hi',
+      plan: null,
+      agree: false,
+      day: null,
+      at: null,
+      when: null,
+      volume: 4,
+      secret: null,
+    };
+    const issues = formResponseFor(payload).safeParse(sent).error?.issues ?? [];
+    expect(issues.map((i) => i.path[0]).sort()).toEqual(['age', 'email', 'name', 'plan', 'site']);
+    for (const issue of issues) {
+      const key = String(issue.path[0]);
+      expect(await el(`[data-errors-for="${key}"] .error[role="alert"]`).textContent()).toBe(issue.message);
+      expect(await field(key).getAttribute('aria-invalid')).toBe('true');
+    }
+    expect(await el('[data-errors-for="name"] .error').textContent()).toBe('required');
+    expect(await focusedName()).toBe('name'); // the first invalid field takes the focus
+
+    // Fixing them clears the messages and sends.
+    await field('name').fill('Ada');
+    await field('age').fill('36');
+    await field('email').fill('ada@example.com');
+    await field('site').fill('');
+    await field('plan').selectOption('pro');
+    await field('name').press('Enter');
+    expect((await events()).length).toBe(1);
+    expect(await el('.error').count()).toBe(0);
+  });
+
+  it('readonly disables every control', async () => {
+    await mount({ payload, review: review(payload), readonly: true });
+    for (const f of payload.fields) expect(await field(f.name).isDisabled()).toBe(true);
+    expect(await el('[data-action="submit"]').isDisabled()).toBe(true);
+  });
+
+  it('shows a completed review with labels, units, Yes/No and a masked password', async () => {
+    const response = {
+      ...Object.fromEntries(payload.fields.map((f) => [f.name, null])),
+      name: 'Ada',
+      age: 36,
+      plan: 'pro',
+      agree: true,
+      volume: 6,
+      secret: 'hunter2',
+    };
+    await mount({
+      payload,
+      review: review(payload, {
+        status: 'completed',
+        response,
+        respondedBy: 'ada',
+        completedAt: '2030-01-02T03:04:05.000Z',
+      }),
+    });
+    const rows = await el('dl.answers dt').allTextContents();
+    const values = await el('dl.answers dd').allTextContents();
+    const shown = Object.fromEntries(rows.map((r, i) => [r, values[i]]));
+    expect(shown).toMatchObject({
+      Name: 'Ada',
+      Age: '36 years',
+      Plan: 'Professional',
+      Agree: 'Yes',
+      Volume: '6 dB',
+      Secret: '••••••••',
+      Website: '—',
+    });
+    expect(await el('.placet').textContent()).not.toContain('hunter2');
+    expect(await el('.answered-by').textContent()).toContain('ada');
+    expect(await el('input, select, textarea, button').count()).toBe(0);
+  });
+});

@@ -1,0 +1,231 @@
+/// <reference lib="dom" />
+/**
+ * `<placet-text-input>` in real Chromium: bundles src/ui.ts with esbuild (from sources, nothing built),
+ * serves it on 127.0.0.1, answers with the keyboard and checks every event against the server's parser.
+ * Skips only when /usr/bin/chromium is missing and CI is not set.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { PluginRegistry } from '@placet/core';
+import { build } from 'esbuild';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { textInput, textInputResponseFor } from '../src/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CI = Boolean(process.env.CI) && process.env.CI !== 'false';
+const skip = !existsSync(CHROMIUM) && !CI;
+if (skip) console.warn(`[ui.browser] skipped: ${CHROMIUM} is missing (with CI=true this fails instead)`);
+
+type Recorded = { response: Record<string, unknown>; bubbles: boolean; composed: boolean; target: string };
+const TAG = 'placet-text-input';
+const registry = new PluginRegistry([textInput()]);
+const payload = {
+  placeholder: 'Tell us why',
+  prefill: 'No',
+  minLength: 5,
+  maxLength: 40,
+  markdown: true,
+  submitLabel: 'Send it',
+  dismissLabel: 'Skip',
+};
+const plain = { minLength: 2 };
+const review = (p: object, extra: object = {}) => ({
+  type: 'text-input',
+  status: 'pending',
+  payload: p,
+  response: null,
+  expiresAt: null,
+  ...extra,
+});
+/** The message the server gives for `text`. */
+const serverMessage = (p: typeof payload, text: string) =>
+  textInputResponseFor(p).safeParse({ text }).error?.issues[0]?.message;
+
+// The page records every placet-respond event that reaches `document` and mounts one element at a time.
+const PAGE = `<!doctype html><html><body><script type="module">
+import '/ui.js';
+window.events = [];
+document.addEventListener('placet-respond', (e) => window.events.push({
+  response: e.detail.response, bubbles: e.bubbles, composed: e.composed, target: e.target.localName }));
+window.mount = (tag, props) => {
+  document.body.replaceChildren();
+  window.events.length = 0;
+  const el = Object.assign(document.createElement(tag), props);
+  document.body.append(el);
+};
+</script></body></html>`;
+
+describe.skipIf(skip)('<placet-text-input> in Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  const el = (selector = '') => page.locator(`${TAG} ${selector}`.trim());
+  const mount = (props: Record<string, unknown>) =>
+    page.evaluate(([tag, p]) => (window as any).mount(tag, p), [TAG, props] as const);
+  const events = () => page.evaluate(() => (window as any).events as Recorded[]);
+  const focused = (selector: string) => el(selector).evaluate((n) => n.matches(':focus'));
+
+  beforeAll(async () => {
+    const bundle = await build({
+      entryPoints: [fileURLToPath(new URL('../src/ui.ts', import.meta.url))],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['source'],
+    });
+    const js = bundle.outputFiles[0]?.text ?? '';
+    server = createServer((req, res) => {
+      const script = req.url === '/ui.js';
+      res.writeHead(200, { 'content-type': script ? 'text/javascript' : 'text/html' });
+      res.end(script ? js : PAGE);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.waitForFunction((tag) => customElements.get(tag) !== undefined, TAG);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('honours placeholder, prefill, minLength, maxLength and submitLabel', async () => {
+    await mount({ payload, review: review(payload) });
+    const textarea = el('textarea[name="text"]');
+    expect(await textarea.getAttribute('placeholder')).toBe('Tell us why');
+    expect(await textarea.getAttribute('maxlength')).toBe('40');
+    expect(await textarea.getAttribute('minlength')).toBe('5');
+    expect(await textarea.inputValue()).toBe('No');
+    expect(await el('label[for="text"]').count()).toBe(1);
+    expect(await el('[data-action="submit"]').textContent()).toBe('Send it');
+    expect(await el('#text-hint').textContent()).toContain('2 / 40');
+    // maxlength stops typing at 40 characters.
+    await textarea.focus();
+    await page.keyboard.type('x'.repeat(41));
+    expect((await textarea.inputValue()).length).toBe(40);
+    expect(await el('#text-hint').textContent()).toContain('40 / 40');
+  });
+
+  it('too short: shows the server’s message next to the textarea and sends nothing; then sends', async () => {
+    await mount({ payload, review: review(payload) });
+    await el('textarea').focus();
+    await page.keyboard.press('Control+Enter');
+    expect(await events()).toEqual([]);
+    const alert = el('[data-errors-for="text"] .error[role="alert"]');
+    expect(await alert.textContent()).toBe(serverMessage(payload, 'No'));
+    expect(await el('textarea').getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await el('textarea').getAttribute('aria-describedby'))?.split(' ');
+    expect(describedBy).toEqual(['text-hint', await el('[data-errors-for="text"]').getAttribute('id')]);
+
+    // Padding does not satisfy the minimum, as on the server.
+    await el('textarea').fill('');
+    await page.keyboard.type('  ab    ');
+    await page.keyboard.press('Control+Enter');
+    expect(await events()).toEqual([]);
+    expect(await alert.textContent()).toBe(serverMessage(payload, '  ab    '));
+
+    await el('textarea').fill('');
+    await page.keyboard.type('No, because it is Friday.');
+    await page.keyboard.press('Enter'); // a line break, not a submit
+    await page.keyboard.type('Monday!');
+    expect(await events()).toEqual([]);
+    await page.keyboard.press('Tab'); // the hint is text: Tab goes to the submit button
+    expect(await focused('[data-action="submit"]')).toBe(true);
+    await page.keyboard.press('Enter');
+    const [event, ...more] = await events();
+    expect(more).toEqual([]);
+    expect(event).toEqual({
+      response: { text: 'No, because it is Friday.\nMonday!' },
+      bubbles: true,
+      composed: true,
+      target: TAG,
+    });
+    expect(registry.parseResponse('text-input', payload, event?.response)).toEqual(event?.response);
+    expect(await el('.error').count()).toBe(0);
+  });
+
+  it('previews markdown safely: no HTML from the text, only http(s) links', async () => {
+    await mount({ payload: { ...payload, maxLength: 500 }, review: review({ ...payload, maxLength: 500 }) });
+    await el('textarea').fill('');
+    await el('textarea').focus();
+    const source = [
+      '# Title',
+      '**bold** and *em* and `code` <img src=x onerror="window.pwned=1">',
+      '- one',
+      '- two',
+      '[bad](javascript:window.pwned=1) [good](https://example.com)',
+    ].join('\n');
+    await page.keyboard.insertText(source);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused('[data-action="preview"]')).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await el('[data-action="preview"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await el('textarea').isHidden()).toBe(true);
+    const preview = el('.preview');
+    expect(await preview.locator('h1').textContent()).toBe('Title');
+    expect(await preview.locator('strong').textContent()).toBe('bold');
+    expect(await preview.locator('em').textContent()).toBe('em');
+    expect(await preview.locator('code').textContent()).toBe('code');
+    expect(await preview.locator('li').allTextContents()).toEqual(['one', 'two']);
+    expect(await preview.locator('img').count()).toBe(0);
+    expect(await preview.textContent()).toContain('<img src=x onerror="window.pwned=1">');
+    expect(await preview.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      'https://example.com',
+    ]);
+    expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
+    await page.keyboard.press('Enter'); // back to the editor
+    expect(await el('textarea').isVisible()).toBe(true);
+    expect(await el('textarea').inputValue()).toBe(source);
+  });
+
+  it('an error while previewing returns to the editor and focuses it', async () => {
+    await mount({ payload, review: review(payload) });
+    await el('[data-action="preview"]').focus();
+    await page.keyboard.press('Enter');
+    await el('[data-action="submit"]').focus();
+    await page.keyboard.press('Enter');
+    expect(await events()).toEqual([]);
+    expect(await el('textarea').isVisible()).toBe(true);
+    expect(await focused('textarea')).toBe(true);
+  });
+
+  it('without markdown there is no preview; dismiss only with a dismissLabel', async () => {
+    await mount({ payload: plain, review: review(plain) });
+    expect(await el('[data-action="preview"]').count()).toBe(0);
+    expect(await el('[data-action="dismiss"]').count()).toBe(0);
+    expect(await el('[data-action="submit"]').textContent()).toBe('Send response');
+    await mount({ payload, review: review(payload) });
+    await el('[data-action="dismiss"]').focus();
+    await page.keyboard.press('Enter');
+    expect((await events()).map((e) => e.response)).toEqual([{ _dismissed: true }]);
+  });
+
+  it('shows a completed review: markdown rendered safely, who answered and when', async () => {
+    await mount({
+      payload,
+      review: review(payload, {
+        status: 'completed',
+        response: { text: '**Yes** <b>raw</b>' },
+        respondedBy: 'linus',
+        completedAt: '2030-01-02T03:04:05.000Z',
+      }),
+    });
+    expect(await el('.answer strong').textContent()).toBe('Yes');
+    expect(await el('.answer b').count()).toBe(0);
+    expect(await el('.answer').textContent()).toContain('<b>raw</b>');
+    expect(await el('.answered-by').textContent()).toContain('linus');
+    expect(await el('textarea, button').count()).toBe(0);
+
+    await mount({
+      payload: plain,
+      review: review(plain, { status: 'completed', response: { text: '**as is**' } }),
+    });
+    expect(await el('.answer .text').textContent()).toBe('**as is**');
+  });
+});
