@@ -258,7 +258,9 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
     });
     const widget = bubble(page, id).locator('placet-approval');
     // The server's sweep expires it; the `review:expired` event reaches the open page.
-    await bubble(page, id).locator('[data-review-status="expired"]').waitFor({ state: 'attached', timeout: 20_000 });
+    await bubble(page, id)
+      .locator('[data-review-status="expired"]')
+      .waitFor({ state: 'attached', timeout: 20_000 });
     await expect.poll(() => shadowText(widget)).toMatch(/expired/i);
     expect(await widget.locator('[data-option]').count()).toBe(0);
   });
