@@ -46,7 +46,14 @@ export {
   SenderType,
   StreamState,
 } from './contract/common.js';
+export {
+  DEFAULT_DELIVERY_PAGE_SIZE,
+  DeliveryListQuery,
+  type DeliveryListQueryInput,
+  MAX_DELIVERY_PAGE_SIZE,
+} from './contract/delivery.js';
 export { FileUploadFields, StoreText, type StoreTextInput } from './contract/files.js';
+export { InboxCount, InboxCountQuery, InboxPage, ReviewReadResult } from './contract/inbox.js';
 export {
   AckResult,
   Attachment,
@@ -180,6 +187,7 @@ export type {
   AttachmentRepository,
   ChannelReadRepository,
   ChannelRepository,
+  DeliveryListFilter,
   DeliveryRepository,
   EventRepository,
   MessageListFilter,
@@ -188,7 +196,10 @@ export type {
   ReadMark,
   Repositories,
   ReviewCompletion,
+  ReviewCount,
+  ReviewCountQuery,
   ReviewListQuery,
+  ReviewReadRepository,
   ReviewRepository,
   StatusHistoryRepository,
   StatusStepRepository,
@@ -204,7 +215,7 @@ export type { AttachmentsService, IncomingFile, OpenedFile } from './services/at
 export type { ChannelWebhooksService, ChannelWithSecret } from './services/channel-webhooks-service.js';
 export type { ChannelsService } from './services/channels-service.js';
 export { type ChannelWithActivity, MAX_SUBAGENT_DEPTH } from './services/channels-service.js';
-export type { DeliveriesService, DeliveryView } from './services/deliveries-service.js';
+export type { DeliveriesService, DeliveryPage, DeliveryView } from './services/deliveries-service.js';
 export type { EventFilter, EventListener } from './services/event-hub.js';
 export { sanitizeFilename, storageKeyOf } from './services/files-service.js';
 export type { MessagesService } from './services/messages-service.js';

@@ -124,9 +124,23 @@ const SEED = [
           jsonb_build_object('seq', i), ${ts(`${T0}::bigint - (100000 - i) * 1000`)}
    from generate_series(0, 99999) as i`,
 
+  `insert into placet_deliveries (id, owner_id, channel_id, message_id, event, url, method, headers, body,
+     signed, state, attempts, next_attempt_at, locked_until, last_status, last_error, created_at, updated_at)
+   select 'd' || lpad(i::text, 7, '0'), case when i % 5 <> 0 then 'u0' else 'u' || (i % 5) end,
+          case when i % 5 <> 0 then 'c0' else 'c' || (1 + (i / 5) % 4) end, null, 'review:responded',
+          'https://hooks.example.test/' || (i % 7), 'POST', '{}'::jsonb, '{}', false,
+          case when i % 100 = 0 then 'pending' when i % 100 = 1 then 'failed' else 'delivered' end,
+          1, case when i % 100 = 0 then ${ts(`${T0}::bigint + i`)} else null end, null, 200, null,
+          ${ts(`${T0}::bigint - (100000 - i) * 1000`)}, ${ts(`${T0}::bigint - (100000 - i) * 1000`)}
+   from generate_series(0, 99999) as i`,
+
+  `insert into placet_review_reads (user_id, message_id, read_at)
+   select owner_id, message_id, created_at + interval '1 second' from placet_reviews
+   where substr(message_id, 2)::bigint % 3 = 0`,
+
   // Named tables: a bare ANALYZE would visit every schema of the test database.
   `analyze placet_users, placet_channels, placet_api_keys, placet_messages, placet_reviews,
-     placet_attachments, placet_events`,
+     placet_attachments, placet_events, placet_deliveries, placet_review_reads`,
 ];
 
 /** Transactions become savepoints: the Migrator's transaction nests inside the test's. */
@@ -263,6 +277,51 @@ const CASES: Case[] = [
     check: defined,
   },
   {
+    name: 'reviews.count — pending of an owner, with the unread count',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.count({ ownerId: 'u0', readerId: 'u0', status: 'pending' }),
+    check: (result) => expect((result as { total: number }).total).toBeGreaterThan(500),
+  },
+  {
+    // An owner with 5 % of the table (for u0, with 78 %, reading the whole table is rightly cheaper).
+    name: 'reviews.count — completed of an owner (the owner/status index)',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.count({ ownerId: 'u1', readerId: 'u1', status: 'completed' }),
+    check: (result) => expect((result as { total: number }).total).toBeGreaterThan(4_000),
+  },
+  {
+    name: 'reviews.count — one channel and type of a small owner',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.count({ ownerId: 'u1', readerId: 'u1', channelId: 'c1', type: 'approval' }),
+    check: (result) => expect((result as { unread: number }).unread).toBeGreaterThan(0),
+  },
+  {
+    name: 'reviewReads.readIds — a page of ids',
+    table: 'placet_review_reads',
+    run: (s) =>
+      s.reviewReads.readIds(
+        'u0',
+        Array.from({ length: 50 }, (_, k) => messageId(90_001 + k)),
+      ),
+    check: rows(10),
+  },
+  {
+    name: 'deliveries.listByChannel — first page of the big channel',
+    table: 'placet_deliveries',
+    run: (s) => s.deliveries.listByChannel('c0', { limit: 26 }),
+    check: rows(26),
+  },
+  {
+    name: 'deliveries.listByChannel — keyset page (before) deep in the big channel',
+    table: 'placet_deliveries',
+    run: (s) =>
+      s.deliveries.listByChannel('c0', {
+        limit: 26,
+        before: { createdAt: new Date(T0 - 50_000 * 1000), id: 'd0050001' },
+      }),
+    check: rows(26),
+  },
+  {
     name: 'events.after',
     table: 'placet_events',
     run: (s) => s.events.after(99_500, 100),
@@ -320,6 +379,7 @@ describe.skipIf(!pgEnabled)('Postgres query plans on 100k-row tables', () => {
     expect(await inspect.count('reviews')).toBe(MESSAGES);
     expect(await inspect.count('events')).toBe(100_000);
     expect(await inspect.count('attachments')).toBe(50_000);
+    expect(await inspect.count('review_reads')).toBeGreaterThan(30_000);
   });
 
   for (const c of CASES) {

@@ -299,6 +299,44 @@ function deliveries(dialect: SqlDialect): Migration {
   };
 }
 
+/**
+ * 0004: per-user read marks of reviews (the inbox's read state), the index behind the inbox count, and
+ * the index behind a channel's delivery log (which also serves the channel cascade onto deliveries).
+ */
+function reviewReadsAndDeliveryLog(dialect: SqlDialect): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('placet_review_reads')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('placet_users.id').onDelete('cascade'))
+        .addColumn('message_id', 'text', (c) =>
+          c.notNull().references('placet_messages.id').onDelete('cascade'),
+        )
+        .addColumn('read_at', dialect.types.date, (c) => c.notNull())
+        .addPrimaryKeyConstraint('placet_review_reads_pkey', ['user_id', 'message_id'])
+        .execute();
+      // The cascade from a deleted message (the primary key leads with the user).
+      await db.schema
+        .createIndex('placet_review_reads_message')
+        .on('placet_review_reads')
+        .column('message_id')
+        .execute();
+      // `reviews.count`: an owner's reviews by status, channel and type, covering the join to the reads.
+      await db.schema
+        .createIndex('placet_reviews_owner_status')
+        .on('placet_reviews')
+        .columns(['owner_id', 'status', 'channel_id', 'type', 'message_id'])
+        .execute();
+      // `deliveries.listByChannel`: newest first, keyset-paged.
+      await db.schema
+        .createIndex('placet_deliveries_channel_created')
+        .on('placet_deliveries')
+        .columns(['channel_id', 'created_at desc', 'id desc'])
+        .execute();
+    },
+  };
+}
+
 class CodeMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -306,6 +344,7 @@ class CodeMigrations implements MigrationProvider {
       '0001_initial': initial(this.dialect),
       '0002_reads_and_inbox': readsAndInbox(this.dialect),
       '0003_deliveries': deliveries(this.dialect),
+      '0004_review_reads_and_delivery_log': reviewReadsAndDeliveryLog(this.dialect),
     };
   }
 }

@@ -131,6 +131,12 @@ export interface ChannelReadsTable {
   last_read_message_id: string | null;
 }
 
+export interface ReviewReadsTable {
+  user_id: string;
+  message_id: string;
+  read_at: DbDate;
+}
+
 export interface DeliveriesTable {
   id: string;
   owner_id: string;
@@ -183,6 +189,7 @@ export interface PlacetDatabase {
   placet_status_steps: StatusStepsTable;
   placet_status_history: StatusHistoryTable;
   placet_channel_reads: ChannelReadsTable;
+  placet_review_reads: ReviewReadsTable;
   placet_deliveries: DeliveriesTable;
   placet_delivery_attempts: DeliveryAttemptsTable;
   placet_events: EventsTable;

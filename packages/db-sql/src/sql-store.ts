@@ -19,6 +19,7 @@ import type { RepoContext } from './repositories/context.js';
 import { deliveryRepository } from './repositories/deliveries.js';
 import { eventRepository } from './repositories/events.js';
 import { messageRepository } from './repositories/messages.js';
+import { reviewReadRepository } from './repositories/review-reads.js';
 import { reviewRepository } from './repositories/reviews.js';
 import { apiKeyRepository, userRepository } from './repositories/users.js';
 import type { PlacetDatabase } from './schema.js';
@@ -32,6 +33,7 @@ const TABLES = {
   attachments: 'placet_attachments',
   status_steps: 'placet_status_steps',
   status_history: 'placet_status_history',
+  review_reads: 'placet_review_reads',
   events: 'placet_events',
 } as const;
 
@@ -75,6 +77,7 @@ function repositories(ctx: RepoContext): Repositories {
     statusSteps: statusStepRepository(ctx),
     statusHistory: statusHistoryRepository(ctx),
     channelReads: channelReadRepository(ctx),
+    reviewReads: reviewReadRepository(ctx),
     deliveries: deliveryRepository(ctx),
     events: eventRepository(ctx),
   };

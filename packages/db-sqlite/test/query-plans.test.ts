@@ -102,6 +102,19 @@ insert into placet_events (type, owner_id, channel_id, subject_id, payload, crea
 select 'message.created', 'u' || (i % 5), 'c' || (i % 5), 'm' || printf('%07d', i), '{"seq":' || i || '}',
        ${T0} - (100000 - i) * 1000 from n;
 
+with recursive n(i) as (select 0 union all select i + 1 from n where i < 99999)
+insert into placet_deliveries (id, owner_id, channel_id, message_id, event, url, method, headers, body, signed,
+  state, attempts, next_attempt_at, locked_until, last_status, last_error, created_at, updated_at)
+select 'd' || printf('%07d', i), case when i % 5 <> 0 then 'u0' else 'u' || (i % 5) end,
+       case when i % 5 <> 0 then 'c0' else 'c' || (1 + (i / 5) % 4) end, null, 'review:responded',
+       'https://hooks.example.test/' || (i % 7), 'POST', '{}', '{}', 0,
+       case when i % 100 = 0 then 'pending' when i % 100 = 1 then 'failed' else 'delivered' end,
+       1, case when i % 100 = 0 then ${T0} + i else null end, null, 200, null,
+       ${T0} - (100000 - i) * 1000, ${T0} - (100000 - i) * 1000 from n;
+
+insert into placet_review_reads (user_id, message_id, read_at)
+select owner_id, message_id, created_at + 1000 from placet_reviews where cast(substr(message_id, 2) as integer) % 3 = 0;
+
 analyze;
 `;
 
@@ -199,6 +212,51 @@ const CASES: Case[] = [
     check: defined,
   },
   {
+    name: 'reviews.count — pending of an owner, with the unread count',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.count({ ownerId: 'u0', readerId: 'u0', status: 'pending' }),
+    check: (result) => expect((result as { total: number }).total).toBeGreaterThan(500),
+  },
+  {
+    // An owner with 5 % of the table (for u0, with 78 %, reading the whole table is rightly cheaper).
+    name: 'reviews.count — completed of an owner (the owner/status index)',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.count({ ownerId: 'u1', readerId: 'u1', status: 'completed' }),
+    check: (result) => expect((result as { total: number }).total).toBeGreaterThan(4_000),
+  },
+  {
+    name: 'reviews.count — the reads side goes by primary key',
+    table: 'placet_review_reads',
+    run: (s) => s.reviews.count({ ownerId: 'u1', readerId: 'u1', channelId: 'c1', type: 'approval' }),
+    check: (result) => expect((result as { unread: number }).unread).toBeGreaterThan(0),
+  },
+  {
+    name: 'reviewReads.readIds — a page of ids',
+    table: 'placet_review_reads',
+    run: (s) =>
+      s.reviewReads.readIds(
+        'u0',
+        Array.from({ length: 50 }, (_, k) => messageId(90_001 + k)),
+      ),
+    check: rows(10),
+  },
+  {
+    name: 'deliveries.listByChannel — first page of the big channel',
+    table: 'placet_deliveries',
+    run: (s) => s.deliveries.listByChannel('c0', { limit: 26 }),
+    check: rows(26),
+  },
+  {
+    name: 'deliveries.listByChannel — keyset page (before) deep in the big channel',
+    table: 'placet_deliveries',
+    run: (s) =>
+      s.deliveries.listByChannel('c0', {
+        limit: 26,
+        before: { createdAt: new Date(T0 - 50_000 * 1000), id: 'd0050001' },
+      }),
+    check: rows(26),
+  },
+  {
     name: 'events.after',
     table: 'placet_events',
     run: (s) => s.events.after(99_500, 100),
@@ -253,6 +311,7 @@ describe('SQLite query plans on 100k-row tables', () => {
     expect(await inspect.count('reviews')).toBe(MESSAGES);
     expect(await inspect.count('events')).toBe(100_000);
     expect(await inspect.count('attachments')).toBe(50_000);
+    expect(await inspect.count('review_reads')).toBeGreaterThan(30_000);
   });
 
   for (const c of CASES) {

@@ -1,6 +1,8 @@
 import {
+  DeliveryListQuery,
   type DeliveryView,
   hashApiKey,
+  InboxCount,
   Message,
   type OutboundRequest,
   type Placet,
@@ -128,6 +130,17 @@ function expectDeliveryView(view: unknown): asserts view is DeliveryView {
   }
 }
 
+/** The case's pending review is still unread for the actor (nobody's read mark moved). */
+const reviewUnread = async (placet: Placet, v: Vars, actor: Actor) => {
+  const page = await placet.reviews.list(actor.human, { channel: actor.channelId });
+  expect(page.data.map((m) => m.id)).toContain(v.messageId);
+  expect(page.readIds).toEqual([]);
+  expect(await placet.reviews.count(actor.human, { channel: actor.channelId })).toEqual({
+    count: 1,
+    unread: 1,
+  });
+};
+
 /** The key of `extraKey` still authenticates, as the same key. */
 const keyIntact = async (placet: Placet, v: Vars) => {
   expect(await placet.authenticate({ apiKey: v.rawKey! })).toMatchObject({
@@ -194,11 +207,12 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     success: {
       status: 200,
       check: (res, v, a) => {
-        expect(Object.keys(body(res)).sort()).toEqual(['data', 'nextCursor']);
+        expect(Object.keys(body(res)).sort()).toEqual(['data', 'nextCursor', 'readIds']);
         const data = Message.array().parse(body(res).data);
         expect(data.map((m) => m.id)).toEqual([v.messageId]);
         expect(data[0]).toMatchObject({ channelId: a.channelId, review: { status: 'pending' } });
         expect(body(res).nextCursor).toBeNull();
+        expect(body(res).readIds).toEqual([]);
       },
     },
     unauthorized: true,
@@ -206,6 +220,65 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     invalid: { request: (_v, a) => ({ query: { channel: a.channelId, status: 'nope' } }), path: 'status' },
     agentKey: true,
     member: { status: 404 },
+  },
+  {
+    method: 'GET',
+    path: '/reviews/count',
+    caller: 'human',
+    setup: answeredAndPending,
+    // No `status`: pending by default, as in the inbox.
+    request: (_v, a) => ({ query: { channel: a.channelId } }),
+    success: {
+      status: 200,
+      check: async (res, v, a, placet) => {
+        expect(InboxCount.strict().parse(res.body)).toEqual({ count: 1, unread: 1 });
+        await placet.reviews.markRead(a.human, v.messageId!);
+        expect(await placet.reviews.count(a.human, { channel: a.channelId })).toEqual({
+          count: 1,
+          unread: 0,
+        });
+        expect(await placet.reviews.count(a.human, { channel: a.channelId, status: 'all' })).toEqual({
+          count: 2,
+          unread: 1,
+        });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: { request: (_v, a) => ({ query: { channel: a.channelId, status: 'nope' } }), path: 'status' },
+    agentKey: true,
+    member: { status: 404 },
+  },
+  {
+    method: 'POST',
+    path: '/reviews/:id/read',
+    caller: 'human',
+    setup: answeredAndPending,
+    request: (v) => ({ params: { id: v.messageId! } }),
+    success: {
+      status: 200,
+      check: async (res, v, a, placet) => {
+        expect(Object.keys(body(res)).sort()).toEqual(['read', 'readAt']);
+        expect(body(res).read).toBe(true);
+        const at = body(res).readAt as string;
+        expect(new Date(at).toISOString()).toBe(at);
+        const page = await placet.reviews.list(a.human, { channel: a.channelId, status: 'all' });
+        expect(page.readIds).toEqual([v.messageId]);
+        expect(await placet.reviews.count(a.human, { channel: a.channelId })).toEqual({
+          count: 1,
+          unread: 0,
+        });
+        // Idempotent: the first read's time again.
+        expect(await placet.reviews.markRead(a.human, v.messageId!)).toEqual({ read: true, readAt: at });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid:
+      'No body and no query (the review is the path id; an unknown one, or a message without a review, is a 404).',
+    agentKey: true,
+    member: { status: 404 },
+    intact: reviewUnread,
   },
   {
     method: 'POST',
@@ -261,6 +334,39 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     unauthorized: true,
     foreign: {},
     invalid: 'No body and no query (the message is the path id; an unknown one is the foreign 404).',
+    agentKey: true,
+    member: { status: 404 },
+  },
+  {
+    method: 'GET',
+    path: '/agents/:id/deliveries',
+    caller: 'human',
+    setup: deliveredReview,
+    request: (_v, a) => ({ params: { id: a.channelId }, query: { limit: '10' } }),
+    success: {
+      status: 200,
+      check: (res, v) => {
+        expect(Object.keys(body(res)).sort()).toEqual(['data', 'nextCursor']);
+        expect(body(res).nextCursor).toBeNull();
+        const [delivery, ...more] = body(res).data as unknown[];
+        expect(more).toEqual([]);
+        expectDeliveryView(delivery);
+        expect(delivery).toMatchObject({
+          id: v.deliveryId,
+          messageId: v.messageId,
+          event: 'review:responded',
+          url: 'https://hooks.example.test/matrix',
+          state: 'delivered',
+        });
+        expect(delivery.attempts).toEqual([
+          { attempt: 1, at: expect.any(String), status: 200, error: null, durationMs: 1 },
+        ]);
+        expect(DeliveryListQuery.parse({}).limit).toBe(25);
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: { request: (_v, a) => ({ params: { id: a.channelId }, query: { limit: '0' } }), path: 'limit' },
     agentKey: true,
     member: { status: 404 },
   },

@@ -155,6 +155,7 @@ describe('openapi: the document', () => {
       'POST /messages/{id}/ack',
       'POST /agents/{id}/webhook-secret/rotate',
       'POST /agents/{id}/read',
+      'POST /reviews/{id}/read',
       'POST /api-keys/{id}/rotate',
       'POST /deliveries/{id}/redrive',
     ]);
@@ -351,6 +352,19 @@ describe('openapi: the documented response schemas match what the server sends',
     );
     conforms('GET /reviews/pending', await call(`${base}/reviews/pending`, { headers: agent }), 200);
     conforms('GET /reviews', await call(`${base}/reviews`, { headers: human }), 200);
+    conforms('GET /reviews/count', await call(`${base}/reviews/count`, { headers: human }), 200);
+    conforms(
+      'POST /reviews/{id}/read',
+      await call(`${base}/reviews/${messageId}/read`, { method: 'POST', headers: human }),
+      200,
+    );
+    conforms('GET /reviews', await call(`${base}/reviews`, { headers: human }), 200);
+    conforms('GET /reviews/count', await call(`${base}/reviews/count?status=nope`, { headers: human }), 400);
+    conforms(
+      'POST /reviews/{id}/read',
+      await call(`${base}/reviews/nope/read`, { method: 'POST', headers: human }),
+      404,
+    );
     conforms(
       'POST /reviews/{id}/respond',
       await call(`${base}/reviews/${messageId}/respond`, {
@@ -470,6 +484,11 @@ describe('openapi: the documented response schemas match what the server sends',
         return res;
       });
       conforms('GET /messages/{id}/deliveries', delivered, 200);
+      conforms(
+        'GET /agents/{id}/deliveries',
+        await call(`${base}/agents/${server.channelId}/deliveries`, { headers: server.human }),
+        200,
+      );
       const deliveryId = delivered.body[0].id as string;
       const redrive = `${base}/deliveries/${deliveryId}/redrive`;
       conforms(
@@ -503,6 +522,16 @@ describe('openapi: the documented response schemas match what the server sends',
         'GET /messages/{id}/deliveries',
         await call(`${base}/messages/nope/deliveries`, { headers: server.human }),
         404,
+      );
+      conforms(
+        'GET /agents/{id}/deliveries',
+        await call(`${base}/agents/${server.channelId}/deliveries?limit=1000`, { headers: server.human }),
+        400,
+      );
+      conforms(
+        'GET /agents/{id}/deliveries',
+        await call(`${base}/agents/${server.channelId}/deliveries`, { headers: server.agent }),
+        403,
       );
     } finally {
       await server.close();

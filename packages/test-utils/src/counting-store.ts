@@ -27,6 +27,9 @@ export function countingStore(inner: Store): { store: Store; calls: Map<string, 
     'attachments',
     'statusSteps',
     'statusHistory',
+    'channelReads',
+    'reviewReads',
+    'deliveries',
     'events',
   ] as const;
   const store = {

@@ -52,6 +52,7 @@ export { storeCrudGroup } from './store-crud-group.js';
 export { storeDeliveriesGroup } from './store-deliveries-group.js';
 export { storeOutboxGroup } from './store-outbox-group.js';
 export { storeQueryGroup } from './store-query-group.js';
+export { storeReviewReadsGroup } from './store-review-reads-group.js';
 export { storeStatusGroup } from './store-status-group.js';
 export { storeStreamsGroup } from './store-streams-group.js';
 export { storeSweepGroup } from './store-sweep-group.js';

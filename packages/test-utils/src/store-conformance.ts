@@ -15,6 +15,7 @@ import { storeCrudGroup } from './store-crud-group.js';
 import { storeDeliveriesGroup } from './store-deliveries-group.js';
 import { storeOutboxGroup } from './store-outbox-group.js';
 import { storeQueryGroup } from './store-query-group.js';
+import { storeReviewReadsGroup } from './store-review-reads-group.js';
 import { storeStatusGroup } from './store-status-group.js';
 import { storeStreamsGroup } from './store-streams-group.js';
 import { storeSweepGroup } from './store-sweep-group.js';
@@ -29,6 +30,7 @@ export type StoreTable =
   | 'attachments'
   | 'status_steps'
   | 'status_history'
+  | 'review_reads'
   | 'events';
 
 /**
@@ -74,6 +76,7 @@ export function storeConformance(options: StoreSuiteOptions): void {
     storeStatusGroup(options);
     storeOutboxGroup(options);
     storeDeliveriesGroup(options);
+    storeReviewReadsGroup(options);
     storeTransactionGroup(options);
     storeConcurrencyGroup(options);
   });

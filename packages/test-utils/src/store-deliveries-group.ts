@@ -159,6 +159,58 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       expect(await store.deliveries.listByMessage(UNKNOWN)).toEqual([]);
     });
 
+    it('listByChannel: only that channel, every state, newest first by (createdAt, id), limit and before', async () => {
+      const { store } = h();
+      const { owner, channel } = await seedOwnerChannel(store);
+      const other = await seedChannel(store, owner.id);
+      const message = await seedMessage(store, channel);
+      const oldest = makeDelivery(channel, { messageId: message.id, createdAt: at(1_000), state: 'failed' });
+      const middle = makeDelivery(channel, { messageId: null, createdAt: at(2_000), state: 'delivered' });
+      const newest = makeDelivery(channel, { messageId: message.id, createdAt: at(3_000) });
+      for (const d of [middle, newest, oldest]) await store.deliveries.insert(d);
+      await store.deliveries.insert(makeDelivery(other, { createdAt: at(2_500) }));
+
+      const all = await store.deliveries.listByChannel(channel.id, { limit: 10 });
+      expect(ids(all)).toEqual([newest.id, middle.id, oldest.id]);
+      expectSameRecord(all[1], middle);
+      expect(ids(await store.deliveries.listByChannel(channel.id, { limit: 2 }))).toEqual([
+        newest.id,
+        middle.id,
+      ]);
+      const after = await store.deliveries.listByChannel(channel.id, {
+        limit: 10,
+        before: { createdAt: middle.createdAt, id: middle.id },
+      });
+      expect(ids(after)).toEqual([oldest.id]);
+      expect(ids(await store.deliveries.listByChannel(other.id, { limit: 10 }))).toHaveLength(1);
+      expect(await store.deliveries.listByChannel(UNKNOWN, { limit: 10 })).toEqual([]);
+    });
+
+    it('listByChannel: a keyset page walk over 45 deliveries (many with one createdAt) visits each once, in order', async () => {
+      const { store } = h();
+      const { channel } = await seedOwnerChannel(store);
+      // Groups of five share a millisecond, so that the id breaks the ties.
+      const all = range(45).map((n) => makeDelivery(channel, { createdAt: at(Math.floor(n / 5) * 1_000) }));
+      for (const d of all) await store.deliveries.insert(d);
+      const expected = [...all]
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+        .map((d) => d.id);
+
+      const seen: string[] = [];
+      let before: { createdAt: Date; id: string } | undefined;
+      for (let page = 0; page < 20; page++) {
+        const rows = await store.deliveries.listByChannel(channel.id, {
+          limit: 7,
+          ...(before ? { before } : {}),
+        });
+        seen.push(...ids(rows));
+        const last = rows.at(-1);
+        if (rows.length < 7 || !last) break;
+        before = { createdAt: last.createdAt, id: last.id };
+      }
+      expect(seen).toEqual(expected);
+    });
+
     it('claimDue: only pending, due and unheld deliveries; sets lockedUntil and changes nothing else', async () => {
       const { store } = h();
       const { channel } = await seedOwnerChannel(store);

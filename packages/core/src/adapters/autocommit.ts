@@ -29,6 +29,8 @@ export const STORE_READ_METHODS: ReadonlySet<string> = new Set([
   'lastReadAt',
   'listByMessage',
   'listAttempts',
+  'count',
+  'readIds',
   'nextDue',
   'after',
   'lastSeq',

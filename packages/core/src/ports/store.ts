@@ -31,7 +31,10 @@ export interface UserRepository {
   findByExternalId(externalId: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   update(id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>): Promise<UserRecord | undefined>;
-  /** Deleting a user MUST delete their API keys and channels (with everything below them). */
+  /**
+   * Deleting a user MUST delete their API keys, channels (with everything below them) and read marks
+   * (channel reads and review reads).
+   */
   delete(id: string): Promise<boolean>;
 }
 
@@ -126,7 +129,7 @@ export interface MessageRepository {
    * downgraded), atomically. Returns the updated row, or undefined when nothing was written.
    */
   setDeliveryStatus(id: string, status: DeliveryStatus, now: Date): Promise<MessageRecord | undefined>;
-  /** MUST delete the message's review and attachment rows with it. */
+  /** MUST delete the message's review, attachment rows and every user's review read mark with it. */
   delete(id: string): Promise<boolean>;
 }
 
@@ -146,6 +149,22 @@ export interface ReviewListQuery {
   /** Keyset cursor: only reviews strictly older than this (createdAt desc, messageId desc). */
   before?: { createdAt: Date; messageId: string };
   limit: number;
+}
+
+/** The inbox filter of `reviews.count`, and whose read marks make a review "read". */
+export interface ReviewCountQuery {
+  ownerId: string;
+  status?: ReviewRecord['status'];
+  channelId?: string;
+  type?: string;
+  /** The user whose review read marks (`reviewReads`) decide `unread`. */
+  readerId: string;
+}
+
+/** How many reviews match a filter, and how many of those the reader has not marked read. */
+export interface ReviewCount {
+  total: number;
+  unread: number;
 }
 
 export interface PendingReviewQuery {
@@ -173,6 +192,12 @@ export interface ReviewRepository {
   listPending(query: PendingReviewQuery): Promise<ReviewRecord[]>;
   /** The inbox: an owner's reviews, optionally by status, channel and type, newest first, keyset-paged. */
   list(query: ReviewListQuery): Promise<ReviewRecord[]>;
+  /**
+   * The inbox badge: how many of an owner's reviews match the filter (as `list` filters) and how many of
+   * those have no read mark of `readerId`. One aggregate query served by indexes; its cost MUST NOT be a
+   * walk over pages of rows handed to the caller.
+   */
+  count(query: ReviewCountQuery): Promise<ReviewCount>;
   /** Pending reviews with `expiresAt <= now`, oldest expiry first, by index on `expiresAt`. */
   listDue(now: Date, limit: number): Promise<ReviewRecord[]>;
   /** The earliest `expiresAt` of any pending review, for scheduling the sweeper. */
@@ -227,10 +252,36 @@ export interface ChannelReadRepository {
   lastReadAt(userId: string, channelIds: readonly string[]): Promise<Map<string, ReadMark>>;
 }
 
+/**
+ * Per-user, per-review read state of the inbox: one row per (user, review message), holding when the
+ * user first read it.
+ *
+ * Contract:
+ * - `mark` MUST be idempotent and first-write-wins: the first call stores `at`; every later call (with
+ *   any `at`) keeps the stored time and returns it. Of N concurrent calls for one (user, message) exactly
+ *   one row results and every caller gets the same `readAt` back (an insert that ignores a conflict on
+ *   the key, then a read of the row — never a read-then-insert race).
+ * - `mark` MUST write nothing and return undefined when `messageId` carries no review.
+ * - Rows go with their message (deleting a message, its channel or its owner) and with their user.
+ */
+export interface ReviewReadRepository {
+  /** Marks the review on `messageId` read by `userId` at `at` unless already marked; returns the stored time. */
+  mark(userId: string, messageId: string, at: Date): Promise<Date | undefined>;
+  /** Those of `messageIds` that `userId` has marked read, in the order given (one query, by primary key). */
+  readIds(userId: string, messageIds: readonly string[]): Promise<string[]>;
+}
+
 export interface StatusHistoryRepository {
   insert(entry: StatusHistoryRecord): Promise<void>;
   /** Newest first. */
   listByChannel(channelId: string, limit: number): Promise<StatusHistoryRecord[]>;
+}
+
+/** A page of a channel's delivery log. */
+export interface DeliveryListFilter {
+  limit: number;
+  /** Keyset cursor: only deliveries strictly older than this (createdAt desc, id desc). */
+  before?: { createdAt: Date; id: string };
 }
 
 export interface DeliveryRepository {
@@ -238,6 +289,11 @@ export interface DeliveryRepository {
   findById(id: string): Promise<DeliveryRecord | undefined>;
   /** Deliveries of a message, oldest first. */
   listByMessage(messageId: string): Promise<DeliveryRecord[]>;
+  /**
+   * A channel's deliveries, newest first by (createdAt desc, id desc), keyset-paged, by index; the cost
+   * of a page MUST NOT grow with the channel's log.
+   */
+  listByChannel(channelId: string, query: DeliveryListFilter): Promise<DeliveryRecord[]>;
   /**
    * Claims up to `limit` pending deliveries due at `now` that no one holds, setting `lockedUntil`, and
    * returns them. Concurrent claimers (other processes) MUST never receive the same delivery while its
@@ -287,6 +343,7 @@ export interface Repositories {
   readonly statusSteps: StatusStepRepository;
   readonly statusHistory: StatusHistoryRepository;
   readonly channelReads: ChannelReadRepository;
+  readonly reviewReads: ReviewReadRepository;
   readonly deliveries: DeliveryRepository;
   readonly events: EventRepository;
 }
@@ -300,7 +357,7 @@ export interface Repositories {
  * - Writes through the store outside a transaction MUST each be atomic on their own.
  * - Unique keys MUST hold under concurrency: of two racing inserts one fails with `UniqueViolation`.
  * - Conditional updates (`complete`, `expire`, `touch`, `setDeliveryStatus`) MUST be atomic
- *   compare-and-set operations.
+ *   compare-and-set operations; `reviewReads.mark` MUST be an atomic insert-if-absent.
  * - Reads MUST NOT see another transaction's uncommitted writes.
  * - The store MUST NOT close resources it did not open (a host-owned pool or database).
  */

@@ -1,7 +1,9 @@
 import { inject, injectable } from 'tsyringe';
+import { DeliveryListQuery } from '../contract/delivery.js';
 import type { Principal } from '../domain/principal.js';
 import type { DeliveryRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
+import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -31,6 +33,12 @@ export interface DeliveryView {
   }[];
   nextAttemptAt: string | null;
   createdAt: string;
+}
+
+/** A page of a channel's delivery log, newest first; `nextCursor` is the `cursor` of the next page. */
+export interface DeliveryPage {
+  data: DeliveryView[];
+  nextCursor: string | null;
 }
 
 const WAKE = new Set(['review:responded', 'review:expired', 'message:created']);
@@ -115,6 +123,34 @@ export class DeliveriesService {
     });
     const deliveries = await this.store.deliveries.listByMessage(message.id);
     return Promise.all(deliveries.map((d) => this.#view(d)));
+  }
+
+  /**
+   * A channel's delivery log (every webhook delivery with its attempts), newest first, keyset-paged by
+   * delivery id: `?limit=` (25 by default, at most 100) and `?cursor=` (the previous page's `nextCursor`).
+   */
+  async listForChannel(principal: Principal, channelId: string, query: unknown): Promise<DeliveryPage> {
+    const q = parseOrThrow(DeliveryListQuery, query);
+    const channel = await this.channels.require(principal, channelId);
+    let before: { createdAt: Date; id: string } | undefined;
+    if (q.cursor) {
+      const cursor = await this.store.deliveries.findById(q.cursor);
+      if (!cursor || cursor.channelId !== channel.id) {
+        throw new PlacetError('VALIDATION_FAILED', 'cursor does not name a delivery of this channel', {
+          issues: [{ path: 'cursor', message: 'unknown delivery id' }],
+        });
+      }
+      before = { createdAt: cursor.createdAt, id: cursor.id };
+    }
+    const rows = await this.store.deliveries.listByChannel(channel.id, {
+      limit: q.limit + 1,
+      ...(before ? { before } : {}),
+    });
+    const page = rows.slice(0, q.limit);
+    return {
+      data: await Promise.all(page.map((d) => this.#view(d))),
+      nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
+    };
   }
 
   /** Queues a finished delivery again (same `webhook-id`), due now. */

@@ -1,4 +1,10 @@
 import { inject, injectable } from 'tsyringe';
+import {
+  type InboxCount,
+  InboxCountQuery,
+  type InboxPage,
+  type ReviewReadResult,
+} from '../contract/inbox.js';
 import type { Message } from '../contract/message.js';
 import { InboxQuery, RespondReview } from '../contract/review.js';
 import type { WaitResult } from '../contract/wait.js';
@@ -80,9 +86,9 @@ export class ReviewsService {
 
   /**
    * The inbox: the principal's reviews across channels (or one), by status and type, newest first,
-   * keyset-paged by message id.
+   * keyset-paged by message id, with the ids of those on the page the principal has marked read.
    */
-  async list(principal: Principal, query: unknown): Promise<{ data: Message[]; nextCursor: string | null }> {
+  async list(principal: Principal, query: unknown): Promise<InboxPage> {
     const q = parseOrThrow(InboxQuery, query);
     const channel = q.channel ? await this.channels.require(principal, q.channel) : undefined;
     const before = await this.#keysetOf(principal, q.cursor);
@@ -98,10 +104,51 @@ export class ReviewsService {
     const rows = (await Promise.all(page.map((r) => this.store.messages.findById(r.messageId)))).filter(
       (m): m is MessageRecord => m !== undefined,
     );
+    const [data, readIds] = await Promise.all([
+      this.views.present(rows, channel ? { agentName: channel.name } : {}),
+      rows.length === 0
+        ? []
+        : this.store.reviewReads.readIds(
+            principal.userId,
+            rows.map((m) => m.id),
+          ),
+    ]);
     return {
-      data: await this.views.present(rows, channel ? { agentName: channel.name } : {}),
+      data,
       nextCursor: reviews.length > q.limit ? (page.at(-1)?.messageId ?? null) : null,
+      readIds,
     };
+  }
+
+  /**
+   * The inbox badge: how many of the principal's reviews match the inbox filters (`status` pending by
+   * default, `channel`, `type`) and how many of those the principal has not marked read. One indexed
+   * aggregate query, never a page walk.
+   */
+  async count(principal: Principal, query: unknown): Promise<InboxCount> {
+    const q = parseOrThrow(InboxCountQuery, query);
+    const channel = q.channel ? await this.channels.require(principal, q.channel) : undefined;
+    const { total, unread } = await this.store.reviews.count({
+      ownerId: principal.userId,
+      readerId: principal.userId,
+      ...(q.status !== 'all' ? { status: q.status } : {}),
+      ...(channel ? { channelId: channel.id } : {}),
+      ...(q.type ? { type: q.type } : {}),
+    });
+    return { count: total, unread };
+  }
+
+  /**
+   * Marks the review on `messageId` read for the calling human (per user, per review). Idempotent: a
+   * second call keeps, and answers, the time of the first. 404 for a message that is not the caller's
+   * or carries no review.
+   */
+  async markRead(principal: Principal, messageId: string): Promise<ReviewReadResult> {
+    if (principal.kind !== 'user') throw new PlacetError('FORBIDDEN', 'Only humans have read state');
+    const { message } = await this.messages.require(principal, messageId);
+    const readAt = await this.store.reviewReads.mark(principal.userId, message.id, this.clock.now());
+    if (!readAt) throw noReview();
+    return { read: true, readAt: readAt.toISOString() };
   }
 
   /**

@@ -81,6 +81,16 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
         .execute();
       return rows.map(fromRow);
     },
+    async listByChannel(channelId, { limit, before }) {
+      let query = db.selectFrom('placet_deliveries').selectAll().where('channel_id', '=', channelId);
+      if (before) {
+        query = query.where((eb) =>
+          eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(d.date(before.createdAt), before.id)),
+        );
+      }
+      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(fromRow);
+    },
     async claimDue(now, leaseUntil, limit) {
       // Select the due ids (Postgres: skipping rows another process holds), then lease them in the same
       // statement; the lease check in the WHERE keeps a concurrent claimer off a row it did not lock.

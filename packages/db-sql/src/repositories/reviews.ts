@@ -83,6 +83,28 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
         .execute();
       return rows.map(m.review.fromRow);
     },
+    async count({ ownerId, status, channelId, type, readerId }) {
+      // One aggregate over the owner's matching reviews (placet_reviews_owner_status, or a pending index),
+      // each probing the reader's mark by primary key.
+      let query = db
+        .selectFrom('placet_reviews')
+        .leftJoin('placet_review_reads', (join) =>
+          join
+            .onRef('placet_review_reads.message_id', '=', 'placet_reviews.message_id')
+            .on('placet_review_reads.user_id', '=', readerId),
+        )
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('total'),
+          eb.fn.count<number | string>('placet_review_reads.message_id').as('read'),
+        ])
+        .where('placet_reviews.owner_id', '=', ownerId);
+      if (status) query = query.where('placet_reviews.status', '=', status);
+      if (channelId) query = query.where('placet_reviews.channel_id', '=', channelId);
+      if (type) query = query.where('placet_reviews.type', '=', type);
+      const row = await query.executeTakeFirstOrThrow();
+      const total = Number(row.total);
+      return { total, unread: total - Number(row.read) };
+    },
     async listDue(now, limit) {
       const rows = await db
         .selectFrom('placet_reviews')

@@ -3,6 +3,7 @@ import {
   ChannelQuery,
   type ChannelWithActivity as ChannelWithActivityType,
   type ChannelWithSecret as ChannelWithSecretType,
+  type DeliveryPage as DeliveryPageType,
   type DeliveryView as DeliveryViewType,
   type ErrorBody,
   FileUploadFields,
@@ -124,6 +125,12 @@ export const DeliveryView = z.object({
   createdAt: IsoDateTime,
 });
 
+/** `GET /agents/:id/deliveries`: a page of a channel's delivery log, newest first. */
+export const DeliveryPage = z.object({
+  data: z.array(DeliveryView),
+  nextCursor: Id.nullable(),
+});
+
 /** `GET /openapi.json`: this document. */
 export const OpenApiDocumentSchema = JsonObject.describe('An OpenAPI 3.1 document');
 
@@ -138,5 +145,6 @@ export type SchemaChecks = [
   Assert<Same<z.output<typeof ChannelWithActivity>, ChannelWithActivityType>>,
   Assert<Same<z.output<typeof ChannelWithSecret>, ChannelWithSecretType>>,
   Assert<Same<z.output<typeof DeliveryView>, DeliveryViewType>>,
+  Assert<Same<z.output<typeof DeliveryPage>, DeliveryPageType>>,
   Assert<Same<z.input<typeof UserCreateBody>, UserCreateInput>>,
 ];

@@ -30,17 +30,31 @@ export function humanRoutes(router: Router, { placet }: RouteContext): void {
   });
 
   // The inbox across channels: ?status=pending|completed|expired|all&channel=&type=&cursor=&limit=
+  // Each page also names the reviews on it the caller has read (`readIds`).
   router.get('/reviews', async (req, res) => {
     res.json(await placet.reviews.list(userOf(res), req.query));
+  });
+  // The inbox badge, with the inbox's filters: { count, unread }. Registered before `/reviews/:id`
+  // (in routes/reviews.ts), so that `count` is never taken for a review id.
+  router.get('/reviews/count', async (req, res) => {
+    res.json(await placet.reviews.count(userOf(res), req.query));
+  });
+  // Per-user read state of a review: { read: true, readAt } (the first read's time on every call).
+  router.post('/reviews/:id/read', async (req, res) => {
+    res.json(await placet.reviews.markRead(userOf(res), req.params.id));
   });
 
   router.post('/agents/:id/read', async (req, res) => {
     res.json(await placet.channels.markRead(userOf(res), req.params.id));
   });
 
-  // The delivery log of a message (every webhook attempt) and the redrive of a finished delivery.
+  // The delivery log of a message (every webhook attempt), of a channel (newest first, keyset-paged:
+  // ?limit=&cursor=), and the redrive of a finished delivery.
   router.get('/messages/:id/deliveries', async (req, res) => {
     res.json(await placet.deliveries.listForMessage(userOf(res), req.params.id));
+  });
+  router.get('/agents/:id/deliveries', async (req, res) => {
+    res.json(await placet.deliveries.listForChannel(userOf(res), req.params.id, req.query));
   });
   router.post('/deliveries/:id/redrive', async (req, res) => {
     res.json(await placet.deliveries.redrive(userOf(res), req.params.id));

@@ -12,6 +12,7 @@ const TABLE_OF = {
   attachments: 'attachments',
   status_steps: 'statusSteps',
   status_history: 'statusHistory',
+  review_reads: 'reviewReads',
   events: 'events',
 } as const satisfies Record<string, TableName>;
 

@@ -80,9 +80,13 @@ function countAttachments(view: View, messageId: string, delta: number): void {
     });
 }
 
+const reviewReadKey = (userId: string, messageId: string) => `${userId}/${messageId}`;
+
 function deleteMessage(view: View, id: string): boolean {
   if (!view.delete('messages', id)) return false;
   view.delete('reviews', id);
+  for (const r of view.filter('reviewReads', (r) => r.messageId === id))
+    view.delete('reviewReads', reviewReadKey(r.userId, r.messageId));
   for (const a of view.filter('attachments', (a) => a.messageId === id)) view.delete('attachments', a.id);
   return true;
 }
@@ -145,6 +149,8 @@ export function memoryRepositories(view: View): Repositories {
         for (const k of view.filter('apiKeys', (k) => k.userId === id)) view.delete('apiKeys', k.id);
         for (const r of view.filter('channelReads', (r) => r.userId === id))
           view.delete('channelReads', `${r.userId}/${r.channelId}`);
+        for (const r of view.filter('reviewReads', (r) => r.userId === id))
+          view.delete('reviewReads', reviewReadKey(r.userId, r.messageId));
         for (const c of view.filter('channels', (c) => c.ownerId === id)) deleteChannel(view, c.id);
         return true;
       },
@@ -315,6 +321,20 @@ export function memoryRepositories(view: View): Repositories {
             ),
           )
           .slice(0, limit),
+      async count({ ownerId, status, channelId, type, readerId }) {
+        const matching = view.filter(
+          'reviews',
+          (r) =>
+            r.ownerId === ownerId &&
+            (!status || r.status === status) &&
+            (!channelId || r.channelId === channelId) &&
+            (!type || r.type === type),
+        );
+        const unread = matching.filter(
+          (r) => view.get('reviewReads', reviewReadKey(readerId, r.messageId)) === undefined,
+        ).length;
+        return { total: matching.length, unread };
+      },
       listDue: async (now, limit) =>
         view
           .filter('reviews', (r) => r.status === 'pending' && r.expiresAt.getTime() <= now.getTime())
@@ -401,6 +421,11 @@ export function memoryRepositories(view: View): Repositories {
       findById: async (id) => view.get('deliveries', id),
       listByMessage: async (messageId) =>
         view.filter('deliveries', (d) => d.messageId === messageId).sort((a, b) => -byNewest(a, b)),
+      listByChannel: async (channelId, { limit, before }) =>
+        view
+          .filter('deliveries', (d) => d.channelId === channelId && (!before || byNewest(d, before) > 0))
+          .sort(byNewest)
+          .slice(0, limit),
       async claimDue(now, leaseUntil, limit) {
         const due = view
           .filter(
@@ -464,6 +489,18 @@ export function memoryRepositories(view: View): Repositories {
         }
         return out;
       },
+    },
+    reviewReads: {
+      async mark(userId, messageId, at) {
+        if (!view.get('reviews', messageId)) return undefined;
+        const key = reviewReadKey(userId, messageId);
+        const current = view.get('reviewReads', key);
+        if (current) return current.readAt;
+        view.set('reviewReads', key, { userId, messageId, readAt: at });
+        return new Date(at.getTime());
+      },
+      readIds: async (userId, messageIds) =>
+        messageIds.filter((id) => view.get('reviewReads', reviewReadKey(userId, id)) !== undefined),
     },
     events: {
       async append(event) {

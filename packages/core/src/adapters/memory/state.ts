@@ -23,6 +23,8 @@ export interface Rows {
   statusSteps: StatusStepRecord;
   statusHistory: StatusHistoryRecord;
   channelReads: { userId: string; channelId: string; at: Date; messageId: string | null };
+  /** Keyed `${userId}/${messageId}`. */
+  reviewReads: { userId: string; messageId: string; readAt: Date };
   deliveries: DeliveryRecord;
   deliveryAttempts: DeliveryAttemptRecord;
   events: EventRecord;
@@ -43,6 +45,7 @@ export class MemoryState {
     statusSteps: new Map(),
     statusHistory: new Map(),
     channelReads: new Map(),
+    reviewReads: new Map(),
     deliveries: new Map(),
     deliveryAttempts: new Map(),
     events: new Map(),
