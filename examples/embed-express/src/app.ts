@@ -1,4 +1,6 @@
+import type { Server } from 'node:http';
 import { createPlacet, type Logger, type Placet, PlacetError, type Store } from '@placet/core';
+import { placetDashboard } from '@placet/dashboard';
 import { sqliteStore } from '@placet/db-sqlite';
 import { type HostIdentity, type PlacetRouterOptions, placetRouter } from '@placet/express';
 import { approval } from '@placet/plugin-approval';
@@ -6,11 +8,15 @@ import { form } from '@placet/plugin-form';
 import { freeform } from '@placet/plugin-freeform';
 import { selection } from '@placet/plugin-selection';
 import { textInput } from '@placet/plugin-text-input';
+import { attachRealtime, type Realtime } from '@placet/ws';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { HostSessions } from './sessions.js';
 
 /** Where this host mounts Placet's API. */
 export const PLACET_BASE = '/hitl/api/v1';
+/** Where it mounts the dashboard, and its WebSocket. */
+export const DASHBOARD_BASE = '/hitl';
+export const REALTIME_PATH = '/hitl/ws';
 
 export interface HostAppOptions {
   /** Placet's storage; an in-memory SQLite database by default (everything is gone on restart). */
@@ -24,6 +30,8 @@ export interface HostApp {
   app: Express;
   placet: Placet;
   sessions: HostSessions;
+  /** Attaches Placet's WebSocket (at REALTIME_PATH, authenticated by the host's session) to the server. */
+  attachRealtime(server: Server): Realtime;
   /** Stops Placet: releases open long-polls, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
@@ -137,6 +145,12 @@ export async function createHostApp(options: HostAppOptions = {}): Promise<HostA
     placetRouter(placet, { ...options.router, authenticateUser: authenticateFromSession(sessions) }),
   );
 
+  // The web inbox under the host's path; people sign in through the host (its `/` explains how).
+  app.use(
+    DASHBOARD_BASE,
+    placetDashboard({ apiBase: PLACET_BASE, authBase: false, loginUrl: '/', wsPath: REALTIME_PATH }),
+  );
+
   // The host's own error page for its own routes (Placet's router answers its errors itself).
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
@@ -148,6 +162,17 @@ export async function createHostApp(options: HostAppOptions = {}): Promise<HostA
     app,
     placet,
     sessions,
+    attachRealtime: (server) =>
+      attachRealtime(placet, server, {
+        path: REALTIME_PATH,
+        socketIoPath: false,
+        authenticateUser: async (req) => {
+          const session = sessions.fromCookieHeader(req.headers.cookie);
+          return session
+            ? placet.userPrincipal(await placet.users.ensure(hostIdentity(session.username)))
+            : null;
+        },
+      }),
     close: () => placet.stop(),
   };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type { Server } from 'node:http';
-import { createHostApp, PLACET_BASE } from './app.js';
+import { createHostApp, DASHBOARD_BASE, PLACET_BASE } from './app.js';
 
 const HOST = '127.0.0.1';
 const PORT = 3002;
@@ -11,8 +11,9 @@ await new Promise<void>((resolve, reject) => {
   server.once('listening', resolve);
   server.once('error', reject);
 });
+const realtime = host.attachRealtime(server);
 const url = `http://${HOST}:${PORT}`;
-console.log(`Host app on ${url}  (Placet API: ${url}${PLACET_BASE})`);
+console.log(`Host app on ${url}  (Placet API: ${url}${PLACET_BASE}, dashboard: ${url}${DASHBOARD_BASE}/)`);
 console.log(
   `Sign in:        curl -c jar -H 'Content-Type: application/json' -d '{"username":"alice"}' ${url}/login`,
 );
@@ -27,6 +28,7 @@ async function shutdown(signal: string) {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   host.placet.reviews.releaseWaiters();
+  await realtime.close();
   await closed;
   await host.close();
   process.exit(0);

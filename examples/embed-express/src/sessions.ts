@@ -39,7 +39,12 @@ export class HostSessions {
 
   /** The session of a request, or undefined (no cookie, unknown or expired). */
   get(req: Request): HostSession | undefined {
-    const id = readCookie(req.get('cookie'), HOST_SESSION_COOKIE);
+    return this.fromCookieHeader(req.get('cookie'));
+  }
+
+  /** The session named by a `Cookie` header (also of a WebSocket upgrade request), or undefined. */
+  fromCookieHeader(header: string | undefined): HostSession | undefined {
+    const id = readCookie(header, HOST_SESSION_COOKIE);
     if (!id) return undefined;
     const session = this.#sessions.get(id);
     if (!session) return undefined;

@@ -6,7 +6,15 @@ import { placetRouter } from '@placet/express';
 import { approval } from '@placet/plugin-approval';
 import express, { type Express } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authenticateFromSession, createHostApp, type HostApp, PLACET_BASE } from '../src/app.js';
+import WebSocket from 'ws';
+import {
+  authenticateFromSession,
+  createHostApp,
+  DASHBOARD_BASE,
+  type HostApp,
+  PLACET_BASE,
+  REALTIME_PATH,
+} from '../src/app.js';
 import { HostSessions } from '../src/sessions.js';
 
 /** The host app on 127.0.0.1:0, talked to over HTTP. */
@@ -270,6 +278,77 @@ describe('everything under the sub-path', () => {
       body: { code: 'NOT_FOUND', message: `Cannot GET ${PLACET_BASE}/nope` },
     });
     expect((await call(`${host.url}/whoami`, { headers: agent })).status).toBe(401);
+  });
+});
+
+describe('the dashboard and its WebSocket under the host', () => {
+  it('serves the inbox at /hitl/ and pushes events to the host-signed-in person over /hitl/ws', async () => {
+    const host = await createHostApp({ logger: silentLogger() });
+    cleanups.push(() => host.close());
+    const server: Server = host.app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const realtime = host.attachRealtime(server);
+    cleanups.push(async () => {
+      await realtime.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const page = await fetch(`${url}${DASHBOARD_BASE}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain(`src="${DASHBOARD_BASE}/placet-assets/app.js"`);
+    const config = JSON.parse(
+      /<meta name="placet-config" content="([^"]*)"/
+        .exec(html)![1]!
+        .replace(/&#(\d+);/g, (_m, code) => String.fromCharCode(Number(code))),
+    );
+    expect(config).toMatchObject({
+      apiBase: PLACET_BASE,
+      authBase: false,
+      loginUrl: '/',
+      wsPath: REALTIME_PATH,
+    });
+
+    // No host session: the upgrade is refused before the handshake.
+    const refused = new WebSocket(`${url.replace('http', 'ws')}${REALTIME_PATH}`);
+    expect(
+      await new Promise((resolve) =>
+        refused.once('unexpected-response', (_req, res) => resolve(res.statusCode)),
+      ),
+    ).toBe(401);
+
+    const alice = await signIn(url, 'alice');
+    const { key } = (await call(`${url}/agent-keys`, { method: 'POST', headers: alice, body: {} })).body;
+    const channel = (
+      await call(`${url}${PLACET_BASE}/agents`, {
+        method: 'POST',
+        headers: { 'x-api-key': key },
+        body: { name: 'bot' },
+      })
+    ).body;
+    const socket = new WebSocket(`${url.replace('http', 'ws')}${REALTIME_PATH}`, {
+      headers: { cookie: alice.cookie },
+    });
+    const frames: { event: string; data: any }[] = [];
+    socket.on('message', (raw) => frames.push(JSON.parse(raw.toString())));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const sent = await call(`${url}${PLACET_BASE}/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key },
+      body: { channelId: channel.id, text: 'hello alice' },
+    });
+    expect(sent.status).toBe(201);
+    for (let i = 0; i < 200 && !frames.some((f) => f.event === 'message:created'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(frames.find((f) => f.event === 'message:created')?.data).toMatchObject({
+      id: sent.body.id,
+      text: 'hello alice',
+    });
+    socket.close();
   });
 });
 

@@ -18,6 +18,7 @@ import { httpWebhookSender } from '@placet/notifier-http';
 import { approval } from '@placet/plugin-approval';
 import { form } from '@placet/plugin-form';
 import { freeform } from '@placet/plugin-freeform';
+import { rating } from '@placet/plugin-rating';
 import { selection } from '@placet/plugin-selection';
 import { textInput } from '@placet/plugin-text-input';
 import { fsFileStore } from '@placet/storage-fs';
@@ -60,7 +61,7 @@ export function createServer(
     store = sqliteStore({ filename: config.database.filename });
   }
   const placet = createPlacet({
-    plugins: [approval(), selection(), form(), textInput(), freeform()],
+    plugins: [approval(), selection(), form(), textInput(), freeform(), rating()],
     store,
     files: fsFileStore({ dir: join(config.dataDir, 'files') }),
     ...(transport ? { transport } : {}),

@@ -13,7 +13,7 @@
  * - When the human answers, the element dispatches `new CustomEvent('placet-respond', { detail: {
  *   response }, bubbles: true, composed: true })`, only for a response that passes the review type's own
  *   `response(payload)` schema, or `{ _dismissed: true }` when the type's `dismissible(payload)` allows
- *   it. The host posts it to `POST /api/v1/messages/:id/respond`; it should set `readonly = true` while
+ *   it. The host posts it to `POST /api/v1/reviews/:id/respond`; it should set `readonly = true` while
  *   the request runs and set the updated `review` (status `completed`) once it succeeds.
  * - Styling uses the CSS custom properties `--placet-fg`, `--placet-bg`, `--placet-accent`,
  *   `--placet-accent-fg`, `--placet-danger`, `--placet-danger-fg`, `--placet-border` and `--placet-muted`; fallbacks follow
