@@ -31,6 +31,9 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // `expect.poll` waits for a condition (a browser or a socket catching up), never for a duration:
+    // a generous ceiling keeps loaded CI machines from failing a test that would pass a moment later.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     projects: workspacePackages().map(({ name, dir }) => ({
       extends: true as const,
       test: {

@@ -141,14 +141,16 @@ export const bubble = (page: Page | Frame, id: string) => page.locator(`placet-m
  * `within`; throws after `max` presses. Proves a control is reachable with the keyboard alone.
  */
 export async function tabTo(page: Page, selector: string, max = 120): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const hit = await page.evaluate((sel) => {
+  const matches = () =>
+    page.evaluate((sel) => {
       let active: Element | null = document.activeElement;
       while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
       return active?.matches(sel) ?? false;
     }, selector);
-    if (hit) return;
+  if (await matches()) return;
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await matches()) return;
   }
   throw new Error(`"${selector}" was not reached with ${max} Tab presses`);
 }
@@ -164,6 +166,19 @@ export async function shadowText(locator: Locator): Promise<string> {
       .replace(/\s+/g, ' ')
       .trim();
   });
+}
+
+/** Whether the focused element (through shadow roots) lies inside a `<tag>` element's shadow root. */
+export async function focusInside(page: Page, tag: string): Promise<boolean> {
+  return page.evaluate((name) => {
+    let active: Element | null = document.activeElement;
+    let inside = false;
+    while (active?.shadowRoot?.activeElement) {
+      if (active.localName === name) inside = true;
+      active = active.shadowRoot.activeElement;
+    }
+    return inside;
+  }, tag);
 }
 
 /** The focused element's description, through shadow roots (for failure messages). */

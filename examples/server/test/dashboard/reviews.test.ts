@@ -248,6 +248,31 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
     expect((await answer).body.message.review.response).toEqual({ _dismissed: true });
   });
 
+  it('answers a freeform review with a JSON object, refusing text that is not JSON', async () => {
+    const { page } = ui;
+    const id = await ask('Send me the config you want', {
+      type: 'freeform',
+      payload: { hint: 'any JSON object' },
+    });
+    const widget = bubble(page, id).locator('placet-freeform');
+    const area = widget.locator('[name="json"]');
+    await area.waitFor();
+    const answer = wait(id);
+    await area.focus();
+    await page.keyboard.type('{ not json');
+    await tabTo(page, '[data-action="submit"]');
+    await page.keyboard.press('Enter');
+    await widget.locator('[role="alert"]').first().waitFor();
+    expect(await stillPending(id)).toBe('pending');
+    await area.fill('');
+    await area.focus();
+    await page.keyboard.type('{"replicas": 3, "region": "eu"}');
+    await tabTo(page, '[data-action="submit"]');
+    await page.keyboard.press('Enter');
+    expect((await answer).body.message.review.response).toEqual({ replicas: 3, region: 'eu' });
+    await page.screenshot({ path: join(SCREENSHOTS, 'chat-freeform.png') });
+  });
+
   it('says so when a review expired, with no controls left', async () => {
     const { page } = ui;
     // A one-second expiry: the server's sweep expires it and `review:expired` reaches the open page.

@@ -72,6 +72,17 @@ export class Api {
   respond = (messageId: string, response: Record<string, unknown>) =>
     this.request<Message>('POST', this.v1(`/reviews/${encodeURIComponent(messageId)}/respond`), { response });
   plugins = () => this.request<PluginManifest[]>('GET', this.v1('/plugins'));
+  /** Pending (or other) reviews across agents: `{ count, unread }`. */
+  reviewCount = (query: { status?: string; channel?: string; type?: string } = {}) =>
+    this.request<{ count: number; unread: number }>('GET', this.v1('/reviews/count'), undefined, query);
+  /** The inbox: messages carrying reviews, newest first, and which of them the caller has read. */
+  inbox = (query: { status?: string; channel?: string; type?: string; cursor?: string; limit?: number }) =>
+    this.request<MessagePage & { readIds: string[] }>('GET', this.v1('/reviews'), undefined, query);
+  markReviewRead = (messageId: string) =>
+    this.request<{ read: true; readAt: string }>(
+      'POST',
+      this.v1(`/reviews/${encodeURIComponent(messageId)}/read`),
+    );
   fileUrl = (fileId: string) => this.v1(`/files/${encodeURIComponent(fileId)}/download`);
 
   // The example server's sign-in (absent when the host authenticates people itself).

@@ -1,8 +1,11 @@
 import { PlacetAgentList } from './components/agent-list.js';
 import { PlacetApp } from './components/app-root.js';
 import { PlacetChat } from './components/chat-view.js';
+import { PlacetFilePreview } from './components/files/file-preview.js';
+import { PlacetInbox } from './components/inbox/inbox-view.js';
 import { PlacetMessage } from './components/message-bubble.js';
 import { PlacetReviewHost } from './components/review-host.js';
+import { PlacetSettings } from './components/settings/settings-view.js';
 import { PlacetChangePassword, PlacetSignIn } from './components/sign-in.js';
 
 const elements: [string, CustomElementConstructor][] = [
@@ -12,6 +15,9 @@ const elements: [string, CustomElementConstructor][] = [
   ['placet-review-host', PlacetReviewHost],
   ['placet-message', PlacetMessage],
   ['placet-chat', PlacetChat],
+  ['placet-file-preview', PlacetFilePreview],
+  ['placet-inbox', PlacetInbox],
+  ['placet-settings', PlacetSettings],
   // Last: the root renders the others.
   ['placet-app', PlacetApp],
 ];

@@ -1,11 +1,9 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { relativeTime } from '../format.js';
 import { plainPreview } from '../markdown.js';
+import { presenceOf } from '../presence.js';
 import type { Channel } from '../types.js';
 import { controls, statusColors } from './styles.js';
-
-/** A status older than this shows as "last seen …" instead of a live label. */
-const FRESH_MS = 5 * 60_000;
 
 /** The agents (channels), most recent activity first: status dot, last seen, unread count, last message. */
 export class PlacetAgentList extends LitElement {
@@ -116,16 +114,6 @@ export class PlacetAgentList extends LitElement {
     clearInterval(this.#tick);
   }
 
-  /** `{ state, label }` of the agent's presence, or undefined when it never reported a status. */
-  #presence(channel: Channel): { state: string; label: string } | undefined {
-    if (!channel.statusSince) return undefined;
-    const seenAt = channel.lastActiveAt ?? channel.statusSince;
-    const fresh = channel.status !== 'offline' && this.now - Date.parse(seenAt) < FRESH_MS;
-    return fresh
-      ? { state: channel.status, label: channel.status[0]!.toUpperCase() + channel.status.slice(1) }
-      : { state: 'offline', label: `Last seen ${relativeTime(seenAt, this.now)}` };
-  }
-
   override render() {
     const sorted = [...this.channels].sort((a, b) =>
       (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt),
@@ -137,7 +125,7 @@ export class PlacetAgentList extends LitElement {
           : html`<ul aria-labelledby="agents-heading">
             ${sorted.map((channel) => {
               const last = channel.lastMessage;
-              const presence = this.#presence(channel);
+              const presence = presenceOf(channel, this.now);
               return html`<li>
                 <a
                   href="#/chats/${channel.id}"

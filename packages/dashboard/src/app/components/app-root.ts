@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { Api, ApiError } from '../api.js';
 import { readConfig } from '../config.js';
+import { Notifier } from '../notifications.js';
 import { Realtime } from '../realtime.js';
 import { ReviewTypes } from '../review-types.js';
 import { session } from '../session.js';
@@ -40,6 +41,29 @@ export class PlacetApp extends LitElement {
       .conn {
         font-size: 12px;
       }
+      nav.views {
+        display: flex;
+        gap: 4px;
+      }
+      nav.views a {
+        padding: 5px 10px;
+        border-radius: 8px;
+        color: inherit;
+        text-decoration: none;
+      }
+      nav.views a[aria-current='page'] {
+        background: color-mix(in srgb, var(--placet-accent) 14%, transparent);
+      }
+      nav.views .count {
+        display: inline-block;
+        min-width: 18px;
+        padding: 0 5px;
+        border-radius: 9px;
+        background: var(--placet-accent);
+        color: var(--placet-accent-fg);
+        font-size: 12px;
+        text-align: center;
+      }
       aside {
         border-right: 1px solid var(--placet-border);
         background: var(--placet-surface);
@@ -62,7 +86,10 @@ export class PlacetApp extends LitElement {
     user: { state: true },
     phase: { state: true },
     channels: { state: true },
+    view: { state: true },
     selected: { state: true },
+    pendingCount: { state: true },
+    notice: { state: true },
     theme: { state: true },
     connection: { state: true },
     changingPassword: { state: true },
@@ -70,7 +97,13 @@ export class PlacetApp extends LitElement {
   declare user: User | undefined;
   declare phase: 'starting' | 'signed-out' | 'ready';
   declare channels: Channel[];
+  /** `#/chats/<id>`, `#/inbox` (optionally `#/inbox/<messageId>`) or `#/settings`. */
+  declare view: 'chats' | 'inbox' | 'settings';
   declare selected: string | undefined;
+  /** Pending reviews across all agents (the Inbox badge). */
+  declare pendingCount: number;
+  /** A one-line message in the top bar (e.g. notifications blocked). */
+  declare notice: string;
   declare theme: Theme;
   declare connection: string;
   declare changingPassword: boolean;
@@ -79,6 +112,7 @@ export class PlacetApp extends LitElement {
   readonly api = new Api(this.config);
   readonly realtime = new Realtime(this.config.wsPath);
   readonly types = new ReviewTypes(this.api);
+  readonly notifier = new Notifier();
   #off: (() => void)[] = [];
   #media = window.matchMedia('(prefers-color-scheme: dark)');
 
@@ -86,6 +120,9 @@ export class PlacetApp extends LitElement {
     super();
     this.phase = 'starting';
     this.channels = [];
+    this.view = 'chats';
+    this.pendingCount = 0;
+    this.notice = '';
     this.theme = (localStorage.getItem(THEME_KEY) as Theme | null) ?? 'system';
     this.connection = 'closed';
     this.changingPassword = false;
@@ -122,7 +159,11 @@ export class PlacetApp extends LitElement {
   };
 
   #route = () => {
-    const match = /^#\/chats\/([^/?#]+)/.exec(location.hash);
+    const hash = location.hash;
+    if (hash.startsWith('#/inbox')) this.view = 'inbox';
+    else if (hash.startsWith('#/settings')) this.view = 'settings';
+    else this.view = 'chats';
+    const match = /^#\/chats\/([^/?#]+)/.exec(hash);
     this.selected = match ? decodeURIComponent(match[1]!) : undefined;
   };
 
@@ -165,8 +206,33 @@ export class PlacetApp extends LitElement {
     this.#listen();
     // The socket opens first, so that nothing that happens while the lists load is missed.
     this.realtime.start();
-    await Promise.all([this.#loadAgents(), this.types.load().catch(() => {})]);
+    await Promise.all([this.#loadAgents(), this.types.load().catch(() => {}), this.#countPending()]);
     this.phase = 'ready';
+  }
+
+  #counting: Promise<void> | undefined;
+  #countAgain = false;
+  /** Refreshes the Inbox badge; calls that arrive while one runs are folded into one more. */
+  async #countPending(): Promise<void> {
+    if (this.#counting) {
+      this.#countAgain = true;
+      return this.#counting;
+    }
+    this.#counting = (async () => {
+      do {
+        this.#countAgain = false;
+        try {
+          this.pendingCount = (await this.api.reviewCount({ status: 'pending' })).count;
+        } catch {
+          // The badge keeps its last value; the next event refreshes it.
+        }
+      } while (this.#countAgain);
+    })();
+    try {
+      await this.#counting;
+    } finally {
+      this.#counting = undefined;
+    }
   }
 
   async #loadAgents() {
@@ -183,6 +249,10 @@ export class PlacetApp extends LitElement {
       rt.on<Message>('message:created', (m) => {
         if (!this.channels.some((c) => c.id === m.channelId)) return void this.#loadAgents();
         const unread = m.senderType === 'agent' && (this.selected !== m.channelId || document.hidden);
+        const name = this.channels.find((c) => c.id === m.channelId)?.name ?? m.agentName ?? 'Agent';
+        this.notifier.consider(m, name, this.view === 'chats' ? this.selected : undefined, (id) => {
+          location.hash = `#/chats/${encodeURIComponent(id)}`;
+        });
         patch(m.channelId, (c) => ({
           ...c,
           lastMessage: { id: m.id, text: m.text, senderType: m.senderType, createdAt: m.createdAt },
@@ -208,12 +278,27 @@ export class PlacetApp extends LitElement {
         if (this.channels.some((c) => c.id === updated.id)) patch(updated.id, (c) => ({ ...c, ...updated }));
         else void this.#loadAgents();
       }),
-      rt.on('message:deleted', () => void this.#loadAgents()),
+      // A streamed reply grows in place: keep the list's preview in step with it.
+      rt.on<Message>('message:updated', (m) =>
+        patch(m.channelId, (c) =>
+          c.lastMessage?.id === m.id ? { ...c, lastMessage: { ...c.lastMessage, text: m.text } } : c,
+        ),
+      ),
+      rt.on('message:deleted', () => {
+        void this.#loadAgents();
+        void this.#countPending();
+      }),
+      rt.on<Message>('message:created', (m) => m.review && void this.#countPending()),
+      rt.on('review:responded', () => void this.#countPending()),
+      rt.on('review:expired', () => void this.#countPending()),
       rt.on<string>('connection', (state) => {
         this.connection = state;
       }),
       (() => {
-        const resync = () => void this.#loadAgents();
+        const resync = () => {
+          void this.#loadAgents();
+          void this.#countPending();
+        };
         rt.addEventListener('resync', resync);
         return () => rt.removeEventListener('resync', resync);
       })(),
@@ -225,11 +310,54 @@ export class PlacetApp extends LitElement {
     this.#signedOut();
   }
 
+  async #toggleNotifications() {
+    if (this.notifier.enabled) this.notifier.disable();
+    else if (!(await this.notifier.enable())) {
+      this.notice = 'Notifications are blocked for this site: allow them in the browser’s site settings.';
+    }
+    this.requestUpdate();
+  }
+
+  #setTheme(theme: Theme) {
+    this.theme = theme;
+    localStorage.setItem(THEME_KEY, theme);
+    this.#applyTheme();
+  }
+
   #cycleTheme() {
     const order: Theme[] = ['system', 'light', 'dark'];
-    this.theme = order[(order.indexOf(this.theme) + 1) % order.length]!;
-    localStorage.setItem(THEME_KEY, this.theme);
-    this.#applyTheme();
+    this.#setTheme(order[(order.indexOf(this.theme) + 1) % order.length]!);
+  }
+
+  #main(channel: Channel | undefined) {
+    if (this.view === 'inbox') {
+      return html`<placet-inbox
+        .api=${this.api}
+        .realtime=${this.realtime}
+        .types=${this.types}
+        .channels=${this.channels}
+        .theme=${this.resolvedTheme}
+      ></placet-inbox>`;
+    }
+    if (this.view === 'settings') {
+      return html`<placet-settings
+        .api=${this.api}
+        .types=${this.types}
+        .user=${this.user}
+        .theme=${this.theme}
+        @theme-change=${(e: CustomEvent<Theme>) => this.#setTheme(e.detail)}
+      ></placet-settings>`;
+    }
+    if (channel) {
+      return html`<placet-chat
+        .api=${this.api}
+        .realtime=${this.realtime}
+        .types=${this.types}
+        .channel=${channel}
+        .theme=${this.resolvedTheme}
+      ></placet-chat>`;
+    }
+    return html`<p class="placeholder muted">${this.channels.length ? 'Choose an agent.' : ''}</p>`;
   }
 
   override render() {
@@ -251,9 +379,28 @@ export class PlacetApp extends LitElement {
     const channel = this.channels.find((c) => c.id === this.selected);
     return html`<div class="top">
         <span class="brand">${this.config.title}</span>
+        <nav class="views" aria-label="Views">
+          <a href="#/chats${this.selected ? `/${this.selected}` : ''}" aria-current=${this.view === 'chats' ? 'page' : 'false'}>Chats</a>
+          <a href="#/inbox" aria-current=${this.view === 'inbox' ? 'page' : 'false'} data-nav="inbox"
+            >Inbox${
+              this.pendingCount
+                ? html` <span class="count" data-pending-count aria-label="${this.pendingCount} pending">${this.pendingCount}</span>`
+                : nothing
+            }</a
+          >
+          <a href="#/settings" aria-current=${this.view === 'settings' ? 'page' : 'false'}>Settings</a>
+        </nav>
         <span class="conn muted" data-connection=${this.connection}
           >${this.connection === 'open' ? '' : this.connection === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}</span
         >
+        ${this.notice ? html`<span class="conn" role="status">${this.notice}</span>` : nothing}
+        ${
+          this.notifier.supported
+            ? html`<button type="button" data-notifications=${this.notifier.enabled ? 'on' : 'off'} @click=${this.#toggleNotifications}>
+              ${this.notifier.enabled ? 'Notifications on' : 'Enable notifications'}
+            </button>`
+            : nothing
+        }
         <button type="button" @click=${this.#cycleTheme} aria-label="Theme: ${this.theme}">Theme: ${this.theme}</button>
         ${
           this.config.authBase === false
@@ -278,17 +425,7 @@ export class PlacetApp extends LitElement {
           this.channels = this.channels.map((c) => (c.id === e.detail ? { ...c, unreadCount: 0 } : c));
         }}
       >
-        ${
-          channel
-            ? html`<placet-chat
-              .api=${this.api}
-              .realtime=${this.realtime}
-              .types=${this.types}
-              .channel=${channel}
-              .theme=${this.resolvedTheme}
-            ></placet-chat>`
-            : html`<p class="placeholder muted">${this.channels.length ? 'Choose an agent.' : ''}</p>`
-        }
+        ${this.#main(channel)}
       </main>`;
   }
 }

@@ -1,12 +1,13 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { type Api, ApiError } from '../api.js';
-import { clientKey } from '../format.js';
+import { clientKey, relativeTime, shortTime } from '../format.js';
 import { plainPreview } from '../markdown.js';
+import { presenceOf } from '../presence.js';
 import type { Realtime } from '../realtime.js';
 import type { ReviewTypes } from '../review-types.js';
-import type { Channel, Message, StatusEvent } from '../types.js';
-import { controls } from './styles.js';
+import type { Channel, Message, StatusEvent, StatusHistoryEntry } from '../types.js';
+import { controls, statusColors } from './styles.js';
 
 const PAGE = 25;
 
@@ -27,7 +28,51 @@ const streamKey = (d: Delta) => d.streamBaseId ?? d.streamId?.replace(/:\d+$/, '
 export class PlacetChat extends LitElement {
   static override styles = [
     controls,
+    statusColors,
     css`
+      header {
+        position: relative;
+      }
+      .pill {
+        display: inline-flex;
+        gap: 6px;
+        align-items: center;
+        font-size: 12px;
+        padding: 2px 10px;
+        border-radius: 12px;
+      }
+      .history {
+        position: absolute;
+        z-index: 5;
+        top: 100%;
+        left: 20px;
+        width: min(420px, 90%);
+        max-height: 320px;
+        overflow-y: auto;
+        background: var(--placet-surface);
+        border: 1px solid var(--placet-border);
+        border-radius: 10px;
+        padding: 10px 14px;
+        box-shadow: 0 8px 24px rgb(0 0 0 / 12%);
+      }
+      .history ol {
+        list-style: none;
+        margin: 6px 0 0;
+        padding: 0;
+        display: grid;
+        gap: 6px;
+        font-size: 13px;
+      }
+      .history li {
+        display: grid;
+        grid-template-columns: auto 1fr auto;
+        gap: 8px;
+        align-items: center;
+      }
+      .history time {
+        color: var(--placet-muted);
+        font-size: 12px;
+      }
       :host {
         display: grid;
         grid-template-rows: auto auto 1fr auto;
@@ -99,6 +144,7 @@ export class PlacetChat extends LitElement {
     deltas: { state: true },
     failed: { state: true },
     error: { state: true },
+    history: { state: true },
   };
   declare api: Api;
   declare realtime: Realtime;
@@ -111,6 +157,8 @@ export class PlacetChat extends LitElement {
   declare deltas: Map<string, string>;
   declare failed: Set<string>;
   declare error: string;
+  /** The agent's status transitions, while the history panel is open. */
+  declare history: StatusHistoryEntry[] | undefined;
   #off: (() => void)[] = [];
   #loadingOlder = false;
   #stickToBottom = true;
@@ -179,7 +227,18 @@ export class PlacetChat extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>) {
     const previous = changed.get('channel') as Channel | undefined;
-    if (changed.has('channel') && previous?.id !== this.channel.id) void this.#loadLatest();
+    if (changed.has('channel') && previous?.id !== this.channel.id) {
+      this.history = undefined;
+      void this.#loadLatest();
+    } else if (previous && this.history && previous.statusSince !== this.channel.statusSince) {
+      // A new status arrived while the history is open: show it there too.
+      this.api.statusHistory(this.channel.id).then(
+        (entries) => {
+          if (this.history) this.history = entries;
+        },
+        () => {},
+      );
+    }
     const feed = this.renderRoot.querySelector<HTMLElement>('.feed');
     if (feed) this.#stickToBottom = feed.scrollHeight - feed.scrollTop - feed.clientHeight < 80;
   }
@@ -324,6 +383,55 @@ export class PlacetChat extends LitElement {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submit(event);
   }
 
+  #presence(channel: Channel) {
+    const presence = presenceOf(channel);
+    if (!presence) return nothing;
+    return html`<button
+      type="button"
+      class="pill ${presence.state}"
+      data-presence=${presence.state}
+      aria-expanded=${this.history ? 'true' : 'false'}
+      title="Status history"
+      @click=${() => void this.#toggleHistory()}
+    >
+      <span class="dot ${presence.state}" aria-hidden="true"></span>${presence.label}${
+        channel.statusMessage ? html` — ${channel.statusMessage}` : nothing
+      }
+    </button>`;
+  }
+
+  async #toggleHistory() {
+    if (this.history) {
+      this.history = undefined;
+      return;
+    }
+    try {
+      this.history = await this.api.statusHistory(this.channel.id);
+    } catch (error) {
+      this.error = error instanceof ApiError ? error.message : 'The status history could not be loaded.';
+    }
+  }
+
+  #historyPanel() {
+    const entries = this.history ?? [];
+    return html`<div class="history" role="region" aria-label="Status history of ${this.channel.name}">
+      <strong>Status history</strong>
+      ${
+        entries.length === 0
+          ? html`<p class="muted">No status changes yet.</p>`
+          : html`<ol>
+            ${entries.map(
+              (e) => html`<li data-history-status=${e.status}>
+                <span class="dot ${e.status}" aria-hidden="true"></span>
+                <span>${e.status}${e.message ? html` — ${e.message}` : nothing}</span>
+                <time datetime=${e.createdAt} title=${shortTime(e.createdAt)}>${relativeTime(e.createdAt)}</time>
+              </li>`,
+            )}
+          </ol>`
+      }
+    </div>`;
+  }
+
   #focusMessage(id: string) {
     const bubble = this.renderRoot.querySelector<HTMLElement>(`placet-message[data-id="${id}"]`);
     bubble?.scrollIntoView({ block: 'center' });
@@ -342,7 +450,9 @@ export class PlacetChat extends LitElement {
     const open = feed.filter((m) => m.review?.status === 'pending');
     return html`<header>
         <h2>${channel.name}</h2>
+        ${this.#presence(channel)}
         ${channel.description ? html`<span class="muted">${channel.description}</span>` : nothing}
+        ${this.history ? this.#historyPanel() : nothing}
       </header>
       ${
         open.length

@@ -4,7 +4,9 @@ import type { Api } from '../api.js';
 import { fileSize, shortTime } from '../format.js';
 import { renderMarkdown } from '../markdown.js';
 import type { ReviewTypes } from '../review-types.js';
-import type { Message, StatusEvent } from '../types.js';
+import type { Attachment, Message, StatusEvent } from '../types.js';
+import { fileBadge } from './files/preview-kind.js';
+import { defineIterationTimeline } from './iterations/iteration-timeline.js';
 import { markdownStyles } from './markdown-styles.js';
 import { controls } from './styles.js';
 
@@ -131,6 +133,18 @@ export class PlacetMessage extends LitElement {
         font-size: 13px;
         text-decoration: none;
       }
+      .attachment .type {
+        display: inline-grid;
+        place-items: center;
+        min-width: 34px;
+        height: 40px;
+        padding: 0 3px;
+        border: 1px solid var(--placet-border);
+        border-radius: 5px 10px 5px 5px;
+        font: 600 10px/1 var(--placet-mono);
+        color: var(--placet-muted);
+        background: var(--placet-bg);
+      }
       .attachment img {
         max-width: 220px;
         max-height: 160px;
@@ -139,6 +153,15 @@ export class PlacetMessage extends LitElement {
       .stopped {
         font-size: 12px;
         color: var(--placet-muted);
+      }
+      button.rev {
+        font-size: 11px;
+        font-weight: 600;
+        padding: 0 6px;
+        border-radius: 6px;
+        color: var(--placet-accent);
+        border-color: currentColor;
+        background: none;
       }
     `,
   ];
@@ -151,6 +174,10 @@ export class PlacetMessage extends LitElement {
     agentName: {},
     theme: {},
     from: { reflect: true },
+    /** The attachment shown in the preview dialog, while it is open. */
+    previewIndex: { state: true },
+    /** The iteration timeline dialog is open. */
+    showIterations: { state: true },
   };
   declare api: Api;
   declare types: ReviewTypes;
@@ -159,12 +186,58 @@ export class PlacetMessage extends LitElement {
   declare agentName: string;
   declare theme: 'light' | 'dark';
   declare from: 'agent' | 'user';
+  declare previewIndex: number | undefined;
+  declare showIterations: boolean;
 
   constructor() {
     super();
     this.pendingDelta = '';
     this.agentName = 'Agent';
     this.theme = 'light';
+    this.showIterations = false;
+  }
+
+  /** A click (or Enter) on an attachment card previews it; modified clicks keep the link's own behaviour. */
+  #openFile(event: MouseEvent, index: number) {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    // Focus returns here when the dialog closes (a mouse click does not focus a link everywhere).
+    (event.currentTarget as HTMLElement).focus();
+    this.previewIndex = index;
+  }
+
+  #preview(files: Attachment[]) {
+    if (this.previewIndex === undefined || files.length === 0) return nothing;
+    return html`<placet-file-preview
+      .api=${this.api}
+      .files=${files}
+      .index=${Math.min(this.previewIndex, files.length - 1)}
+      @placet-preview-change=${(event: CustomEvent<{ index: number }>) => {
+        this.previewIndex = event.detail.index;
+      }}
+      @placet-close=${() => {
+        this.previewIndex = undefined;
+      }}
+    ></placet-file-preview>`;
+  }
+
+  #openIterations(event: MouseEvent) {
+    // Focus returns here when the dialog closes.
+    (event.currentTarget as HTMLElement).focus();
+    this.showIterations = true;
+  }
+
+  #revision(m: Message) {
+    if (!m.iteration) return nothing;
+    if (!m.iterationGroupId) return m.iteration > 1 ? html`<span>Rev ${m.iteration}</span>` : nothing;
+    return html`<button
+      type="button"
+      class="rev"
+      aria-haspopup="dialog"
+      title="Show every revision and what changed"
+      data-iterations
+      @click=${(event: MouseEvent) => this.#openIterations(event)}
+    >Rev ${m.iteration}</button>`;
   }
 
   override willUpdate() {
@@ -203,7 +276,7 @@ export class PlacetMessage extends LitElement {
         <span>${m.senderType === 'user' ? 'You' : this.agentName}</span>
         <time datetime=${m.createdAt}>${shortTime(m.createdAt)}</time>
         ${m.status ? html`<span class="badge ${m.status}" data-status-badge>${m.status}</span>` : nothing}
-        ${m.iteration && m.iteration > 1 ? html`<span>Rev ${m.iteration}</span>` : nothing}
+        ${this.#revision(m)}
       </div>
       <div class="bubble ${m.review ? 'review' : ''}" data-message=${m.id} data-stream-state=${m.streamState ?? nothing}>
         ${text ? html`<div class="md" data-text>${unsafeHTML(renderMarkdown(text, fileUrl))}</div>` : nothing}
@@ -214,13 +287,19 @@ export class PlacetMessage extends LitElement {
           m.attachments.length
             ? html`<div class="attachments">
               ${m.attachments.map(
-                (
-                  file,
-                ) => html`<a class="attachment" href=${fileUrl(file.id)} download=${file.filename} data-file=${file.id}>
+                (file, index) => html`<a
+                  class="attachment"
+                  href=${fileUrl(file.id)}
+                  download=${file.filename}
+                  data-file=${file.id}
+                  aria-haspopup="dialog"
+                  title=${`Preview ${file.filename}`}
+                  @click=${(event: MouseEvent) => this.#openFile(event, index)}
+                >
                   ${
                     file.mimeType.startsWith('image/') && file.mimeType !== 'image/svg+xml'
                       ? html`<img src=${fileUrl(file.id)} alt=${file.filename} loading="lazy" />`
-                      : html`<span aria-hidden="true">📄</span>`
+                      : html`<span class="type" aria-hidden="true">${fileBadge(file.filename)}</span>`
                   }
                   <span>${file.filename}<br /><span class="muted">${fileSize(file.size)}</span></span>
                 </a>`,
@@ -245,6 +324,20 @@ export class PlacetMessage extends LitElement {
             >${tick.marks}</span
           >`
           : nothing
+      }
+      ${this.#preview(m.attachments)}
+      ${
+        this.showIterations
+          ? html`<placet-iterations
+            .api=${this.api}
+            .message=${m}
+            @placet-close=${() => {
+              this.showIterations = false;
+            }}
+          ></placet-iterations>`
+          : nothing
       }`;
   }
 }
+
+defineIterationTimeline();

@@ -1,0 +1,207 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  browserUnavailable,
+  createAgent,
+  type DashboardWorld,
+  dashboardWorld,
+  focusInside,
+  openChat,
+  openPage,
+  SCREENSHOTS,
+  signIn,
+  tabTo,
+} from './harness.js';
+
+/**
+ * The inbox across agents (filters, keyboard answering, read state kept by the server), browser
+ * notifications, and agent status with its history.
+ */
+const skip = browserUnavailable();
+
+interface Sent {
+  id: string;
+}
+
+const approval = (label: string) => ({
+  type: 'approval',
+  payload: {
+    options: [
+      { id: 'approve', label: `Approve ${label}` },
+      { id: 'reject', label: 'Reject' },
+    ],
+  },
+});
+
+const rows = (page: Page) => page.locator('placet-inbox button.row');
+
+describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout: 90_000 }, () => {
+  let w: DashboardWorld;
+  let alpha: string;
+  let beta: string;
+  const sent: Record<string, string> = {};
+
+  beforeAll(async () => {
+    w = await dashboardWorld();
+    alpha = await createAgent(w, 'Alpha');
+    beta = await createAgent(w, 'Beta');
+    for (const [channelId, name] of [
+      [alpha, 'alpha-1'],
+      [beta, 'beta-1'],
+      [alpha, 'alpha-2'],
+      [beta, 'beta-2'],
+    ] as const) {
+      const res = await w.agent<Sent>('POST', '/messages', {
+        channelId,
+        text: `Ship ${name}?`,
+        review: approval(name),
+      });
+      expect(res.status).toBe(201);
+      sent[name] = res.body.id;
+    }
+  }, 60_000);
+  afterAll(async () => w?.close());
+
+  it('lists the reviews of both agents, filters by agent, and answers one from the inbox with the keyboard', async () => {
+    const { page } = await openPage(w);
+    await signIn(page, w);
+    await expect.poll(() => page.locator('[data-pending-count]').innerText()).toBe('4');
+    await page.locator('a[data-nav="inbox"]').click();
+    await expect.poll(() => rows(page).count()).toBe(4);
+    await page.screenshot({ path: join(SCREENSHOTS, 'inbox.png') });
+
+    await page.locator('placet-inbox select[name="agent"]').selectOption(alpha);
+    await expect.poll(() => rows(page).count()).toBe(2);
+    const ids = await rows(page).evaluateAll((els) => els.map((el) => el.getAttribute('data-id')));
+    expect([...ids].sort()).toEqual([sent['alpha-1'], sent['alpha-2']].sort());
+
+    // Keyboard only: into the list, down to the second row, open it, answer.
+    await rows(page).first().focus();
+    await page.keyboard.press('ArrowDown');
+    const second = await page.evaluate(() => {
+      const inbox = document.querySelector('placet-app')!.shadowRoot!.querySelector('placet-inbox')!;
+      return inbox.shadowRoot!.activeElement?.getAttribute('data-id');
+    });
+    expect(second).toBe(ids[1]);
+    await page.keyboard.press('Enter');
+    // Opening moves the focus into the review's widget; from there the answer is a Tab or two away.
+    await expect.poll(() => focusInside(page, 'placet-approval')).toBe(true);
+    await tabTo(page, '[data-option="approve"]', 10);
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(
+        async () =>
+          (
+            await w.agent<{ review: { status: string; response: unknown } }>(
+              'GET',
+              `/reviews/${second}?channel=${alpha}`,
+            )
+          ).body.review,
+      )
+      .toMatchObject({ status: 'completed', response: { selectedOption: 'approve' } });
+    await expect.poll(() => page.locator('[data-pending-count]').innerText()).toBe('3');
+    await page.context().close();
+  });
+
+  it('keeps read state on the server: it survives a reload and shows in a second browser context', async () => {
+    const first = await openPage(w);
+    await signIn(first.page, w);
+    await first.page.locator('a[data-nav="inbox"]').click();
+    await expect.poll(() => rows(first.page).count()).toBe(3);
+    const target = sent['beta-2']!;
+    const row = first.page.locator(`placet-inbox button.row[data-id="${target}"]`);
+    expect(await row.getAttribute('data-read')).toBe('false');
+    await row.click();
+    await expect.poll(() => row.getAttribute('data-read')).toBe('true');
+
+    await first.page.reload();
+    await first.page.locator('a[data-nav="inbox"]').click();
+    await expect.poll(() => rows(first.page).count()).toBe(3);
+    expect(
+      await first.page.locator(`placet-inbox button.row[data-id="${target}"]`).getAttribute('data-read'),
+    ).toBe('true');
+    expect(
+      await first.page
+        .locator(`placet-inbox button.row[data-id="${sent['beta-1']}"]`)
+        .getAttribute('data-read'),
+    ).toBe('false');
+
+    const second = await openPage(w);
+    await signIn(second.page, w);
+    await second.page.locator('a[data-nav="inbox"]').click();
+    await expect.poll(() => rows(second.page).count()).toBe(3);
+    expect(
+      await second.page.locator(`placet-inbox button.row[data-id="${target}"]`).getAttribute('data-read'),
+    ).toBe('true');
+    await first.page.context().close();
+    await second.page.context().close();
+  });
+
+  it('shows a browser notification for a review in a chat that is not open; clicking it opens the chat', async () => {
+    const context = await w.browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await context.grantPermissions(['notifications'], { origin: w.url });
+    // Record what the page asks the browser to show (the real Notification still runs).
+    await context.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: { title: string; body: string | undefined; click: () => void }[] = [];
+      (window as unknown as { __shown: typeof shown }).__shown = shown;
+      class Recording extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push({ title, body: options?.body, click: () => this.onclick?.(new Event('click')) });
+        }
+      }
+      window.Notification = Recording as typeof Notification;
+    });
+    const page = await context.newPage();
+    await signIn(page, w);
+    await page.getByRole('button', { name: 'Enable notifications' }).click();
+    await page.getByRole('button', { name: 'Notifications on' }).waitFor();
+    await openChat(page, alpha);
+
+    await w.agent('POST', '/messages', { channelId: alpha, text: 'In the open chat: no notification' });
+    const res = await w.agent<Sent>('POST', '/messages', {
+      channelId: beta,
+      text: 'Restart the queue?',
+      review: approval('queue'),
+    });
+    expect(res.status).toBe(201);
+    const shown = () =>
+      page.evaluate(() =>
+        (window as unknown as { __shown: { title: string; body?: string }[] }).__shown.map(
+          ({ title, body }) => ({ title, body }),
+        ),
+      );
+    await expect.poll(shown).toEqual([{ title: 'Beta asks for a review', body: 'Restart the queue?' }]);
+    await page.evaluate(() =>
+      (window as unknown as { __shown: { click: () => void }[] }).__shown[0]!.click(),
+    );
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/chats/${beta}`);
+    await context.close();
+  });
+
+  it('shows the agent status as a pill with its history', async () => {
+    const { page } = await openPage(w);
+    await signIn(page, w);
+    await w.agent('POST', '/status/ping', { agentId: alpha, status: 'busy', message: 'deploying' });
+    await openChat(page, alpha);
+    const pill = page.locator('placet-chat button.pill');
+    await expect.poll(() => pill.innerText()).toMatch(/Busy — deploying/);
+    await w.agent('POST', '/status/ping', { agentId: alpha, status: 'error', message: 'disk full' });
+    await expect.poll(() => pill.getAttribute('data-presence')).toBe('error');
+    expect(
+      await page
+        .locator(`placet-agent-list a[data-agent="${alpha}"] [data-status]`)
+        .getAttribute('data-status'),
+    ).toBe('error');
+    await pill.click();
+    const history = page.locator('placet-chat [data-history-status]');
+    await expect.poll(() => history.count()).toBe(2);
+    expect(
+      await history.evaluateAll((els) => els.map((el) => el.getAttribute('data-history-status'))),
+    ).toEqual(['error', 'busy']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'agent-status.png') });
+    await page.context().close();
+  });
+});

@@ -1,0 +1,122 @@
+import { css } from 'lit';
+
+export const inboxStyles = css`
+  :host {
+    display: grid;
+    grid-template-columns: minmax(300px, 420px) 1fr;
+    height: 100%;
+    min-height: 0;
+  }
+  .list {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    border-right: 1px solid var(--placet-border);
+  }
+  header {
+    padding: 12px 14px 8px;
+    border-bottom: 1px solid var(--placet-border);
+  }
+  h2 {
+    margin: 0 0 8px;
+    font-size: 18px;
+  }
+  .filters {
+    display: flex;
+    gap: 8px;
+    flex-wrap: wrap;
+    font-size: 12px;
+  }
+  .filters label {
+    display: grid;
+    gap: 2px;
+  }
+  .filters select {
+    padding: 4px 6px;
+    font-size: 13px;
+  }
+  .rows {
+    overflow-y: auto;
+    padding: 6px;
+  }
+  button.row {
+    display: grid;
+    grid-template-columns: 1fr auto;
+    gap: 2px 8px;
+    width: 100%;
+    text-align: left;
+    border: none;
+    border-radius: 10px;
+    background: none;
+    padding: 9px 10px;
+  }
+  button.row:hover {
+    background: color-mix(in srgb, var(--placet-accent) 8%, transparent);
+  }
+  button.row[aria-current='true'] {
+    background: color-mix(in srgb, var(--placet-accent) 16%, transparent);
+  }
+  button.row.unread .who {
+    font-weight: 700;
+  }
+  button.row.completed,
+  button.row.expired {
+    opacity: 0.65;
+  }
+  .who {
+    display: flex;
+    gap: 6px;
+    align-items: center;
+  }
+  .dot {
+    width: 8px;
+    height: 8px;
+    border-radius: 50%;
+    background: var(--placet-accent);
+  }
+  .when {
+    font-size: 12px;
+    color: var(--placet-muted);
+  }
+  .what {
+    grid-column: 1 / -1;
+    font-size: 13px;
+    color: var(--placet-muted);
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .tags {
+    grid-column: 1 / -1;
+    display: flex;
+    gap: 6px;
+    font-size: 11px;
+  }
+  .tags span {
+    border: 1px solid var(--placet-border);
+    border-radius: 6px;
+    padding: 0 6px;
+  }
+  .more {
+    margin: 8px auto;
+    display: block;
+  }
+  .empty {
+    padding: 12px;
+  }
+  .detail {
+    overflow-y: auto;
+    padding: 12px 20px;
+    min-height: 0;
+  }
+  .context {
+    display: flex;
+    gap: 12px;
+    align-items: baseline;
+  }
+  .placeholder {
+    display: grid;
+    place-items: center;
+    height: 80%;
+  }
+`;

@@ -1,0 +1,280 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Api } from '../../api.js';
+import { relativeTime } from '../../format.js';
+import { plainPreview } from '../../markdown.js';
+import type { Realtime } from '../../realtime.js';
+import type { ReviewTypes } from '../../review-types.js';
+import type { Channel, Message } from '../../types.js';
+import { controls } from '../styles.js';
+import { inboxStyles } from './inbox-styles.js';
+
+type Status = 'pending' | 'completed' | 'expired' | 'all';
+
+/**
+ * The inbox: reviews across all agents, filtered by status, agent and type, newest first. Read state
+ * lives on the server (per person and review). Keyboard: ↓/j and ↑/k move, Enter opens, Tab reaches
+ * the widget, Escape goes back to the list.
+ */
+export class PlacetInbox extends LitElement {
+  static override styles = [controls, inboxStyles];
+  static override properties = {
+    api: { attribute: false },
+    realtime: { attribute: false },
+    types: { attribute: false },
+    channels: { attribute: false },
+    theme: {},
+    items: { state: true },
+    readIds: { state: true },
+    nextCursor: { state: true },
+    openId: { state: true },
+    status: { state: true },
+    agent: { state: true },
+    type: { state: true },
+    loading: { state: true },
+    error: { state: true },
+  };
+  declare api: Api;
+  declare realtime: Realtime;
+  declare types: ReviewTypes;
+  declare channels: Channel[];
+  declare theme: 'light' | 'dark';
+  declare items: Message[];
+  declare readIds: Set<string>;
+  declare nextCursor: string | null;
+  declare openId: string | undefined;
+  declare status: Status;
+  declare agent: string;
+  declare type: string;
+  declare loading: boolean;
+  declare error: string;
+  #off: (() => void)[] = [];
+  #generation = 0;
+
+  constructor() {
+    super();
+    this.items = [];
+    this.readIds = new Set();
+    this.nextCursor = null;
+    this.status = 'pending';
+    this.agent = '';
+    this.type = '';
+    this.loading = false;
+    this.error = '';
+    this.theme = 'light';
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    const rt = this.realtime;
+    this.#off = [
+      rt.on<Message>('message:created', (m) => {
+        if (m.review && this.#matches(m) && !this.items.some((i) => i.id === m.id))
+          this.items = [m, ...this.items];
+      }),
+      rt.on<Message>('review:responded', (m) => this.#replace(m)),
+      rt.on<{ messageId: string }>('review:expired', ({ messageId }) => {
+        const item = this.items.find((i) => i.id === messageId);
+        if (item?.review) this.#replace({ ...item, review: { ...item.review, status: 'expired' } });
+      }),
+      rt.on<{ messageId: string }>('message:deleted', ({ messageId }) => {
+        this.items = this.items.filter((i) => i.id !== messageId);
+      }),
+    ];
+    const resync = () => void this.#load();
+    rt.addEventListener('resync', resync);
+    this.#off.push(() => rt.removeEventListener('resync', resync));
+    const hash = /^#\/inbox\/([^/?#]+)/.exec(location.hash);
+    if (hash) this.openId = decodeURIComponent(hash[1]!);
+    void this.#load();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    for (const off of this.#off) off();
+    this.#off = [];
+  }
+
+  override updated(changed: PropertyValues<this>) {
+    if (changed.has('openId') && this.openId) void this.#markRead(this.openId);
+  }
+
+  #matches(m: Message): boolean {
+    if (!m.review) return false;
+    if (this.status !== 'all' && m.review.status !== this.status) return false;
+    if (this.agent && m.channelId !== this.agent) return false;
+    return !this.type || m.review.type === this.type;
+  }
+
+  #replace(m: Message) {
+    if (this.items.some((i) => i.id === m.id)) this.items = this.items.map((i) => (i.id === m.id ? m : i));
+  }
+
+  async #load(more = false) {
+    const generation = ++this.#generation;
+    this.loading = true;
+    this.error = '';
+    try {
+      const page = await this.api.inbox({
+        status: this.status,
+        ...(this.agent ? { channel: this.agent } : {}),
+        ...(this.type ? { type: this.type } : {}),
+        ...(more && this.nextCursor ? { cursor: this.nextCursor } : {}),
+        limit: 50,
+      });
+      if (generation !== this.#generation) return;
+      const known = new Set(more ? this.items.map((i) => i.id) : []);
+      this.items = [...(more ? this.items : []), ...page.data.filter((m) => !known.has(m.id))];
+      this.readIds = new Set([...(more ? this.readIds : []), ...page.readIds]);
+      this.nextCursor = page.nextCursor;
+    } catch (error) {
+      if (generation === this.#generation)
+        this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  async #markRead(id: string) {
+    if (this.readIds.has(id)) return;
+    try {
+      await this.api.markReviewRead(id);
+      this.readIds = new Set(this.readIds).add(id);
+    } catch {
+      // Stays unread; opening it again retries.
+    }
+  }
+
+  #open(id: string, focusWidget = false) {
+    this.openId = id;
+    history.replaceState(null, '', `#/inbox/${encodeURIComponent(id)}`);
+    if (focusWidget) void this.updateComplete.then(() => this.#focusWidget());
+  }
+
+  /** Moves focus to the first control of the open review's widget (inside its open shadow root). */
+  async #focusWidget() {
+    for (let i = 0; i < 40; i++) {
+      const host = this.renderRoot
+        .querySelector('.detail placet-message')
+        ?.shadowRoot?.querySelector('placet-review-host');
+      const widget = host?.shadowRoot?.querySelector('.frame')?.firstElementChild;
+      const control = widget?.shadowRoot?.querySelector<HTMLElement>(
+        'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled])',
+      );
+      if (control) {
+        control.focus();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  #rows(): HTMLButtonElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLButtonElement>('button.row')];
+  }
+
+  #keydown(event: KeyboardEvent) {
+    const rows = this.#rows();
+    const index = rows.indexOf(this.shadowRoot?.activeElement as HTMLButtonElement);
+    const move = (to: number) => {
+      const row = rows[Math.max(0, Math.min(rows.length - 1, to))];
+      row?.focus();
+      event.preventDefault();
+    };
+    if (event.key === 'ArrowDown' || event.key === 'j') move(index + 1);
+    else if (event.key === 'ArrowUp' || event.key === 'k') move(index - 1);
+    else if (event.key === 'Home') move(0);
+    else if (event.key === 'End') move(rows.length - 1);
+  }
+
+  #detailKeydown(event: KeyboardEvent) {
+    if (event.key !== 'Escape') return;
+    this.renderRoot.querySelector<HTMLButtonElement>(`button.row[data-id="${this.openId}"]`)?.focus();
+  }
+
+  #filter(name: 'status' | 'agent' | 'type', value: string) {
+    if (name === 'status') this.status = value as Status;
+    else this[name] = value;
+    this.nextCursor = null;
+    void this.#load();
+  }
+
+  #onAnswered(event: CustomEvent<Message>) {
+    this.#replace(event.detail);
+    // On to the next open review, if any, so a queue can be worked through with the keyboard.
+    const next = this.items.find((i) => i.id !== event.detail.id && i.review?.status === 'pending');
+    if (next) {
+      const row = this.renderRoot.querySelector<HTMLButtonElement>(`button.row[data-id="${next.id}"]`);
+      row?.focus();
+    }
+  }
+
+  override render() {
+    const names = new Map(this.channels.map((c) => [c.id, c.name]));
+    const typeNames = [...new Set(this.types.manifests.flatMap((p) => p.reviewTypes.map((t) => t.type)))];
+    const open = this.items.find((i) => i.id === this.openId);
+    return html`<section class="list" aria-label="Reviews">
+        <header>
+          <h2>Inbox</h2>
+          <div class="filters">
+            <label>Status
+              <select name="status" @change=${(e: Event) => this.#filter('status', (e.target as HTMLSelectElement).value)}>
+                ${(['pending', 'completed', 'expired', 'all'] as const).map(
+                  (s) =>
+                    html`<option value=${s} ?selected=${this.status === s}>${s[0]!.toUpperCase() + s.slice(1)}</option>`,
+                )}
+              </select>
+            </label>
+            <label>Agent
+              <select name="agent" @change=${(e: Event) => this.#filter('agent', (e.target as HTMLSelectElement).value)}>
+                <option value="">All agents</option>
+                ${this.channels.map((c) => html`<option value=${c.id} ?selected=${this.agent === c.id}>${c.name}</option>`)}
+              </select>
+            </label>
+            <label>Type
+              <select name="type" @change=${(e: Event) => this.#filter('type', (e.target as HTMLSelectElement).value)}>
+                <option value="">All types</option>
+                ${typeNames.map((t) => html`<option value=${t} ?selected=${this.type === t}>${t}</option>`)}
+              </select>
+            </label>
+          </div>
+        </header>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        <div class="rows" @keydown=${this.#keydown}>
+          ${repeat(
+            this.items,
+            (m) => m.id,
+            (m) => {
+              const unread = !this.readIds.has(m.id);
+              return html`<button
+                type="button"
+                class="row ${unread ? 'unread' : ''} ${m.review!.status}"
+                data-id=${m.id}
+                data-read=${String(!unread)}
+                aria-current=${this.openId === m.id ? 'true' : 'false'}
+                @click=${() => this.#open(m.id, true)}
+              >
+                <span class="who">${unread ? html`<span class="dot" aria-label="unread"></span>` : nothing}${names.get(m.channelId) ?? m.agentName ?? 'Agent'}</span>
+                <span class="when">${relativeTime(m.createdAt)}</span>
+                <span class="what">${plainPreview(m.text, 90) || '(no text)'}</span>
+                <span class="tags"><span class="type">${m.review!.type}</span>${m.review!.status !== 'pending' ? html`<span class="state">${m.review!.status === 'completed' ? 'Done' : 'Expired'}</span>` : nothing}</span>
+              </button>`;
+            },
+          )}
+          ${!this.loading && this.items.length === 0 ? html`<p class="muted empty">Nothing here. Reviews agents ask for appear as they arrive.</p>` : nothing}
+          ${this.nextCursor ? html`<button type="button" class="more" @click=${() => void this.#load(true)}>Load more</button>` : nothing}
+        </div>
+      </section>
+      <section class="detail" aria-label="Review" @keydown=${this.#detailKeydown} @message-changed=${this.#onAnswered}>
+        ${
+          open
+            ? html`<p class="context">
+                <strong>${names.get(open.channelId) ?? 'Agent'}</strong>
+                <a href="#/chats/${open.channelId}">Open in chat</a>
+              </p>
+              <placet-message .api=${this.api} .types=${this.types} .message=${open} .agentName=${names.get(open.channelId) ?? 'Agent'} .theme=${this.theme}></placet-message>`
+            : html`<p class="muted placeholder">Choose a review: ↓ ↑ to move, Enter to open.</p>`
+        }
+      </section>`;
+  }
+}
