@@ -167,6 +167,10 @@ export async function createHostApp(options: HostAppOptions = {}): Promise<HostA
         path: REALTIME_PATH,
         socketIoPath: false,
         authenticateUser: async (req) => {
+          // A browser always names the page that opens a socket: one from another site (or a sibling
+          // subdomain, which SameSite cookies do not stop) is refused, so it cannot act as the person.
+          const origin = req.headers.origin;
+          if (origin !== undefined && safeHost(origin) !== req.headers.host) return null;
           const session = sessions.fromCookieHeader(req.headers.cookie);
           return session
             ? placet.userPrincipal(await placet.users.ensure(hostIdentity(session.username)))
@@ -175,4 +179,13 @@ export async function createHostApp(options: HostAppOptions = {}): Promise<HostA
       }),
     close: () => placet.stop(),
   };
+}
+
+/** The `host[:port]` of an Origin header, or undefined when it is not a URL (`null`, garbage). */
+function safeHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }

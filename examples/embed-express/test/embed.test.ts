@@ -329,8 +329,17 @@ describe('the dashboard and its WebSocket under the host', () => {
         body: { name: 'bot' },
       })
     ).body;
+    // Alice's cookie, but the page that opens the socket is another site's: refused.
+    const hijack = new WebSocket(`${url.replace('http', 'ws')}${REALTIME_PATH}`, {
+      headers: { cookie: alice.cookie, origin: 'http://evil.example' },
+    });
+    expect(
+      await new Promise((resolve) =>
+        hijack.once('unexpected-response', (_req, res) => resolve(res.statusCode)),
+      ),
+    ).toBe(401);
     const socket = new WebSocket(`${url.replace('http', 'ws')}${REALTIME_PATH}`, {
-      headers: { cookie: alice.cookie },
+      headers: { cookie: alice.cookie, origin: url },
     });
     const frames: { event: string; data: any }[] = [];
     socket.on('message', (raw) => frames.push(JSON.parse(raw.toString())));

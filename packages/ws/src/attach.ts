@@ -81,10 +81,20 @@ export function attachRealtime(placet: Placet, server: Server, input: RealtimeOp
       });
       return;
     }
+    // `?fromSeq=N`: a reconnecting client's last seq. The session replays from there before going live,
+    // so nothing committed between the old socket closing and this one opening is missed (a `resume`
+    // frame sent after the handshake would race the live events of the new session).
+    const fromSeqParam = url.searchParams.get('fromSeq');
+    const fromSeq = fromSeqParam === null ? undefined : Number(fromSeqParam);
+    if (fromSeq !== undefined && (!Number.isSafeInteger(fromSeq) || fromSeq < 0)) {
+      return reject(socket, 400, 'Bad Request: fromSeq must be a non-negative integer');
+    }
     authenticateNative(req, url).then(
       (principal) => {
         if (!principal) return reject(socket, 401, 'Unauthorized');
-        wss.handleUpgrade(req, socket, head, (ws) => serveNative(placet, principal, ws, relay, options));
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          serveNative(placet, principal, ws, relay, options, fromSeq),
+        );
       },
       () => reject(socket, 500, 'Internal Server Error'),
     );

@@ -18,6 +18,7 @@ export function serveNative(
   socket: WebSocket,
   relay: LocalRelay,
   options: ResolvedRealtimeOptions,
+  fromSeq?: number,
 ): void {
   const session = new Session(
     placet,
@@ -40,6 +41,7 @@ export function serveNative(
     },
     relay,
     options,
+    fromSeq,
   );
   const heartbeat = new Heartbeat(
     options.clock,
@@ -58,7 +60,11 @@ export function serveNative(
   socket.on('error', () => socket.terminate());
   socket.on('message', (raw, isBinary) => {
     heartbeat.alive();
-    void handle(isBinary ? null : raw.toString());
+    handle(isBinary ? null : raw.toString()).catch((error: unknown) => {
+      // A frame must never take the process down (an unhandled rejection would): refuse it instead.
+      placet.options.logger.error('realtime: a frame could not be handled', { error: String(error) });
+      reply('error', { message: 'the frame could not be handled' });
+    });
   });
 
   const reply = (event: string, data: unknown) => session.outlet.send(event, data);
@@ -79,7 +85,7 @@ export function serveNative(
           result.ok ? 'subscribed' : 'error',
           result.ok
             ? { channelId: result.channelId }
-            : { event, message: result.error, channelId: frame.data },
+            : { event, message: result.error, channelId: typeof frame.data === 'string' ? frame.data : null },
         );
         return;
       }

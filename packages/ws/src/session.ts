@@ -52,9 +52,11 @@ export class Session {
     readonly outlet: Outlet,
     readonly relay: LocalRelay,
     readonly options: ResolvedRealtimeOptions,
+    /** Replay committed events after this seq before going live (a reconnecting client's last seq). */
+    fromSeq?: number,
   ) {
     relay.add(this);
-    this.#listen(undefined);
+    this.#listen(fromSeq);
   }
 
   /** Users see every channel they own; agents only the ones they subscribed to. */
@@ -67,16 +69,16 @@ export class Session {
   async subscribe(
     channelId: unknown,
   ): Promise<{ ok: true; channelId: string } | { ok: false; error: string }> {
-    const channel = await this.placet.channels
-      .get(this.principal, String(channelId ?? ''))
-      .catch(() => undefined);
+    // Only a string names a channel: String() of a hostile object (`{ "toString": 1 }`) would throw.
+    if (typeof channelId !== 'string') return { ok: false, error: 'Channel not found' };
+    const channel = await this.placet.channels.get(this.principal, channelId).catch(() => undefined);
     if (!channel) return { ok: false, error: 'Channel not found' };
     this.#channels.add(channel.id);
     return { ok: true, channelId: channel.id };
   }
 
   unsubscribe(channelId: unknown): void {
-    this.#channels.delete(String(channelId));
+    if (typeof channelId === 'string') this.#channels.delete(channelId);
   }
 
   /** Replays committed events after `fromSeq` (of the channels this session sees), then continues live. */
@@ -91,7 +93,7 @@ export class Session {
   async relayEvent(event: string, data: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
     const channelId = (data as { channelId?: unknown } | null)?.channelId;
     if (typeof channelId !== 'string') return { ok: false, error: 'channelId is required' };
-    if (JSON.stringify(data).length > this.options.maxRelayBytes)
+    if (!(serializedLength(data) <= this.options.maxRelayBytes))
       return { ok: false, error: 'payload too large' };
     const channel = await this.placet.channels.get(this.principal, channelId).catch(() => undefined);
     if (!channel) return { ok: false, error: 'Channel not found' };
@@ -134,5 +136,17 @@ export class Session {
         if (this.sees(event.ownerId, event.channelId)) this.outlet.send(event.type, event.payload, event.seq);
       },
     );
+  }
+}
+
+/**
+ * The length of `data` as JSON, or Infinity when it cannot be serialised (a frame nested so deeply that
+ * `JSON.stringify` overflows the stack): such a payload is refused, never thrown out of a frame handler.
+ */
+function serializedLength(data: unknown): number {
+  try {
+    return JSON.stringify(data)?.length ?? 0;
+  } catch {
+    return Number.POSITIVE_INFINITY;
   }
 }

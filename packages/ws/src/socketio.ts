@@ -107,7 +107,11 @@ export function serveSocketIo(
     if (text[0] !== EIO.message) return;
     const packet = parseSocketIo(text.slice(1));
     if (!packet) return shutdown(1003, 'malformed packet');
-    void handle(packet);
+    handle(packet).catch((error: unknown) => {
+      // A packet must never take the process down (an unhandled rejection would): refuse it instead.
+      placet.options.logger.error('realtime: a packet could not be handled', { error: String(error) });
+      emit('error', { message: 'the packet could not be handled' });
+    });
   });
 
   // The Engine.IO handshake: the client then connects to a namespace.
@@ -169,7 +173,8 @@ export function serveSocketIo(
       case 'subscribe:channel': {
         const result = await s.subscribe(data);
         ack(ackId, result);
-        if (!result.ok) emit('error', { event, message: result.error, channelId: data });
+        if (!result.ok)
+          emit('error', { event, message: result.error, channelId: typeof data === 'string' ? data : null });
         return;
       }
       case 'unsubscribe:channel':

@@ -110,6 +110,28 @@ describe('native protocol', () => {
     await again.close();
   });
 
+  it('?fromSeq= on the handshake replays what a person missed before any live event, in order, once', async () => {
+    let human: ReturnType<World['placet']['userPrincipal']> | undefined;
+    w = await world({ authenticateUser: () => human ?? null });
+    human = w.placet.userPrincipal(w.owner);
+    const first = await nativeClient(w.url, '');
+    await w.placet.messages.create(w.agent, { channelId: w.channelId, text: 'seen' });
+    await until(() => first.frames.length === 1);
+    const lastSeq = first.frames[0]!.seq!;
+    await first.close();
+    for (const text of ['missed 1', 'missed 2']) {
+      await w.placet.messages.create(w.agent, { channelId: w.channelId, text });
+    }
+    const again = await nativeClient(w.url, `?fromSeq=${lastSeq}`);
+    await w.placet.messages.create(w.agent, { channelId: w.channelId, text: 'live' });
+    await until(() => again.frames.length >= 3);
+    expect(again.frames.map((f) => f.data.text)).toEqual(['missed 1', 'missed 2', 'live']);
+    const seqs = again.frames.map((f) => f.seq!);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    await expect(nativeClient(w.url, '?fromSeq=-1')).rejects.toThrow(/400/);
+    await again.close();
+  });
+
   it('disconnects a consumer that never reads, keeping server memory bounded', async () => {
     w = await world({ maxBufferedBytes: 64 * 1024 });
     const slow = await nativeClient(w.url, `?apiKey=${w.key}`);

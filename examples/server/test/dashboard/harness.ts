@@ -91,13 +91,24 @@ export interface Watched {
   errors: string[];
   /** Every URL the page requested. */
   requests: string[];
+  /**
+   * Answers of 400 and above (`<status> <method> <path>`), except the signed-out probe of the sign-in
+   * screen (`401 GET /api/v1/me`): an API error the dashboard ran into.
+   */
+  failures: string[];
 }
 
 /** A fresh browser context and page that records dialogs, errors and requests. */
 export async function openPage(world: DashboardWorld): Promise<Watched> {
   const context = await world.browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
-  const watched: Watched = { page, dialogs: [], errors: [], requests: [] };
+  const watched: Watched = { page, dialogs: [], errors: [], requests: [], failures: [] };
+  page.on('response', (response) => {
+    if (response.status() < 400) return;
+    const { pathname } = new URL(response.url());
+    const line = `${response.status()} ${response.request().method()} ${pathname}`;
+    if (line !== '401 GET /api/v1/me') watched.failures.push(line);
+  });
   page.on('dialog', (dialog) => {
     watched.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
     void dialog.dismiss();

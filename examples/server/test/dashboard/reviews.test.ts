@@ -292,5 +292,6 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
 
   it('had no uncaught errors in the page', () => {
     expect(ui.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expect(ui.failures).toEqual([]);
   });
 });

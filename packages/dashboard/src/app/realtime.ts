@@ -4,9 +4,9 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 /**
  * The native WebSocket protocol (`attachRealtime`), authenticated by the session cookie. Every event
- * carries a `seq`; after a reconnect the client sends `resume { fromSeq }` and the server replays what it
- * missed, then continues live. No polling: if a reconnect finds no seq to resume from, `resync` asks the
- * app to reload over REST once.
+ * carries a `seq`; a reconnect opens the socket with `?fromSeq=<last seq>`, so the server replays what
+ * was missed before any live event (in order, once), then continues live. No polling: if a reconnect
+ * finds no seq to resume from, `resync` asks the app to reload over REST once.
  */
 export class Realtime extends EventTarget {
   #socket: WebSocket | undefined;
@@ -25,17 +25,40 @@ export class Realtime extends EventTarget {
     return this.#lastSeq;
   }
 
+  /** Connects (once: a second call while connected or connecting does nothing). */
   start(): void {
+    if (this.#socket || (!this.#stopped && this.#timer !== undefined)) return;
     this.#stopped = false;
     this.#connect();
   }
 
+  /** Disconnects and forgets the position: the next `start()` is a fresh session (e.g. another person). */
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    this.#socket?.close(1000, 'bye');
+    this.#timer = undefined;
+    const socket = this.#socket;
     this.#socket = undefined;
+    socket?.close(1000, 'bye');
+    this.#lastSeq = undefined;
+    this.#everOpened = false;
+    this.#attempt = 0;
     this.#setState('closed');
+  }
+
+  /** Resolves once the socket is open (the server then delivers every later event), or after `ms`. */
+  opened(ms = 3000): Promise<void> {
+    if (this.state === 'open') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.removeEventListener('connection', onChange);
+        resolve();
+      };
+      const onChange = () => this.state === 'open' && done();
+      const timer = setTimeout(done, ms);
+      this.addEventListener('connection', onChange);
+    });
   }
 
   /** Calls `listener` with the data of each `event` frame; returns the unsubscribe function. */
@@ -55,16 +78,19 @@ export class Realtime extends EventTarget {
   #connect(): void {
     this.#setState('connecting');
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}${this.path}`);
+    const resume = this.#lastSeq !== undefined ? `?fromSeq=${this.#lastSeq}` : '';
+    this.#timer = undefined;
+    const socket = new WebSocket(`${scheme}//${location.host}${this.path}${resume}`);
     this.#socket = socket;
     socket.addEventListener('open', () => {
+      if (this.#socket !== socket) return;
       this.#attempt = 0;
       this.#setState('open');
-      if (this.#lastSeq !== undefined) this.send('resume', { fromSeq: this.#lastSeq });
-      else if (this.#everOpened) this.dispatchEvent(new Event('resync'));
+      if (!resume && this.#everOpened) this.dispatchEvent(new Event('resync'));
       this.#everOpened = true;
     });
     socket.addEventListener('message', (message) => {
+      if (this.#socket !== socket) return; // a socket this client already let go of
       let frame: Frame;
       try {
         frame = JSON.parse(String(message.data)) as Frame;

@@ -20,6 +20,7 @@ export class ReviewTypes {
 
   constructor(private readonly api: Api) {}
 
+  /** Loads the manifests once; a failure is not kept, so the next call tries again. */
   load(): Promise<void> {
     this.#loaded ??= this.api.plugins().then((manifests) => {
       this.#manifests = manifests;
@@ -28,6 +29,9 @@ export class ReviewTypes {
           if (type.ui?.module) this.#ui.set(type.type, { element: type.ui.element, module: type.ui.module });
         }
       }
+    });
+    this.#loaded.catch(() => {
+      this.#loaded = undefined;
     });
     return this.#loaded;
   }
@@ -54,6 +58,8 @@ export class ReviewTypes {
         return customElements.get(ui.element) ? ui.element : undefined;
       });
       this.#loading.set(type, pending);
+      // The plugin list could not be read (a restart, a rate limit): ask again next time.
+      pending.catch(() => this.#loading.delete(type));
     }
     return pending;
   }

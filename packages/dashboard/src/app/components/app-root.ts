@@ -163,8 +163,9 @@ export class PlacetApp extends LitElement {
     if (hash.startsWith('#/inbox')) this.view = 'inbox';
     else if (hash.startsWith('#/settings')) this.view = 'settings';
     else this.view = 'chats';
-    const match = /^#\/chats\/([^/?#]+)/.exec(hash);
-    this.selected = match ? decodeURIComponent(match[1]!) : undefined;
+    // Ids are lowercase alphanumeric: anything else in the address names no chat (and cannot throw).
+    const match = /^#\/chats\/([a-z0-9]{1,64})(?:[/?]|$)/.exec(hash);
+    this.selected = match ? match[1] : undefined;
   };
 
   async #start() {
@@ -206,6 +207,7 @@ export class PlacetApp extends LitElement {
     this.#listen();
     // The socket opens first, so that nothing that happens while the lists load is missed.
     this.realtime.start();
+    await this.realtime.opened();
     await Promise.all([this.#loadAgents(), this.types.load().catch(() => {}), this.#countPending()]);
     this.phase = 'ready';
   }

@@ -7,6 +7,7 @@ import { presenceOf } from '../presence.js';
 import type { Realtime } from '../realtime.js';
 import type { ReviewTypes } from '../review-types.js';
 import type { Channel, Message, StatusEvent, StatusHistoryEntry } from '../types.js';
+import { focusReviewControl } from './focus.js';
 import { controls, statusColors } from './styles.js';
 
 const PAGE = 25;
@@ -253,6 +254,8 @@ export class PlacetChat extends LitElement {
     } else if (this.#stickToBottom) {
       feed.scrollTop = feed.scrollHeight;
     }
+    // A first page that does not fill the feed cannot be scrolled up: fetch older pages until it does.
+    if (this.loaded && this.nextCursor && feed.scrollHeight <= feed.clientHeight) void this.#loadOlder();
   }
 
   async #loadLatest() {
@@ -286,6 +289,8 @@ export class PlacetChat extends LitElement {
       const known = new Set(this.messages.map((m) => m.id));
       this.messages = [...page.data.reverse().filter((m) => !known.has(m.id)), ...this.messages];
       this.nextCursor = page.nextCursor;
+    } catch (error) {
+      this.error = error instanceof ApiError ? error.message : 'Older messages could not be loaded.';
     } finally {
       this.#loadingOlder = false;
     }
@@ -433,10 +438,9 @@ export class PlacetChat extends LitElement {
   }
 
   #focusMessage(id: string) {
-    const bubble = this.renderRoot.querySelector<HTMLElement>(`placet-message[data-id="${id}"]`);
+    const bubble = this.renderRoot.querySelector<HTMLElement>(`placet-message[data-id="${CSS.escape(id)}"]`);
     bubble?.scrollIntoView({ block: 'center' });
-    const first = bubble?.shadowRoot?.querySelector('placet-review-host');
-    (first as HTMLElement | null)?.focus?.();
+    void focusReviewControl(bubble);
   }
 
   override render() {
@@ -466,8 +470,19 @@ export class PlacetChat extends LitElement {
           </nav>`
           : html`<div></div>`
       }
-      <div class="feed" role="log" aria-label="Messages with ${channel.name}" @scroll=${this.#onScroll}>
+      <div
+        class="feed"
+        role="log"
+        aria-label="Messages with ${channel.name}"
+        @scroll=${this.#onScroll}
+        @message-changed=${(e: CustomEvent<Message>) => this.#upsert(e.detail)}
+      >
         ${this.loaded && !this.nextCursor ? html`<p class="edge">Beginning of the conversation</p>` : nothing}
+        ${
+          this.loaded && this.nextCursor
+            ? html`<p class="edge"><button type="button" class="link" @click=${() => void this.#loadOlder()}>Load older messages</button></p>`
+            : nothing
+        }
         ${this.loaded && feed.length === 0 ? html`<p class="edge">No messages yet. Chat id: <code>${channel.id}</code></p>` : nothing}
         ${repeat(
           feed,

@@ -57,6 +57,8 @@ export class PlacetReviewHost extends LitElement {
   declare error: string;
   declare busy: boolean;
   #element: ReviewElement | undefined;
+  /** Answered from here: stays read-only until the message arrives with its new status. */
+  #answered = false;
 
   constructor() {
     super();
@@ -71,9 +73,15 @@ export class PlacetReviewHost extends LitElement {
       const previous = changed.get('message') as Message | undefined;
       if (!previous || previous.review?.type !== type) {
         this.tag = undefined;
-        this.types.element(type).then((tag) => {
-          if (this.message.review?.type === type) this.tag = tag ?? null;
-        });
+        this.types.element(type).then(
+          (tag) => {
+            if (this.message.review?.type === type) this.tag = tag ?? null;
+          },
+          () => {
+            // The list of review types could not be read: show the request plainly (never "Loading…" forever).
+            if (this.message.review?.type === type) this.tag = null;
+          },
+        );
       }
     }
   }
@@ -92,7 +100,7 @@ export class PlacetReviewHost extends LitElement {
     // `respondedByName`: a display name for `respondedBy` (an id on the wire), when the dashboard knows it.
     const name = responderName(review.respondedBy);
     this.#element.review = { id: this.message.id, ...review, ...(name ? { respondedByName: name } : {}) };
-    this.#element.readonly = review.status !== 'pending' || this.busy;
+    this.#element.readonly = review.status !== 'pending' || this.busy || this.#answered;
     this.#element.theme = this.theme;
   }
 
@@ -104,6 +112,7 @@ export class PlacetReviewHost extends LitElement {
     this.error = '';
     try {
       const updated = await this.api.respond(this.message.id, response as Record<string, unknown>);
+      this.#answered = true;
       this.dispatchEvent(
         new CustomEvent<Message>('message-changed', { detail: updated, bubbles: true, composed: true }),
       );

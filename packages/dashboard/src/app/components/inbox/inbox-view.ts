@@ -6,6 +6,7 @@ import { plainPreview } from '../../markdown.js';
 import type { Realtime } from '../../realtime.js';
 import type { ReviewTypes } from '../../review-types.js';
 import type { Channel, Message } from '../../types.js';
+import { focusReviewControl } from '../focus.js';
 import { controls } from '../styles.js';
 import { inboxStyles } from './inbox-styles.js';
 
@@ -84,8 +85,8 @@ export class PlacetInbox extends LitElement {
     const resync = () => void this.#load();
     rt.addEventListener('resync', resync);
     this.#off.push(() => rt.removeEventListener('resync', resync));
-    const hash = /^#\/inbox\/([^/?#]+)/.exec(location.hash);
-    if (hash) this.openId = decodeURIComponent(hash[1]!);
+    const hash = /^#\/inbox\/([a-z0-9]{1,64})$/.exec(location.hash);
+    if (hash) this.openId = hash[1];
     void this.#load();
   }
 
@@ -151,22 +152,8 @@ export class PlacetInbox extends LitElement {
     if (focusWidget) void this.updateComplete.then(() => this.#focusWidget());
   }
 
-  /** Moves focus to the first control of the open review's widget (inside its open shadow root). */
   async #focusWidget() {
-    for (let i = 0; i < 40; i++) {
-      const host = this.renderRoot
-        .querySelector('.detail placet-message')
-        ?.shadowRoot?.querySelector('placet-review-host');
-      const widget = host?.shadowRoot?.querySelector('.frame')?.firstElementChild;
-      const control = widget?.shadowRoot?.querySelector<HTMLElement>(
-        'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled])',
-      );
-      if (control) {
-        control.focus();
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await focusReviewControl(this.renderRoot.querySelector('.detail placet-message'));
   }
 
   #rows(): HTMLButtonElement[] {
@@ -189,7 +176,9 @@ export class PlacetInbox extends LitElement {
 
   #detailKeydown(event: KeyboardEvent) {
     if (event.key !== 'Escape') return;
-    this.renderRoot.querySelector<HTMLButtonElement>(`button.row[data-id="${this.openId}"]`)?.focus();
+    this.renderRoot
+      .querySelector<HTMLButtonElement>(`button.row[data-id="${CSS.escape(this.openId ?? '')}"]`)
+      ?.focus();
   }
 
   #filter(name: 'status' | 'agent' | 'type', value: string) {
@@ -204,7 +193,9 @@ export class PlacetInbox extends LitElement {
     // On to the next open review, if any, so a queue can be worked through with the keyboard.
     const next = this.items.find((i) => i.id !== event.detail.id && i.review?.status === 'pending');
     if (next) {
-      const row = this.renderRoot.querySelector<HTMLButtonElement>(`button.row[data-id="${next.id}"]`);
+      const row = this.renderRoot.querySelector<HTMLButtonElement>(
+        `button.row[data-id="${CSS.escape(next.id)}"]`,
+      );
       row?.focus();
     }
   }

@@ -136,7 +136,7 @@ export class PlacetDeliveryLog extends LitElement {
       ...pending.map((d) => (d.nextAttemptAt ? Date.parse(d.nextAttemptAt) : Date.now())),
     );
     const delay = Math.max(1000, Math.min(30_000, soonest - Date.now() + 500));
-    this.#timer = setTimeout(() => void this.#load(), delay);
+    if (this.isConnected) this.#timer = setTimeout(() => void this.#load(), delay);
   }
 
   async #redrive(delivery: DeliveryView) {
@@ -151,7 +151,7 @@ export class PlacetDeliveryLog extends LitElement {
         .querySelector<HTMLElement>(`tr[data-delivery-id="${CSS.escape(delivery.id)}"] .state`)
         ?.focus();
       clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => void this.#load(), 800);
+      if (this.isConnected) this.#timer = setTimeout(() => void this.#load(), 800);
     } catch (error) {
       this.rowProblems = new Map(this.rowProblems).set(delivery.id, toProblem(error));
     }
