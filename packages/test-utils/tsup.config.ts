@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
-  external: ['vitest'],
+  // `browser-element` is the `./browser` subpath: the main entry never imports it (esbuild, playwright-core).
+  entry: ['src/index.ts', 'src/browser-element.ts'],
+  external: ['vitest', 'esbuild', 'playwright-core'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

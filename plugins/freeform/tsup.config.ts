@@ -1,46 +1,4 @@
-import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { reviewTypeBuild } from '../../scripts/review-type-tsup.js';
 
-/**
- * Leaves zod's `locales` namespace (every translation, ~250 KB minified) out of the browser bundle: a
- * re-exported `z` namespace keeps all of it otherwise. The UI never switches locale, so its messages stay
- * the English ones the server sends (zod imports `en` directly, not through this module).
- */
-const withoutZodLocales: Plugin = {
-  name: 'without-zod-locales',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
-      /[\\/]zod[\\/]/.test(importer) ? { path: 'zod-locales', namespace: 'empty-module' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'empty-module' }, () => ({ contents: 'export {};' }));
-  },
-};
-
-export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm'],
-    dts: true,
-    sourcemap: true,
-    // Both configs write to dist/ at the same time: keep the browser bundle of the second one.
-    clean: ['!ui.js'],
-    target: 'node20',
-  },
-  {
-    // The browser UI (`ui.module` of the review type): one self-contained ES module, zod and
-    // @placet/core/browser bundled in. `source` builds it from the workspace sources, like the tests.
-    entry: { ui: 'src/ui.ts' },
-    format: ['esm'],
-    platform: 'browser',
-    target: 'es2022',
-    noExternal: [/.*/],
-    minify: true,
-    dts: false,
-    sourcemap: false,
-    clean: false,
-    esbuildPlugins: [withoutZodLocales],
-    esbuildOptions(options) {
-      options.conditions = ['source'];
-    },
-  },
-]);
+// The build every built-in review type shares; plugins/rating/tsup.config.ts is the standalone version.
+export default reviewTypeBuild();

@@ -4,22 +4,11 @@
  * serves it on 127.0.0.1, answers with the keyboard and checks every event against the server's parser.
  * Skips only when /usr/bin/chromium is missing and CI is not set.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { PluginRegistry } from '@placet/core';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeReviewElement, pendingReview } from '@placet/test-utils/browser';
+import { expect, it } from 'vitest';
 import { approval } from '../src/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CI = Boolean(process.env.CI) && process.env.CI !== 'false';
-const skip = !existsSync(CHROMIUM) && !CI;
-if (skip) console.warn(`[ui.browser] skipped: ${CHROMIUM} is missing (with CI=true this fails instead)`);
-
-type Recorded = { response: Record<string, unknown>; bubbles: boolean; composed: boolean; target: string };
 const TAG = 'placet-approval';
 const registry = new PluginRegistry([approval()]);
 const payload = {
@@ -32,71 +21,25 @@ const payload = {
   allowComment: true,
   dismissLabel: 'Not mine',
 };
-const pending = { type: 'approval', status: 'pending', payload, response: null, expiresAt: null };
+const pending = pendingReview('approval', payload);
 
-// The page records every placet-respond event that reaches `document` and mounts one element at a time.
-const PAGE = `<!doctype html><html><body><script type="module">
-import '/ui.js';
-window.events = [];
-document.addEventListener('placet-respond', (e) => window.events.push({
-  response: e.detail.response, bubbles: e.bubbles, composed: e.composed, target: e.target.localName }));
-window.mount = (tag, props) => {
-  document.body.replaceChildren();
-  window.events.length = 0;
-  const el = Object.assign(document.createElement(tag), props);
-  document.body.append(el);
-};
-</script></body></html>`;
+const ELEMENT = { tag: TAG, entry: new URL('../src/ui.ts', import.meta.url), clock: true };
 
-describe.skipIf(skip)('<placet-approval> in Chromium', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
-  const el = (selector = '') => page.locator(`${TAG} ${selector}`.trim());
-  const mount = (props: Record<string, unknown>) =>
-    page.evaluate(([tag, p]) => (window as any).mount(tag, p), [TAG, props] as const);
-  const events = () => page.evaluate(() => (window as any).events as Recorded[]);
-
-  beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('../src/ui.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['source'],
-    });
-    const js = bundle.outputFiles[0]?.text ?? '';
-    server = createServer((req, res) => {
-      const script = req.url === '/ui.js';
-      res.writeHead(200, { 'content-type': script ? 'text/javascript' : 'text/html' });
-      res.end(script ? js : PAGE);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage();
-    await page.clock.install();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction((tag) => customElements.get(tag) !== undefined, TAG);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
+describeReviewElement('<placet-approval> in Chromium', ELEMENT, (ui) => {
+  const { el, mount, events } = ui;
 
   it('answers with the keyboard: a comment, then an option; the server accepts it', async () => {
     await mount({ payload, review: pending });
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Tab');
     await expect.poll(() => el('textarea[name="comment"]').evaluate((n) => n.matches(':focus'))).toBe(true);
-    await page.keyboard.type('Looks good');
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.type('Looks good');
+    await ui.page.keyboard.press('Tab');
     expect(await el('[data-option="opt_ship"]').evaluate((n) => n.matches(':focus-visible'))).toBe(true);
     // A visible focus ring.
     const outline = await el('[data-option="opt_ship"]').evaluate((n) => getComputedStyle(n).outlineStyle);
     expect(outline).not.toBe('none');
-    await page.keyboard.press('Tab'); // → Reject
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Tab'); // → Reject
+    await ui.page.keyboard.press('Enter');
     const [event, ...more] = await events();
     expect(more).toEqual([]);
     expect(event).toEqual({
@@ -111,7 +54,7 @@ describe.skipIf(skip)('<placet-approval> in Chromium', () => {
   it('sends no comment key when the comment is empty, and no comment box without allowComment', async () => {
     await mount({ payload, review: pending });
     await el('[data-option="opt_later"]').focus();
-    await page.keyboard.press('Space');
+    await ui.page.keyboard.press('Space');
     expect((await events()).map((e) => e.response)).toEqual([{ selectedOption: 'opt_later' }]);
 
     const noComment = { options: payload.options };
@@ -136,7 +79,7 @@ describe.skipIf(skip)('<placet-approval> in Chromium', () => {
     await mount({ payload, review: pending });
     expect(await el('[data-action="dismiss"]').textContent()).toBe('Not mine');
     await el('[data-action="dismiss"]').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     const responses = (await events()).map((e) => e.response);
     expect(responses).toEqual([{ _dismissed: true }]);
     expect(registry.parseResponse('approval', payload, responses[0])).toEqual({ _dismissed: true });
@@ -150,7 +93,7 @@ describe.skipIf(skip)('<placet-approval> in Chromium', () => {
     await el('[data-option="opt_ship"]').evaluate((b) => (b as HTMLButtonElement).click());
     expect(await events()).toEqual([]);
     // Lifting readonly keeps what was typed.
-    await page.evaluate((tag) => {
+    await ui.page.evaluate((tag) => {
       const host = document.querySelector(tag) as HTMLElement & { readonly: boolean };
       (host.shadowRoot?.querySelector('textarea') as HTMLTextAreaElement).value = 'kept';
       host.readonly = false;
@@ -199,33 +142,33 @@ describe.skipIf(skip)('<placet-approval> in Chromium', () => {
   });
 
   it('counts down to expiresAt each second, stops offering answers at zero, and stops when removed', async () => {
-    const now = await page.evaluate(() => Date.now());
-    await page.clock.pauseAt(now + 1000);
+    const now = await ui.page.evaluate(() => Date.now());
+    await ui.page.clock.pauseAt(now + 1000);
     const expiresAt = new Date(now + 1000 + 65_000).toISOString();
     await mount({ payload, review: { ...pending, expiresAt } });
     expect(await el('.countdown').textContent()).toBe('Expires in 1m 05s');
-    await page.clock.runFor(2000);
+    await ui.page.clock.runFor(2000);
     expect(await el('.countdown').textContent()).toBe('Expires in 1m 03s');
-    await page.clock.runFor(63_000);
+    await ui.page.clock.runFor(63_000);
     expect(await el('.countdown').textContent()).toBe('Expired');
     expect(await el('[data-option="opt_ship"]').isDisabled()).toBe(true);
 
     // A removed element keeps no timer: its text no longer changes.
     await mount({ payload, review: { ...pending, expiresAt: new Date(now + 1000 + 200_000).toISOString() } });
-    const detached = await page.evaluateHandle((tag) => {
+    const detached = await ui.page.evaluateHandle((tag) => {
       const host = document.querySelector(tag) as HTMLElement;
       host.remove();
       return host.shadowRoot?.querySelector('.countdown') as HTMLElement;
     }, TAG);
     const before = await detached.evaluate((n) => n.textContent);
-    await page.clock.runFor(5000);
+    await ui.page.clock.runFor(5000);
     expect(await detached.evaluate((n) => n.textContent)).toBe(before);
-    await page.clock.resume();
+    await ui.page.clock.resume();
   });
 
   it('follows the theme and the --placet-* custom properties', async () => {
     await mount({ payload, review: pending, theme: 'dark' });
-    const host = page.locator(TAG);
+    const host = ui.page.locator(TAG);
     expect(await host.getAttribute('theme')).toBe('dark');
     const color = () => el('[data-option="opt_later"]').evaluate((b) => getComputedStyle(b).color);
     const dark = await color();

@@ -4,22 +4,11 @@
  * it on 127.0.0.1, fills all twelve field types with the keyboard and checks every event against the
  * server's parser. Skips only when /usr/bin/chromium is missing and CI is not set.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { PluginRegistry } from '@placet/core';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeReviewElement, pendingReview } from '@placet/test-utils/browser';
+import { expect, it } from 'vitest';
 import { FORM_FIELD_TYPES, type FormPayload, form, formResponseFor } from '../src/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CI = Boolean(process.env.CI) && process.env.CI !== 'false';
-const skip = !existsSync(CHROMIUM) && !CI;
-if (skip) console.warn(`[ui.browser] skipped: ${CHROMIUM} is missing (with CI=true this fails instead)`);
-
-type Recorded = { response: Record<string, unknown>; bubbles: boolean; composed: boolean; target: string };
 const TAG = 'placet-form';
 const registry = new PluginRegistry([form()]);
 const payload = {
@@ -53,67 +42,18 @@ const payload = {
     { name: 'secret', type: 'password', label: 'Secret' },
   ],
 } satisfies FormPayload;
-const review = (p: object, extra: object = {}) => ({
-  type: 'form',
-  status: 'pending',
-  payload: p,
-  response: null,
-  expiresAt: null,
-  ...extra,
-});
+const review = (p: object, extra: object = {}) => pendingReview('form', p, extra);
 
-// The page records every placet-respond event that reaches `document` and mounts one element at a time.
-const PAGE = `<!doctype html><html><body><script type="module">
-import '/ui.js';
-window.events = [];
-document.addEventListener('placet-respond', (e) => window.events.push({
-  response: e.detail.response, bubbles: e.bubbles, composed: e.composed, target: e.target.localName }));
-window.mount = (tag, props) => {
-  document.body.replaceChildren();
-  window.events.length = 0;
-  const el = Object.assign(document.createElement(tag), props);
-  document.body.append(el);
-};
-</script></body></html>`;
+const ELEMENT = { tag: TAG, entry: new URL('../src/ui.ts', import.meta.url), page: { locale: 'en-US' } };
 
-describe.skipIf(skip)('<placet-form> in Chromium', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
-  const el = (selector = '') => page.locator(`${TAG} ${selector}`.trim());
+describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
+  const { el, mount, events } = ui;
   const field = (name: string) => el(`[name="${name}"]`);
-  const mount = (props: Record<string, unknown>) =>
-    page.evaluate(([tag, p]) => (window as any).mount(tag, p), [TAG, props] as const);
-  const events = () => page.evaluate(() => (window as any).events as Recorded[]);
   const focusedName = () =>
-    page.evaluate((tag) => document.querySelector(tag)?.shadowRoot?.activeElement?.getAttribute('name'), TAG);
-
-  beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('../src/ui.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['source'],
-    });
-    const js = bundle.outputFiles[0]?.text ?? '';
-    server = createServer((req, res) => {
-      const script = req.url === '/ui.js';
-      res.writeHead(200, { 'content-type': script ? 'text/javascript' : 'text/html' });
-      res.end(script ? js : PAGE);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ locale: 'en-US' });
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction((tag) => customElements.get(tag) !== undefined, TAG);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
+    ui.page.evaluate(
+      (tag) => document.querySelector(tag)?.shadowRoot?.activeElement?.getAttribute('name'),
+      TAG,
+    );
 
   it('renders one labelled native control per field type, with the payload’s options', async () => {
     expect(new Set(payload.fields.map((f) => f.type))).toEqual(new Set(FORM_FIELD_TYPES));
@@ -159,38 +99,38 @@ describe.skipIf(skip)('<placet-form> in Chromium', () => {
 
   it('fills every field with the keyboard; Enter submits typed values the server accepts', async () => {
     await mount({ payload, review: review(payload) });
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Tab');
     expect(await focusedName()).toBe('name');
-    await page.keyboard.type('Ada');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('36');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('ada@example.com');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('https://ada.dev');
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.type('Ada');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.type('36');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.type('ada@example.com');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.type('https://ada.dev');
+    await ui.page.keyboard.press('Tab');
     expect(await focusedName()).toBe('bio');
-    await page.keyboard.press('End');
-    await page.keyboard.press('Enter'); // a line break in the textarea
-    await page.keyboard.type('there');
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.press('End');
+    await ui.page.keyboard.press('Enter'); // a line break in the textarea
+    await ui.page.keyboard.type('there');
+    await ui.page.keyboard.press('Tab');
     expect(await focusedName()).toBe('plan');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
+    await ui.page.keyboard.press('ArrowDown');
+    await ui.page.keyboard.press('ArrowDown');
     expect(await field('plan').inputValue()).toBe('pro');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Space');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Space');
     // Date and time pickers take their ISO value (their keyboard entry follows the locale).
     await field('day').fill('2026-03-14');
     await field('at').fill('09:30');
     await field('when').fill('2026-03-14T09:30');
     await field('volume').focus(); // Tab steps through the segments of a datetime-local input
     expect(await focusedName()).toBe('volume');
-    await page.keyboard.press('ArrowRight');
+    await ui.page.keyboard.press('ArrowRight');
     expect(await el('output').textContent()).toBe('6 dB');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('s3cret');
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.type('s3cret');
+    await ui.page.keyboard.press('Enter');
     const [event, ...more] = await events();
     expect(more).toEqual([]);
     const expected = {
@@ -218,7 +158,7 @@ describe.skipIf(skip)('<placet-form> in Chromium', () => {
     await field('email').fill('a@b.co');
     await field('plan').selectOption('free');
     await field('email').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     const response = (await events())[0]?.response;
     expect(response).toEqual({
       name: 'Ada',
@@ -243,7 +183,7 @@ describe.skipIf(skip)('<placet-form> in Chromium', () => {
     await field('email').fill('nope');
     await field('site').fill('ftp://x.y');
     await field('age').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     expect(await events()).toEqual([]);
     const sent = {
       name: null,

@@ -4,93 +4,29 @@
  * serves it on 127.0.0.1, answers with the keyboard and checks every event against the server's parser.
  * Skips only when /usr/bin/chromium is missing and CI is not set (with CI set, a missing browser fails).
  */
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { PluginRegistry } from '@placet/core';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeReviewElement, pendingReview } from '@placet/test-utils/browser';
+import { expect, it } from 'vitest';
 import { rating } from '../src/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CI = Boolean(process.env.CI) && process.env.CI !== 'false';
-const skip = !existsSync(CHROMIUM) && !CI;
-if (skip) console.warn(`[ui.browser] skipped: ${CHROMIUM} is missing (with CI=true this fails instead)`);
-
-type Recorded = { response: Record<string, unknown>; bubbles: boolean; composed: boolean; target: string };
 const TAG = 'placet-rating';
 const registry = new PluginRegistry([rating()]);
 const LABELS = ['Terrible', 'Poor', 'Okay', 'Good', 'Excellent'];
 const five = { max: 5, labels: LABELS, dismissLabel: 'Not now' };
-const review = (payload: object, extra: object = {}) => ({
-  type: 'rating',
-  status: 'pending',
-  payload,
-  response: null,
-  expiresAt: null,
-  ...extra,
-});
+const review = (payload: object, extra: object = {}) => pendingReview('rating', payload, extra);
 
-// The page records every placet-respond event that reaches `document` and mounts one element at a time.
-const PAGE = `<!doctype html><html><body><script type="module">
-import '/ui.js';
-window.events = [];
-document.addEventListener('placet-respond', (e) => window.events.push({
-  response: e.detail.response, bubbles: e.bubbles, composed: e.composed, target: e.target.localName }));
-window.mount = (tag, props) => {
-  document.body.replaceChildren();
-  window.events.length = 0;
-  const el = Object.assign(document.createElement(tag), props);
-  document.body.append(el);
-};
-</script></body></html>`;
+const ELEMENT = { tag: TAG, entry: new URL('../src/ui.ts', import.meta.url) };
 
-describe.skipIf(skip)('<placet-rating> in Chromium', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
-  const el = (selector = '') => page.locator(`${TAG} ${selector}`.trim());
-  const mount = (props: Record<string, unknown>) =>
-    page.evaluate(([tag, p]) => (window as any).mount(tag, p), [TAG, props] as const);
-  const events = () => page.evaluate(() => (window as any).events as Recorded[]);
-  const focused = (selector: string) => el(selector).evaluate((n) => n.matches(':focus'));
+describeReviewElement('<placet-rating> in Chromium', ELEMENT, (ui) => {
+  const { el, mount, events, focused } = ui;
   const checked = () =>
     el('input[name="stars"]').evaluateAll((inputs) =>
       inputs.filter((i) => (i as HTMLInputElement).checked).map((i) => (i as HTMLInputElement).value),
     );
 
-  beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('../src/ui.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['source'],
-    });
-    const js = bundle.outputFiles[0]?.text ?? '';
-    server = createServer((req, res) => {
-      const script = req.url === '/ui.js';
-      res.writeHead(200, { 'content-type': script ? 'text/javascript' : 'text/html' });
-      res.end(script ? js : PAGE);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction((tag) => customElements.get(tag) !== undefined, TAG);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
-
   it('renders one native radio per star, named by its label, in an open shadow root', async () => {
     await mount({ payload: five, review: review(five) });
-    expect(await page.evaluate((tag) => document.querySelector(tag)?.shadowRoot?.mode, TAG)).toBe('open');
+    expect(await ui.page.evaluate((tag) => document.querySelector(tag)?.shadowRoot?.mode, TAG)).toBe('open');
     const radios = el('input[type="radio"][name="stars"]');
     expect(await radios.count()).toBe(5);
     expect(await radios.evaluateAll((all) => all.map((i) => i.getAttribute('data-option')))).toEqual([
@@ -102,7 +38,7 @@ describe.skipIf(skip)('<placet-rating> in Chromium', () => {
     ]);
     // The label text is the accessible name (and the tooltip of the visible star).
     for (const [i, label] of LABELS.entries()) {
-      expect(await page.getByRole('radio', { name: label, exact: true }).getAttribute('value')).toBe(
+      expect(await ui.page.getByRole('radio', { name: label, exact: true }).getAttribute('value')).toBe(
         String(i + 1),
       );
     }
@@ -115,23 +51,23 @@ describe.skipIf(skip)('<placet-rating> in Chromium', () => {
 
   it('arrow keys move between stars and choose; Enter on the submit button sends { stars }', async () => {
     await mount({ payload: five, review: review(five) });
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Tab');
     expect(await focused('[data-option="1"]')).toBe(true);
     expect(await checked()).toEqual([]);
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
+    await ui.page.keyboard.press('ArrowRight');
+    await ui.page.keyboard.press('ArrowRight');
+    await ui.page.keyboard.press('ArrowRight');
     expect(await focused('[data-option="4"]')).toBe(true);
     expect(await checked()).toEqual(['4']);
     expect(await el('[data-current]').textContent()).toBe('4/5 · Good');
-    await page.keyboard.press('ArrowLeft');
+    await ui.page.keyboard.press('ArrowLeft');
     expect(await checked()).toEqual(['3']);
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('Tab'); // out of the group, into the comment
+    await ui.page.keyboard.press('ArrowRight');
+    await ui.page.keyboard.press('Tab'); // out of the group, into the comment
     expect(await focused('textarea[name="comment"]')).toBe(true);
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Tab');
     expect(await focused('[data-action="submit"]')).toBe(true);
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     const [event, ...more] = await events();
     expect(more).toEqual([]);
     expect(event).toEqual({ response: { stars: 4 }, bubbles: true, composed: true, target: TAG });
@@ -144,12 +80,12 @@ describe.skipIf(skip)('<placet-rating> in Chromium', () => {
     // Without labels the stars are named by their number.
     expect(await el('[data-option="1"]').getAttribute('aria-label')).toBe('1 star');
     expect(await el('[data-option="7"]').getAttribute('aria-label')).toBe('7 stars');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('ArrowLeft'); // from the first star, wraps to the last
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.press('ArrowLeft'); // from the first star, wraps to the last
     expect(await checked()).toEqual(['10']);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('Exactly what I needed');
-    await page.keyboard.press('Control+Enter');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.type('Exactly what I needed');
+    await ui.page.keyboard.press('Control+Enter');
     const responses = (await events()).map((e) => e.response);
     expect(responses).toEqual([{ stars: 10, comment: 'Exactly what I needed' }]);
     expect(registry.parseResponse('rating', { max: 10 }, responses[0])).toEqual(responses[0]);
@@ -166,7 +102,7 @@ describe.skipIf(skip)('<placet-rating> in Chromium', () => {
   it('submitting no rating shows the server’s message, focuses the stars and sends nothing', async () => {
     await mount({ payload: five, review: review(five) });
     await el('[data-action="submit"]').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     expect(await events()).toEqual([]);
     const alert = el('[data-errors-for="stars"] .error[role="alert"]');
     expect(await alert.textContent()).toBe('choose a rating from 1 to 5 stars');
@@ -174,9 +110,9 @@ describe.skipIf(skip)('<placet-rating> in Chromium', () => {
     expect(await el('[data-option="1"]').getAttribute('aria-invalid')).toBe('true');
     expect(await focused('[data-option="1"]')).toBe(true);
     // Choosing and sending clears the message.
-    await page.keyboard.press('Space');
+    await ui.page.keyboard.press('Space');
     await el('[data-action="submit"]').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     expect((await events()).map((e) => e.response)).toEqual([{ stars: 1 }]);
     expect(await el('.error').count()).toBe(0);
   });
@@ -199,7 +135,7 @@ describe.skipIf(skip)('<placet-rating> in Chromium', () => {
   it('dismisses with the dismissLabel button; no dismiss button without one', async () => {
     await mount({ payload: five, review: review(five) });
     await el('[data-action="dismiss"]').focus();
-    await page.keyboard.press('Space');
+    await ui.page.keyboard.press('Space');
     expect((await events()).map((e) => e.response)).toEqual([{ _dismissed: true }]);
     await mount({ payload: { max: 3 }, review: review({ max: 3 }) });
     expect(await el('[data-action="dismiss"]').count()).toBe(0);
@@ -263,7 +199,7 @@ describe.skipIf(skip)('<placet-rating> in Chromium', () => {
   it('follows the theme and the --placet-* custom properties', async () => {
     await mount({ payload: five, review: review(five), theme: 'dark' });
     expect(await el().getAttribute('theme')).toBe('dark');
-    await page.evaluate((tag) => {
+    await ui.page.evaluate((tag) => {
       document.querySelector<HTMLElement>(tag)?.style.setProperty('--placet-rating-star', 'rgb(1, 2, 3)');
     }, TAG);
     await el('label[for="star-2"]').click();

@@ -4,22 +4,11 @@
  * serves it on 127.0.0.1, answers with the keyboard and checks every event against the server's parser.
  * Skips only when /usr/bin/chromium is missing and CI is not set.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { PluginRegistry } from '@placet/core';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeReviewElement, pendingReview } from '@placet/test-utils/browser';
+import { expect, it } from 'vitest';
 import { selection } from '../src/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CI = Boolean(process.env.CI) && process.env.CI !== 'false';
-const skip = !existsSync(CHROMIUM) && !CI;
-if (skip) console.warn(`[ui.browser] skipped: ${CHROMIUM} is missing (with CI=true this fails instead)`);
-
-type Recorded = { response: Record<string, unknown>; bubbles: boolean; composed: boolean; target: string };
 const TAG = 'placet-selection';
 const registry = new PluginRegistry([selection()]);
 const items = [
@@ -29,65 +18,12 @@ const items = [
 ];
 const single = { mode: 'single', items, submitLabel: 'Pick', dismissLabel: 'None of these' };
 const multi = { mode: 'multi', items };
-const review = (payload: object, extra: object = {}) => ({
-  type: 'selection',
-  status: 'pending',
-  payload,
-  response: null,
-  expiresAt: null,
-  ...extra,
-});
+const review = (payload: object, extra: object = {}) => pendingReview('selection', payload, extra);
 
-// The page records every placet-respond event that reaches `document` and mounts one element at a time.
-const PAGE = `<!doctype html><html><body><script type="module">
-import '/ui.js';
-window.events = [];
-document.addEventListener('placet-respond', (e) => window.events.push({
-  response: e.detail.response, bubbles: e.bubbles, composed: e.composed, target: e.target.localName }));
-window.mount = (tag, props) => {
-  document.body.replaceChildren();
-  window.events.length = 0;
-  const el = Object.assign(document.createElement(tag), props);
-  document.body.append(el);
-};
-</script></body></html>`;
+const ELEMENT = { tag: TAG, entry: new URL('../src/ui.ts', import.meta.url) };
 
-describe.skipIf(skip)('<placet-selection> in Chromium', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
-  const el = (selector = '') => page.locator(`${TAG} ${selector}`.trim());
-  const mount = (props: Record<string, unknown>) =>
-    page.evaluate(([tag, p]) => (window as any).mount(tag, p), [TAG, props] as const);
-  const events = () => page.evaluate(() => (window as any).events as Recorded[]);
-  const focused = (selector: string) => el(selector).evaluate((n) => n.matches(':focus'));
-
-  beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('../src/ui.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['source'],
-    });
-    const js = bundle.outputFiles[0]?.text ?? '';
-    server = createServer((req, res) => {
-      const script = req.url === '/ui.js';
-      res.writeHead(200, { 'content-type': script ? 'text/javascript' : 'text/html' });
-      res.end(script ? js : PAGE);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction((tag) => customElements.get(tag) !== undefined, TAG);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
+describeReviewElement('<placet-selection> in Chromium', ELEMENT, (ui) => {
+  const { el, mount, events, focused } = ui;
 
   it('single mode: radio buttons, arrow keys choose, Enter on the submit button sends one id', async () => {
     await mount({ payload: single, review: review(single) });
@@ -98,13 +34,13 @@ describe.skipIf(skip)('<placet-selection> in Chromium', () => {
     const described = await el('[data-option="id_a"]').getAttribute('aria-describedby');
     expect(await el(`#${described}`).textContent()).toBe('The first letter');
 
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Tab');
     expect(await focused('[data-option="id_a"]')).toBe(true);
-    await page.keyboard.press('ArrowDown'); // moves to and checks Beta
+    await ui.page.keyboard.press('ArrowDown'); // moves to and checks Beta
     expect(await el('[data-option="id_b"]').isChecked()).toBe(true);
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Tab');
     expect(await focused('[data-action="submit"]')).toBe(true);
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     const [event, ...more] = await events();
     expect(more).toEqual([]);
     expect(event).toEqual({
@@ -119,16 +55,16 @@ describe.skipIf(skip)('<placet-selection> in Chromium', () => {
   it('single mode: submitting nothing shows the server’s message and sends nothing', async () => {
     await mount({ payload: single, review: review(single) });
     await el('[data-action="submit"]').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     expect(await events()).toEqual([]);
     const alert = el('[data-errors-for="selectedIds"] .error[role="alert"]');
     expect(await alert.textContent()).toBe('select exactly one item (mode is single)');
     expect(await el('[data-option="id_a"]').getAttribute('aria-invalid')).toBe('true');
     // The first option takes the focus; choosing and sending clears the message.
     expect(await focused('[data-option="id_a"]')).toBe(true);
-    await page.keyboard.press('Space');
+    await ui.page.keyboard.press('Space');
     await el('[data-action="submit"]').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     expect((await events()).map((e) => e.response)).toEqual([{ selectedIds: ['id_a'] }]);
     expect(await el('.error').count()).toBe(0);
   });
@@ -138,13 +74,13 @@ describe.skipIf(skip)('<placet-selection> in Chromium', () => {
     expect(await el('input[type="checkbox"][data-option]').count()).toBe(3);
     expect(await el('[data-action="submit"]').textContent()).toBe('Confirm selection');
     expect(await el('[data-action="dismiss"]').count()).toBe(0);
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Space'); // Alpha
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Space'); // Gamma
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Space'); // Alpha
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Space'); // Gamma
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.press('Enter');
     const responses = (await events()).map((e) => e.response);
     expect(responses).toEqual([{ selectedIds: ['id_a', 'id_c'] }]);
     expect(registry.parseResponse('selection', multi, responses[0])).toEqual(responses[0]);
@@ -153,7 +89,7 @@ describe.skipIf(skip)('<placet-selection> in Chromium', () => {
   it('multi mode: nothing selected is refused in the browser as on the server', async () => {
     await mount({ payload: multi, review: review(multi) });
     await el('[data-action="submit"]').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     expect(await events()).toEqual([]);
     expect(await el('.error[role="alert"]').textContent()).toBe('select at least one item');
     expect(() => registry.parseResponse('selection', multi, { selectedIds: [] })).toThrow(
@@ -165,7 +101,7 @@ describe.skipIf(skip)('<placet-selection> in Chromium', () => {
     await mount({ payload: single, review: review(single) });
     expect(await el('[data-action="dismiss"]').textContent()).toBe('None of these');
     await el('[data-action="dismiss"]').focus();
-    await page.keyboard.press('Space');
+    await ui.page.keyboard.press('Space');
     expect((await events()).map((e) => e.response)).toEqual([{ _dismissed: true }]);
   });
 

@@ -4,22 +4,11 @@
  * serves it on 127.0.0.1, answers with the keyboard and checks every event against the server's parser.
  * Skips only when /usr/bin/chromium is missing and CI is not set.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { PluginRegistry } from '@placet/core';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeReviewElement, pendingReview } from '@placet/test-utils/browser';
+import { expect, it } from 'vitest';
 import { textInput, textInputResponseFor } from '../src/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CI = Boolean(process.env.CI) && process.env.CI !== 'false';
-const skip = !existsSync(CHROMIUM) && !CI;
-if (skip) console.warn(`[ui.browser] skipped: ${CHROMIUM} is missing (with CI=true this fails instead)`);
-
-type Recorded = { response: Record<string, unknown>; bubbles: boolean; composed: boolean; target: string };
 const TAG = 'placet-text-input';
 const registry = new PluginRegistry([textInput()]);
 const payload = {
@@ -32,68 +21,15 @@ const payload = {
   dismissLabel: 'Skip',
 };
 const plain = { minLength: 2 };
-const review = (p: object, extra: object = {}) => ({
-  type: 'text-input',
-  status: 'pending',
-  payload: p,
-  response: null,
-  expiresAt: null,
-  ...extra,
-});
+const review = (p: object, extra: object = {}) => pendingReview('text-input', p, extra);
 /** The message the server gives for `text`. */
 const serverMessage = (p: typeof payload, text: string) =>
   textInputResponseFor(p).safeParse({ text }).error?.issues[0]?.message;
 
-// The page records every placet-respond event that reaches `document` and mounts one element at a time.
-const PAGE = `<!doctype html><html><body><script type="module">
-import '/ui.js';
-window.events = [];
-document.addEventListener('placet-respond', (e) => window.events.push({
-  response: e.detail.response, bubbles: e.bubbles, composed: e.composed, target: e.target.localName }));
-window.mount = (tag, props) => {
-  document.body.replaceChildren();
-  window.events.length = 0;
-  const el = Object.assign(document.createElement(tag), props);
-  document.body.append(el);
-};
-</script></body></html>`;
+const ELEMENT = { tag: TAG, entry: new URL('../src/ui.ts', import.meta.url) };
 
-describe.skipIf(skip)('<placet-text-input> in Chromium', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
-  const el = (selector = '') => page.locator(`${TAG} ${selector}`.trim());
-  const mount = (props: Record<string, unknown>) =>
-    page.evaluate(([tag, p]) => (window as any).mount(tag, p), [TAG, props] as const);
-  const events = () => page.evaluate(() => (window as any).events as Recorded[]);
-  const focused = (selector: string) => el(selector).evaluate((n) => n.matches(':focus'));
-
-  beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('../src/ui.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['source'],
-    });
-    const js = bundle.outputFiles[0]?.text ?? '';
-    server = createServer((req, res) => {
-      const script = req.url === '/ui.js';
-      res.writeHead(200, { 'content-type': script ? 'text/javascript' : 'text/html' });
-      res.end(script ? js : PAGE);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction((tag) => customElements.get(tag) !== undefined, TAG);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
+describeReviewElement('<placet-text-input> in Chromium', ELEMENT, (ui) => {
+  const { el, mount, events, focused } = ui;
 
   it('honours placeholder, prefill, minLength, maxLength and submitLabel', async () => {
     await mount({ payload, review: review(payload) });
@@ -107,7 +43,7 @@ describe.skipIf(skip)('<placet-text-input> in Chromium', () => {
     expect(await el('#text-hint').textContent()).toContain('2 / 40');
     // maxlength stops typing at 40 characters.
     await textarea.focus();
-    await page.keyboard.type('x'.repeat(41));
+    await ui.page.keyboard.type('x'.repeat(41));
     expect((await textarea.inputValue()).length).toBe(40);
     expect(await el('#text-hint').textContent()).toContain('40 / 40');
   });
@@ -115,7 +51,7 @@ describe.skipIf(skip)('<placet-text-input> in Chromium', () => {
   it('too short: shows the server’s message next to the textarea and sends nothing; then sends', async () => {
     await mount({ payload, review: review(payload) });
     await el('textarea').focus();
-    await page.keyboard.press('Control+Enter');
+    await ui.page.keyboard.press('Control+Enter');
     expect(await events()).toEqual([]);
     const alert = el('[data-errors-for="text"] .error[role="alert"]');
     expect(await alert.textContent()).toBe(serverMessage(payload, 'No'));
@@ -125,19 +61,19 @@ describe.skipIf(skip)('<placet-text-input> in Chromium', () => {
 
     // Padding does not satisfy the minimum, as on the server.
     await el('textarea').fill('');
-    await page.keyboard.type('  ab    ');
-    await page.keyboard.press('Control+Enter');
+    await ui.page.keyboard.type('  ab    ');
+    await ui.page.keyboard.press('Control+Enter');
     expect(await events()).toEqual([]);
     expect(await alert.textContent()).toBe(serverMessage(payload, '  ab    '));
 
     await el('textarea').fill('');
-    await page.keyboard.type('No, because it is Friday.');
-    await page.keyboard.press('Enter'); // a line break, not a submit
-    await page.keyboard.type('Monday!');
+    await ui.page.keyboard.type('No, because it is Friday.');
+    await ui.page.keyboard.press('Enter'); // a line break, not a submit
+    await ui.page.keyboard.type('Monday!');
     expect(await events()).toEqual([]);
-    await page.keyboard.press('Tab'); // the hint is text: Tab goes to the submit button
+    await ui.page.keyboard.press('Tab'); // the hint is text: Tab goes to the submit button
     expect(await focused('[data-action="submit"]')).toBe(true);
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     const [event, ...more] = await events();
     expect(more).toEqual([]);
     expect(event).toEqual({
@@ -161,10 +97,10 @@ describe.skipIf(skip)('<placet-text-input> in Chromium', () => {
       '- two',
       '[bad](javascript:window.pwned=1) [good](https://example.com)',
     ].join('\n');
-    await page.keyboard.insertText(source);
-    await page.keyboard.press('Shift+Tab');
+    await ui.page.keyboard.insertText(source);
+    await ui.page.keyboard.press('Shift+Tab');
     expect(await focused('[data-action="preview"]')).toBe(true);
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     expect(await el('[data-action="preview"]').getAttribute('aria-pressed')).toBe('true');
     expect(await el('textarea').isHidden()).toBe(true);
     const preview = el('.preview');
@@ -178,8 +114,8 @@ describe.skipIf(skip)('<placet-text-input> in Chromium', () => {
     expect(await preview.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
       'https://example.com',
     ]);
-    expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
-    await page.keyboard.press('Enter'); // back to the editor
+    expect(await ui.page.evaluate(() => (window as any).pwned)).toBeUndefined();
+    await ui.page.keyboard.press('Enter'); // back to the editor
     expect(await el('textarea').isVisible()).toBe(true);
     expect(await el('textarea').inputValue()).toBe(source);
   });
@@ -187,9 +123,9 @@ describe.skipIf(skip)('<placet-text-input> in Chromium', () => {
   it('an error while previewing returns to the editor and focuses it', async () => {
     await mount({ payload, review: review(payload) });
     await el('[data-action="preview"]').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     await el('[data-action="submit"]').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     expect(await events()).toEqual([]);
     expect(await el('textarea').isVisible()).toBe(true);
     expect(await focused('textarea')).toBe(true);
@@ -202,7 +138,7 @@ describe.skipIf(skip)('<placet-text-input> in Chromium', () => {
     expect(await el('[data-action="submit"]').textContent()).toBe('Send response');
     await mount({ payload, review: review(payload) });
     await el('[data-action="dismiss"]').focus();
-    await page.keyboard.press('Enter');
+    await ui.page.keyboard.press('Enter');
     expect((await events()).map((e) => e.response)).toEqual([{ _dismissed: true }]);
   });
 
