@@ -1,6 +1,7 @@
 import { CONSTRAINTS } from '@placet/core';
 import { constraintOfIndex, type SqlDialect } from '@placet/db-sql';
 import { sql } from 'kysely';
+import { jsonHasNul, nulRefused } from './nul-guard.js';
 
 /** Advisory-lock namespace of Placet ("plac" as int4); the second key tells the locks apart. */
 const LOCK_NAMESPACE = 0x706c6163;
@@ -14,7 +15,12 @@ export const postgresDialect: SqlDialect = {
   dateOrNull: (value) => value,
   readDate: (value) => (value instanceof Date ? value : new Date(value)),
   // Always serialised here: node-postgres would turn a JS array into a Postgres array, not JSON.
-  json: (value) => JSON.stringify(value),
+  // jsonb refuses an escaped NUL (`\u0000`): refused here as the client's error instead.
+  json: (value) => {
+    const text = JSON.stringify(value);
+    if (text !== undefined && jsonHasNul(text)) throw nulRefused();
+    return text;
+  },
   readJson: <T>(value: unknown) => value as T,
   bool: (value) => value,
   async lockOutbox(db) {

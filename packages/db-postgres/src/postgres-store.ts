@@ -2,6 +2,7 @@ import { PlacetError } from '@placet/core';
 import { createSqlStore, type PlacetDatabase, type SqlStore } from '@placet/db-sql';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { nulGuardedPool } from './nul-guard.js';
 import { postgresDialect } from './postgres-dialect.js';
 
 export type PostgresStoreOptions =
@@ -23,7 +24,8 @@ export function postgresStore(options: PostgresStoreOptions): SqlStore {
   const pool = owned
     ? createPool(options.connectionString, options.max ?? 10, options.onPoolError)
     : options.pool;
-  const db = new Kysely<PlacetDatabase>({ dialect: new PostgresDialect({ pool }) });
+  // Postgres cannot store U+0000: such a value is refused as the client's error (400), not sent (500).
+  const db = new Kysely<PlacetDatabase>({ dialect: new PostgresDialect({ pool: nulGuardedPool(pool) }) });
   return createSqlStore({
     db,
     dialect: postgresDialect,

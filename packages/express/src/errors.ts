@@ -25,7 +25,14 @@ function normalise(error: unknown): unknown {
       },
     );
   }
-  if (e?.status === 400 && e.type) return new PlacetError('VALIDATION_FAILED', 'Malformed request');
+  // Other client errors of the HTTP libraries (http-errors: a path parameter that is not valid
+  // percent-encoding, a compressed body that does not inflate, …) are the client's fault: never a 500.
+  const status = typeof e?.status === 'number' ? e.status : (e as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return status === 413
+      ? new PlacetError('PAYLOAD_TOO_LARGE', 'Request body too large')
+      : new PlacetError('VALIDATION_FAILED', 'Malformed request');
+  }
   return error;
 }
 

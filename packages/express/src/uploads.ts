@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Attachment, PlacetError, type Principal } from '@placet/core';
+import { type Attachment, isPlacetError, PlacetError, type Principal } from '@placet/core';
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import type { RouteContext } from './context.js';
@@ -21,6 +21,12 @@ export type Ingest = (
     text?: string;
   },
 ) => Promise<Attachment>;
+
+/** What `_handleFile` kept of a file, for `_removeFile`. */
+interface Stored {
+  attachment?: Attachment;
+  spoolDir?: string;
+}
 
 interface UploadState {
   /** The first ingest failure: reported instead of the stream errors it causes inside multer. */
@@ -62,17 +68,32 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
           ...(text !== undefined ? { text } : {}),
         }).then((attachment) => {
           state.attachment = attachment;
-          cb(null, {});
+          cb(null, { placetStored: { attachment } } as Partial<Express.Multer.File>);
         }, done);
         return;
       }
       spool(detached(file.stream), maxBytes).then((spooled) => {
         state.spooled = { ...spooled, filename: file.originalname, mimeType: file.mimetype };
-        cb(null, {});
+        cb(null, { placetStored: { spoolDir: spooled.dir } } as Partial<Express.Multer.File>);
       }, done);
     },
-    _removeFile(_req, _file, cb) {
-      cb(null);
+    // multer calls this for a file already handled when a later part breaks a limit or the body turns out
+    // malformed (the file streams in as soon as the channel is known): a refused upload leaves nothing.
+    _removeFile(req, file, cb) {
+      const stored = (file as { placetStored?: Stored }).placetStored;
+      const state = (req.res as Response).locals.placetUpload as UploadState | undefined;
+      if (stored?.attachment) {
+        if (state?.attachment === stored.attachment) state.attachment = undefined;
+        discardUpload(ctx, (req.res as Response).locals.placetPrincipal, stored.attachment).then(() =>
+          cb(null),
+        );
+      } else if (stored?.spoolDir) {
+        if (state?.spooled?.dir === stored.spoolDir) state.spooled = undefined;
+        rm(stored.spoolDir, { recursive: true, force: true }).then(
+          () => cb(null),
+          () => cb(null),
+        );
+      } else cb(null);
     },
   };
   const parser = multer({
@@ -96,7 +117,7 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
     }
     await new Promise<void>((resolve, reject) =>
       parser(req, res, (error?: unknown) => {
-        const failure = (res.locals.placetUpload as UploadState | undefined)?.error ?? error;
+        const failure = (res.locals.placetUpload as UploadState | undefined)?.error ?? malformed(error);
         if (failure) reject(failure);
         else resolve();
       }),
@@ -138,11 +159,51 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
 function detached(stream: NodeJS.ReadableStream): PassThrough {
   const through = new PassThrough();
   stream.pipe(through);
+  // busboy destroys the file stream when the body ends mid-file; `pipe` does not pass that on, so the
+  // reader (the spool, the FileStore) would wait forever, holding its file open. Fail the copy instead;
+  // the error stays on the stream for a reader that is not listening yet.
+  through.on('error', () => {});
+  const cutOff = (error?: unknown) => {
+    if (!through.destroyed && !through.writableEnded)
+      through.destroy(error instanceof Error ? error : new Error('the upload was cut off'));
+  };
+  stream.once('error', cutOff);
+  stream.once('close', () => {
+    if (!(stream as Readable).readableEnded) cutOff();
+  });
   through.on('close', () => {
     stream.unpipe(through);
     stream.resume();
   });
   return through;
+}
+
+/** Removes an upload stored before its request failed: the message and its file, or the orphan file. */
+async function discardUpload(ctx: RouteContext, principal: Principal, attachment: Attachment): Promise<void> {
+  try {
+    if (attachment.messageId)
+      await ctx.placet.messages.delete(principal, attachment.messageId, attachment.channelId);
+    else await ctx.placet.files.delete(principal, attachment.id);
+  } catch (error) {
+    ctx.placet.options.logger.warn('upload: could not remove the file of a refused upload', {
+      attachmentId: attachment.id,
+      error: String(error),
+    });
+  }
+}
+
+/**
+ * A parser failure that is not an ingest failure nor one of multer's limits (`LIMIT_*`, mapped by the
+ * error handler): busboy could not parse the body (no boundary, a malformed part header, a body that ends
+ * mid-part) — the client's fault, a 400, never a 500.
+ */
+function malformed(error: unknown): unknown {
+  if (!error || isPlacetError(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('LIMIT_')) return error;
+  return new PlacetError('VALIDATION_FAILED', 'Malformed multipart/form-data body', {
+    issues: [{ path: '', message: 'the multipart body could not be parsed' }],
+  });
 }
 
 function channelRequired(): PlacetError {

@@ -25,8 +25,30 @@ export type HttpUrl = z.infer<typeof HttpUrl>;
 export const AnyUrl = z.url().max(2048);
 export type AnyUrl = z.infer<typeof AnyUrl>;
 
-/** A free-form JSON object; every key is kept. */
-export const JsonObject = z.record(z.string(), z.unknown());
+/**
+ * How deeply free-form JSON (metadata, review payloads and responses) may nest. Deeper values are refused
+ * with a 400: storing them means `JSON.stringify`, which overflows the stack on a few thousand levels.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests at most `max` arrays/objects deep (an explicit stack: no recursion). */
+export function jsonDepthWithin(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth + 1 > max) return false;
+    for (const child of Object.values(current)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return true;
+}
+
+/** A free-form JSON object; every key is kept. At most {@link MAX_JSON_DEPTH} levels deep. */
+export const JsonObject = z
+  .record(z.string(), z.unknown())
+  .refine((value) => jsonDepthWithin(value), `Nested more than ${MAX_JSON_DEPTH} levels deep`);
 export type JsonObject = z.infer<typeof JsonObject>;
 
 /** RFC 9110 header field name (`token`). */

@@ -1,0 +1,50 @@
+import { PlacetError } from '@placet/core';
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+
+/**
+ * Postgres `text` and `jsonb` cannot hold U+0000 (`invalid byte sequence for encoding "UTF8": 0x00`,
+ * `unsupported Unicode escape sequence`). Those driver errors used to surface as 500s for any request
+ * that carried a NUL anywhere (a message text, a metadata key, an id in a path). The store refuses such a
+ * value up front instead, as the client's error: a 400 `VALIDATION_FAILED`. SQLite stores NUL as is.
+ */
+export function nulRefused(): PlacetError {
+  return new PlacetError('VALIDATION_FAILED', 'Text may not contain NUL characters (U+0000)', {
+    issues: [{ path: '', message: 'contains U+0000, which this database cannot store' }],
+  });
+}
+
+/** JSON text (from `JSON.stringify`) holding an escaped NUL: `\u0000` after an even run of backslashes. */
+const JSON_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+export function jsonHasNul(json: string): boolean {
+  return JSON_NUL.test(json);
+}
+
+function refuseNulParameters(parameters: ReadonlyArray<unknown>): void {
+  for (const value of parameters) {
+    if (typeof value === 'string' && value.includes('\u0000')) throw nulRefused();
+  }
+}
+
+/** The pool as kysely sees it: every query's string parameters are checked for NUL before they are sent. */
+export function nulGuardedPool(pool: PostgresPool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      return new Proxy(client, {
+        get(target, property) {
+          if (property === 'query') {
+            return (...args: unknown[]) => {
+              if (Array.isArray(args[1])) refuseNulParameters(args[1]);
+              return query(...args);
+            };
+          }
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+    end: () => pool.end(),
+  };
+}
