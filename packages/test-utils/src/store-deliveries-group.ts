@@ -432,6 +432,56 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       }
     });
 
+    it('listAttemptsFor: the attempts of several deliveries in one call, each in listAttempts order', async () => {
+      const { store } = h();
+      const { channel } = await seedOwnerChannel(store);
+      const { channel: otherChannel } = await seedOwnerChannel(store);
+      const a = makeDelivery(channel, { createdAt: at(0), nextAttemptAt: at(0) });
+      const b = makeDelivery(channel, { createdAt: at(0), nextAttemptAt: at(0) });
+      const none = makeDelivery(channel, { createdAt: at(0), nextAttemptAt: at(0) });
+      const foreign = makeDelivery(otherChannel, { createdAt: at(0), nextAttemptAt: at(0) });
+      for (const d of [a, b, none, foreign]) await store.deliveries.insert(d);
+      const record = async (d: DeliveryRecord, n: number) => {
+        const attempt = attemptOf(d, n, { at: at(10_000 - n), status: 500 + n });
+        await store.deliveries.recordAttempt(attempt, {
+          state: 'pending',
+          attempts: n,
+          nextAttemptAt: at(20_000),
+          lastStatus: 500 + n,
+          lastError: null,
+          updatedAt: attempt.at,
+        });
+        return attempt;
+      };
+      // Interleaved and out of order, so that neither insertion order nor one delivery's rows pass.
+      const b2 = await record(b, 2);
+      const a3 = await record(a, 3);
+      const a1 = await record(a, 1);
+      const f1 = await record(foreign, 1);
+      const b1 = await record(b, 1);
+      const a2 = await record(a, 2);
+
+      expect(await store.deliveries.listAttemptsFor([])).toEqual([]);
+      const listed = await store.deliveries.listAttemptsFor([a.id, none.id, b.id, UNKNOWN, a.id]);
+      expect(sorted(ids(listed))).toEqual(sorted(ids([a1, a2, a3, b1, b2])));
+      const of = (d: DeliveryRecord) => listed.filter((x) => x.deliveryId === d.id);
+      expect(ids(of(a))).toEqual(ids([a1, a2, a3]));
+      expect(ids(of(b))).toEqual(ids([b1, b2]));
+      for (const attempt of [a1, a2, a3, b1, b2]) {
+        expectSameRecord(
+          listed.find((x) => x.id === attempt.id),
+          attempt,
+        );
+      }
+      // The same rows as one listAttempts per delivery.
+      for (const d of [a, b, none, foreign]) {
+        expect(ids(await store.deliveries.listAttemptsFor([d.id]))).toEqual(
+          ids(await store.deliveries.listAttempts(d.id)),
+        );
+      }
+      expect(ids(await store.deliveries.listAttemptsFor([foreign.id]))).toEqual([f1.id]);
+    });
+
     it('recordAttempt and claimDue inside a rolled-back transaction leave nothing behind', async () => {
       const { store } = h();
       const { channel } = await seedOwnerChannel(store);
@@ -523,6 +573,129 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       expect(sorted(ids(await store.deliveries.claimDue(now, at(230_000), 10)))).toEqual(
         sorted([failed.id, delivered.id]),
       );
+    });
+
+    it("cancelPending: only that channel's pending deliveries to that URL; failed, logged, returned", async () => {
+      const { store } = h();
+      const { owner, channel } = await seedOwnerChannel(store);
+      const sibling = await seedChannel(store, owner.id);
+      const OLD = 'https://old.example.test/hook';
+      const NEW = 'https://new.example.test/hook';
+      const REASON = "cancelled: the channel's webhook was removed";
+      const seed = async (ch: typeof channel, overrides: Partial<DeliveryRecord>) => {
+        const d = makeDelivery(ch, { createdAt: at(0), url: OLD, ...overrides });
+        await store.deliveries.insert(d);
+        return d;
+      };
+      const due = await seed(channel, { nextAttemptAt: at(1_000) });
+      const retrying = await seed(channel, { nextAttemptAt: at(60_000), attempts: 2, lastStatus: 503 });
+      const elsewhere = await seed(channel, { url: NEW, nextAttemptAt: at(1_000) });
+      const otherChannel = await seed(sibling, { nextAttemptAt: at(1_000) });
+      const delivered = await seed(channel, { state: 'delivered', attempts: 1, nextAttemptAt: null });
+      const failed = await seed(channel, {
+        state: 'failed',
+        attempts: 8,
+        nextAttemptAt: null,
+        lastError: 'Gone',
+      });
+
+      const now = at(5_000);
+      const cancelled = await store.deliveries.cancelPending(channel.id, OLD, REASON, now);
+      expect(sorted(ids(cancelled))).toEqual(sorted([due.id, retrying.id]));
+      for (const d of [due, retrying]) {
+        const expected = {
+          ...d,
+          state: 'failed',
+          nextAttemptAt: null,
+          lockedUntil: null,
+          lastError: REASON,
+          updatedAt: now,
+        };
+        expectSameRecord(
+          cancelled.find((c) => c.id === d.id),
+          expected,
+        );
+        expectSameRecord(await store.deliveries.findById(d.id), expected);
+        const log = await store.deliveries.listAttempts(d.id);
+        expect(log).toHaveLength(1);
+        expect(log[0]).toMatchObject({
+          deliveryId: d.id,
+          attempt: d.attempts + 1,
+          status: null,
+          error: REASON,
+          durationMs: 0,
+        });
+        expect(log[0]?.at.getTime()).toBe(now.getTime());
+      }
+      for (const d of [elsewhere, otherChannel, delivered, failed]) {
+        expectSameRecord(await store.deliveries.findById(d.id), d);
+        expect(await store.deliveries.listAttempts(d.id)).toEqual([]);
+      }
+      // Never claimed again; a second cancellation finds nothing.
+      expect(sorted(ids(await store.deliveries.claimDue(at(100_000), at(130_000), 10)))).toEqual(
+        sorted([elsewhere.id, otherChannel.id]),
+      );
+      expect(await store.deliveries.cancelPending(channel.id, OLD, REASON, at(6_000))).toEqual([]);
+      expect(await store.deliveries.cancelPending(UNKNOWN, OLD, REASON, at(6_000))).toEqual([]);
+    });
+
+    it('cancelPending under a lease: the claim is released, never re-claimed; a late recordAttempt does not resurrect it', async () => {
+      const { store } = h();
+      const { channel } = await seedOwnerChannel(store);
+      const url = 'https://old.example.test/leased';
+      const REASON = "cancelled: the channel's webhook URL was changed";
+      const delivery = makeDelivery(channel, { url, createdAt: at(0), nextAttemptAt: at(1_000) });
+      await store.deliveries.insert(delivery);
+      expect(ids(await store.deliveries.claimDue(at(2_000), at(32_000), 10))).toEqual([delivery.id]);
+
+      const [cancelled] = await store.deliveries.cancelPending(channel.id, url, REASON, at(3_000));
+      expect(cancelled).toMatchObject({ id: delivery.id, state: 'failed', lockedUntil: null });
+      // Nothing is due: not after the old lease either.
+      expect(await store.deliveries.nextDue()).toBeUndefined();
+      expect(await store.deliveries.claimDue(at(40_000), at(70_000), 10)).toEqual([]);
+
+      // The dispatcher that held the claim reports an attempt that was already in flight: it is logged,
+      // but the delivery stays cancelled (not pending, not delivered) and the call returns undefined.
+      const late = attemptOf(delivery, 1, { at: at(3_500), status: 200 });
+      const result = await store.deliveries.recordAttempt(late, {
+        state: 'pending',
+        attempts: 1,
+        nextAttemptAt: at(13_500),
+        lastStatus: 503,
+        lastError: null,
+        updatedAt: at(3_500),
+      });
+      expect(result).toBeUndefined();
+      expectSameRecord(await store.deliveries.findById(delivery.id), {
+        ...delivery,
+        state: 'failed',
+        nextAttemptAt: null,
+        lockedUntil: null,
+        lastError: REASON,
+        updatedAt: at(3_000),
+      });
+      expect((await store.deliveries.listAttempts(delivery.id)).map((a) => a.error)).toEqual([REASON, null]);
+      expect(await store.deliveries.claimDue(at(100_000), at(130_000), 10)).toEqual([]);
+      expect(await store.deliveries.nextDue()).toBeUndefined();
+    });
+
+    it('cancelPending inside a rolled-back transaction leaves the delivery pending', async () => {
+      const { store } = h();
+      const { channel } = await seedOwnerChannel(store);
+      const delivery = makeDelivery(channel, { createdAt: at(0), nextAttemptAt: at(0) });
+      await store.deliveries.insert(delivery);
+      const failure = new Error('boom after cancelling');
+      const rejected = await rejectionOf(
+        store.transaction(async (tx) => {
+          expect(
+            await tx.deliveries.cancelPending(channel.id, delivery.url, 'cancelled: x', at(1_000)),
+          ).toHaveLength(1);
+          throw failure;
+        }),
+      );
+      expect(rejected).toBe(failure);
+      expectSameRecord(await store.deliveries.findById(delivery.id), delivery);
+      expect(await store.deliveries.listAttempts(delivery.id)).toEqual([]);
     });
 
     it('nextDue: earliest nextAttemptAt of a pending delivery; undefined when none', async () => {

@@ -29,6 +29,7 @@ export const STORE_READ_METHODS: ReadonlySet<string> = new Set([
   'lastReadAt',
   'listByMessage',
   'listAttempts',
+  'listAttemptsFor',
   'count',
   'readIds',
   'nextDue',

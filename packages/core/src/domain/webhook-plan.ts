@@ -1,6 +1,6 @@
 import type { Repositories } from '../ports/store.js';
 import { newId } from '../util/ids.js';
-import type { ChannelRecord, DeliveryRecord, MessageRecord, ReviewRecord } from './records.js';
+import type { ChannelRecord, DeliveryRecord, MessageRecord, NewEvent, ReviewRecord } from './records.js';
 
 interface Target {
   url: string;
@@ -114,4 +114,36 @@ export async function planDelivery(
   };
   await tx.deliveries.insert(delivery);
   return delivery;
+}
+
+/** `lastError` (and attempt-log entry) of deliveries cancelled because the channel's webhook went away. */
+export const WEBHOOK_REMOVED = "cancelled: the channel's webhook was removed";
+/** … or because it now points elsewhere. */
+export const WEBHOOK_CHANGED = "cancelled: the channel's webhook URL was changed";
+
+/**
+ * Cancels, inside the transaction that removed or changed the channel's webhook, the deliveries still
+ * pending to its old URL, and marks their messages `webhook_failed` (one `message:delivery` event each;
+ * an acknowledged message stays `agent_received`). Deliveries carry no record of where their URL came
+ * from, so this goes by URL: a message-level `webhookUrl` equal to the old channel URL is cancelled too.
+ */
+export async function cancelWebhookDeliveries(
+  tx: Repositories,
+  emit: (event: Omit<NewEvent, 'createdAt'>) => Promise<unknown>,
+  input: { channelId: string; url: string; reason: string; now: Date },
+): Promise<number> {
+  const cancelled = await tx.deliveries.cancelPending(input.channelId, input.url, input.reason, input.now);
+  const messageIds = new Set(cancelled.flatMap((d) => (d.messageId ? [d.messageId] : [])));
+  for (const messageId of messageIds) {
+    const updated = await tx.messages.setDeliveryStatus(messageId, 'webhook_failed', input.now);
+    if (!updated) continue;
+    await emit({
+      type: 'message:delivery',
+      ownerId: updated.ownerId,
+      channelId: updated.channelId,
+      subjectId: updated.id,
+      payload: { messageId: updated.id, deliveryStatus: updated.deliveryStatus },
+    });
+  }
+  return cancelled.length;
 }

@@ -300,7 +300,13 @@ export interface DeliveryRepository {
    * lease runs (Postgres: `FOR UPDATE SKIP LOCKED`; SQLite: one writer).
    */
   claimDue(now: Date, leaseUntil: Date, limit: number): Promise<DeliveryRecord[]>;
-  /** Records an attempt and the delivery's new state in one step; releases the claim. */
+  /**
+   * Records an attempt and the delivery's new state in one step; releases the claim. The state change
+   * MUST be conditional on the delivery still being `pending`: when it was cancelled (`cancelPending`)
+   * while the attempt was in flight, the attempt row is still written (the request went out) but the
+   * delivery row is left exactly as the cancellation made it — never resurrected — and `undefined` is
+   * returned. An unknown delivery gets no attempt row and `undefined`.
+   */
   recordAttempt(
     attempt: DeliveryAttemptRecord,
     next: Pick<
@@ -308,7 +314,27 @@ export interface DeliveryRepository {
       'state' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'updatedAt'
     >,
   ): Promise<DeliveryRecord | undefined>;
+  /** A delivery's attempts, by attempt number (then time). */
   listAttempts(deliveryId: string): Promise<DeliveryAttemptRecord[]>;
+  /**
+   * The attempts of several deliveries (a page of a delivery log) in one query, by index. Each
+   * delivery's attempts MUST come in `listAttempts` order (attempt number, then time); the order between
+   * deliveries is unspecified and the caller groups by `deliveryId`. Unknown or repeated ids add
+   * nothing; an empty list answers `[]`.
+   */
+  listAttemptsFor(deliveryIds: readonly string[]): Promise<DeliveryAttemptRecord[]>;
+  /**
+   * Cancels the channel's still-pending deliveries to `url` (its webhook was removed or changed): each
+   * becomes `failed` with `nextAttemptAt` and `lockedUntil` null, `lastError` = `reason`, `updatedAt` =
+   * `now`, and gets one entry in its attempt log (`attempt` = attempts + 1, `status` null, `error` =
+   * `reason`, `durationMs` 0) so that the log shows the cancellation; `attempts` is not counted up (no
+   * request was made). Returns the cancelled deliveries as they are now. MUST be one atomic step per
+   * delivery against `claimDue`/`recordAttempt`: a delivery claimed under a lease is cancelled too (the
+   * lease is released; the dispatcher re-reads before sending and skips it), and a later `recordAttempt`
+   * for it does not make it pending again. Delivered or failed deliveries, other channels and other
+   * URLs are left alone.
+   */
+  cancelPending(channelId: string, url: string, reason: string, now: Date): Promise<DeliveryRecord[]>;
   /** Puts a finished delivery back in the queue, due now (the human's redrive). */
   redrive(id: string, now: Date): Promise<DeliveryRecord | undefined>;
   /**

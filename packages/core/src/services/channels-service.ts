@@ -10,6 +10,7 @@ import {
 import { presentChannel } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
 import type { ChannelRecord } from '../domain/records.js';
+import { cancelWebhookDeliveries, WEBHOOK_CHANGED, WEBHOOK_REMOVED } from '../domain/webhook-plan.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { Clock } from '../ports/clock.js';
@@ -232,11 +233,26 @@ export class ChannelsService {
     return { deleted: true };
   }
 
-  /** Writes a patch and emits `channel:updated` with the masked channel. */
+  /**
+   * Writes a patch and emits `channel:updated` with the masked channel. When the patch removes or
+   * changes the webhook URL, the deliveries still pending to the old URL are cancelled in the same
+   * transaction (they would otherwise keep retrying an endpoint the owner has let go, with its old
+   * headers and credentials).
+   */
   async apply(channel: ChannelRecord, patch: Partial<ChannelRecord>): Promise<Channel> {
     return this.uow.run(async (tx, emit) => {
-      const updated = await tx.channels.update(channel.id, { ...patch, updatedAt: this.clock.now() });
+      const now = this.clock.now();
+      const before = patch.webhookUrl !== undefined ? await tx.channels.findById(channel.id) : undefined;
+      const updated = await tx.channels.update(channel.id, { ...patch, updatedAt: now });
       if (!updated) throw channelNotFound();
+      if (before?.webhookUrl && before.webhookUrl !== updated.webhookUrl) {
+        await cancelWebhookDeliveries(tx, emit, {
+          channelId: updated.id,
+          url: before.webhookUrl,
+          reason: updated.webhookUrl ? WEBHOOK_CHANGED : WEBHOOK_REMOVED,
+          now,
+        });
+      }
       const presented = presentChannel(updated);
       await emit({
         type: 'channel:updated',

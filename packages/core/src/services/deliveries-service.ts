@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { DeliveryListQuery } from '../contract/delivery.js';
 import type { Principal } from '../domain/principal.js';
-import type { DeliveryRecord } from '../domain/records.js';
+import type { DeliveryAttemptRecord, DeliveryRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
@@ -121,8 +121,7 @@ export class DeliveriesService {
     await this.channels.require(principal, message.channelId).catch(() => {
       throw new PlacetError('NOT_FOUND', 'Message not found');
     });
-    const deliveries = await this.store.deliveries.listByMessage(message.id);
-    return Promise.all(deliveries.map((d) => this.#view(d)));
+    return this.#views(await this.store.deliveries.listByMessage(message.id));
   }
 
   /**
@@ -148,7 +147,7 @@ export class DeliveriesService {
     });
     const page = rows.slice(0, q.limit);
     return {
-      data: await Promise.all(page.map((d) => this.#view(d))),
+      data: await this.#views(page),
       nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
     };
   }
@@ -159,15 +158,42 @@ export class DeliveriesService {
     const delivery = await this.store.deliveries.findById(deliveryId);
     if (!delivery || delivery.ownerId !== principal.userId)
       throw new PlacetError('NOT_FOUND', 'Delivery not found');
-    await this.channels.require(principal, delivery.channelId).catch(() => {
+    const channel = await this.channels.require(principal, delivery.channelId).catch(() => {
       throw new PlacetError('NOT_FOUND', 'Delivery not found');
     });
+    if (delivery.state !== 'pending' && delivery.url !== channel.webhookUrl) {
+      // A delivery planned for the channel's webhook is only sent again while the channel still has that
+      // URL: once the owner removed or changed it (which cancelled what was pending), the old endpoint
+      // and its baked-in headers are not to be used again. Message-level and legacy callback URLs keep
+      // the ordinary redrive rules.
+      if (await this.#wentToChannelWebhook(delivery)) {
+        throw new PlacetError(
+          'CONFLICT',
+          channel.webhookUrl
+            ? "The channel's webhook URL has changed since this delivery was planned; it is not sent to the old URL again"
+            : "The channel's webhook has been removed since this delivery was planned; it is not sent again",
+        );
+      }
+    }
     const queued = await this.store.deliveries.redrive(delivery.id, this.clock.now());
     if (!queued) throw new PlacetError('CONFLICT', 'The delivery is still pending');
     // The view first, so that it shows the queued state, not a send already under way.
-    const view = await this.#view(queued);
+    const [view] = await this.#views([queued]);
     void this.kick();
-    return view;
+    return view!;
+  }
+
+  /**
+   * Whether a delivery's URL came from the channel's webhook rather than the message's own `webhookUrl`
+   * or the review's legacy `callback` (the delivery row does not record it: the planning rules are
+   * replayed against the message and review, see `webhookTarget`).
+   */
+  async #wentToChannelWebhook(delivery: DeliveryRecord): Promise<boolean> {
+    if (!delivery.messageId) return true;
+    const message = await this.store.messages.findById(delivery.messageId);
+    if (message?.metadata?.webhookUrl === delivery.url) return false;
+    const review = await this.store.reviews.findByMessageId(delivery.messageId);
+    return review?.callback?.url !== delivery.url;
   }
 
   async #round(): Promise<void> {
@@ -183,8 +209,12 @@ export class DeliveriesService {
     }
   }
 
-  async #attempt(delivery: DeliveryRecord): Promise<void> {
+  async #attempt(claimed: DeliveryRecord): Promise<void> {
     const config = this.options.webhooks;
+    // Re-read under the claim: a delivery cancelled since it was claimed (the channel's webhook was
+    // removed or changed while earlier ones in the batch were being sent) is not sent.
+    const delivery = await this.store.deliveries.findById(claimed.id);
+    if (delivery?.state !== 'pending') return;
     const channel = await this.store.channels.findById(delivery.channelId);
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     const headers: Record<string, string> = {
@@ -216,7 +246,7 @@ export class DeliveriesService {
     const state = ok ? 'delivered' : gone || exhausted ? 'failed' : 'pending';
     const nextAttemptAt = state === 'pending' ? new Date(now.getTime() + this.#backoff(attempts)) : null;
     await this.uow.run(async (tx, emit) => {
-      await tx.deliveries.recordAttempt(
+      const recorded = await tx.deliveries.recordAttempt(
         {
           id: newId(),
           deliveryId: delivery.id,
@@ -235,7 +265,8 @@ export class DeliveriesService {
           updatedAt: now,
         },
       );
-      if (state === 'pending' || !delivery.messageId) return;
+      // Not recorded as an outcome: cancelled while in flight (the cancellation stands).
+      if (!recorded || state === 'pending' || !delivery.messageId) return;
       const updated = await tx.messages.setDeliveryStatus(
         delivery.messageId,
         ok ? 'webhook_delivered' : 'webhook_failed',
@@ -278,8 +309,19 @@ export class DeliveriesService {
     this.#timer = this.clock.setTimer(() => void this.kick(), Math.min(wait, this.options.webhooks.leaseMs));
   }
 
-  async #view(delivery: DeliveryRecord): Promise<DeliveryView> {
-    const attempts = await this.store.deliveries.listAttempts(delivery.id);
+  /** Views of a page of deliveries, their attempts loaded in one query (not one per delivery). */
+  async #views(deliveries: readonly DeliveryRecord[]): Promise<DeliveryView[]> {
+    if (deliveries.length === 0) return [];
+    const byDelivery = new Map<string, DeliveryAttemptRecord[]>();
+    for (const a of await this.store.deliveries.listAttemptsFor(deliveries.map((d) => d.id))) {
+      const list = byDelivery.get(a.deliveryId);
+      if (list) list.push(a);
+      else byDelivery.set(a.deliveryId, [a]);
+    }
+    return deliveries.map((d) => this.#view(d, byDelivery.get(d.id) ?? []));
+  }
+
+  #view(delivery: DeliveryRecord, attempts: readonly DeliveryAttemptRecord[]): DeliveryView {
     return {
       id: delivery.id,
       messageId: delivery.messageId,

@@ -1,4 +1,9 @@
-import type { DeliveryAttemptRecord, DeliveryRecord, DeliveryRepository } from '@placet/core';
+import {
+  type DeliveryAttemptRecord,
+  type DeliveryRecord,
+  type DeliveryRepository,
+  newId,
+} from '@placet/core';
 import type { Selectable } from 'kysely';
 import { readBool, readInt } from '../codec.js';
 import type { DeliveriesTable, DeliveryAttemptsTable } from '../schema.js';
@@ -115,6 +120,8 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
     },
     async recordAttempt(attempt, next) {
       // The delivery first: when it is gone (its channel deleted meanwhile) no attempt row is written.
+      // Only a pending delivery changes state: one cancelled while the attempt was in flight keeps its
+      // cancellation, and the attempt (it was sent) is still logged.
       const row = await db
         .updateTable('placet_deliveries')
         .set({
@@ -127,9 +134,17 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
           locked_until: null,
         })
         .where('id', '=', attempt.deliveryId)
+        .where('state', '=', 'pending')
         .returningAll()
         .executeTakeFirst();
-      if (!row) return undefined;
+      if (!row) {
+        const exists = await db
+          .selectFrom('placet_deliveries')
+          .select('id')
+          .where('id', '=', attempt.deliveryId)
+          .executeTakeFirst();
+        if (!exists) return undefined;
+      }
       await db
         .insertInto('placet_delivery_attempts')
         .values({
@@ -142,7 +157,43 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
           duration_ms: attempt.durationMs,
         })
         .execute();
-      return fromRow(row);
+      return row && fromRow(row);
+    },
+    async cancelPending(channelId, url, reason, now) {
+      // One conditional UPDATE: a row a claimer holds (Postgres row lock) is waited for and re-checked,
+      // so a delivery is cancelled at most once and never after an attempt made it delivered/failed.
+      const rows = await db
+        .updateTable('placet_deliveries')
+        .set({
+          state: 'failed',
+          next_attempt_at: null,
+          locked_until: null,
+          last_error: reason,
+          updated_at: d.date(now),
+        })
+        .where('channel_id', '=', channelId)
+        .where('url', '=', url)
+        .where('state', '=', 'pending')
+        .returningAll()
+        .execute();
+      const cancelled = rows.map(fromRow);
+      if (cancelled.length > 0) {
+        await db
+          .insertInto('placet_delivery_attempts')
+          .values(
+            cancelled.map((c) => ({
+              id: newId(),
+              delivery_id: c.id,
+              attempt: c.attempts + 1,
+              at: d.date(now),
+              status: null,
+              error: reason,
+              duration_ms: 0,
+            })),
+          )
+          .execute();
+      }
+      return cancelled;
     },
     async listAttempts(deliveryId) {
       const rows = await db
@@ -150,6 +201,19 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
         .selectAll()
         .where('delivery_id', '=', deliveryId)
         .orderBy('attempt')
+        .orderBy('at')
+        .execute();
+      return rows.map(attemptFromRow);
+    },
+    async listAttemptsFor(deliveryIds) {
+      if (deliveryIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('placet_delivery_attempts')
+        .selectAll()
+        .where('delivery_id', 'in', [...new Set(deliveryIds)])
+        .orderBy('delivery_id')
+        .orderBy('attempt')
+        .orderBy('at')
         .execute();
       return rows.map(attemptFromRow);
     },

@@ -1,6 +1,7 @@
-import type { MessageRecord, ReviewRecord } from '../../domain/records.js';
+import type { DeliveryRecord, MessageRecord, ReviewRecord } from '../../domain/records.js';
 import { CONSTRAINTS, UniqueViolation } from '../../domain/unique-violation.js';
 import type { ReadMark, Repositories } from '../../ports/store.js';
+import { newId } from '../../util/ids.js';
 import type { Rows, TableName, View } from './state.js';
 
 const byNewest = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
@@ -442,14 +443,55 @@ export function memoryRepositories(view: View): Repositories {
         return due.map((d) => ({ ...d, lockedUntil: leaseUntil }));
       },
       async recordAttempt(attempt, next) {
-        if (!view.get('deliveries', attempt.deliveryId)) return undefined;
+        const current = view.get('deliveries', attempt.deliveryId);
+        if (!current) return undefined;
         insertRow(view, 'deliveryAttempts', attempt.id, attempt);
+        // Cancelled while the attempt was in flight: logged, never made pending (or anything) again.
+        if (current.state !== 'pending') return undefined;
         return patchRow(view, 'deliveries', attempt.deliveryId, { ...next, lockedUntil: null });
+      },
+      async cancelPending(channelId, url, reason, now) {
+        const cancelled: DeliveryRecord[] = [];
+        for (const d of view.filter(
+          'deliveries',
+          (d) => d.channelId === channelId && d.url === url && d.state === 'pending',
+        )) {
+          const id = newId();
+          insertRow(view, 'deliveryAttempts', id, {
+            id,
+            deliveryId: d.id,
+            attempt: d.attempts + 1,
+            at: now,
+            status: null,
+            error: reason,
+            durationMs: 0,
+          });
+          const row = patchRow(view, 'deliveries', d.id, {
+            state: 'failed',
+            nextAttemptAt: null,
+            lockedUntil: null,
+            lastError: reason,
+            updatedAt: now,
+          });
+          if (row) cancelled.push(row);
+        }
+        return cancelled;
       },
       listAttempts: async (deliveryId) =>
         view
           .filter('deliveryAttempts', (a) => a.deliveryId === deliveryId)
-          .sort((a, b) => a.attempt - b.attempt),
+          .sort((a, b) => a.attempt - b.attempt || a.at.getTime() - b.at.getTime()),
+      async listAttemptsFor(deliveryIds) {
+        const wanted = new Set(deliveryIds);
+        return view
+          .filter('deliveryAttempts', (a) => wanted.has(a.deliveryId))
+          .sort(
+            (a, b) =>
+              (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0) ||
+              a.attempt - b.attempt ||
+              a.at.getTime() - b.at.getTime(),
+          );
+      },
       async redrive(id, now) {
         const d = view.get('deliveries', id);
         if (!d || d.state === 'pending') return undefined;
