@@ -77,7 +77,13 @@ describe('changing or removing the channel webhook cancels its pending deliverie
     const before = sentTo(sender, OLD);
     expect(before).toBeGreaterThanOrEqual(1);
     const [pending] = await w.placet.deliveries.listForMessage(w.user, msg.id);
-    expect(pending).toMatchObject({ state: 'pending', url: OLD });
+    // Why it is still pending: the latest attempt's outcome.
+    expect(pending).toMatchObject({
+      state: 'pending',
+      url: OLD,
+      lastStatus: null,
+      lastError: 'connection refused',
+    });
 
     await w.placet.webhooks.deleteWebhook(w.agent, { channelId: w.channelId });
     for (let i = 0; i < 20; i++) await w.clock.advance(60_000);
@@ -87,7 +93,14 @@ describe('changing or removing the channel webhook cancels its pending deliverie
     expect(sentTo(sender, OWN)).toBeGreaterThan(2);
 
     const [cancelled] = await w.placet.deliveries.listForMessage(w.user, msg.id);
-    expect(cancelled).toMatchObject({ id: pending!.id, state: 'failed', nextAttemptAt: null });
+    expect(cancelled).toMatchObject({
+      id: pending!.id,
+      state: 'failed',
+      nextAttemptAt: null,
+      lastError: "cancelled: the channel's webhook was removed",
+    });
+    // Never a header value.
+    expect(JSON.stringify(cancelled)).not.toContain('old-credential');
     const last = cancelled!.attempts.at(-1);
     expect(last).toMatchObject({ status: null, error: "cancelled: the channel's webhook was removed" });
     expect(cancelled!.attempts.slice(0, -1).every((a) => a.error === 'connection refused')).toBe(true);
@@ -96,6 +109,7 @@ describe('changing or removing the channel webhook cancels its pending deliverie
     expect(inLog).toEqual(cancelled);
     const ownLog = page.data.find((d) => d.messageId === own.id);
     expect(ownLog?.attempts.every((a) => a.error === 'connection refused')).toBe(true);
+    expect(ownLog).toMatchObject({ lastStatus: null, lastError: 'connection refused' });
     expect((await w.placet.messages.get(w.agent, msg.id)).deliveryStatus).toBe('webhook_failed');
 
     // Not to the removed URL, nor after a different URL was set.

@@ -129,7 +129,19 @@ describe('GET /messages/:id/deliveries', () => {
     const [pending, ...none] = await deliveriesOf(messageId);
     expect(none).toEqual([]);
     expect(Object.keys(pending).sort()).toEqual(
-      ['attempts', 'createdAt', 'event', 'id', 'messageId', 'method', 'nextAttemptAt', 'state', 'url'].sort(),
+      [
+        'attempts',
+        'createdAt',
+        'event',
+        'id',
+        'lastError',
+        'lastStatus',
+        'messageId',
+        'method',
+        'nextAttemptAt',
+        'state',
+        'url',
+      ].sort(),
     );
     expect(pending).toMatchObject({
       id: deliveryId,
@@ -139,6 +151,8 @@ describe('GET /messages/:id/deliveries', () => {
       method: 'POST',
       state: 'pending',
       attempts: [{ attempt: 1, at: firstAt.toISOString(), status: 500, error: 'HTTP 500', durationMs: 7 }],
+      lastStatus: 500,
+      lastError: 'HTTP 500',
     });
     // Retried after the backoff: 1000 ms ± 20 %.
     const retryIn = new Date(pending.nextAttemptAt).getTime() - firstAt.getTime();
@@ -200,7 +214,12 @@ describe('POST /deliveries/:id/redrive', () => {
   it('sends a failed delivery (410 Gone) again', async () => {
     hook.script.push(410);
     const { messageId, deliveryId } = await answeredWithWebhook();
-    expect((await deliveriesOf(messageId))[0]).toMatchObject({ state: 'failed', nextAttemptAt: null });
+    expect((await deliveriesOf(messageId))[0]).toMatchObject({
+      state: 'failed',
+      nextAttemptAt: null,
+      lastStatus: 410,
+      lastError: 'HTTP 410',
+    });
     await clock.advance(60_000);
     expect(requestsOf(deliveryId)).toHaveLength(1);
 
@@ -214,6 +233,7 @@ describe('POST /deliveries/:id/redrive', () => {
     expect((await deliveriesOf(messageId))[0].attempts.map((a: { status: number }) => a.status)).toEqual([
       410, 200,
     ]);
+    expect((await deliveriesOf(messageId))[0]).toMatchObject({ lastStatus: 200, lastError: null });
   });
 
   it('answers 409 while the delivery is still pending, and sends nothing extra', async () => {

@@ -51,6 +51,8 @@ const DELIVERY_VIEW_FIELDS = [
   'state',
   'attempts',
   'nextAttemptAt',
+  'lastStatus',
+  'lastError',
   'createdAt',
 ];
 
@@ -325,6 +327,8 @@ export const HUMAN_MATRIX: readonly Entry[] = [
           method: 'POST',
           state: 'delivered',
           nextAttemptAt: null,
+          lastStatus: 200,
+          lastError: null,
         });
         expect(delivery.attempts).toEqual([
           { attempt: 1, at: expect.any(String), status: 200, error: null, durationMs: 1 },
@@ -357,6 +361,8 @@ export const HUMAN_MATRIX: readonly Entry[] = [
           event: 'review:responded',
           url: 'https://hooks.example.test/matrix',
           state: 'delivered',
+          lastStatus: 200,
+          lastError: null,
         });
         expect(delivery.attempts).toEqual([
           { attempt: 1, at: expect.any(String), status: 200, error: null, durationMs: 1 },
@@ -380,7 +386,14 @@ export const HUMAN_MATRIX: readonly Entry[] = [
       status: 200,
       check: async (res, v) => {
         expectDeliveryView(res.body);
-        expect(res.body).toMatchObject({ id: v.deliveryId, messageId: v.messageId, state: 'pending' });
+        // Queued again; the last outcome stays until the next attempt replaces it.
+        expect(res.body).toMatchObject({
+          id: v.deliveryId,
+          messageId: v.messageId,
+          state: 'pending',
+          lastStatus: 200,
+          lastError: null,
+        });
         // Sent again, with the same webhook-id.
         await vi.waitFor(
           () =>

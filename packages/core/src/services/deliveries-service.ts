@@ -32,6 +32,13 @@ export interface DeliveryView {
     durationMs: number;
   }[];
   nextAttemptAt: string | null;
+  /** The HTTP status of the latest attempt (null: no answer, or not attempted yet). */
+  lastStatus: number | null;
+  /**
+   * Why the latest attempt failed, or why the delivery was cancelled: a short, secret-free reason from
+   * the sender's fixed vocabulary (never a URL, header value or response body); null on success.
+   */
+  lastError: string | null;
   createdAt: string;
 }
 
@@ -337,6 +344,8 @@ export class DeliveriesService {
         durationMs: a.durationMs,
       })),
       nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+      lastStatus: delivery.lastStatus,
+      lastError: delivery.lastError,
       createdAt: delivery.createdAt.toISOString(),
     };
   }

@@ -199,12 +199,26 @@ export class MessageWriter {
         return await this.uow.run(async (tx, emit) => {
           const row = { ...message };
           if (parts.iterationRoot) {
-            const root = parts.iterationRoot;
+            // Re-read inside the transaction: a retry after a lost race must see the chain the winner made.
+            const root = (await tx.messages.findById(parts.iterationRoot.id)) ?? parts.iterationRoot;
             const groupId = root.iterationGroupId ?? root.id;
             row.iterationGroupId = groupId;
             row.iteration = ((await tx.messages.maxIteration(groupId)) ?? 1) + 1;
             if (root.iterationGroupId === null) {
-              await tx.messages.update(root.id, { iterationGroupId: groupId, iteration: 1 });
+              // The target becomes "Rev 1": open dashboards learn it from one message:updated (no webhook).
+              const updated = await tx.messages.update(root.id, { iterationGroupId: groupId, iteration: 1 });
+              if (updated) {
+                await emit({
+                  type: 'message:updated',
+                  ownerId: updated.ownerId,
+                  channelId: updated.channelId,
+                  subjectId: updated.id,
+                  payload: await this.views.presentOne(updated, {
+                    ...(agentName ? { agentName } : {}),
+                    repos: tx,
+                  }),
+                });
+              }
             }
           }
           await tx.messages.insert(row);

@@ -122,6 +122,10 @@ export const DeliveryView = z.object({
   state: z.enum(['pending', 'delivered', 'failed']),
   attempts: z.array(DeliveryAttempt),
   nextAttemptAt: IsoDateTime.nullable(),
+  /** The HTTP status of the latest attempt; null when it got no answer or none was made yet. */
+  lastStatus: z.number().int().nullable(),
+  /** Why the latest attempt failed or the delivery was cancelled (short, secret-free); null on success. */
+  lastError: z.string().nullable(),
   createdAt: IsoDateTime,
 });
 

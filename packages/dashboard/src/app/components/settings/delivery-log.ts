@@ -164,7 +164,7 @@ export class PlacetDeliveryLog extends LitElement {
       <td title=${when(d.createdAt)}>${relativeTime(d.createdAt)}</td>
       <td><code>${d.event}</code></td>
       <td class="url"><span class="mono">${d.method}</span> ${d.url}</td>
-      <td><span class="state ${d.state}" tabindex="-1" data-delivery-state>${d.state}</span></td>
+      <td><span class="state ${d.state}" title=${d.lastError ?? nothing} tabindex="-1" data-delivery-state>${d.state}</span></td>
       <td>
         ${
           d.attempts.length === 0
