@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonObject, jsonDepthWithin, MAX_JSON_DEPTH } from './common.js';
+import { HttpUrl, JsonObject, jsonDepthWithin, MAX_JSON_DEPTH } from './common.js';
 import { MessageCreate } from './message.js';
 import { RespondReview } from './review.js';
 
@@ -47,5 +47,26 @@ describe('JsonObject depth', () => {
       review: { type: 'approval', payload: value },
     });
     expect(payload.success).toBe(false);
+  });
+});
+
+describe('HttpUrl', () => {
+  it('accepts http(s) URLs, loopback included, and refuses other schemes and credentials in the URL', () => {
+    for (const ok of ['https://hooks.example.test/a?b=1', 'http://127.0.0.1:4000/hook']) {
+      expect(HttpUrl.safeParse(ok).success, ok).toBe(true);
+    }
+    for (const bad of ['ftp://hooks.example.test/', 'javascript:alert(1)', 'not a url']) {
+      expect(HttpUrl.safeParse(bad).success, bad).toBe(false);
+    }
+    for (const withCredentials of [
+      'https://user:secret@hooks.example.test/',
+      'https://user@hooks.example.test/',
+    ]) {
+      const result = HttpUrl.safeParse(withCredentials);
+      expect(result.success, withCredentials).toBe(false);
+      expect(result.error?.issues[0]?.message).toMatch(/user name or password/);
+      // The refusal never repeats the password.
+      expect(JSON.stringify(result.error?.issues)).not.toContain('secret');
+    }
   });
 });

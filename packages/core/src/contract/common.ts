@@ -14,11 +14,27 @@ export const IsoDateTime = z.iso.datetime({ offset: true });
 export type IsoDateTime = z.infer<typeof IsoDateTime>;
 
 /**
- * An absolute `http:` or `https:` URL of at most 2048 characters. Unlike `z.httpUrl()`, the host is not
- * restricted to domain names, so `http://127.0.0.1:4000/hook` is accepted here; reachability and the SSRF
- * policy are checked where the URL is used, not in the contract.
+ * An absolute `http:` or `https:` URL of at most 2048 characters, without credentials. Unlike
+ * `z.httpUrl()`, the host is not restricted to domain names, so `http://127.0.0.1:4000/hook` is accepted
+ * here; reachability and the SSRF policy are checked where the URL is used, not in the contract.
+ * `https://user:pass@host/…` is refused: the sender never sends such a URL, and a stored one would show
+ * its password wherever the URL is shown (delivery logs). Credentials go in Basic auth or headers.
  */
-export const HttpUrl = z.url({ protocol: z.regexes.httpProtocol }).max(2048);
+export const HttpUrl = z
+  .url({ protocol: z.regexes.httpProtocol })
+  .max(2048)
+  .refine((url) => !hasCredentials(url), {
+    message: 'the URL must not contain a user name or password: set them as Basic auth or a header instead',
+  });
+
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false; // not a URL: z.url() reports that
+  }
+}
 export type HttpUrl = z.infer<typeof HttpUrl>;
 
 /** Any absolute URL (WHATWG-parseable) of at most 2048 characters. */
