@@ -163,6 +163,7 @@ export {
   type ResolvedPlacetOptions,
 } from './placet-options.js';
 export { definePlugin, defineReviewType } from './plugins/define.js';
+export { oneLine } from './plugins/one-line.js';
 export { PluginRegistry } from './plugins/registry.js';
 export type {
   PlacetPlugin,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
+import { escapeHtml } from './escape-html.js';
 import { type PlacetDashboardOptions, parseDashboardOptions } from './options.js';
 
 /** The Content Security Policy of every dashboard response: no inline script, nothing from elsewhere. */
@@ -35,8 +36,6 @@ function appDir(): string {
   }
   return found;
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function securityHeaders(res: Response): void {
   res.set({

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType } from '@placet/core';
+import { definePlugin, defineReviewType, oneLine } from '@placet/core';
 import {
   ApprovalOption,
   ApprovalPayload,
@@ -15,11 +15,6 @@ export { ApprovalOption, ApprovalPayload, ApprovalResponse, approvalResponseFor,
  * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
  */
 export const APPROVAL_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
-
-function oneLine(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 /** `Chose: Deploy (comment: looks good)`. */
 export function summarizeApproval(response: ApprovalResponse, payload: ApprovalPayload): string {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType } from '@placet/core';
+import { definePlugin, defineReviewType, oneLine } from '@placet/core';
 import type { FormFieldValue } from './field-value.js';
 import { type FormField, FormPayload, optionLabel, optionValue } from './form-field.js';
 import { FormResponse, formResponseFor } from './schema.js';
@@ -20,11 +20,6 @@ export { FormResponse, formResponseFor, formSchemas } from './schema.js';
  */
 export const FORM_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 
-function oneLine(text: string, max = 160): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 function displayValue(field: FormField, value: FormFieldValue): string {
   if (field.type === 'password') return '***';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
@@ -44,7 +39,7 @@ export function summarizeForm(response: FormResponse, payload: FormPayload): str
     if (value === undefined || value === null || value === '') continue;
     parts.push(`${oneLine(field.label, 40)}: ${displayValue(field, value)}`);
   }
-  return oneLine(parts.length > 0 ? `Submitted: ${parts.join(', ')}` : 'Submitted an empty form');
+  return oneLine(parts.length > 0 ? `Submitted: ${parts.join(', ')}` : 'Submitted an empty form', 160);
 }
 
 export const formReviewType = defineReviewType<FormPayload, FormResponse>({

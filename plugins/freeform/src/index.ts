@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType, PlacetError, z } from '@placet/core';
+import { definePlugin, defineReviewType, oneLine, PlacetError, z } from '@placet/core';
 import { DEFAULT_FREEFORM_MAX_BYTES, FreeformPayload, FreeformResponse, freeformSchemas } from './schema.js';
 
 export { DEFAULT_FREEFORM_MAX_BYTES, FreeformPayload, FreeformResponse, freeformSchemas };
@@ -17,11 +17,6 @@ export const FreeformOptions = z.strictObject({
 });
 export type FreeformOptionsInput = z.input<typeof FreeformOptions>;
 export type FreeformOptions = z.output<typeof FreeformOptions>;
-
-function oneLine(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 /** `Responded (plugin poll): {"choice":"b"}`, shortened to one line. */
 export function summarizeFreeform(response: FreeformResponse, payload: FreeformPayload): string {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType } from '@placet/core';
+import { definePlugin, defineReviewType, oneLine } from '@placet/core';
 import {
   COMMENT_MAX_LENGTH,
   DEFAULT_MAX,
@@ -29,11 +29,6 @@ export {
  * (tests, through the `source` condition) or from `dist/` (a build). `npm run build` creates it.
  */
 export const RATING_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
-
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 /** `Rated 4/5 (comment: quick and friendly)`, on one line. */
 export function summarizeRating(response: RatingResponse, payload: RatingPayload): string {

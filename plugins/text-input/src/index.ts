@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType } from '@placet/core';
+import { definePlugin, defineReviewType, oneLine } from '@placet/core';
 import { TextInputPayload, TextInputResponse, textInputResponseFor, textInputSchemas } from './schema.js';
 
 export { TextInputPayload, TextInputResponse, textInputResponseFor, textInputSchemas };
@@ -9,11 +9,6 @@ export { TextInputPayload, TextInputResponse, textInputResponseFor, textInputSch
  * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
  */
 export const TEXT_INPUT_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
-
-function oneLine(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 /** `Replied: first words of the text…`. */
 export function summarizeTextInput(response: TextInputResponse): string {

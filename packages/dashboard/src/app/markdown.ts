@@ -1,14 +1,9 @@
 import DOMPurify from 'dompurify';
 import { Marked, type Tokens } from 'marked';
+import { escapeHtml } from '../escape-html.js';
 
 /** `![alt](/<fileId>)`: the original's way to embed a stored file in a message. */
 const FILE_EMBED = /^\/([a-z0-9]{20,64})$/;
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 let purifier: ReturnType<typeof DOMPurify> | undefined;
 
