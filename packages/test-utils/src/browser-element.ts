@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 
 /** Debian's Chromium (`apt-get install -y chromium`). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -86,7 +86,9 @@ interface PageGlobals {
 
 /**
  * A `describe` block for one review element: starts the page server and Chromium before its tests, closes
- * them after, and skips (printing why) per {@link skipWithoutChromium}.
+ * them after, and skips (printing why) per {@link skipWithoutChromium}. Each test gets a fresh page in
+ * its own browser context (a paused clock, the focus or a half-filled element of one test never reach
+ * the next).
  */
 export function describeReviewElement(
   name: string,
@@ -97,6 +99,7 @@ export function describeReviewElement(
     const { tag } = options;
     let server: Server | undefined;
     let browser: Browser | undefined;
+    let url = '';
     let current: Page | undefined;
     const ui: ReviewElementHarness = {
       get page() {
@@ -128,16 +131,25 @@ export function describeReviewElement(
       });
       server = started;
       await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(started.address() as AddressInfo).port}/`;
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-      const page = await browser.newPage(options.page);
-      if (options.clock) await page.clock.install();
-      await page.goto(`http://127.0.0.1:${(started.address() as AddressInfo).port}/`);
-      await page.waitForFunction((t) => customElements.get(t) !== undefined, tag);
+    });
+
+    beforeEach(async () => {
+      const page = await browser!.newPage(options.page); // a page in a context of its own
       current = page;
+      if (options.clock) await page.clock.install();
+      await page.goto(url);
+      await page.waitForFunction((t) => customElements.get(t) !== undefined, tag);
+    });
+
+    afterEach(async () => {
+      const page = current;
+      current = undefined;
+      await page?.context().close();
     });
 
     afterAll(async () => {
-      current = undefined;
       await browser?.close();
       await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
     });

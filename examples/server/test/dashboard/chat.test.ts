@@ -10,12 +10,10 @@ import {
   type DashboardWorld,
   dashboardWorld,
   openChat,
-  openPage,
+  pagePerTest,
   SCREENSHOTS,
   shadowText,
-  signIn,
   tabTo,
-  type Watched,
 } from './harness.js';
 
 /**
@@ -31,13 +29,13 @@ interface Sent {
 
 describe.skipIf(skip)('dashboard: chats, approvals, streams, safety, reconnect', { timeout: 60_000 }, () => {
   let w: DashboardWorld;
-  let ui: Watched;
 
   beforeAll(async () => {
     w = await dashboardWorld();
-    ui = await openPage(w);
   }, 60_000);
   afterAll(async () => w?.close());
+  // Each test: a fresh browser context, signed in through the form (a failed sign-in fails the test).
+  const pages = pagePerTest(() => w);
 
   it('serves the page with a strict Content-Security-Policy and everything from this origin', async () => {
     const res = await fetch(`${w.url}/`);
@@ -49,8 +47,7 @@ describe.skipIf(skip)('dashboard: chats, approvals, streams, safety, reconnect',
   });
 
   it('signs in; an approval sent over REST appears without a reload; a click answers the waiting agent', async () => {
-    const { page } = ui;
-    await signIn(page, w);
+    const { page } = pages.ui;
     const channelId = await createAgent(w, 'Deploy bot');
     // The new agent shows up live (channel:updated / message:created) — no reload.
     const sent = await w.agent<Sent>('POST', '/messages', {
@@ -92,7 +89,7 @@ describe.skipIf(skip)('dashboard: chats, approvals, streams, safety, reconnect',
   });
 
   it('answers an approval with the keyboard alone', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const channelId = await createAgent(w, 'Keyboard bot');
     const sent = await w.agent<Sent>('POST', '/messages', {
       channelId,
@@ -132,7 +129,7 @@ describe.skipIf(skip)('dashboard: chats, approvals, streams, safety, reconnect',
   });
 
   it('grows a streamed draft on screen while the agent PATCHes it and sends deltas, then completes it', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const channelId = await createAgent(w, 'Writer bot');
     await page.locator(`placet-agent-list a[data-agent="${channelId}"]`).waitFor();
     await openChat(page, channelId);
@@ -182,7 +179,7 @@ describe.skipIf(skip)('dashboard: chats, approvals, streams, safety, reconnect',
   });
 
   it('runs nothing from hostile markdown: no dialog, no request, no handler, no javascript: link', async () => {
-    const { page, dialogs, requests } = ui;
+    const { page, dialogs, requests } = pages.ui;
     // A loopback "attacker" server: any hit means the page made a request it must not make.
     let hits = 0;
     const beacon: Server = createServer((_req, res) => {
@@ -222,7 +219,7 @@ describe.skipIf(skip)('dashboard: chats, approvals, streams, safety, reconnect',
   });
 
   it('reconnects after the server closes the socket and shows what was sent meanwhile (resume, no reload)', async () => {
-    const { page, requests } = ui;
+    const { page, requests } = pages.ui;
     const channelId = await createAgent(w, 'Flaky network bot');
     const first = await w.agent<Sent>('POST', '/messages', { channelId, text: 'before the drop' });
     await page.locator(`placet-agent-list a[data-agent="${channelId}"]`).waitFor();
@@ -251,10 +248,12 @@ describe.skipIf(skip)('dashboard: chats, approvals, streams, safety, reconnect',
     expect(requests.filter((url) => url.includes('/api/v1/messages?')).length).toBe(fetchesBefore);
   });
 
-  it('had no uncaught errors and no failed API request in the page', () => {
+  it('had no uncaught errors and no failed API request in any of its pages', () => {
     // HTTP failures are checked one by one below; the offline step's refused reconnects are expected.
-    const unexpected = ui.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e));
+    const unexpected = pages.log.errors.filter(
+      (e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e),
+    );
     expect(unexpected).toEqual([]);
-    expect(ui.failures).toEqual([]);
+    expect(pages.log.failures).toEqual([]);
   });
 });

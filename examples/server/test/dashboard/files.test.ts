@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   browserUnavailable,
   bubble,
@@ -8,16 +8,15 @@ import {
   type DashboardWorld,
   dashboardWorld,
   openChat,
-  openPage,
+  pagePerTest,
   SCREENSHOTS,
-  signIn,
-  type Watched,
 } from './harness.js';
 
 /**
- * File previews and iteration timelines in Chromium: an image, a PDF in the browser's own viewer, a CSV
- * table, highlighted code, markdown and an unknown type in one dialog with Previous/Next; HTML that
- * would run scripts shown in a sandbox where nothing runs; the diff between two revisions of a message.
+ * File previews and iteration timelines in Chromium: an image, a PDF in a frame for the browser's
+ * viewer, a CSV table, highlighted code, markdown and an unknown type in one dialog with Previous/Next;
+ * HTML that would run scripts shown in a sandbox where nothing runs; the diff between two revisions of
+ * a message.
  */
 const skip = browserUnavailable();
 
@@ -96,8 +95,9 @@ const eventually = <T>(read: () => T | Promise<T>, timeout = 10_000) => expect.p
 
 describe.skipIf(skip)('dashboard: file previews and iteration timelines', { timeout: 90_000 }, () => {
   let w: DashboardWorld;
-  let ui: Watched;
+  /** A channel of its own for each test, opened in the test's fresh page. */
   let channelId: string;
+  let channels = 0;
 
   /** A multipart upload as the agent: `/files/store` (kept for `attachmentIds`) or `/files/upload`. */
   async function upload(
@@ -121,20 +121,24 @@ describe.skipIf(skip)('dashboard: file previews and iteration timelines', { time
     return body;
   }
 
-  const dialog = () => ui.page.locator('placet-file-preview dialog[open]');
+  const dialog = () => pages.ui.page.locator('placet-file-preview dialog[open]');
 
   beforeAll(async () => {
     w = await dashboardWorld();
-    ui = await openPage(w);
-    await signIn(ui.page, w);
-    channelId = await createAgent(w, 'Files bot');
-    await ui.page.locator(`placet-agent-list a[data-agent="${channelId}"]`).waitFor();
-    await openChat(ui.page, channelId);
   }, 60_000);
   afterAll(async () => w?.close());
+  beforeEach(async () => {
+    channelId = await createAgent(w, `Files bot ${++channels}`);
+  });
+  const pages = pagePerTest(() => w, {
+    setup: async ({ page }) => {
+      await page.locator(`placet-agent-list a[data-agent="${channelId}"]`).waitFor();
+      await openChat(page, channelId);
+    },
+  });
 
   it('previews an image, a PDF, a CSV table, highlighted code, markdown and an unknown type in turn', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const files = [
       await upload('store', 'blocks.png', 'image/png', PNG),
       await upload('store', 'report.pdf', 'application/pdf', minimalPdf('Quarterly report')),
@@ -156,6 +160,12 @@ describe.skipIf(skip)('dashboard: file previews and iteration timelines', { time
     });
     expect(sent.status).toBe(201);
     const [image, pdf, csv, other] = [files[0]!, files[1]!, files[2]!, files[5]!];
+    const pdfUrl = `/api/v1/files/${pdf.id}/download`;
+    // What the PDF's frame loads, as the browser received it.
+    const pdfResponse = page.waitForResponse((r) => new URL(r.url()).pathname === pdfUrl, {
+      timeout: 15_000,
+    });
+    pdfResponse.catch(() => {}); // awaited below only where the browser shows PDFs inline
     const card = (file: Attachment) => bubble(page, sent.body.id).locator(`a[data-file="${file.id}"]`);
     await card(other).waitFor();
     // The inline thumbnail of the image stays in the bubble.
@@ -179,17 +189,34 @@ describe.skipIf(skip)('dashboard: file previews and iteration timelines', { time
     await eventually(() => shown.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(48);
     await page.screenshot({ path: join(SCREENSHOTS, 'preview-image.png') });
 
-    // PDF in the browser's own viewer: Chromium's is an extension frame inside the iframe, titled with
-    // the file name once it has parsed the document.
+    // PDF: the dashboard's own frame, titled with the file name, pointing at the download route, which
+    // answers with the very bytes uploaded, as an inline application/pdf. What the browser's viewer then
+    // draws inside the frame (its DOM, its title) is the browser's business and changes between versions.
     await preview.locator('button[data-next]').click();
-    const frame = preview.locator('placet-file-body iframe[data-preview="pdf"]');
+    expect(await preview.locator('.position').textContent()).toBe('2 / 6');
     if (await page.evaluate(() => navigator.pdfViewerEnabled)) {
-      expect(await frame.getAttribute('src')).toBe(`/api/v1/files/${pdf.id}/download`);
+      const frame = preview.locator('placet-file-body iframe[data-preview="pdf"]');
+      await frame.waitFor();
+      expect(await frame.getAttribute('src')).toBe(pdfUrl);
+      expect(await frame.getAttribute('title')).toBe('PDF: report.pdf');
       expect(await frame.getAttribute('sandbox')).toBeNull(); // Chromium shows no PDF in a sandboxed frame
-      await eventually(async () => {
-        const viewer = page.frames().find((f) => f.url().startsWith('chrome-extension://'));
-        return viewer ? await viewer.evaluate(() => document.title).catch(() => '') : '';
-      }, 15_000).toBe('report.pdf');
+      const box = await frame.boundingBox();
+      expect(box?.width).toBeGreaterThan(200);
+      expect(box?.height).toBeGreaterThan(200);
+      const served = await pdfResponse;
+      expect(served.status()).toBe(200);
+      expect(served.frame().parentFrame()).not.toBeNull(); // loaded by the preview's frame, not the page
+      const headers = await served.allHeaders();
+      expect(headers['content-type']).toBe('application/pdf');
+      expect(headers['content-disposition']).toMatch(/^inline; filename="report\.pdf"/);
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(headers['content-security-policy']).toMatch(/\bsandbox\b/);
+      // The same URL, fetched by the signed-in page, gives back the document that was uploaded.
+      const bytes = await page.evaluate(async (url) => {
+        const res = await fetch(url);
+        return { type: res.headers.get('content-type'), text: await res.text() };
+      }, pdfUrl);
+      expect(bytes).toEqual({ type: 'application/pdf', text: minimalPdf('Quarterly report') });
     } else {
       await preview.locator('placet-file-body [data-preview="none"]').waitFor();
     }
@@ -270,7 +297,7 @@ describe.skipIf(skip)('dashboard: file previews and iteration timelines', { time
   });
 
   it('shows HTML in a sandboxed frame where its scripts never run and nothing it loads reaches the API', async () => {
-    const { page, dialogs, errors } = ui;
+    const { page, dialogs, errors } = pages.ui;
     // What the frame got answers for. (Playwright also reports requests that Chromium then refuses
     // under the frame's Content-Security-Policy, as `requestfailed` "csp": those never leave the browser.)
     const answered: string[] = [];
@@ -311,7 +338,7 @@ describe.skipIf(skip)('dashboard: file previews and iteration timelines', { time
   });
 
   it('opens the timeline of an iteration from "Rev 2" and shows what changed', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const first = await w.agent<Sent>('POST', '/messages', {
       channelId,
       text: 'Deploy the old service to staging tonight.',
@@ -371,9 +398,9 @@ describe.skipIf(skip)('dashboard: file previews and iteration timelines', { time
     expect((await focusPath(page)).at(-1)).toBe('button[data-iterations]');
   });
 
-  it('had no uncaught errors in the page (besides the sandbox refusing the HTML attachment its script)', () => {
+  it('had no uncaught errors in any of its pages (besides the sandbox refusing the HTML attachment its script)', () => {
     const expected =
       /Failed to load resource|Blocked script execution in 'about:srcdoc'|Content Security Policy/;
-    expect(ui.errors.filter((e) => !expected.test(e))).toEqual([]);
+    expect(pages.log.errors.filter((e) => !expected.test(e))).toEqual([]);
   });
 });

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Frame, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Frame,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { afterEach, beforeEach } from 'vitest';
 import { REPO_ROOT, type RunningServer, startServer } from '../server-process.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`), or PLACET_CHROMIUM. */
@@ -57,6 +65,7 @@ export async function dashboardWorld(env: Record<string, string> = {}): Promise<
     },
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  announce(browser);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     server,
@@ -83,8 +92,17 @@ export async function dashboardWorld(env: Record<string, string> = {}): Promise<
   };
 }
 
-export interface Watched {
-  page: Page;
+let announced = false;
+
+/** Prints the browser's version once per test process, so a run's log says what it ran against. */
+function announce(browser: Browser): void {
+  if (announced) return;
+  announced = true;
+  console.log(`[dashboard tests] Chromium ${browser.version()} (${CHROMIUM})`);
+}
+
+/** What pages saw: one page's, or every page of a test file's (see `pagePerTest`). */
+export interface PageLog {
   /** Dialogs (alert/confirm/prompt) the page tried to open. */
   dialogs: string[];
   /** Uncaught errors and console errors of the page. */
@@ -98,36 +116,131 @@ export interface Watched {
   failures: string[];
 }
 
-/** A fresh browser context and page that records dialogs, errors and requests. */
-export async function openPage(world: DashboardWorld): Promise<Watched> {
-  const context = await world.browser.newContext({ viewport: { width: 1280, height: 860 } });
-  const page = await context.newPage();
-  const watched: Watched = { page, dialogs: [], errors: [], requests: [], failures: [] };
+export const emptyLog = (): PageLog => ({ dialogs: [], errors: [], requests: [], failures: [] });
+
+/** A page and what it saw. */
+export interface Watched extends PageLog {
+  page: Page;
+}
+
+/** The options of every test context: the viewport the screenshots are made at. */
+export const CONTEXT_OPTIONS = { viewport: { width: 1280, height: 860 } } as const;
+
+/** Records what `page` sees into its own log and, when given, into `shared` too. */
+export function watch(page: Page, shared?: PageLog): Watched {
+  const watched: Watched = { page, ...emptyLog() };
+  const record = (field: keyof PageLog, entry: string) => {
+    watched[field].push(entry);
+    shared?.[field].push(entry);
+  };
   page.on('response', (response) => {
     if (response.status() < 400) return;
     const { pathname } = new URL(response.url());
     const line = `${response.status()} ${response.request().method()} ${pathname}`;
-    if (line !== '401 GET /api/v1/me') watched.failures.push(line);
+    if (line !== '401 GET /api/v1/me') record('failures', line);
   });
   page.on('dialog', (dialog) => {
-    watched.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    record('dialogs', `${dialog.type()}: ${dialog.message()}`);
     void dialog.dismiss();
   });
-  page.on('pageerror', (error) => watched.errors.push(error.message));
+  page.on('pageerror', (error) => record('errors', error.message));
   page.on('console', (message) => {
-    if (message.type() === 'error') watched.errors.push(message.text());
+    if (message.type() === 'error') record('errors', message.text());
   });
-  page.on('request', (request) => watched.requests.push(request.url()));
+  page.on('request', (request) => record('requests', request.url()));
   return watched;
 }
 
-/** Signs in through the dashboard's form and waits for the agent list. */
+export interface OpenOptions {
+  /** Also record into this log (a file's log, so its last test can check every page). */
+  log?: PageLog;
+  /** Permissions granted to the dashboard's origin before the page loads. */
+  permissions?: string[];
+}
+
+/** A fresh browser context and page that records dialogs, errors and requests. The caller closes it. */
+export async function openPage(world: DashboardWorld, options: OpenOptions = {}): Promise<Watched> {
+  const context = await world.browser.newContext(CONTEXT_OPTIONS);
+  if (options.permissions?.length) {
+    await context.grantPermissions(options.permissions, { origin: world.url });
+  }
+  return watch(await context.newPage(), options.log);
+}
+
+export interface PagePerTest {
+  /** The current test's page, fresh (its own browser context) and signed in unless told otherwise. */
+  readonly ui: Watched;
+  /** Everything every page of this file saw, for a last "no uncaught errors" test. */
+  readonly log: PageLog;
+  /** Another fresh page (its own context) for this test; closed after it, like `ui`. */
+  open(options?: { signIn?: boolean }): Promise<Watched>;
+  /** A context the test made itself: closed after the test, whatever happens. */
+  track(context: BrowserContext): BrowserContext;
+}
+
+/**
+ * Gives every test of the calling `describe` a fresh page in a fresh browser context (`beforeEach`) and
+ * closes every context the test opened (`afterEach`), so that a dialog left open, a half-typed form or a
+ * dead socket of one test can never make the next one fail. A failed test leaves a screenshot
+ * (`failed-<test>.png`). `setup` runs on each fresh page after sign-in (opening a chat, say).
+ */
+export function pagePerTest(
+  world: () => DashboardWorld,
+  options: { signIn?: boolean; permissions?: string[]; setup?: (ui: Watched) => Promise<void> } = {},
+): PagePerTest {
+  const log = emptyLog();
+  let current: Watched | undefined;
+  let contexts: BrowserContext[] = [];
+  const open = async ({ signIn: signedIn = options.signIn ?? true } = {}) => {
+    const watched = await openPage(world(), {
+      log,
+      ...(options.permissions ? { permissions: options.permissions } : {}),
+    });
+    contexts.push(watched.page.context());
+    if (signedIn) await signIn(watched.page, world());
+    return watched;
+  };
+  beforeEach(async () => {
+    current = await open();
+    await options.setup?.(current);
+  });
+  afterEach(async (context) => {
+    const failed = context.task.result?.state === 'fail';
+    if (failed && current && !current.page.isClosed()) {
+      const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+      await current.page.screenshot({ path: join(SCREENSHOTS, `failed-${name}.png`) }).catch(() => {});
+    }
+    const closing = contexts;
+    contexts = [];
+    current = undefined;
+    await Promise.all(closing.map((c) => c.close().catch(() => {})));
+  });
+  return {
+    get ui() {
+      if (!current) throw new Error('pagePerTest: no page outside a test');
+      return current;
+    },
+    log,
+    open,
+    track(context) {
+      contexts.push(context);
+      return context;
+    },
+  };
+}
+
+/**
+ * Signs in through the dashboard's form and waits for the agent list and the live socket: what an agent
+ * sends from then on reaches the page as an event (a fresh page whose socket is still connecting would
+ * miss it).
+ */
 export async function signIn(page: Page, world: DashboardWorld): Promise<void> {
   await page.goto(world.url);
   await page.getByLabel('Email').fill(world.email);
   await page.getByLabel('Password').fill(world.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('placet-agent-list').waitFor();
+  await page.locator('[data-connection="open"]').waitFor({ state: 'attached' });
 }
 
 /** Creates a channel as the agent and returns its id. */
@@ -138,10 +251,16 @@ export async function createAgent(world: DashboardWorld, name: string): Promise<
   return res.body.id;
 }
 
-/** Opens a chat by clicking its entry in the agent list. */
+/**
+ * Opens a chat by clicking its entry in the agent list, and waits until it has loaded its latest
+ * messages (it then shows the beginning of the conversation, "Load older messages" or "No messages
+ * yet"): a message an agent sends while that first page is still loading can be lost from the view.
+ */
 export async function openChat(page: Page, channelId: string): Promise<void> {
   await page.locator(`placet-agent-list a[data-agent="${channelId}"]`).click();
-  await page.locator('placet-chat').waitFor();
+  // The route first, so that the previous chat's (already loaded) feed cannot answer for this one.
+  await page.waitForFunction((id) => location.hash === `#/chats/${id}`, channelId);
+  await page.locator('placet-chat .feed > .edge').first().waitFor();
 }
 
 /** The bubble of message `id` (inside the chat's shadow root; Playwright's CSS pierces open shadow roots). */

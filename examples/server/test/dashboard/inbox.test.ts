@@ -8,9 +8,8 @@ import {
   dashboardWorld,
   focusInside,
   openChat,
-  openPage,
+  pagePerTest,
   SCREENSHOTS,
-  signIn,
   tabTo,
 } from './harness.js';
 
@@ -62,10 +61,11 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
     }
   }, 60_000);
   afterAll(async () => w?.close());
+  // Each test: a fresh signed-in page in its own context; every context a test opens is closed after it.
+  const pages = pagePerTest(() => w);
 
   it('lists the reviews of both agents, filters by agent, and answers one from the inbox with the keyboard', async () => {
-    const { page } = await openPage(w);
-    await signIn(page, w);
+    const { page } = pages.ui;
     await expect.poll(() => page.locator('[data-pending-count]').innerText()).toBe('4');
     await page.locator('a[data-nav="inbox"]').click();
     await expect.poll(() => rows(page).count()).toBe(4);
@@ -101,47 +101,53 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
       )
       .toMatchObject({ status: 'completed', response: { selectedOption: 'approve' } });
     await expect.poll(() => page.locator('[data-pending-count]').innerText()).toBe('3');
-    await page.context().close();
   });
 
   it('keeps read state on the server: it survives a reload and shows in a second browser context', async () => {
-    const first = await openPage(w);
-    await signIn(first.page, w);
-    await first.page.locator('a[data-nav="inbox"]').click();
-    await expect.poll(() => rows(first.page).count()).toBe(3);
-    const target = sent['beta-2']!;
-    const row = first.page.locator(`placet-inbox button.row[data-id="${target}"]`);
-    expect(await row.getAttribute('data-read')).toBe('false');
-    await row.click();
-    await expect.poll(() => row.getAttribute('data-read')).toBe('true');
+    // Reviews of its own, so that what other tests answer or open cannot change what this one sees.
+    const gamma = await createAgent(w, 'Gamma');
+    const ids: string[] = [];
+    for (const name of ['gamma-1', 'gamma-2']) {
+      const res = await w.agent<Sent>('POST', '/messages', {
+        channelId: gamma,
+        text: `Ship ${name}?`,
+        review: approval(name),
+      });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    const [untouched, target] = ids as [string, string];
+    /** The inbox, filtered to Gamma's two reviews. */
+    const inbox = async (page: Page) => {
+      await page.locator('a[data-nav="inbox"]').click();
+      await page.locator('placet-inbox select[name="agent"]').selectOption(gamma);
+      await expect.poll(() => rows(page).count()).toBe(2);
+    };
+    const row = (page: Page, id: string) => page.locator(`placet-inbox button.row[data-id="${id}"]`);
 
-    await first.page.reload();
-    await first.page.locator('a[data-nav="inbox"]').click();
-    await expect.poll(() => rows(first.page).count()).toBe(3);
-    expect(
-      await first.page.locator(`placet-inbox button.row[data-id="${target}"]`).getAttribute('data-read'),
-    ).toBe('true');
-    expect(
-      await first.page
-        .locator(`placet-inbox button.row[data-id="${sent['beta-1']}"]`)
-        .getAttribute('data-read'),
-    ).toBe('false');
+    const { page } = pages.ui;
+    await inbox(page);
+    expect(await row(page, target).getAttribute('data-read')).toBe('false');
+    await row(page, target).click();
+    await expect.poll(() => row(page, target).getAttribute('data-read')).toBe('true');
 
-    const second = await openPage(w);
-    await signIn(second.page, w);
-    await second.page.locator('a[data-nav="inbox"]').click();
-    await expect.poll(() => rows(second.page).count()).toBe(3);
-    expect(
-      await second.page.locator(`placet-inbox button.row[data-id="${target}"]`).getAttribute('data-read'),
-    ).toBe('true');
-    await first.page.context().close();
-    await second.page.context().close();
+    await page.reload();
+    await inbox(page);
+    expect(await row(page, target).getAttribute('data-read')).toBe('true');
+    expect(await row(page, untouched).getAttribute('data-read')).toBe('false');
+
+    const second = await pages.open();
+    await inbox(second.page);
+    expect(await row(second.page, target).getAttribute('data-read')).toBe('true');
+    expect(await row(second.page, untouched).getAttribute('data-read')).toBe('false');
   });
 
   it('shows a browser notification for a review in a chat that is not open; clicking it opens the chat', async () => {
-    const context = await w.browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const { page } = pages.ui;
+    const context = page.context();
     await context.grantPermissions(['notifications'], { origin: w.url });
-    // Record what the page asks the browser to show (the real Notification still runs).
+    // Record what the page asks the browser to show (the real Notification still runs); the reload
+    // below runs the script in the signed-in page.
     await context.addInitScript(() => {
       const Real = window.Notification;
       const shown: { title: string; body: string | undefined; click: () => void }[] = [];
@@ -154,8 +160,8 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
       }
       window.Notification = Recording as typeof Notification;
     });
-    const page = await context.newPage();
-    await signIn(page, w);
+    await page.reload();
+    await page.locator('placet-agent-list').waitFor();
     await page.getByRole('button', { name: 'Enable notifications' }).click();
     await page.getByRole('button', { name: 'Notifications on' }).waitFor();
     await openChat(page, alpha);
@@ -178,12 +184,10 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
       (window as unknown as { __shown: { click: () => void }[] }).__shown[0]!.click(),
     );
     await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/chats/${beta}`);
-    await context.close();
   });
 
   it('shows the agent status as a pill with its history', async () => {
-    const { page } = await openPage(w);
-    await signIn(page, w);
+    const { page } = pages.ui;
     await w.agent('POST', '/status/ping', { agentId: alpha, status: 'busy', message: 'deploying' });
     await openChat(page, alpha);
     const pill = page.locator('placet-chat button.pill');
@@ -202,6 +206,11 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
       await history.evaluateAll((els) => els.map((el) => el.getAttribute('data-history-status'))),
     ).toEqual(['error', 'busy']);
     await page.screenshot({ path: join(SCREENSHOTS, 'agent-status.png') });
-    await page.context().close();
+  });
+
+  it('had no uncaught errors and no failed API request in any of its pages', () => {
+    expect(pages.log.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expect(pages.log.failures).toEqual([]);
+    expect(pages.log.dialogs).toEqual([]);
   });
 });

@@ -7,12 +7,10 @@ import {
   type DashboardWorld,
   dashboardWorld,
   focused,
-  openPage,
+  pagePerTest,
   SCREENSHOTS,
   shadowText,
-  signIn,
   tabTo,
-  type Watched,
 } from './harness.js';
 
 /**
@@ -40,13 +38,12 @@ const LABELS = ['Terrible', 'Poor', 'Okay', 'Good', 'Excellent'];
 
 describe.skipIf(skip)('dashboard: a plugin review type (rating)', { timeout: 60_000 }, () => {
   let w: DashboardWorld;
-  let ui: Watched;
 
   beforeAll(async () => {
     w = await dashboardWorld();
-    ui = await openPage(w);
   }, 60_000);
   afterAll(async () => w?.close());
+  const pages = pagePerTest(() => w);
 
   it('lists the rating plugin with the URL of its UI module, served publicly as JavaScript', async () => {
     const res = await w.agent<Manifest[]>('GET', '/plugins');
@@ -85,8 +82,7 @@ describe.skipIf(skip)('dashboard: a plugin review type (rating)', { timeout: 60_
   });
 
   it('answers 4 stars with the keyboard; the waiting agent gets { stars: 4 }', async () => {
-    const { page } = ui;
-    await signIn(page, w);
+    const { page } = pages.ui;
     const channelId = await createAgent(w, 'Support bot');
     const sent = await w.agent<Sent>('POST', '/messages', {
       channelId,
@@ -153,7 +149,7 @@ describe.skipIf(skip)('dashboard: a plugin review type (rating)', { timeout: 60_
     await page.screenshot({ path: join(SCREENSHOTS, 'chat-rating.png') });
   });
 
-  it('had no uncaught errors in the page', () => {
-    expect(ui.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  it('had no uncaught errors in any of its pages', () => {
+    expect(pages.log.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 });

@@ -9,12 +9,10 @@ import {
   dashboardWorld,
   focused,
   openChat,
-  openPage,
+  pagePerTest,
   SCREENSHOTS,
   shadowText,
-  signIn,
   tabTo,
-  type Watched,
 } from './harness.js';
 
 /**
@@ -63,18 +61,20 @@ async function tabToField(page: Page, name: string) {
 
 describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
   let w: DashboardWorld;
-  let ui: Watched;
   let channelId: string;
 
   beforeAll(async () => {
     w = await dashboardWorld();
-    ui = await openPage(w);
-    await signIn(ui.page, w);
     channelId = await createAgent(w, 'Ops bot');
-    await ui.page.locator(`placet-agent-list a[data-agent="${channelId}"]`).waitFor();
-    await openChat(ui.page, channelId);
   }, 60_000);
   afterAll(async () => w?.close());
+  // Each test: a fresh signed-in page with the chat open.
+  const pages = pagePerTest(() => w, {
+    setup: async ({ page }) => {
+      await page.locator(`placet-agent-list a[data-agent="${channelId}"]`).waitFor();
+      await openChat(page, channelId);
+    },
+  });
 
   const ask = async (text: string, review: unknown) => {
     const sent = await w.agent<Sent>('POST', '/messages', { channelId, text, review });
@@ -88,7 +88,7 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
       .status;
 
   it('fills a form with all twelve field types using the keyboard; the agent receives typed values', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const id = await ask('Open an incident ticket', { type: 'form', payload: FORM });
     const form = bubble(page, id).locator('placet-form');
     await form.locator('[name="title"]').waitFor();
@@ -167,7 +167,7 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
   });
 
   it('answers a multi-select selection', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const id = await ask('Which regions?', {
       type: 'selection',
       payload: {
@@ -195,7 +195,7 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
   });
 
   it('refuses a text shorter than minLength in the browser, then sends a long enough one', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const id = await ask('Describe the rollback plan', {
       type: 'text-input',
       payload: {
@@ -227,7 +227,7 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
   });
 
   it('dismisses a dismissible review with its dismiss label', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const id = await ask('Pick a name for the branch', {
       type: 'selection',
       payload: {
@@ -249,7 +249,7 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
   });
 
   it('answers a freeform review with a JSON object, refusing text that is not JSON', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const id = await ask('Send me the config you want', {
       type: 'freeform',
       payload: { hint: 'any JSON object' },
@@ -274,7 +274,7 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
   });
 
   it('says so when a review expired, with no controls left', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     // A one-second expiry: the server's sweep expires it and `review:expired` reaches the open page.
     const id = await ask('Approve within a second?', {
       type: 'approval',
@@ -290,8 +290,8 @@ describe.skipIf(skip)('dashboard: review widgets', { timeout: 90_000 }, () => {
     expect(await widget.locator('[data-option]').count()).toBe(0);
   });
 
-  it('had no uncaught errors in the page', () => {
-    expect(ui.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
-    expect(ui.failures).toEqual([]);
+  it('had no uncaught errors in any of its pages', () => {
+    expect(pages.log.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expect(pages.log.failures).toEqual([]);
   });
 });

@@ -9,12 +9,10 @@ import {
   type DashboardWorld,
   dashboardWorld,
   focused,
-  openPage,
+  pagePerTest,
   SCREENSHOTS,
   shadowText,
-  signIn,
   tabTo,
-  type Watched,
 } from './harness.js';
 
 /**
@@ -46,7 +44,6 @@ async function openSection(page: Page, section: string): Promise<void> {
 
 describe.skipIf(skip)('dashboard: settings', { timeout: 90_000 }, () => {
   let w: DashboardWorld;
-  let ui: Watched;
   let receiver: Server;
   let hookBase: string;
   const received: Received[] = [];
@@ -64,17 +61,16 @@ describe.skipIf(skip)('dashboard: settings', { timeout: 90_000 }, () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     hookBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     w = await dashboardWorld({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1/32' });
-    ui = await openPage(w);
-    await ui.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: w.url });
-    await signIn(ui.page, w);
   }, 90_000);
   afterAll(async () => {
     await w?.close();
     await new Promise((resolve) => receiver?.close(resolve));
   });
+  // Each test: a fresh signed-in page in its own context, allowed to use the clipboard.
+  const pages = pagePerTest(() => w, { permissions: ['clipboard-read', 'clipboard-write'] });
 
   it('shows a new API key once, copies it, and the key works until revoked; rotate replaces it', async () => {
-    const { page } = ui;
+    const { page, dialogs } = pages.ui;
     await openSection(page, 'api-keys');
     await page.getByLabel('Key label').fill('CI agent');
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -125,11 +121,11 @@ describe.skipIf(skip)('dashboard: settings', { timeout: 90_000 }, () => {
     expect(await statusWith(w, before)).toBe(401);
     expect(await statusWith(w, after)).toBe(200);
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-api-keys.png') });
-    expect(ui.dialogs).toEqual([]);
+    expect(dialogs).toEqual([]);
   });
 
   it('creates a key with the keyboard alone; Copy gets the focus', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     await openSection(page, 'api-keys');
     await page.locator('placet-settings nav a[data-section="api-keys"]').focus();
     await tabTo(page, 'input[name="label"]');
@@ -146,7 +142,8 @@ describe.skipIf(skip)('dashboard: settings', { timeout: 90_000 }, () => {
   });
 
   it('sets a webhook with a header and Basic auth; deliveries reach the receiver, show in the log, redrive', async () => {
-    const { page } = ui;
+    const { page, dialogs } = pages.ui;
+    received.length = 0; // this test's deliveries only
     const channelId = await createAgent(w, 'Hook bot');
     await openSection(page, 'channels');
     await page.locator(`placet-settings-channels a[data-channel-id="${channelId}"]`).click();
@@ -240,11 +237,11 @@ describe.skipIf(skip)('dashboard: settings', { timeout: 90_000 }, () => {
     await form.getByRole('button', { name: 'Remove webhook' }).click();
     await form.getByRole('button', { name: 'Yes, remove webhook' }).click();
     await expect.poll(async () => (await w.agent('GET', `/agents/${channelId}`)).body.webhookUrl).toBeNull();
-    expect(ui.dialogs).toEqual([]);
+    expect(dialogs).toEqual([]);
   });
 
   it('renames a channel, shows server errors with their paths, and deletes it after a confirm step', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     const channelId = await createAgent(w, 'Old name');
     await openSection(page, 'channels');
     await page.locator(`placet-settings-channels a[data-channel-id="${channelId}"]`).click();
@@ -275,7 +272,7 @@ describe.skipIf(skip)('dashboard: settings', { timeout: 90_000 }, () => {
   });
 
   it('lists plugins with their review types', async () => {
-    const { page } = ui;
+    const { page } = pages.ui;
     await openSection(page, 'plugins');
     const approval = page.locator('placet-settings-plugins [data-review-type="approval"]');
     await approval.waitFor();
@@ -284,7 +281,7 @@ describe.skipIf(skip)('dashboard: settings', { timeout: 90_000 }, () => {
   });
 
   it('lets the owner create and delete a user; the theme radios switch the page theme', async () => {
-    const { page } = ui;
+    const { page, dialogs } = pages.ui;
     await openSection(page, 'users');
     const users = page.locator('placet-settings-users');
     await users.getByLabel('Email').fill('member@example.test');
@@ -328,7 +325,11 @@ describe.skipIf(skip)('dashboard: settings', { timeout: 90_000 }, () => {
     await page.getByRole('radio', { name: 'Light' }).check();
     await expect.poll(theme).toBe('light');
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-appearance.png') });
-    expect(ui.dialogs).toEqual([]);
-    expect(ui.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('had no uncaught errors in any of its pages', () => {
+    expect(pages.log.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expect(pages.log.dialogs).toEqual([]);
   });
 });
