@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -26,6 +26,7 @@ import { attachRealtime, type Realtime } from '@placet/ws';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { humanAuth } from './auth-routes.js';
 import type { ServerConfig } from './config.js';
+import { errorResponder, notFoundResponder } from './errors.js';
 import { SessionSigner } from './sessions.js';
 
 export interface PlacetServer {
@@ -45,7 +46,11 @@ export function createServer(
   logger: Logger,
   say: (line: string) => void = console.log,
 ): PlacetServer {
-  mkdirSync(config.dataDir, { recursive: true });
+  // Owner-only: the database holds webhook secrets and passwords, `files/` what agents upload.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32' && (statSync(config.dataDir).mode & 0o077) !== 0) {
+    logger.warn('the data directory is readable by other users: chmod 700 it', { dataDir: config.dataDir });
+  }
   let store: Store;
   let transport: Transport | undefined;
   if (config.database.kind === 'postgres') {
@@ -92,10 +97,18 @@ export function createServer(
   app.get('/api/docs', referencePageHandler('/api/v1/openapi.json'));
   app.use(
     '/api/v1',
-    placetRouter(placet, { authenticateUser: auth.authenticateUser, rateLimit: config.rateLimit }),
+    placetRouter(placet, {
+      authenticateUser: auth.authenticateUser,
+      rateLimit: config.rateLimit,
+      concurrentWaits: config.concurrentWaits,
+    }),
   );
   // The web inbox at `/` (its page and /placet-assets/*), signing in through /api/auth.
   app.use(placetDashboard({ apiBase: '/api/v1', authBase: '/api/auth', wsPath: '/ws' }));
+  // Last: a path nobody serves (a JSON 404 under /api), and every error nobody answered: the JSON error
+  // body, never Express's default page with a stack and file paths.
+  app.use(notFoundResponder);
+  app.use(errorResponder(logger));
 
   let server: Server | undefined;
   let realtime: Realtime | undefined;
@@ -109,11 +122,7 @@ export function createServer(
       // WebSocket: the native protocol at /ws and the Socket.IO-compatible endpoint at /socket.io/.
       realtime = attachRealtime(placet, server, {
         authenticateUser: (req) => auth.authenticateUpgrade(req),
-        redeemTicket: async (ticket) => {
-          const userId = auth.redeemTicket(ticket);
-          const user = userId ? await placet.users.get(userId) : undefined;
-          return user ? placet.userPrincipal(user) : null;
-        },
+        redeemTicket: (ticket) => auth.redeemTicket(ticket),
       });
       await new Promise<void>((resolve, reject) => {
         server!.once('listening', resolve);
@@ -138,6 +147,7 @@ export function createServer(
       await realtime?.close();
       await closing;
       clearInterval(sweep);
+      auth.close();
       await placet.stop();
     },
   };

@@ -1,7 +1,16 @@
 import type { IncomingMessage } from 'node:http';
-import { isPlacetError, type Placet, PlacetError, toErrorBody, type UserPrincipal, z } from '@placet/core';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import {
+  type Placet,
+  PlacetError,
+  type PublicUser,
+  type UserPrincipal,
+  type UserRecord,
+  z,
+} from '@placet/core';
+import express, { type Request, type Response, type Router } from 'express';
+import { errorResponder } from './errors.js';
 import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, type SessionSigner } from './sessions.js';
+import { AttemptLimiter, ProgressiveDelay } from './throttle.js';
 
 const Login = z.object({ email: z.email(), password: z.string().min(1).max(1024) });
 const ChangePassword = z.object({
@@ -10,47 +19,97 @@ const ChangePassword = z.object({
 });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Sign-in attempts per client address per minute, and password-change attempts per user per minute. */
+export const CREDENTIAL_ATTEMPTS_PER_MINUTE = 10;
 
 export interface HumanAuth {
-  /** The signed-in human of a WebSocket upgrade (session cookie; no CSRF header there: upgrades are GETs). */
+  /** The signed-in human of a WebSocket upgrade (session cookie or Bearer session token). */
   authenticateUpgrade(req: IncomingMessage): Promise<UserPrincipal | null>;
-  /** Redeems a WebSocket ticket (single use): the user id, or undefined. */
-  redeemTicket(ticket: string): string | undefined;
-  /** The signed-in human of a request (session cookie), for `placetRouter`'s `authenticateUser`. */
+  /** Redeems a WebSocket ticket (single use, in every process sharing the store): the principal, or null. */
+  redeemTicket(ticket: string): Promise<UserPrincipal | null>;
+  /** The signed-in human of a request (session cookie or Bearer session token), for `placetRouter`. */
   authenticateUser(req: Request): Promise<UserPrincipal | null>;
-  /** `/api/auth/*`: login, logout, me, change-password. */
+  /** `/api/auth/*`: login, logout, me, change-password, ws-ticket. */
   router: Router;
+  /** Stops the throttles' sweep timer. */
+  close(): void;
+}
+
+/** How a request presented its session: by cookie (needs the CSRF header to change state) or by header. */
+interface SignedIn {
+  user: UserRecord;
+  sessionId: string;
+  viaHeader: boolean;
 }
 
 /**
  * The example server's sign-in, compatible with the original: `POST /api/auth/login` sets an HttpOnly
- * `access_token` cookie. Cookie-authenticated mutations must carry a non-empty `X-Requested-With` header
- * (a cross-site form cannot set it): that is the CSRF defence. Login is exempt.
+ * `access_token` cookie naming a server-side session. The token is also accepted as
+ * `Authorization: Bearer <token>` (the original's older clients); a request authenticated by header
+ * needs no CSRF header, since browsers never attach one by themselves. Cookie-authenticated mutations
+ * must carry a non-empty `X-Requested-With` header (a cross-site form cannot set it). Login is exempt.
  */
 export function humanAuth(
   placet: Placet,
   signer: SessionSigner,
   options: { secureCookies: boolean; allowedOrigins: readonly string[] },
 ): HumanAuth {
-  const attempts = new LoginThrottle();
-  const passwordHashOf = async (userId: string) =>
-    (await placet.options.store.users.findById(userId))?.passwordHash;
+  const perAddress = new AttemptLimiter(CREDENTIAL_ATTEMPTS_PER_MINUTE, 60_000);
+  const perAccount = new ProgressiveDelay();
+  const passwordChanges = new AttemptLimiter(CREDENTIAL_ATTEMPTS_PER_MINUTE, 60_000);
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    perAddress.sweep(now);
+    perAccount.sweep(now);
+    passwordChanges.sweep(now);
+  }, 60_000);
+  sweep.unref();
 
-  async function sessionUser(req: Request) {
-    const token = readCookie(req.get('cookie'), SESSION_COOKIE);
-    if (!token) return undefined;
-    const userId = await signer.verify(token, passwordHashOf);
-    return userId ? placet.users.get(userId) : undefined;
+  /** The live session named by `token`, with its user; undefined when unknown, ended or expired. */
+  async function sessionOf(token: string | undefined, viaHeader: boolean): Promise<SignedIn | undefined> {
+    const sessionId = token ? signer.verifySession(token) : undefined;
+    const found = sessionId ? await placet.sessions.find(sessionId) : undefined;
+    return found && { user: found.user, sessionId: found.session.id, viaHeader };
   }
 
-  function csrf(req: Request) {
-    if (!SAFE_METHODS.has(req.method) && !req.get('x-requested-with')) {
+  /** Cookie first (as the original), then `Authorization: Bearer <session token>` (never an API key). */
+  async function signedIn(headers: IncomingMessage['headers']): Promise<SignedIn | undefined> {
+    const cookie = readCookie(headers.cookie, SESSION_COOKIE);
+    const byCookie = await sessionOf(cookie, false);
+    if (byCookie) return byCookie;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+    return bearer && !bearer.startsWith('hp_') ? sessionOf(bearer, true) : undefined;
+  }
+
+  async function requireSignedIn(req: Request): Promise<SignedIn> {
+    const found = await signedIn(req.headers);
+    if (!found) throw new PlacetError('UNAUTHORIZED', 'Not signed in');
+    csrf(req, found);
+    return found;
+  }
+
+  function csrf(req: Request, found: SignedIn) {
+    if (!found.viaHeader && !SAFE_METHODS.has(req.method) && !req.get('x-requested-with')) {
       throw new PlacetError(
         'FORBIDDEN',
         'Cookie-authenticated requests that change state need an X-Requested-With header',
       );
     }
   }
+
+  function unlocked(user: UserRecord) {
+    if (user.mustChangePassword) {
+      throw new PlacetError(
+        'PASSWORD_CHANGE_REQUIRED',
+        'Change the generated password first: POST /api/auth/change-password',
+      );
+    }
+  }
+
+  const principalOf = (found: SignedIn): UserPrincipal => ({
+    ...placet.userPrincipal(found.user),
+    sessionId: found.sessionId,
+  });
 
   // Secure when the request came over HTTPS (directly, or through a trusted proxy), or when forced.
   const setCookie = (res: Response, token: string, maxAge: number) =>
@@ -62,109 +121,114 @@ export function humanAuth(
       maxAge,
     });
 
-  const tickets = signer.tickets();
+  async function startSession(res: Response, userId: string): Promise<void> {
+    const session = await placet.sessions.create(userId, SESSION_TTL_MS);
+    setCookie(res, signer.session(session.id, session.expiresAt), SESSION_TTL_MS);
+  }
+
+  const tooMany = (retryAfter: number, what: string) =>
+    new PlacetError('RATE_LIMITED', `Too many ${what}; retry in ${retryAfter} s`, {
+      retryAfterSeconds: retryAfter,
+    });
+
   const router = express.Router();
   router.use(express.json({ limit: 64 * 1024 }));
 
   router.post('/login', async (req, res) => {
     const parsed = Login.safeParse(req.body);
     if (!parsed.success) throw new PlacetError('UNAUTHORIZED', 'Invalid credentials');
-    // Password guessing (and scrypt's cost) is bounded per client address and per account.
-    const retryAfter = attempts.hit([`ip:${req.ip}`, `email:${parsed.data.email.toLowerCase()}`]);
-    if (retryAfter > 0) {
-      res.set('Retry-After', String(retryAfter));
-      throw new PlacetError('RATE_LIMITED', `Too many sign-in attempts; retry in ${retryAfter} s`);
+    // Guessing from one address is capped; guessing one account is slowed down, never locked.
+    const retryAfter = perAddress.hit(`ip:${req.ip}`);
+    if (retryAfter > 0) throw tooMany(retryAfter, 'sign-in attempts');
+    const attempt = perAccount.begin(parsed.data.email.toLowerCase());
+    let user: PublicUser | undefined;
+    try {
+      if (attempt.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, attempt.delayMs));
+      user = await placet.users.verifyCredentials(parsed.data.email, parsed.data.password);
+    } finally {
+      attempt.done(user !== undefined);
     }
-    const user = await placet.users.verifyCredentials(parsed.data.email, parsed.data.password);
     if (!user) throw new PlacetError('UNAUTHORIZED', 'Invalid credentials');
-    setCookie(res, signer.issue(user.id, (await passwordHashOf(user.id)) ?? null), SESSION_TTL_MS);
+    await startSession(res, user.id);
     res.json({ user: publicUser(user) });
   });
 
-  router.post('/logout', (_req, res) => {
+  router.post('/logout', async (req, res) => {
+    const found = await signedIn(req.headers);
+    if (found) {
+      csrf(req, found);
+      await placet.sessions.end(found.sessionId);
+    }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.json({ message: 'Logged out' });
   });
 
   router.get('/me', async (req, res) => {
-    const user = await sessionUser(req);
-    if (!user) throw new PlacetError('UNAUTHORIZED', 'Not signed in');
+    const { user } = await requireSignedIn(req);
     res.json({ user: publicUser(user) });
   });
 
   router.post('/change-password', async (req, res) => {
-    const user = await sessionUser(req);
-    if (!user) throw new PlacetError('UNAUTHORIZED', 'Not signed in');
-    csrf(req);
+    const { user } = await requireSignedIn(req);
+    const retryAfter = passwordChanges.hit(`user:${user.id}`);
+    if (retryAfter > 0) throw tooMany(retryAfter, 'password change attempts');
     const body = ChangePassword.safeParse(req.body);
     if (!body.success) {
       throw new PlacetError('VALIDATION_FAILED', 'newPassword must be at least 8 characters', {
         issues: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       });
     }
+    // Ends every session of the user (sockets included, in every process); this one continues anew.
     await placet.users.changePassword(user.id, body.data.currentPassword, body.data.newPassword);
-    // The signature covers the password hash: the old cookie is dead, issue a new one.
-    setCookie(res, signer.issue(user.id, (await passwordHashOf(user.id)) ?? null), SESSION_TTL_MS);
+    await startSession(res, user.id);
     res.json({ message: 'Password changed successfully' });
   });
 
   // A 30-second, single-use ticket for the WebSocket handshake (browsers cannot set headers there).
   router.post('/ws-ticket', async (req, res) => {
-    const user = await sessionUser(req);
-    if (!user) throw new PlacetError('UNAUTHORIZED', 'Not signed in');
-    csrf(req);
-    res.json({ ticket: tickets.issue(user.id) });
+    const found = await requireSignedIn(req);
+    unlocked(found.user);
+    res.status(201).json({ ticket: signer.ticket(found.sessionId) });
   });
 
-  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
-    const e = error as { type?: string };
-    const err = isPlacetError(error)
-      ? error
-      : e?.type === 'entity.parse.failed'
-        ? new PlacetError('VALIDATION_FAILED', 'Invalid JSON body')
-        : error;
-    const body = toErrorBody(err);
-    if (body.statusCode >= 500) placet.options.logger.error('auth request failed', { error: String(error) });
-    res.status(body.statusCode).json(body);
-  });
+  router.use(errorResponder(placet.options.logger, 'auth request failed'));
 
   return {
     router,
-    redeemTicket: (ticket) => tickets.redeem(ticket),
+    close: () => clearInterval(sweep),
+    async redeemTicket(ticket) {
+      const valid = signer.verifyTicket(ticket);
+      if (!valid || !(await placet.sessions.claimOnce(valid.nonce, valid.expiresAt))) return null;
+      const found = await placet.sessions.find(valid.sessionId);
+      if (!found || found.user.mustChangePassword) return null;
+      return principalOf({ user: found.user, sessionId: found.session.id, viaHeader: false });
+    },
     async authenticateUpgrade(req) {
+      const found = await signedIn(req.headers);
+      if (!found || found.user.mustChangePassword) return null;
       // Browsers send cookies on cross-site WebSocket upgrades: only the server's own pages (or listed
-      // origins) may use the session there. API keys and tickets are not affected.
+      // origins) may use the cookie there. A header token, an API key or a ticket is not affected.
       const origin = req.headers.origin;
-      if (origin && !sameOrigin(origin, req.headers.host) && !options.allowedOrigins.includes(origin))
+      if (
+        !found.viaHeader &&
+        origin &&
+        !sameOrigin(origin, req.headers.host) &&
+        !options.allowedOrigins.includes(origin)
+      )
         return null;
-      const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-      const userId = token ? await signer.verify(token, passwordHashOf) : undefined;
-      const user = userId ? await placet.users.get(userId) : undefined;
-      return user ? placet.userPrincipal(user) : null;
+      return principalOf(found);
     },
     async authenticateUser(req) {
-      const user = await sessionUser(req);
-      if (!user) return null;
-      csrf(req);
-      if (user.mustChangePassword) {
-        throw new PlacetError(
-          'PASSWORD_CHANGE_REQUIRED',
-          'Change the generated password first: POST /api/auth/change-password',
-        );
-      }
-      return placet.userPrincipal(user);
+      const found = await signedIn(req.headers);
+      if (!found) return null;
+      csrf(req, found);
+      unlocked(found.user);
+      return principalOf(found);
     },
   };
 }
 
-function publicUser(user: {
-  id: string;
-  email: string;
-  displayName: string;
-  role: string;
-  mustChangePassword: boolean;
-}) {
+function publicUser(user: Pick<PublicUser, 'id' | 'email' | 'displayName' | 'role' | 'mustChangePassword'>) {
   return {
     id: user.id,
     email: user.email,
@@ -179,28 +243,5 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
     return host !== undefined && new URL(origin).host === host;
   } catch {
     return false;
-  }
-}
-
-/** Fixed windows of 10 sign-in attempts per minute per key (client address, account). */
-class LoginThrottle {
-  readonly #windows = new Map<string, { start: number; count: number }>();
-
-  /** Counts an attempt; returns the seconds to wait when any key is over its limit, else 0. */
-  hit(keys: string[], now = Date.now()): number {
-    if (this.#windows.size > 10_000) {
-      for (const [key, w] of this.#windows) if (now - w.start >= 60_000) this.#windows.delete(key);
-    }
-    let wait = 0;
-    for (const key of keys) {
-      let w = this.#windows.get(key);
-      if (!w || now - w.start >= 60_000) {
-        w = { start: now, count: 0 };
-        this.#windows.set(key, w);
-      }
-      w.count++;
-      if (w.count > 10) wait = Math.max(wait, Math.ceil((w.start + 60_000 - now) / 1000));
-    }
-    return wait;
   }
 }

@@ -22,15 +22,29 @@ export const SETTINGS = [
   [
     'WEBHOOK_ALLOW_HOSTS',
     '(none)',
-    'hosts or CIDRs webhooks may reach although private (e.g. 127.0.0.1/32,hooks.internal); all else private is refused',
+    'hosts or CIDRs webhooks may reach although private, each optionally with :port (e.g. 127.0.0.1:9000,hooks.internal:8443,[::1]:9000); all else private is refused. Without a port an entry opens every port: 127.0.0.1/32 lets any tenant reach every local service',
   ],
   [
     'PLACET_SESSION_SECRET',
     '(a key kept in PLACET_DATA_DIR/session.key)',
     'signs sign-in cookies; set the same value on every process behind one load balancer',
   ],
-  ['THROTTLE_TTL', '60', 'rate-limit window in seconds (per API key and per user, long-polls exempt)'],
+  [
+    'THROTTLE_TTL',
+    '60',
+    'rate-limit window in seconds (per API key and per user; a long-poll counts once, when it arrives)',
+  ],
   ['THROTTLE_LIMIT', '600', 'requests per window; 0 turns rate limiting off'],
+  [
+    'THROTTLE_WAITS_PER_KEY',
+    '100',
+    'long-polls (GET /reviews/:id/wait) held open at once per API key; beyond: 429 with Retry-After; 0: no cap',
+  ],
+  [
+    'THROTTLE_WAITS_PER_USER',
+    '200',
+    "long-polls held open at once per user (all of the user's keys together); 0: no cap",
+  ],
   ['TRUST_PROXY', 'loopback', 'Express trust proxy setting: false, true, a hop count, or addresses/subnets'],
   ['LOG_LEVEL', 'info', 'debug | info | warn | error | silent'],
   ['LOG_FORMAT', 'pretty', 'pretty | json'],
@@ -61,6 +75,8 @@ const Env = z.object({
   PLACET_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   THROTTLE_TTL: z.coerce.number().int().min(1).max(86_400).default(60),
   THROTTLE_LIMIT: z.coerce.number().int().min(0).default(600),
+  THROTTLE_WAITS_PER_KEY: z.coerce.number().int().min(0).default(100),
+  THROTTLE_WAITS_PER_USER: z.coerce.number().int().min(0).default(200),
   TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
@@ -78,6 +94,8 @@ export interface ServerConfig {
   webhookAllowHosts: string[];
   sessionSecret: string | undefined;
   rateLimit: { windowMs: number; max: number } | false;
+  /** Long-polls held open at once per API key and per user (`false`: no cap). */
+  concurrentWaits: { perKey: number; perUser: number } | false;
   trustProxy: boolean | number | string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   logFormat: 'pretty' | 'json';
@@ -85,6 +103,9 @@ export interface ServerConfig {
   testHooks: boolean;
   ignored: string[];
 }
+
+/** `0` in a THROTTLE_WAITS_* setting: no cap at that level. */
+const noCapIfZero = (n: number) => (n === 0 ? Number.MAX_SAFE_INTEGER : n);
 
 /** Parses the environment; an invalid value is an error naming the variable (never echoing it). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -119,6 +140,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
               .map((o) => o.trim())
               .filter(Boolean),
     rateLimit: e.THROTTLE_LIMIT === 0 ? false : { windowMs: e.THROTTLE_TTL * 1000, max: e.THROTTLE_LIMIT },
+    concurrentWaits:
+      e.THROTTLE_WAITS_PER_KEY === 0 && e.THROTTLE_WAITS_PER_USER === 0
+        ? false
+        : { perKey: noCapIfZero(e.THROTTLE_WAITS_PER_KEY), perUser: noCapIfZero(e.THROTTLE_WAITS_PER_USER) },
     trustProxy:
       e.TRUST_PROXY === 'true'
         ? true

@@ -3,6 +3,10 @@ import { createServer } from './app.js';
 import { helpText, loadConfig } from './config.js';
 import { createPino, toPlacetLogger } from './logger.js';
 
+// Everything this process creates is its owner's only: the data directory, the SQLite database with its
+// -wal and -shm files (webhook secrets, Basic passwords, password and key hashes), uploads, session.key.
+process.umask(0o077);
+
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(helpText());
   process.exit(0);

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 
 export const SESSION_COOKIE = 'access_token';
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
+export const TICKET_TTL_MS = 30_000;
 
 /**
- * Stateless signed sessions: `<userId>.<expiresAt>.<signature>`. The signature covers the user's password
- * hash, so a password change ends every session of that user. The key lives in the data directory
- * (mode 0600) unless PLACET_SESSION_SECRET is set (several processes behind one load balancer).
+ * Signs the tokens that name server-side sessions: `<sessionId>.<expiresAt>.<signature>`. The session
+ * itself is a row in Placet's store (`placet.sessions`), so logout, a password change or deleting the
+ * user ends it in every process at once; the signature only lets a forged or mangled token be refused
+ * without a database read. The key lives in the data directory (mode 0600) unless PLACET_SESSION_SECRET
+ * is set (several processes behind one load balancer must share it).
  */
 export class SessionSigner {
   readonly #key: Buffer;
@@ -17,46 +20,67 @@ export class SessionSigner {
     this.#key = key;
   }
 
-  /** A ticket book keyed from the same secret (a different HMAC domain). */
-  tickets(): TicketBook {
-    return new TicketBook(this.#key);
-  }
-
   static fromDataDir(dataDir: string, secret?: string): SessionSigner {
     if (secret) return new SessionSigner(Buffer.from(secret, 'utf8'));
     const file = join(dataDir, 'session.key');
     if (!existsSync(file)) {
-      mkdirSync(dataDir, { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      try {
+        writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        // Another process starting on the same data dir wrote it first: use theirs.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
     }
     return new SessionSigner(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
   }
 
-  issue(userId: string, passwordHash: string | null, now = Date.now()): string {
-    const expires = now + SESSION_TTL_MS;
-    return `${userId}.${expires}.${this.#sign(userId, expires, passwordHash)}`;
+  /** The token of a session. */
+  session(sessionId: string, expiresAt: Date): string {
+    const expires = expiresAt.getTime();
+    return `${sessionId}.${expires}.${this.#sign('session', sessionId, String(expires))}`;
   }
 
-  /** The user id of a valid, unexpired token whose password hash still matches; else undefined. */
-  async verify(
-    token: string,
-    lookupHash: (userId: string) => Promise<string | null | undefined>,
+  /** The session id of a well-formed, correctly signed, unexpired token; else undefined. */
+  verifySession(token: string, now = Date.now()): string | undefined {
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    const [sessionId, expires, signature] = parts as [string, string, string];
+    return this.#valid(['session', sessionId, expires], signature, expires, now) ? sessionId : undefined;
+  }
+
+  /**
+   * A 30-second WebSocket ticket of a session (`POST /api/auth/ws-ticket`):
+   * `<sessionId>.<expiresAt>.<nonce>.<signature>`. Single use is enforced by the caller, in the store.
+   */
+  ticket(sessionId: string, now = Date.now()): string {
+    const expires = String(now + TICKET_TTL_MS);
+    const nonce = randomBytes(12).toString('base64url');
+    return `${sessionId}.${expires}.${nonce}.${this.#sign('ticket', sessionId, expires, nonce)}`;
+  }
+
+  /** The session and nonce of a well-formed, correctly signed, unexpired ticket; else undefined. */
+  verifyTicket(
+    ticket: string,
     now = Date.now(),
-  ): Promise<string | undefined> {
-    const [userId, expiresText, signature] = token.split('.');
-    const expires = Number(expiresText);
-    if (!userId || !signature || !Number.isSafeInteger(expires) || expires < now) return undefined;
-    const hash = await lookupHash(userId);
-    if (hash === undefined) return undefined;
-    const expected = Buffer.from(this.#sign(userId, expires, hash));
-    const given = Buffer.from(signature);
-    return expected.length === given.length && timingSafeEqual(expected, given) ? userId : undefined;
+  ): { sessionId: string; nonce: string; expiresAt: Date } | undefined {
+    const parts = ticket.split('.');
+    if (parts.length !== 4) return undefined;
+    const [sessionId, expires, nonce, signature] = parts as [string, string, string, string];
+    if (!this.#valid(['ticket', sessionId, expires, nonce], signature, expires, now)) return undefined;
+    return { sessionId, nonce, expiresAt: new Date(Number(expires)) };
   }
 
-  #sign(userId: string, expires: number, passwordHash: string | null): string {
-    return createHmac('sha256', this.#key)
-      .update(`${userId}.${expires}.${passwordHash ?? ''}`)
-      .digest('base64url');
+  #valid(fields: string[], signature: string, expires: string, now: number): boolean {
+    const at = Number(expires);
+    if (fields.some((f) => f === '') || !Number.isSafeInteger(at) || at <= now) return false;
+    const expected = Buffer.from(this.#sign(...fields));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  #sign(...fields: string[]): string {
+    return createHmac('sha256', this.#key).update(fields.join('.')).digest('base64url');
   }
 }
 
@@ -73,43 +97,4 @@ export function readCookie(header: string | undefined, name: string): string | u
     }
   }
   return undefined;
-}
-
-export const TICKET_TTL_MS = 30_000;
-
-/**
- * Single-use WebSocket tickets (`POST /api/auth/ws-ticket`): `<userId>.<expiresAt>.<nonce>.<signature>`,
- * valid 30 s, consumed on first use. Consumed nonces are remembered in this process until they expire.
- */
-export class TicketBook {
-  readonly #key: Buffer;
-  readonly #used = new Map<string, number>();
-
-  constructor(key: Buffer) {
-    this.#key = key;
-  }
-
-  issue(userId: string, now = Date.now()): string {
-    const expires = now + TICKET_TTL_MS;
-    const nonce = randomBytes(12).toString('base64url');
-    return `${userId}.${expires}.${nonce}.${this.#sign(userId, expires, nonce)}`;
-  }
-
-  /** The user id of a valid ticket, consuming it; undefined when invalid, expired or already used. */
-  redeem(ticket: string, now = Date.now()): string | undefined {
-    for (const [nonce, expires] of this.#used) if (expires < now) this.#used.delete(nonce);
-    const [userId, expiresText, nonce, signature] = ticket.split('.');
-    const expires = Number(expiresText);
-    if (!userId || !nonce || !signature || !Number.isSafeInteger(expires) || expires < now) return undefined;
-    const expected = Buffer.from(this.#sign(userId, expires, nonce));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given) || this.#used.has(nonce))
-      return undefined;
-    this.#used.set(nonce, expires);
-    return userId;
-  }
-
-  #sign(userId: string, expires: number, nonce: string): string {
-    return createHmac('sha256', this.#key).update(`ticket.${userId}.${expires}.${nonce}`).digest('base64url');
-  }
 }

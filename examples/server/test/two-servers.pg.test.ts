@@ -10,6 +10,7 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { signIn } from './scripted-human.js';
 import { assertBuilt, type RunningServer, startServer } from './server-process.js';
 
@@ -41,6 +42,7 @@ const NOTIFIER_DIST = fileURLToPath(
 const EMAIL = 'owner@placet.test';
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 const API_KEY = `hp_${randomBytes(24).toString('hex')}`;
+const SESSION_SECRET = randomBytes(32).toString('base64url');
 const STEP_TIMEOUT_MS = 10_000;
 
 interface Received {
@@ -159,6 +161,8 @@ describe.skipIf(!PG_URL)('two example servers on one Postgres', () => {
         INITIAL_USER_EMAIL: EMAIL,
         INITIAL_USER_PASSWORD: PASSWORD,
         PLACET_API_KEY: API_KEY,
+        // One session secret for both, as the self-hosting guide says for processes behind one proxy.
+        PLACET_SESSION_SECRET: SESSION_SECRET,
         WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
         LOG_FORMAT: 'json',
         NO_PROXY: '127.0.0.1,localhost',
@@ -351,4 +355,58 @@ describe.skipIf(!PG_URL)('two example servers on one Postgres', () => {
       response: { selectedOption: 'yes' },
     });
   }, 60_000);
+  /** A native socket on `url`; resolves once open, rejects with the HTTP status of a refusal. */
+  const openSocket = (url: string, path: string, headers: Record<string, string>) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}${path}`, { headers });
+    return new Promise<WebSocket>((resolve, reject) => {
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+  };
+  const closeCode = (ws: WebSocket, ms: number) =>
+    within(new Promise<number>((resolve) => ws.once('close', (code) => resolve(code))), ms, 'socket close');
+
+  it('Postgres: an API key deleted through B closes the socket opened with it on A within 1 s', async () => {
+    const human = { Cookie: await signIn(b.url, EMAIL, PASSWORD), 'X-Requested-With': 'XMLHttpRequest' };
+    const created = await call(b.url, '/api/v1/api-keys', {
+      method: 'POST',
+      headers: human,
+      body: { label: 'doomed' },
+    });
+    expect(created.status).toBe(201);
+    const ws = await openSocket(a.url, '/ws', { 'x-api-key': String(created.body.key) });
+    const closed = closeCode(ws, 1_000);
+    const removed = await call(b.url, `/api/v1/api-keys/${String(created.body.id)}`, {
+      method: 'DELETE',
+      headers: human,
+    });
+    expect(removed.status).toBe(200);
+    expect(await closed).toBe(1008);
+  }, 30_000);
+
+  it('Postgres: logout on B ends the session on A and closes its socket there', async () => {
+    const cookie = await signIn(a.url, EMAIL, PASSWORD);
+    expect((await call(b.url, '/api/auth/me', { headers: { Cookie: cookie } })).status).toBe(200);
+    const ws = await openSocket(a.url, '/ws', { Cookie: cookie, Origin: a.url });
+    const closed = closeCode(ws, 1_000);
+    const logout = await call(b.url, '/api/auth/logout', {
+      method: 'POST',
+      headers: { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    expect(logout.status).toBe(200);
+    expect(await closed).toBe(1008);
+    expect((await call(a.url, '/api/auth/me', { headers: { Cookie: cookie } })).status).toBe(401);
+  }, 30_000);
+
+  it('Postgres: a WebSocket ticket is single-use across processes', async () => {
+    const human = { Cookie: await signIn(a.url, EMAIL, PASSWORD), 'X-Requested-With': 'XMLHttpRequest' };
+    const ticket = await call(a.url, '/api/auth/ws-ticket', { method: 'POST', headers: human });
+    expect(ticket.status).toBe(201);
+    const path = `/ws?ticket=${encodeURIComponent(String(ticket.body.ticket))}`;
+    const first = await openSocket(b.url, path, {});
+    await expect(openSocket(a.url, path, {})).rejects.toThrow(/401/);
+    await expect(openSocket(b.url, path, {})).rejects.toThrow(/401/);
+    first.close();
+  }, 30_000);
 });

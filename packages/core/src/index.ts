@@ -83,6 +83,14 @@ export {
   UserMessageCreate,
 } from './contract/message.js';
 export {
+  formatMimeType,
+  MimeType,
+  type MimeTypeParse,
+  type ParsedMimeType,
+  parseMimeType,
+  sanitizeMimeType,
+} from './contract/mime-type.js';
+export {
   JsonSchemaDocument,
   PluginManifest,
   RendererManifest,
@@ -101,6 +109,7 @@ export {
 export {
   DEFAULT_WAIT_TIMEOUT_MS,
   MAX_WAIT_TIMEOUT_MS,
+  MIN_WAIT_TIMEOUT_MS,
   WaitQuery,
   type WaitQueryInput,
   WaitResult,
@@ -119,6 +128,7 @@ export {
 } from './domain/present.js';
 export type { AgentPrincipal, Principal, UserPrincipal } from './domain/principal.js';
 export type {
+  AccessRevoked,
   ApiKeyRecord,
   AttachmentRecord,
   ChannelRecord,
@@ -127,22 +137,25 @@ export type {
   DeliveryState,
   EventRecord,
   EventType,
+  KeyValueRecord,
   MessageRecord,
   NewEvent,
   ReviewCallbackRecord,
   ReviewRecord,
+  SessionRecord,
   StatusHistoryRecord,
   StatusStepRecord,
   UserRecord,
   UserRole,
 } from './domain/records.js';
-export { EVENT_TYPES } from './domain/records.js';
+export { EVENT_TYPES, INTERNAL_EVENT_TYPES } from './domain/records.js';
 export {
   DEFAULT_REVIEW_DURATION_SECONDS,
   MAX_REVIEW_DURATION_SECONDS,
   type ReviewExpiryInput,
   resolveReviewExpiry,
 } from './domain/review-expiry.js';
+export { isRevokedBy } from './domain/revocation.js';
 export { CONSTRAINTS, isUniqueViolation, UniqueViolation } from './domain/unique-violation.js';
 export { reviewPayload, webhookTarget } from './domain/webhook-plan.js';
 export { ERROR_CODES, type ErrorCode, HTTP_REASONS } from './errors/codes.js';
@@ -172,7 +185,7 @@ export type {
   ReviewTypeDefinition,
   ReviewTypeUi,
 } from './plugins/types.js';
-export type { Clock, TimerHandle } from './ports/clock.js';
+export type { Clock, TimerHandle, TimerOptions } from './ports/clock.js';
 export type {
   ByteRange,
   ByteSource,
@@ -191,6 +204,8 @@ export type {
   DeliveryListFilter,
   DeliveryRepository,
   EventRepository,
+  KeysetPage,
+  KeyValueRepository,
   MessageListFilter,
   MessageRepository,
   PendingReviewQuery,
@@ -202,6 +217,7 @@ export type {
   ReviewListQuery,
   ReviewReadRepository,
   ReviewRepository,
+  SessionRepository,
   StatusHistoryRepository,
   StatusStepRepository,
   Store,
@@ -217,10 +233,11 @@ export type { ChannelWebhooksService, ChannelWithSecret } from './services/chann
 export type { ChannelsService } from './services/channels-service.js';
 export { type ChannelWithActivity, MAX_SUBAGENT_DEPTH } from './services/channels-service.js';
 export type { DeliveriesService, DeliveryPage, DeliveryView } from './services/deliveries-service.js';
-export type { EventFilter, EventListener } from './services/event-hub.js';
+export type { EventFilter, EventListener, Resync } from './services/event-hub.js';
 export { sanitizeFilename, storageKeyOf } from './services/files-service.js';
 export type { MessagesService } from './services/messages-service.js';
 export type { ReviewsService, WaitOptions } from './services/reviews-service.js';
+export type { SessionsService } from './services/sessions-service.js';
 export {
   STALE_STREAM_AT_START_MS,
   STALE_STREAM_MS,

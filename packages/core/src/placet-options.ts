@@ -70,6 +70,16 @@ export const PlacetOptionsSchema = z.object({
     .int()
     .min(60_000)
     .default(24 * 3600_000),
+  /**
+   * Outbox retention: events older than this are deleted by the sweeper. A client resuming from a seq
+   * before the deleted ones is told to resync (reload) instead of getting a partial replay. At least an
+   * hour, so that reconnecting clients and lagging processes are never cut off by a short setting.
+   */
+  eventRetentionMs: z
+    .number()
+    .int()
+    .min(3600_000)
+    .default(7 * 24 * 3600_000),
   /** Upper bound of one uploaded or stored file. */
   maxFileBytes: z
     .number()

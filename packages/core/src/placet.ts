@@ -24,6 +24,7 @@ import { MessageViews } from './services/message-views.js';
 import { MessageWriter } from './services/message-writer.js';
 import { MessagesService } from './services/messages-service.js';
 import { ReviewsService } from './services/reviews-service.js';
+import { SessionsService } from './services/sessions-service.js';
 import { StreamsService } from './services/streams-service.js';
 import { Sweeper } from './services/sweeper.js';
 import { UnitOfWork } from './services/unit-of-work.js';
@@ -36,6 +37,11 @@ export interface PlacetEvents {
   subscribe(filter: EventFilter, listener: (event: EventRecord) => void): () => void;
   /** The highest seq this instance has dispatched. */
   lastSeq(): number;
+  /**
+   * The highest seq committed to the store (read now): taken before a credential is checked, every
+   * `access:revoked` after it is one the check could not have seen.
+   */
+  committedSeq(): Promise<number>;
 }
 
 export interface PlacetPlugins {
@@ -50,6 +56,8 @@ export interface Placet {
   readonly options: ResolvedPlacetOptions;
   readonly registry: PluginRegistry;
   readonly users: UsersService;
+  /** Server-side sessions of signed-in humans: ending one closes what it opened, in every process. */
+  readonly sessions: SessionsService;
   readonly apiKeys: ApiKeysService;
   readonly channels: ChannelsService;
   readonly messages: MessagesService;
@@ -90,6 +98,7 @@ const SERVICES = [
   Waiters,
   MessageViews,
   FilesService,
+  SessionsService,
   UsersService,
   ApiKeysService,
   ChannelsService,
@@ -141,6 +150,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     options,
     registry,
     users,
+    sessions: scope.resolve(SessionsService),
     apiKeys,
     channels: scope.resolve(ChannelsService),
     messages: scope.resolve(MessagesService),
@@ -154,6 +164,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     events: {
       subscribe: (filter, listener) => hub.subscribe(filter, listener),
       lastSeq: () => hub.cursor,
+      committedSeq: () => options.store.events.lastSeq(),
     },
     plugins: {
       list: () => registry.manifests(),

@@ -39,7 +39,9 @@ describe('files', () => {
     const opened = await w.placet.files.open(w.agent, stored.id, { range: { start: 4, end: 100 } });
     expect(opened).toMatchObject({ size: 8, range: { start: 4, end: 7 } });
     expect(await text(opened.body)).toBe('1,2\n');
-    expect((await w.placet.files.list(w.agent, w.channelId)).map((a) => a.id)).toEqual([stored.id]);
+    expect((await w.placet.files.list(w.agent, w.channelId, { limit: 100 })).items.map((a) => a.id)).toEqual([
+      stored.id,
+    ]);
   });
 
   it('upload creates a message carrying the file; store-text stores text', async () => {
@@ -67,7 +69,7 @@ describe('files', () => {
       body: Buffer.alloc(w.placet.options.maxFileBytes + 1),
     };
     expect(await codeOf(w.placet.files.store(w.agent, big))).toBe('PAYLOAD_TOO_LARGE');
-    expect(await w.placet.files.list(w.agent, w.channelId)).toEqual([]);
+    expect((await w.placet.files.list(w.agent, w.channelId, { limit: 100 })).items).toEqual([]);
     const mine = await w.placet.files.storeText(w.agent, { channelId: w.channelId, content: 'mine' });
     const other = await w.placet.users.create({
       email: 'o@example.test',
@@ -88,7 +90,9 @@ describe('files', () => {
     await w.placet.messages.create(w.agent, { channelId: w.channelId, attachmentIds: [linked.id] });
     await w.clock.advance(24 * 3600_000 + 10_000);
     await w.placet.sweep();
-    expect((await w.placet.files.list(w.agent, w.channelId)).map((a) => a.id)).toEqual([linked.id]);
+    expect((await w.placet.files.list(w.agent, w.channelId, { limit: 100 })).items.map((a) => a.id)).toEqual([
+      linked.id,
+    ]);
     expect(await w.placet.options.files.get(`channels/${w.channelId}/${orphan.id}`)).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { escapeHtml } from './escape-html.js';
 import { type PlacetDashboardOptions, parseDashboardOptions } from './options.js';
 
@@ -51,7 +52,8 @@ function securityHeaders(res: Response): void {
  * The web inbox, as an Express router: `app.use(placetDashboard())` serves it at `/`,
  * `app.use('/inbox', placetDashboard({ authBase: false }))` under a path of the host. It serves only its
  * page (`/`) and its assets (`/placet-assets/*`), each with a strict Content Security Policy; everything
- * the browser loads comes from this server.
+ * the browser loads comes from this server. A bad asset path gets a plain 404 or 400 from it: no error
+ * reaches the host's handlers.
  */
 export function placetDashboard(input: PlacetDashboardOptions = {}): Router {
   const options = parseDashboardOptions(input);
@@ -87,5 +89,31 @@ export function placetDashboard(input: PlacetDashboardOptions = {}): Router {
     next();
   });
   router.use(`/${ASSETS}`, express.static(dir, { index: false, fallthrough: false, maxAge: 0 }));
+  router.use(`/${ASSETS}`, assetError);
   return router;
+}
+
+/**
+ * What the assets answer for a path that is not one of them (`..%2f`, `%00`, malformed percent-encoding,
+ * overlong names): a plain-text 404 or 400 from here. The static server's errors carry file paths and
+ * stacks; handed to the host, Express's default handler would print both.
+ */
+function assetError(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  if (res.headersSent) {
+    // A file failed mid-answer: nothing can follow it.
+    res.destroy();
+    return;
+  }
+  const e = error as { status?: unknown; statusCode?: unknown; headers?: unknown };
+  const raw = typeof e?.status === 'number' ? e.status : e?.statusCode;
+  const status = typeof raw === 'number' && raw >= 400 && raw < 600 ? raw : 500;
+  // A path outside the assets (403 from the static server) is not found, as any other name.
+  const answer = status === 403 || status === 404 ? 404 : status;
+  // 416 says which range exists (`Content-Range`); no other header of the error is passed on.
+  const range = (e?.headers as Record<string, unknown> | undefined)?.['Content-Range'];
+  if (answer === 416 && typeof range === 'string') res.set('Content-Range', range);
+  res
+    .status(answer)
+    .type('text/plain')
+    .send(STATUS_CODES[answer] ?? 'Error');
 }

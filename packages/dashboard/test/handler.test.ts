@@ -1,5 +1,6 @@
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DASHBOARD_CSP, placetDashboard } from '../src/index.js';
@@ -17,6 +18,29 @@ async function serve(mount: (app: express.Express) => void): Promise<string> {
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server!.once('listening', resolve));
   return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+}
+
+/** A request with the path sent as it is (fetch and URL strings resolve `%2e%2e` segments first). */
+function raw(
+  url: string,
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const req = request({ hostname, port, path, method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const configOf = (html: string) => {
@@ -65,6 +89,48 @@ describe('placetDashboard()', () => {
     expect((await fetch(`${url}/inbox/placet-assets/../../package.json`)).status).toBe(404);
     // Only its own routes: the host's stay the host's.
     expect(await (await fetch(`${url}/other`)).text()).toBe('host route');
+  });
+
+  it('answers bad asset paths itself: a plain 404 or 400, no stack or file path for the host to print', async () => {
+    // A bare host: no error handler of its own, so Express's default one (which prints stacks outside
+    // production) would answer any error the dashboard passed on.
+    const url = await serve((app) => {
+      app.use(placetDashboard());
+      app.use('/inbox', placetDashboard({ authBase: false }));
+    });
+    const packageDir = fileURLToPath(new URL('..', import.meta.url));
+    const cases: [string, number][] = [
+      ['/placet-assets/..%2f..%2fpackage.json', 404],
+      ['/placet-assets/%2e%2e/%2e%2e/package.json', 404],
+      ['/placet-assets/..%5c..%5cpackage.json', 404],
+      ['/placet-assets/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd', 404],
+      ['/placet-assets/app.js%00', 400],
+      ['/placet-assets/%00', 400],
+      ['/placet-assets/%ff', 400],
+      ['/placet-assets/%', 400],
+      ['/placet-assets/%E0%A4%A', 400],
+      ['/placet-assets/%C0%AF..%C0%AF..%C0%AFpackage.json', 400],
+      [`/placet-assets/${'a'.repeat(300)}.js`, 404],
+      [`/placet-assets/${'a/'.repeat(3000)}x`, 404],
+      ['/placet-assets/app.js/..%2f..%2findex.html', 404],
+      ['/placet-assets/app.js/x', 404],
+      ['/placet-assets/nope.js', 404],
+      ['/inbox/placet-assets/..%2f..%2f..%2fpackage.json', 404],
+      ['/inbox/placet-assets/%', 400],
+    ];
+    const answers = [];
+    for (const [path] of cases) answers.push({ path, answer: await raw(url, path) });
+    expect(answers.map(({ path, answer }) => [path, answer.status])).toEqual(cases);
+    for (const { path, answer } of answers) {
+      expect(answer.type, path).toMatch(/^text\/plain/);
+      expect(answer.body, path).not.toMatch(/\bat \S|Error|node_modules/);
+      expect(answer.body, path).not.toContain(packageDir);
+    }
+    // Still serving its assets, and methods other than GET and HEAD are refused without an error page.
+    expect((await raw(url, '/placet-assets/app.js')).status).toBe(200);
+    const post = await raw(url, '/placet-assets/app.js', 'POST');
+    expect(post.status).toBe(405);
+    expect(post.body).toBe('');
   });
 
   it('escapes the title into the page', async () => {

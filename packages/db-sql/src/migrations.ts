@@ -337,6 +337,58 @@ function reviewReadsAndDeliveryLog(dialect: SqlDialect): Migration {
   };
 }
 
+/**
+ * 0005: server-side sessions (logout and password changes end them in every process), a key-value table
+ * (single-use tickets, the outbox's retention floor, plugins' state), an owner's events by seq (a resume
+ * replays one tenant's events only), and a channel's files keyset-paged.
+ */
+function sessionsAndReplay(dialect: SqlDialect): Migration {
+  const { date, json } = dialect.types;
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('placet_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('placet_users.id').onDelete('cascade'))
+        .addColumn('created_at', date, (c) => c.notNull())
+        .addColumn('expires_at', date, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('placet_sessions_user').on('placet_sessions').column('user_id').execute();
+      await db.schema
+        .createIndex('placet_sessions_expiry')
+        .on('placet_sessions')
+        .column('expires_at')
+        .execute();
+      await db.schema
+        .createTable('placet_kv')
+        .addColumn('namespace', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('value', json)
+        .addColumn('expires_at', date)
+        .addPrimaryKeyConstraint('placet_kv_pkey', ['namespace', 'key'])
+        .execute();
+      await db.schema
+        .createIndex('placet_kv_expiry')
+        .on('placet_kv')
+        .column('expires_at')
+        .where(sql.raw<boolean>('expires_at is not null'))
+        .execute();
+      await db.schema
+        .createIndex('placet_events_owner_seq')
+        .on('placet_events')
+        .columns(['owner_id', 'seq'])
+        .execute();
+      await db.schema.createIndex('placet_events_created').on('placet_events').column('created_at').execute();
+      await db.schema.dropIndex('placet_attachments_channel').execute();
+      await db.schema
+        .createIndex('placet_attachments_channel')
+        .on('placet_attachments')
+        .columns(['channel_id', 'created_at desc', 'id desc'])
+        .execute();
+    },
+  };
+}
+
 class CodeMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -345,6 +397,7 @@ class CodeMigrations implements MigrationProvider {
       '0002_reads_and_inbox': readsAndInbox(this.dialect),
       '0003_deliveries': deliveries(this.dialect),
       '0004_review_reads_and_delivery_log': reviewReadsAndDeliveryLog(this.dialect),
+      '0005_sessions_kv_and_replay': sessionsAndReplay(this.dialect),
     };
   }
 }

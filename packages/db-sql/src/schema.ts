@@ -20,6 +20,20 @@ export interface UsersTable {
   created_at: DbDate;
 }
 
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: DbDate;
+  expires_at: DbDate;
+}
+
+export interface KvTable {
+  namespace: string;
+  key: string;
+  value: DbJson;
+  expires_at: DbDate | null;
+}
+
 export interface ApiKeysTable {
   id: string;
   user_id: string;
@@ -181,6 +195,8 @@ export interface EventsTable {
 /** The schema, table names prefixed `placet_` so Placet can share a database with its host. */
 export interface PlacetDatabase {
   placet_users: UsersTable;
+  placet_sessions: SessionsTable;
+  placet_kv: KvTable;
   placet_api_keys: ApiKeysTable;
   placet_channels: ChannelsTable;
   placet_messages: MessagesTable;

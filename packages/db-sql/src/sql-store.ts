@@ -21,6 +21,7 @@ import { eventRepository } from './repositories/events.js';
 import { messageRepository } from './repositories/messages.js';
 import { reviewReadRepository } from './repositories/review-reads.js';
 import { reviewRepository } from './repositories/reviews.js';
+import { keyValueRepository, sessionRepository } from './repositories/sessions.js';
 import { apiKeyRepository, userRepository } from './repositories/users.js';
 import type { PlacetDatabase } from './schema.js';
 
@@ -35,6 +36,8 @@ const TABLES = {
   status_history: 'placet_status_history',
   review_reads: 'placet_review_reads',
   events: 'placet_events',
+  sessions: 'placet_sessions',
+  kv: 'placet_kv',
 } as const;
 
 const TRANSIENT_RETRIES = 5;
@@ -69,6 +72,7 @@ export interface SqlStoreOptions {
 function repositories(ctx: RepoContext): Repositories {
   return {
     users: userRepository(ctx),
+    sessions: sessionRepository(ctx),
     apiKeys: apiKeyRepository(ctx),
     channels: channelRepository(ctx),
     messages: messageRepository(ctx),
@@ -80,6 +84,7 @@ function repositories(ctx: RepoContext): Repositories {
     reviewReads: reviewReadRepository(ctx),
     deliveries: deliveryRepository(ctx),
     events: eventRepository(ctx),
+    kv: keyValueRepository(ctx),
   };
 }
 

@@ -2,8 +2,15 @@ import { isPlacetError, PlacetError, toErrorBody } from '@placet/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { RouteContext } from './context.js';
 
-/** body-parser and multer failures, as Placet errors with the right status. */
-function normalise(error: unknown): unknown {
+/**
+ * The failures of Express's HTTP libraries as Placet errors with the right status: body-parser (a body
+ * over the limit → 413, invalid JSON → 400, an unsupported charset or content encoding → 400), multer
+ * (`LIMIT_*`), and any other http-errors 4xx (a compressed body that does not inflate, a path parameter
+ * that is not valid percent-encoding, …) → 400. PlacetErrors and anything else are returned unchanged
+ * (`toErrorBody` makes the latter a 500 that says nothing). Hosts use it in their own error middleware,
+ * so that a route outside the router answers these as the router does.
+ */
+export function mapHttpError(error: unknown): unknown {
   if (isPlacetError(error)) return error;
   const e = error as { type?: string; code?: string; status?: number; field?: string };
   if (e?.type === 'entity.too.large') return new PlacetError('PAYLOAD_TOO_LARGE', 'Request body too large');
@@ -40,7 +47,7 @@ function normalise(error: unknown): unknown {
 export function errorHandler(ctx: RouteContext) {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const err = normalise(error);
+    const err = mapHttpError(error);
     const body = toErrorBody(err);
     if (body.statusCode >= 500 && body.statusCode !== 501) {
       if (ctx.options.onError) ctx.options.onError(err, req);
@@ -52,6 +59,8 @@ export function errorHandler(ctx: RouteContext) {
           stack: (err as Error)?.stack,
         });
     }
+    const retryAfter = isPlacetError(err) ? err.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.status(body.statusCode).json(body);
   };
 }

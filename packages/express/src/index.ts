@@ -1,5 +1,6 @@
 export { apiKeyOf } from './auth.js';
-export { errorHandler } from './errors.js';
+export { errorHandler, mapHttpError } from './errors.js';
+export { type ServedFile, servedAs } from './file-types.js';
 export {
   OPERATIONS,
   openApiDocument,

@@ -50,8 +50,9 @@ export const RouterOptionsSchema = z.object({
     })
     .prefault({}),
   /**
-   * Requests per principal (API key or user) per window; long-polls are not counted. Counters live in
-   * this process (behind a load balancer each process counts for itself). `false` turns it off.
+   * Requests per principal (API key or user) per window. A long-poll counts once, when it arrives (the
+   * time it is held is free). Counters live in this process (behind a load balancer each process counts
+   * for itself). `false` turns it off.
    */
   rateLimit: z
     .union([
@@ -62,6 +63,20 @@ export const RouterOptionsSchema = z.object({
       }),
     ])
     .default({ windowMs: 60_000, max: 600 }),
+  /**
+   * Long-polls (`GET /reviews/:id/wait`) held open at once: `perKey` per API key, `perUser` per user (all
+   * of the user's keys and their own requests together). Beyond either: 429 `RATE_LIMITED` with
+   * `Retry-After`. Counted in this process. `false` turns the cap off.
+   */
+  concurrentWaits: z
+    .union([
+      z.literal(false),
+      z.object({
+        perKey: z.number().int().min(1).default(100),
+        perUser: z.number().int().min(1).default(200),
+      }),
+    ])
+    .default({ perKey: 100, perUser: 200 }),
   /** Called with errors that became a 500 (the client only sees `Internal server error`). */
   onError: z.custom<(error: unknown, req: Request) => void>((v) => typeof v === 'function').optional(),
 });

@@ -2,19 +2,18 @@ import { PlacetError, type Principal } from '@placet/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { RouteContext } from './context.js';
 
-/** Paths that hold a request open by design: never counted. */
-const EXEMPT = /^\/reviews\/[^/]+\/wait\/?$/;
-
 /**
  * Fixed-window rate limit per API key or per user — never per IP, which behind a proxy is everyone's.
- * Over the limit: 429 `RATE_LIMITED` with `Retry-After` (seconds) and `RateLimit-*` headers.
+ * Over the limit: 429 `RATE_LIMITED` with `Retry-After` (seconds) and `RateLimit-*` headers. Every
+ * request counts once, on arrival — long-polls too (how long one is held is free; how many are held at
+ * once is capped by `wait-slots.ts`).
  */
 export function rateLimit(ctx: RouteContext) {
   const config = ctx.options.rateLimit;
   const windows = new Map<string, { start: number; count: number }>();
   let lastSweep = Date.now();
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (config === false || EXEMPT.test(req.path)) return next();
+  return (_req: Request, res: Response, next: NextFunction) => {
+    if (config === false) return next();
     const principal = res.locals.placetPrincipal as Principal;
     const key = principal.kind === 'agent' ? `key:${principal.apiKeyId}` : `user:${principal.userId}`;
     const now = Date.now();

@@ -98,6 +98,9 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
   };
   const parser = multer({
     storage,
+    // A part's `filename="é-ü.txt"` is UTF-8 from every current client (browsers, curl, Python, Node);
+    // busboy's default reads it as latin1 (`Ã©-Ã¼.txt`). `filename*=` keeps its own charset.
+    defParamCharset: 'utf8',
     limits: {
       fileSize: maxBytes + 1, // One byte more, so that the FileStore's own limit rejects first.
       files: 1,

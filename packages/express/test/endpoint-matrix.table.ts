@@ -206,7 +206,7 @@ export const noMessages = async (placet: Placet, _vars: Vars, actor: Actor) => {
 };
 
 const noFiles = async (placet: Placet, _vars: Vars, actor: Actor) => {
-  expect(await placet.files.list(actor.agent, actor.channelId)).toEqual([]);
+  expect((await placet.files.list(actor.agent, actor.channelId, { limit: 100 })).items).toEqual([]);
 };
 
 const fileForm = (channelId: string | undefined): Req['form'] => [

@@ -5,7 +5,8 @@ import { call, type Server, startServer } from './harness.js';
 
 /**
  * The rate limit (`rate-limit.ts`): per API key or per user — never per IP, since every test request
- * comes from 127.0.0.1 — a fixed window, 429 `RATE_LIMITED` with `Retry-After`; long-polls not counted.
+ * comes from 127.0.0.1 — a fixed window, 429 `RATE_LIMITED` with `Retry-After`; a long-poll counts once,
+ * on arrival (the cap on long-polls held at once is tested in wait-limits.test.ts).
  */
 
 let s: Server;
@@ -32,9 +33,9 @@ async function pendingReview(): Promise<string> {
   return message.id;
 }
 
-/** A long-poll that times out after 50 ms. */
+/** A long-poll (on an answered review, so it returns at once). */
 const longPoll = (id: string, key: string) =>
-  api(`/reviews/${id}/wait?channel=${s.channelId}&timeout=50`, { headers: asKey(key) });
+  api(`/reviews/${id}/wait?channel=${s.channelId}&timeout=30000`, { headers: asKey(key) });
 
 /** The `Retry-After` of a 429: whole seconds, at least 1, at most the window. */
 function expectRetryAfter(headers: Headers): void {
@@ -111,23 +112,29 @@ describe('rate limit', () => {
     expect((await api('/agents', { headers: s.agent })).status).toBe(200);
   });
 
-  it('does not count a long-poll, nor refuse one over the limit', async () => {
+  it('counts a long-poll once, on arrival, and refuses one over the limit', async () => {
     s = await startServer(limited);
     const id = await pendingReview();
-    for (let i = 0; i <= MAX; i++) await api('/agents', { headers: s.agent });
-    expect((await api('/agents', { headers: s.agent })).status).toBe(429);
-    const waited = await longPoll(id, s.key);
-    expect(waited.status, JSON.stringify(waited.body)).toBe(200);
-    expect(waited.body).toMatchObject({ status: 'timeout' });
-
-    // Five long-polls leave a fresh key's budget untouched.
-    const fresh = await newKey(s.placet, s.owner.id);
-    for (let i = 0; i < MAX; i++) expect((await longPoll(id, fresh)).status).toBe(200);
+    await s.placet.reviews.respond(s.placet.userPrincipal(s.owner), id, {
+      response: { selectedOption: 'yes' },
+    });
     for (let i = 1; i <= MAX; i++) {
-      const res = await api('/agents', { headers: asKey(fresh) });
-      expect(res.status, `request ${i} after the long-polls`).toBe(200);
+      const waited = await longPoll(id, s.key);
+      expect(waited.status, `long-poll ${i}: ${JSON.stringify(waited.body)}`).toBe(200);
+      expect(waited.body).toMatchObject({ status: 'completed' });
+      expect(waited.headers.get('ratelimit-remaining')).toBe(String(MAX - i));
     }
-    expect((await api('/agents', { headers: asKey(fresh) })).status).toBe(429);
+    const over = await longPoll(id, s.key);
+    expect(over.status).toBe(429);
+    expect(over.body).toMatchObject({ code: 'RATE_LIMITED' });
+    expectRetryAfter(over.headers);
+    // The long-polls spent the key's budget for every other endpoint too.
+    expect((await api('/agents', { headers: s.agent })).status).toBe(429);
+
+    // And the other way round: a spent budget refuses the long-poll as well.
+    const fresh = await newKey(s.placet, s.owner.id);
+    for (let i = 0; i < MAX; i++) expect((await api('/agents', { headers: asKey(fresh) })).status).toBe(200);
+    expect((await longPoll(id, fresh)).status).toBe(429);
   });
 
   it('a new window starts after windowMs', async () => {

@@ -46,9 +46,13 @@ function sameAddress(a: Address, b: Address): boolean {
   return a.kind() === b.kind() && a.toNormalizedString() === b.toNormalizedString();
 }
 
-function inAllowedRange(address: Address, options: ResolvedHttpWebhookSenderOptions): boolean {
+/** An entry without a port allows every port; one with a port only that port. */
+const portMatches = (allowed: number | undefined, port: number) => allowed === undefined || allowed === port;
+
+function inAllowedRange(address: Address, port: number, options: ResolvedHttpWebhookSenderOptions): boolean {
   return options.allowRanges.some(
-    ([base, bits]) => base.kind() === address.kind() && address.match(base, bits),
+    ({ range: [base, bits], port: allowed }) =>
+      portMatches(allowed, port) && base.kind() === address.kind() && address.match(base, bits),
   );
 }
 
@@ -63,13 +67,17 @@ function parseAddress(text: string): Address | undefined {
   }
 }
 
-/** Judges one (already unwrapped) address; `nameAllowed` says the hostname itself is listed in allowHosts. */
+/**
+ * Judges one (already unwrapped) address on `port`; `nameAllowed` says the hostname itself is listed in
+ * allowHosts (for this port).
+ */
 function judgeAddress(
   address: Address,
+  port: number,
   options: ResolvedHttpWebhookSenderOptions,
   nameAllowed: boolean,
 ): string | undefined {
-  if (inAllowedRange(address, options)) return undefined;
+  if (inAllowedRange(address, port, options)) return undefined;
   if (METADATA_ADDRESSES.some((m) => sameAddress(m, address))) return 'metadata address';
   if (nameAllowed) return undefined;
   const range = address.range();
@@ -100,16 +108,20 @@ export async function checkParsedTarget(
   if (parsed.username !== '' || parsed.password !== '') return { ok: false, reason: 'credentials in URL' };
   const host = normaliseHost(parsed.hostname);
   if (host === '') return { ok: false, reason: 'missing host' };
+  // WHATWG URL leaves `port` empty when it is the scheme's default.
+  const port = parsed.port === '' ? (parsed.protocol === 'https:' ? 443 : 80) : Number(parsed.port);
 
   // IP literals: WHATWG URL already turns `2130706433`, `0177.0.0.1`, `0x7f.1` and `127.1` into
   // `127.0.0.1`; ipaddr.js would read those spellings too, so the check holds either way.
   const literal = parseAddress(host);
   if (literal) {
-    const refused = judgeAddress(literal, options, false);
+    const refused = judgeAddress(literal, port, options, false);
     return refused ? { ok: false, reason: refused } : toTarget(literal);
   }
 
-  const nameAllowed = options.allowNames.has(host);
+  const nameAllowed = options.allowNames.some(
+    (allowed) => allowed.name === host && portMatches(allowed.port, port),
+  );
   if (!nameAllowed) {
     if (METADATA_NAMES.has(host)) return { ok: false, reason: 'metadata hostname' };
     const loopbackName = LOOPBACK_NAMES.has(host) || host.endsWith('.localhost');
@@ -134,7 +146,7 @@ export async function checkParsedTarget(
   for (const answer of answers) {
     const address = typeof answer?.address === 'string' ? parseAddress(answer.address) : undefined;
     if (!address) return { ok: false, reason: 'unparseable address' };
-    const refused = judgeAddress(address, options, nameAllowed);
+    const refused = judgeAddress(address, port, options, nameAllowed);
     if (refused) return { ok: false, reason: `resolves to ${refused}` };
     first ??= address;
   }

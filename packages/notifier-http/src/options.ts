@@ -13,6 +13,18 @@ export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 type IpRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+/** An allowHosts entry that names addresses; `port` undefined means every port. */
+export interface AllowedRange {
+  readonly range: IpRange;
+  readonly port: number | undefined;
+}
+
+/** An allowHosts entry that names a host; `port` undefined means every port. */
+export interface AllowedName {
+  readonly name: string;
+  readonly port: number | undefined;
+}
+
 const HOSTNAME =
   /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
@@ -23,9 +35,9 @@ export function normaliseHost(host: string): string {
   return h.endsWith('.') ? h.slice(0, -1) : h;
 }
 
-/** An allowHosts entry as a CIDR range (an IP alone is a /32 or /128), or undefined when it is a name. */
-function parseRangeEntry(entry: string): IpRange | undefined {
-  const e = normaliseHost(entry);
+/** A CIDR range (an IP alone is a /32 or /128), or undefined when it is a name. */
+function parseRange(host: string): IpRange | undefined {
+  const e = normaliseHost(host);
   // Strict spellings only: `127.1` or `0x7f.0.0.1` in a config is more likely a typo than intent.
   if (ipaddr.IPv4.isValidCIDRFourPartDecimal(e) || (e.includes(':') && ipaddr.IPv6.isValidCIDR(e))) {
     return ipaddr.parseCIDR(e);
@@ -38,8 +50,47 @@ function parseRangeEntry(entry: string): IpRange | undefined {
   return undefined;
 }
 
+const PORT = /^[1-9]\d{0,4}$/;
+
+/**
+ * Splits `host:port`, `[v6]:port` (an IPv6 address or CIDR in brackets) and `cidr:port` from their
+ * optional port. An IPv6 entry without brackets has no port. Undefined when the port part is malformed.
+ */
+function splitPort(entry: string): { host: string; port: number | undefined } | undefined {
+  const e = entry.trim();
+  let host = e;
+  let port: string | undefined;
+  if (e.startsWith('[')) {
+    const close = e.indexOf(']');
+    if (close < 0) return undefined;
+    host = e.slice(0, close + 1);
+    const rest = e.slice(close + 1);
+    if (rest !== '') {
+      if (!rest.startsWith(':')) return undefined;
+      port = rest.slice(1);
+    }
+  } else if (e.indexOf(':') !== -1 && e.indexOf(':') === e.lastIndexOf(':')) {
+    host = e.slice(0, e.indexOf(':'));
+    port = e.slice(e.indexOf(':') + 1);
+  }
+  if (port === undefined) return { host, port: undefined };
+  if (!PORT.test(port) || Number(port) > 65_535) return undefined;
+  return { host, port: Number(port) };
+}
+
+/** An allowHosts entry as a range or a name, each with its optional port; undefined when invalid. */
+function parseAllowEntry(entry: string): AllowedRange | AllowedName | undefined {
+  const split = splitPort(entry);
+  if (!split || split.host === '') return undefined;
+  const range = parseRange(split.host);
+  if (range) return { range, port: split.port };
+  const name = normaliseHost(split.host);
+  if (split.host.startsWith('[') || !HOSTNAME.test(name)) return undefined;
+  return { name, port: split.port };
+}
+
 function isValidAllowEntry(entry: string): boolean {
-  return parseRangeEntry(entry) !== undefined || HOSTNAME.test(normaliseHost(entry));
+  return parseAllowEntry(entry) !== undefined;
 }
 
 async function systemResolver(hostname: string): Promise<ResolvedAddress[]> {
@@ -51,15 +102,18 @@ async function systemResolver(hostname: string): Promise<ResolvedAddress[]> {
 export const HttpWebhookSenderOptionsSchema = z.object({
   /**
    * Targets that may be private: exact hostnames (`hooks.internal`, `localhost`), IP addresses
-   * (`127.0.0.1`, `::1`) or CIDR ranges (`10.1.0.0/16`). A listed hostname is trusted with whatever it
-   * resolves to, except cloud metadata addresses, which only a listed IP or CIDR unlocks.
+   * (`127.0.0.1`, `::1`) or CIDR ranges (`10.1.0.0/16`), each optionally with one port
+   * (`hooks.internal:8443`, `127.0.0.1:9000`, `10.1.0.0/16:8080`, `[::1]:9000`, `[fd00::/8]:8080`). Without a
+   * port an entry opens every port of its hosts (with `127.0.0.1`, any local service). A listed hostname
+   * is trusted with whatever it resolves to, except cloud metadata addresses, which only a listed IP or
+   * CIDR unlocks. A URL without a port is on 80 (`http`) or 443 (`https`).
    */
   allowHosts: z
     .array(
-      z
-        .string()
-        .min(1)
-        .refine(isValidAllowEntry, { message: 'Expected a hostname, an IP address or a CIDR range' }),
+      z.string().min(1).refine(isValidAllowEntry, {
+        message:
+          'Expected a hostname, an IP address or a CIDR range, optionally with :port ([v6]:port for IPv6)',
+      }),
     )
     .default([]),
   /** Allow private, loopback, link-local and CGNAT addresses (never metadata addresses unless listed). */
@@ -84,8 +138,8 @@ export const HttpWebhookSenderOptionsSchema = z.object({
 export type HttpWebhookSenderOptions = z.input<typeof HttpWebhookSenderOptionsSchema>;
 
 export interface ResolvedHttpWebhookSenderOptions {
-  readonly allowNames: ReadonlySet<string>;
-  readonly allowRanges: readonly IpRange[];
+  readonly allowNames: readonly AllowedName[];
+  readonly allowRanges: readonly AllowedRange[];
   readonly allowPrivateNetworks: boolean;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
@@ -105,15 +159,15 @@ export function parseHttpWebhookSenderOptions(input: unknown): ResolvedHttpWebho
     );
   }
   const { allowHosts, ...rest } = result.data;
-  const allowNames = new Set<string>();
-  const allowRanges: IpRange[] = [];
+  const allowNames: AllowedName[] = [];
+  const allowRanges: AllowedRange[] = [];
   for (const entry of allowHosts) {
-    const range = parseRangeEntry(entry);
-    if (range) allowRanges.push(range);
-    else allowNames.add(normaliseHost(entry));
+    const allowed = parseAllowEntry(entry)!;
+    if ('range' in allowed) allowRanges.push(Object.freeze(allowed));
+    else allowNames.push(Object.freeze(allowed));
   }
   return Object.freeze({
-    allowNames,
+    allowNames: Object.freeze(allowNames),
     allowRanges: Object.freeze(allowRanges),
     allowPrivateNetworks: rest.allowPrivateNetworks,
     timeoutMs: rest.timeoutMs,

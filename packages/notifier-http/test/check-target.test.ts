@@ -284,6 +284,96 @@ describe('checkTarget: allowHosts and allowPrivateNetworks', () => {
   });
 });
 
+describe('checkTarget: allowHosts entries with a port', () => {
+  it('an address entry with a port opens that port only; a portless one opens every port', async () => {
+    const only = { allowHosts: ['127.0.0.1:9000'], resolver: stubResolver() };
+    expect(await checkTarget('http://127.0.0.1:9000/hook', only)).toEqual({
+      ok: true,
+      address: '127.0.0.1',
+      family: 4,
+    });
+    expect(await reasonOf('http://127.0.0.1:9001/hook', only)).toBe('loopback address');
+    expect(await reasonOf('http://127.0.0.1/hook', only)).toBe('loopback address'); // port 80
+    expect(await reasonOf('https://127.0.0.1/hook', only)).toBe('loopback address'); // port 443
+    // Today's portless entry keeps working, for every port (the risk the docs spell out).
+    const any = { allowHosts: ['127.0.0.1/32'], resolver: stubResolver() };
+    for (const url of ['http://127.0.0.1:9000/', 'http://127.0.0.1:5432/', 'http://127.0.0.1/']) {
+      expect((await checkTarget(url, any)).ok, url).toBe(true);
+    }
+  });
+
+  it('a CIDR with a port opens that port in its range only', async () => {
+    const options = { allowHosts: ['10.1.0.0/16:8080'], resolver: stubResolver() };
+    expect((await checkTarget('http://10.1.2.3:8080/', options)).ok).toBe(true);
+    expect(await reasonOf('http://10.1.2.3:8081/', options)).toBe('private address');
+    expect(await reasonOf('http://10.2.0.1:8080/', options)).toBe('private address');
+  });
+
+  it('the default port of the scheme counts as written: :80 for http, :443 for https', async () => {
+    const options = { allowHosts: ['127.0.0.1:443', '127.0.0.2:80'], resolver: stubResolver() };
+    expect((await checkTarget('https://127.0.0.1/', options)).ok).toBe(true);
+    expect((await checkTarget('https://127.0.0.1:443/', options)).ok).toBe(true);
+    expect((await checkTarget('http://127.0.0.1/', options)).ok).toBe(false);
+    expect((await checkTarget('http://127.0.0.2/', options)).ok).toBe(true);
+    expect((await checkTarget('http://127.0.0.2:80/', options)).ok).toBe(true);
+    expect((await checkTarget('https://127.0.0.2/', options)).ok).toBe(false);
+  });
+
+  it('IPv6 takes a port in brackets: [v6]:port and [v6/cidr]:port', async () => {
+    const options = { allowHosts: ['[::1]:9000', '[fd12::/16]:8080'], resolver: stubResolver() };
+    expect(await checkTarget('http://[::1]:9000/', options)).toEqual({ ok: true, address: '::1', family: 6 });
+    expect(await reasonOf('http://[::1]:9001/', options)).toBe('loopback address');
+    expect((await checkTarget('http://[fd12::5]:8080/', options)).ok).toBe(true);
+    expect(await reasonOf('http://[fd12::5]/', options)).toBe('uniqueLocal address');
+    // Without brackets an IPv6 entry has no port: `::1` stays every port of ::1.
+    expect((await checkTarget('http://[::1]:1234/', { allowHosts: ['::1'] })).ok).toBe(true);
+    expect((await checkTarget('http://[::1]:1234/', { allowHosts: ['[::1]'] })).ok).toBe(true);
+  });
+
+  it('a hostname with a port is trusted on that port only', async () => {
+    const resolver = stubResolver({ 'hooks.internal': ['10.0.0.5'], localhost: ['127.0.0.1'] });
+    const options = { allowHosts: ['Hooks.Internal.:8443', 'localhost:3000'], resolver };
+    expect(await checkTarget('https://hooks.internal:8443/x', options)).toMatchObject({
+      ok: true,
+      address: '10.0.0.5',
+    });
+    expect(await reasonOf('https://hooks.internal/x', options)).toBe('resolves to private address');
+    expect(await reasonOf('http://hooks.internal:8444/x', options)).toBe('resolves to private address');
+    expect((await checkTarget('http://localhost:3000/', options)).ok).toBe(true);
+    expect(await reasonOf('http://localhost:6379/', options)).toBe('loopback hostname');
+  });
+
+  it('keeps metadata closed unless an address entry on that very port covers it', async () => {
+    const resolver = stubResolver();
+    expect(
+      await reasonOf('http://169.254.169.254/', { allowHosts: ['169.254.169.254:8080'], resolver }),
+    ).toBe('metadata address');
+    expect(
+      (await checkTarget('http://169.254.169.254:8080/', { allowHosts: ['169.254.169.254:8080'], resolver }))
+        .ok,
+    ).toBe(true);
+  });
+
+  it.each([
+    'localhost:',
+    'localhost:0',
+    'localhost:65536',
+    'localhost:080',
+    'localhost:http',
+    'hooks.internal:80:81',
+    '127.0.0.1:-1',
+    '[::1]9000',
+    '[::1]:',
+    '[::1',
+    '[hooks.internal]:80',
+    ':8080',
+  ])('refuses the malformed entry %s with INVALID_OPTIONS', async (entry) => {
+    const error = await checkTarget('http://example.com/', { allowHosts: [entry] }).catch((e: unknown) => e);
+    expect(isPlacetError(error) && error.code).toBe('INVALID_OPTIONS');
+    expect(String((error as Error).message)).toContain('allowHosts.0');
+  });
+});
+
 describe('options', () => {
   it('rejects invalid options with INVALID_OPTIONS listing paths, never values', async () => {
     const error = await checkTarget('http://example.com/', {
@@ -316,7 +406,20 @@ describe('options', () => {
   it('accepts the documented defaults', () => {
     expect(() => httpWebhookSender()).not.toThrow();
     expect(() =>
-      httpWebhookSender({ allowHosts: ['127.0.0.1/32', 'localhost', 'hooks.internal', '::1', 'fd00::/8'] }),
+      httpWebhookSender({
+        allowHosts: [
+          '127.0.0.1/32',
+          'localhost',
+          'hooks.internal',
+          '::1',
+          'fd00::/8',
+          '127.0.0.1:9000',
+          'hooks.internal:8443',
+          '10.0.0.0/8:8080',
+          '[::1]:9000',
+          '[fd00::/8]:8080',
+        ],
+      }),
     ).not.toThrow();
   });
 });

@@ -8,7 +8,7 @@ import {
   open as openFd,
   type WriteStream,
 } from 'node:fs';
-import { type FileHandle, mkdir, open, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { chmod, type FileHandle, mkdir, open, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -54,6 +54,25 @@ function closed(stream: WriteStream): Promise<void> {
   });
 }
 
+/** Owner-only modes: the store holds whatever agents upload, readable by no other local user. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/**
+ * `mkdir -p` whose new directories are 0700 whatever the umask (it can only take bits away from the
+ * mode given to mkdir; the chmod makes it exact). Existing directories are left as they are.
+ */
+async function mkdirPrivate(path: string): Promise<void> {
+  const first = await mkdir(path, { recursive: true, mode: DIR_MODE });
+  if (first === undefined) return;
+  const created: string[] = [];
+  for (let at = path; ; at = dirname(at)) {
+    created.push(at);
+    if (at === first || dirname(at) === at) break;
+  }
+  await Promise.all(created.map((d) => chmod(d, DIR_MODE)));
+}
+
 /** Best effort: makes a rename in `dir` durable. Some platforms cannot open or fsync a directory. */
 async function syncDir(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
@@ -81,8 +100,8 @@ export function fsFileStore(options: FsFileStoreOptions): FileStore {
   /** Creates the directories once (retried after a failure) and resolves the real path of `dir`. */
   function init(): Promise<string> {
     ready ??= (async () => {
-      await mkdir(dir, { recursive: true });
-      await mkdir(tmpDir, { recursive: true });
+      await mkdirPrivate(dir);
+      await mkdirPrivate(tmpDir);
       const [root, tmp] = await Promise.all([stat(dir), stat(tmpDir)]);
       if (root.dev !== tmp.dev) {
         throw new PlacetError('INVALID_OPTIONS', 'fsFileStore(): tmpDir must be on the filesystem of dir', {
@@ -97,15 +116,25 @@ export function fsFileStore(options: FsFileStoreOptions): FileStore {
     return ready;
   }
 
+  /** A new temp file, 0600 whatever the umask; the rename keeps the mode. */
   async function openTemp(path: string): Promise<FileHandle> {
+    let handle: FileHandle;
     try {
-      return await open(path, 'wx', 0o644);
+      handle = await open(path, 'wx', FILE_MODE);
     } catch (error) {
       if (errnoOf(error) !== 'ENOENT') throw error;
       // Someone removed tmpDir after start-up: recreate it once.
-      await mkdir(tmpDir, { recursive: true });
-      return open(path, 'wx', 0o644);
+      await mkdirPrivate(tmpDir);
+      handle = await open(path, 'wx', FILE_MODE);
     }
+    try {
+      await handle.chmod(FILE_MODE);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await rm(path, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    return handle;
   }
 
   return {
@@ -146,7 +175,7 @@ export function fsFileStore(options: FsFileStoreOptions): FileStore {
         const parent = dirname(target);
         await assertRealInside(dir, realDir, parent);
         try {
-          await mkdir(parent, { recursive: true });
+          await mkdirPrivate(parent);
         } catch (error) {
           const code = errnoOf(error);
           throw code === 'EEXIST' || code === 'ENOTDIR' ? conflict(error) : error;

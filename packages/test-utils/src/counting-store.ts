@@ -20,6 +20,7 @@ export function countingStore(inner: Store): { store: Store; calls: Map<string, 
     });
   const repos = [
     'users',
+    'sessions',
     'apiKeys',
     'channels',
     'messages',
@@ -31,6 +32,7 @@ export function countingStore(inner: Store): { store: Store; calls: Map<string, 
     'reviewReads',
     'deliveries',
     'events',
+    'kv',
   ] as const;
   const store = {
     ...inner,

@@ -53,6 +53,7 @@ export { storeDeliveriesGroup } from './store-deliveries-group.js';
 export { storeOutboxGroup } from './store-outbox-group.js';
 export { storeQueryGroup } from './store-query-group.js';
 export { storeReviewReadsGroup } from './store-review-reads-group.js';
+export { storeSessionsGroup } from './store-sessions-group.js';
 export { storeStatusGroup } from './store-status-group.js';
 export { storeStreamsGroup } from './store-streams-group.js';
 export { storeSweepGroup } from './store-sweep-group.js';

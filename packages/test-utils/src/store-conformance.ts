@@ -16,6 +16,7 @@ import { storeDeliveriesGroup } from './store-deliveries-group.js';
 import { storeOutboxGroup } from './store-outbox-group.js';
 import { storeQueryGroup } from './store-query-group.js';
 import { storeReviewReadsGroup } from './store-review-reads-group.js';
+import { storeSessionsGroup } from './store-sessions-group.js';
 import { storeStatusGroup } from './store-status-group.js';
 import { storeStreamsGroup } from './store-streams-group.js';
 import { storeSweepGroup } from './store-sweep-group.js';
@@ -31,7 +32,9 @@ export type StoreTable =
   | 'status_steps'
   | 'status_history'
   | 'review_reads'
-  | 'events';
+  | 'events'
+  | 'sessions'
+  | 'kv';
 
 /**
  * An independent read path supplied by the adapter under test: raw reads of what is committed, which
@@ -77,6 +80,7 @@ export function storeConformance(options: StoreSuiteOptions): void {
     storeOutboxGroup(options);
     storeDeliveriesGroup(options);
     storeReviewReadsGroup(options);
+    storeSessionsGroup(options);
     storeTransactionGroup(options);
     storeConcurrencyGroup(options);
   });

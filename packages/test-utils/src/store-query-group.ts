@@ -268,13 +268,32 @@ export function storeQueryGroup(options: StoreSuiteOptions): void {
 
       expect(ids(await store.attachments.listByMessageIds([m1.id, m2.id]))).toEqual([b.id, c.id, a.id]);
       expect(await store.attachments.listByMessageIds([])).toEqual([]);
-      expect(ids(await store.attachments.listByChannel(channel.id))).toEqual([
+      expect(ids(await store.attachments.listByChannel(channel.id, { limit: 10 }))).toEqual([
         orphan.id,
         a.id,
         c.id,
         b.id,
         d.id,
       ]);
+      // Keyset pages: newest first, strictly older than the cursor, never another channel's.
+      expect(ids(await store.attachments.listByChannel(channel.id, { limit: 2 }))).toEqual([orphan.id, a.id]);
+      expect(
+        ids(
+          await store.attachments.listByChannel(channel.id, {
+            limit: 2,
+            before: { createdAt: a.createdAt, id: a.id },
+          }),
+        ),
+      ).toEqual([c.id, b.id]);
+      expect(
+        ids(
+          await store.attachments.listByChannel(channel.id, {
+            limit: 10,
+            before: { createdAt: d.createdAt, id: d.id },
+          }),
+        ),
+      ).toEqual([]);
+      expect(await store.attachments.listByChannel(otherChannel.id, { limit: 10 })).toHaveLength(1);
     });
 
     it('apiKeys.listByUser and channels.listByOwner: newest first, one user only', async () => {

@@ -38,6 +38,8 @@ const TABLES: readonly StoreTable[] = [
   'status_steps',
   'status_history',
   'events',
+  'sessions',
+  'kv',
 ];
 
 /** `transaction(fn)`: atomic commit and rollback, own writes visible inside, invisible outside. */

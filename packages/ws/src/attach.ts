@@ -76,7 +76,9 @@ export function attachRealtime(placet: Placet, server: Server, input: RealtimeOp
       wss.handleUpgrade(req, socket, head, (ws) => {
         serveSocketIo(placet, ws, relay, options, async (auth) => {
           const a = (auth ?? {}) as { apiKey?: unknown; token?: unknown };
-          return a.apiKey !== undefined ? byApiKey(a.apiKey) : byTicket(a.token);
+          const checkedAt = await placet.events.committedSeq();
+          const principal = await (a.apiKey !== undefined ? byApiKey(a.apiKey) : byTicket(a.token));
+          return principal ? { principal, checkedAt } : null;
         });
       });
       return;
@@ -89,11 +91,15 @@ export function attachRealtime(placet: Placet, server: Server, input: RealtimeOp
     if (fromSeq !== undefined && (!Number.isSafeInteger(fromSeq) || fromSeq < 0)) {
       return reject(socket, 400, 'Bad Request: fromSeq must be a non-negative integer');
     }
-    authenticateNative(req, url).then(
-      (principal) => {
+    // Read before the credential is checked: a revocation committed after it closes the socket.
+    const checked = placet.events
+      .committedSeq()
+      .then(async (checkedAt) => ({ checkedAt, principal: await authenticateNative(req, url) }));
+    checked.then(
+      ({ principal, checkedAt }) => {
         if (!principal) return reject(socket, 401, 'Unauthorized');
         wss.handleUpgrade(req, socket, head, (ws) =>
-          serveNative(placet, principal, ws, relay, options, fromSeq),
+          serveNative(placet, principal, ws, relay, options, fromSeq, checkedAt),
         );
       },
       () => reject(socket, 500, 'Internal Server Error'),

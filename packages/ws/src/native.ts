@@ -18,7 +18,9 @@ export function serveNative(
   socket: WebSocket,
   relay: LocalRelay,
   options: ResolvedRealtimeOptions,
-  fromSeq?: number,
+  fromSeq: number | undefined,
+  /** The committed seq read before the credential was checked (see `Session`). */
+  credentialCheckedAt: number,
 ): void {
   const session = new Session(
     placet,
@@ -42,6 +44,7 @@ export function serveNative(
     relay,
     options,
     fromSeq,
+    credentialCheckedAt,
   );
   const heartbeat = new Heartbeat(
     options.clock,

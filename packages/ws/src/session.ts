@@ -1,8 +1,18 @@
-import { type EventRecord, isPlacetError, type Placet, type Principal } from '@placet/core';
+import {
+  type EventRecord,
+  INTERNAL_EVENT_TYPES,
+  isPlacetError,
+  isRevokedBy,
+  type Placet,
+  type Principal,
+} from '@placet/core';
 import type { ResolvedRealtimeOptions } from './options.js';
 
 /** Client events relayed to the channel's other sockets, ephemeral (never stored, this process only). */
 export const RELAYED = new Set(['message:delta', 'message:progress', 'agent:commands']);
+
+/** The close code of a connection whose credential was revoked (policy violation: do not reconnect with it). */
+export const REVOKED_CLOSE_CODE = 1008;
 
 /** How one connection sends a named event; returns false when it had to close (slow consumer). */
 export interface Outlet {
@@ -45,6 +55,8 @@ export class Session {
   readonly #channels = new Set<string>();
   #off: (() => void) | undefined;
   #closed = false;
+  /** Every event after this seq has been (or will be) checked for the revocation of this credential. */
+  #checkedAfter: number;
 
   constructor(
     readonly placet: Placet,
@@ -53,8 +65,14 @@ export class Session {
     readonly relay: LocalRelay,
     readonly options: ResolvedRealtimeOptions,
     /** Replay committed events after this seq before going live (a reconnecting client's last seq). */
-    fromSeq?: number,
+    fromSeq: number | undefined,
+    /**
+     * The committed seq read before the credential was checked (`placet.events.committedSeq()`): an
+     * `access:revoked` after it closes the connection, even one dispatched before this session existed.
+     */
+    credentialCheckedAt: number,
   ) {
+    this.#checkedAfter = credentialCheckedAt;
     relay.add(this);
     this.#listen(fromSeq);
   }
@@ -128,11 +146,27 @@ export class Session {
     this.relay.remove(this);
   }
 
+  /**
+   * Subscribes to the owner's events. The client sees those after `fromSeq` (or from now); the session
+   * itself reads from the older of that and its revocation checkpoint, so that a credential revoked
+   * while it was being checked still closes the connection. Internal events never reach the client.
+   */
   #listen(fromSeq: number | undefined): void {
     this.#off?.();
+    const visibleAfter = fromSeq ?? this.placet.events.lastSeq();
     this.#off = this.placet.events.subscribe(
-      { ownerId: this.principal.userId, ...(fromSeq !== undefined ? { fromSeq } : {}) },
+      {
+        ownerId: this.principal.userId,
+        fromSeq: Math.min(visibleAfter, this.#checkedAfter),
+        onResync: (resync) => this.outlet.send('resync', resync),
+      },
       (event: EventRecord) => {
+        if (event.seq > this.#checkedAfter) this.#checkedAfter = event.seq;
+        if (isRevokedBy(this.principal, event)) {
+          this.close(REVOKED_CLOSE_CODE, 'credential revoked');
+          return;
+        }
+        if (INTERNAL_EVENT_TYPES.has(event.type) || event.seq <= visibleAfter) return;
         if (this.sees(event.ownerId, event.channelId)) this.outlet.send(event.type, event.payload, event.seq);
       },
     );

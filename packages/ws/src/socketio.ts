@@ -3,7 +3,7 @@ import type { Placet, Principal } from '@placet/core';
 import type { WebSocket } from 'ws';
 import { Heartbeat } from './heartbeat.js';
 import type { ResolvedRealtimeOptions } from './options.js';
-import { type LocalRelay, RELAYED, Session } from './session.js';
+import { type LocalRelay, RELAYED, REVOKED_CLOSE_CODE, Session } from './session.js';
 
 // Engine.IO v4 packet types (one character) and Socket.IO v5 packet types (the next character).
 const EIO = { open: '0', close: '1', ping: '2', pong: '3', message: '4' } as const;
@@ -56,7 +56,8 @@ export function serveSocketIo(
   socket: WebSocket,
   relay: LocalRelay,
   options: ResolvedRealtimeOptions,
-  authenticate: (auth: unknown) => Promise<Principal | null>,
+  /** The principal of a CONNECT packet's `auth`, and the committed seq read before it was checked. */
+  authenticate: (auth: unknown) => Promise<{ principal: Principal; checkedAt: number } | null>,
 ): void {
   const sid = randomBytes(15).toString('base64url');
   let session: Session | undefined;
@@ -136,20 +137,30 @@ export function serveSocketIo(
       case SIO.connect: {
         if (session || connecting) return;
         connecting = true;
-        const principal = await authenticate(packet.data).catch(() => null);
+        const authenticated = await authenticate(packet.data).catch(() => null);
         connecting = false;
         // The socket may have closed while the credentials were checked: then nothing is created.
         if (socket.readyState !== socket.OPEN) return;
-        if (!principal) {
+        if (!authenticated) {
           raw(encodeSocketIo(SIO.connectError, options.namespace, { message: 'unauthorized' }));
           return;
         }
         session = new Session(
           placet,
-          principal,
-          { send: (event, data) => emit(event, data), close: (code, reason) => shutdown(code, reason) },
+          authenticated.principal,
+          {
+            send: (event, data) => emit(event, data),
+            close: (code, reason) => {
+              // A revoked credential: a server-side DISCONNECT, which socket.io-client does not retry
+              // ("io server disconnect"); a plain close would make it reconnect with the dead key.
+              if (code === REVOKED_CLOSE_CODE) raw(encodeSocketIo(SIO.disconnect, options.namespace));
+              shutdown(code, reason);
+            },
+          },
           relay,
           options,
+          undefined,
+          authenticated.checkedAt,
         );
         raw(encodeSocketIo(SIO.connect, options.namespace, { sid: randomBytes(15).toString('base64url') }));
         return;

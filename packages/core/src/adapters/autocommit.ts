@@ -34,7 +34,9 @@ export const STORE_READ_METHODS: ReadonlySet<string> = new Set([
   'readIds',
   'nextDue',
   'after',
+  'afterForOwner',
   'lastSeq',
+  'get',
 ]);
 
 type Method = (...args: unknown[]) => Promise<unknown>;

@@ -1,12 +1,15 @@
 import type { Clock, TimerHandle } from '../ports/clock.js';
 
-/** The real clock. Timers are unref'd so that a forgotten timer never keeps the process alive. */
+/**
+ * The real clock. Timers are unref'd so that a forgotten timer never keeps the process alive, except
+ * those set with `keepAlive: true` (a pending long-poll), which hold it until they fire or are cleared.
+ */
 export function systemClock(): Clock {
   const timers = new Map<number, ReturnType<typeof setTimeout>>();
   let next = 1;
   return {
     now: () => new Date(),
-    setTimer(fn, ms) {
+    setTimer(fn, ms, options) {
       const id = next++;
       const timer = setTimeout(
         () => {
@@ -15,7 +18,7 @@ export function systemClock(): Clock {
         },
         Math.max(0, Math.min(ms, 2_147_483_647)),
       );
-      timer.unref?.();
+      if (!options?.keepAlive) timer.unref?.();
       timers.set(id, timer);
       return { id } satisfies TimerHandle;
     },

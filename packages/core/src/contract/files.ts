@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_TEXT_LENGTH } from './message.js';
+import { MimeType } from './mime-type.js';
 
 const CHANNEL_ID_REQUIRED = 'channelId is required';
 
@@ -11,7 +12,7 @@ export const StoreText = z.object({
   channelId: ChannelIdField,
   content: z.string().min(1),
   filename: z.string().min(1).max(255).default('content.md'),
-  mimeType: z.string().max(255).default('text/markdown'),
+  mimeType: MimeType.default('text/markdown'),
 });
 export type StoreText = z.output<typeof StoreText>;
 export type StoreTextInput = z.input<typeof StoreText>;

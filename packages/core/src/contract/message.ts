@@ -9,6 +9,7 @@ import {
   SenderType,
   StreamState,
 } from './common.js';
+import { MimeType } from './mime-type.js';
 import { Review, ReviewInput } from './review.js';
 
 /** Longest message text (characters). */
@@ -30,11 +31,7 @@ const ClientKey = z.string().min(1).max(200);
 export const TextAttachment = z.object({
   content: z.string().min(1),
   filename: z.string().min(1).max(255).default('content.md'),
-  mimeType: z
-    .string()
-    .max(255)
-    .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(?:\s*;[\x20-\x7e]*)?$/i, 'not a MIME type')
-    .default('text/markdown'),
+  mimeType: MimeType.default('text/markdown'),
 });
 export type TextAttachment = z.infer<typeof TextAttachment>;
 export type TextAttachmentInput = z.input<typeof TextAttachment>;

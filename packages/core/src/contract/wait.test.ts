@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WAIT_TIMEOUT_MS, MAX_WAIT_TIMEOUT_MS, WaitQuery, WaitResult } from './wait.js';
+import {
+  DEFAULT_WAIT_TIMEOUT_MS,
+  MAX_WAIT_TIMEOUT_MS,
+  MIN_WAIT_TIMEOUT_MS,
+  WaitQuery,
+  WaitResult,
+} from './wait.js';
 
 describe('WaitQuery', () => {
   const timeoutOf = (timeout: unknown) => {
@@ -13,6 +19,7 @@ describe('WaitQuery', () => {
   it('exports the original limits', () => {
     expect(DEFAULT_WAIT_TIMEOUT_MS).toBe(30_000);
     expect(MAX_WAIT_TIMEOUT_MS).toBe(30_000);
+    expect(MIN_WAIT_TIMEOUT_MS).toBe(1_000);
   });
 
   it.each([
@@ -29,6 +36,10 @@ describe('WaitQuery', () => {
     ['below one millisecond', '0.5', 30_000],
     ['repeated', ['1000', '2000'], 30_000],
     ['exactly the cap', '30000', 30_000],
+    ['one millisecond (raised to the floor)', '1', 1_000],
+    ['a number below the floor', 999, 1_000],
+    ['a fraction above one millisecond', '1.9', 1_000],
+    ['exactly the floor', '1000', 1_000],
   ])('turns a %s timeout into a usable value, never a 400', (_label, timeout, expected) => {
     expect(timeoutOf(timeout)).toBe(expected);
   });

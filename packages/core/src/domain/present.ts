@@ -1,6 +1,7 @@
 import type { Channel } from '../contract/channel.js';
 import { SECRET_MASK } from '../contract/channel.js';
 import type { Attachment, Message, StatusEvent } from '../contract/message.js';
+import { sanitizeMimeType } from '../contract/mime-type.js';
 import type { Review } from '../contract/review.js';
 import type {
   ApiKeyRecord,
@@ -50,7 +51,8 @@ export function presentAttachment(attachment: AttachmentRecord, textContent?: st
     channelId: attachment.channelId,
     pluginType: attachment.pluginType,
     filename: attachment.filename,
-    mimeType: attachment.mimeType,
+    // Rows stored before types were checked are shown (and served) in their safe form.
+    mimeType: sanitizeMimeType(attachment.mimeType),
     size: attachment.size,
     sha256: attachment.sha256,
     createdAt: attachment.createdAt.toISOString(),

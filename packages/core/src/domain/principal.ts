@@ -14,6 +14,11 @@ export interface UserPrincipal {
   readonly kind: 'user';
   readonly userId: string;
   readonly role: UserRole;
+  /**
+   * The session the request or socket was authenticated with, when Placet keeps the session
+   * (`placet.sessions`): its end (logout, password change) closes what it opened.
+   */
+  readonly sessionId?: string;
 }
 
 export type Principal = AgentPrincipal | UserPrincipal;

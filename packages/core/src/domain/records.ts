@@ -17,6 +17,27 @@ export interface UserRecord {
   createdAt: Date;
 }
 
+/**
+ * A signed-in human's session (the example server's login, or any host that keeps sessions in Placet's
+ * store): deleting the row ends the session in every process at once.
+ */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** One entry of the key-value store: plugins' state, single-use claims (tickets), engine bookkeeping. */
+export interface KeyValueRecord {
+  namespace: string;
+  key: string;
+  /** JSON-serialisable. */
+  value: unknown;
+  /** Past this instant the entry is gone (reads skip it; the sweeper deletes it). */
+  expiresAt: Date | null;
+}
+
 export interface ApiKeyRecord {
   id: string;
   userId: string;
@@ -203,8 +224,34 @@ export const EVENT_TYPES = [
   'review:expired',
   'agent:status',
   'channel:updated',
+  'access:revoked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Outbox events for the engine and its adapters only: never sent to clients, webhooks or notifiers.
+ * `access:revoked` ends what a credential opened (sockets) in every process.
+ */
+export const INTERNAL_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['access:revoked']);
+
+/**
+ * The payload of `access:revoked`: which credential ended. `apiKeyId`: that key (revoked or rotated);
+ * `sessionId`: that session (logout); `allSessions`: every session of the user (password change);
+ * none of them: everything of the user (the user was deleted).
+ */
+export interface AccessRevoked {
+  userId: string;
+  apiKeyId?: string;
+  sessionId?: string;
+  allSessions?: boolean;
+  reason:
+    | 'api_key_revoked'
+    | 'api_key_rotated'
+    | 'logout'
+    | 'password_changed'
+    | 'user_deleted'
+    | 'session_revoked';
+}
 
 /** One row of the outbox. */
 export interface EventRecord {

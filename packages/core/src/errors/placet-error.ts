@@ -15,6 +15,8 @@ export interface PlacetErrorOptions {
   expose?: boolean;
   issues?: readonly Issue[];
   cause?: unknown;
+  /** For 429 and 503: when to try again (HTTP adapters send it as `Retry-After`). */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -27,6 +29,7 @@ export class PlacetError extends Error {
   readonly status: number;
   readonly expose: boolean;
   readonly issues: readonly Issue[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode | (string & {}), message: string, options: PlacetErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -36,6 +39,7 @@ export class PlacetError extends Error {
     // 501 says what is not supported: a client needs that message; other 5xx stay private.
     this.expose = options.expose ?? (this.status < 500 || this.status === 501);
     this.issues = options.issues;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -6,9 +6,11 @@ import type {
   DeliveryRecord,
   DeliveryStatus,
   EventRecord,
+  KeyValueRecord,
   MessageRecord,
   NewEvent,
   ReviewRecord,
+  SessionRecord,
   StatusHistoryRecord,
   StatusStepRecord,
   UserRecord,
@@ -32,8 +34,8 @@ export interface UserRepository {
   list(): Promise<UserRecord[]>;
   update(id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>): Promise<UserRecord | undefined>;
   /**
-   * Deleting a user MUST delete their API keys, channels (with everything below them) and read marks
-   * (channel reads and review reads).
+   * Deleting a user MUST delete their sessions, API keys, channels (with everything below them) and read
+   * marks (channel reads and review reads).
    */
   delete(id: string): Promise<boolean>;
 }
@@ -56,6 +58,36 @@ export interface ApiKeyRepository {
    */
   touch(id: string, now: Date, minIntervalMs: number): Promise<boolean>;
   delete(id: string): Promise<boolean>;
+}
+
+export interface SessionRepository {
+  insert(session: SessionRecord): Promise<void>;
+  /** The session, expired or not (the caller checks `expiresAt`). */
+  findById(id: string): Promise<SessionRecord | undefined>;
+  delete(id: string): Promise<boolean>;
+  /** Deletes every session of the user except `exceptId`; returns the ids deleted. */
+  deleteByUser(userId: string, exceptId?: string): Promise<string[]>;
+  /** Deletes up to `limit` sessions expired at `now`; returns how many. */
+  deleteExpired(now: Date, limit: number): Promise<number>;
+}
+
+/**
+ * A small key-value store, one namespace per owner of the data (a plugin's name, `placet:…` for the
+ * engine). Entries past `expiresAt` MUST be invisible to reads and to `insertIfAbsent`.
+ */
+export interface KeyValueRepository {
+  get(namespace: string, key: string, now: Date): Promise<KeyValueRecord | undefined>;
+  /** Inserts or replaces. */
+  set(entry: KeyValueRecord): Promise<void>;
+  /**
+   * Inserts only when no live entry has this key (an expired one is replaced), atomically: of N
+   * concurrent callers with the same key exactly one gets `true` — in every process sharing the store.
+   * Single-use tokens are claimed with it.
+   */
+  insertIfAbsent(entry: KeyValueRecord, now: Date): Promise<boolean>;
+  delete(namespace: string, key: string): Promise<boolean>;
+  /** Deletes up to `limit` entries expired at `now`; returns how many. */
+  deleteExpired(now: Date, limit: number): Promise<number>;
 }
 
 export interface ChannelRepository {
@@ -210,8 +242,11 @@ export interface AttachmentRepository {
   findByIds(ids: readonly string[]): Promise<AttachmentRecord[]>;
   /** Attachments of these messages, oldest first. */
   listByMessageIds(messageIds: readonly string[]): Promise<AttachmentRecord[]>;
-  /** Newest first. */
-  listByChannel(channelId: string): Promise<AttachmentRecord[]>;
+  /**
+   * A channel's attachments, newest first by (createdAt desc, id desc), keyset-paged by index: the cost
+   * of a page MUST NOT grow with the channel's files.
+   */
+  listByChannel(channelId: string, query: KeysetPage): Promise<AttachmentRecord[]>;
   /** Orphans (no message) created before `before`, oldest first, for the orphan sweep. */
   listOrphansBefore(before: Date, limit: number): Promise<AttachmentRecord[]>;
   /** Deletes an attachment only while it is still an orphan (a link that raced the sweep wins). */
@@ -277,12 +312,14 @@ export interface StatusHistoryRepository {
   listByChannel(channelId: string, limit: number): Promise<StatusHistoryRecord[]>;
 }
 
-/** A page of a channel's delivery log. */
-export interface DeliveryListFilter {
+/** A keyset page, newest first: at most `limit` rows strictly older than `before` (createdAt desc, id desc). */
+export interface KeysetPage {
   limit: number;
-  /** Keyset cursor: only deliveries strictly older than this (createdAt desc, id desc). */
   before?: { createdAt: Date; id: string };
 }
+
+/** A page of a channel's delivery log. */
+export type DeliveryListFilter = KeysetPage;
 
 export interface DeliveryRepository {
   insert(delivery: DeliveryRecord): Promise<void>;
@@ -354,6 +391,16 @@ export interface EventRepository {
   append(event: NewEvent): Promise<EventRecord>;
   /** Committed events with `seq > afterSeq`, ascending, at most `limit`. */
   after(afterSeq: number, limit: number): Promise<EventRecord[]>;
+  /**
+   * The same for one owner's events only, by index on (owner, seq): a replay for one tenant MUST NOT
+   * read other tenants' events. Same visibility contract as `after`.
+   */
+  afterForOwner(ownerId: string, afterSeq: number, limit: number): Promise<EventRecord[]>;
+  /**
+   * Retention: deletes up to `limit` of the oldest events created before `before`, never the newest
+   * event, and returns the highest seq deleted (0 when none was).
+   */
+  pruneBefore(before: Date, limit: number): Promise<number>;
   /** The highest committed seq, or 0. */
   lastSeq(): Promise<number>;
 }
@@ -361,6 +408,7 @@ export interface EventRepository {
 /** The repositories, as seen inside or outside a transaction. */
 export interface Repositories {
   readonly users: UserRepository;
+  readonly sessions: SessionRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly channels: ChannelRepository;
   readonly messages: MessageRepository;
@@ -372,6 +420,7 @@ export interface Repositories {
   readonly reviewReads: ReviewReadRepository;
   readonly deliveries: DeliveryRepository;
   readonly events: EventRepository;
+  readonly kv: KeyValueRepository;
 }
 
 /**

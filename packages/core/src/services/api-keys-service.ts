@@ -12,6 +12,8 @@ import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
 import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../util/secrets.js';
+import { emitRevoked } from './sessions-service.js';
+import { UnitOfWork } from './unit-of-work.js';
 
 export const ApiKeyCreate = z.object({
   label: z.string().trim().min(1).max(64).default('Default'),
@@ -29,6 +31,7 @@ export class ApiKeysService {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
+    @inject(UnitOfWork) private readonly uow: UnitOfWork,
   ) {}
 
   async create(
@@ -62,23 +65,31 @@ export class ApiKeysService {
     return (await this.store.apiKeys.listByUser(userId)).map(presentApiKey);
   }
 
+  /** Deletes the key: requests with it fail at once, and sockets opened with it close in every process. */
   async revoke(userId: string, id: string): Promise<void> {
-    const key = await this.store.apiKeys.findById(id);
-    if (!key || key.userId !== userId) throw new PlacetError('NOT_FOUND', 'API key not found');
-    await this.store.apiKeys.delete(id);
+    await this.uow.run(async (tx, emit) => {
+      const key = await tx.apiKeys.findById(id);
+      if (!key || key.userId !== userId || !(await tx.apiKeys.delete(id)))
+        throw new PlacetError('NOT_FOUND', 'API key not found');
+      await emitRevoked(emit, { userId, apiKeyId: id, reason: 'api_key_revoked' });
+    });
   }
 
-  /** Same row, new secret: the old key stops working at once. */
+  /** Same row, new secret: the old key stops working at once, and what it opened closes. */
   async rotate(userId: string, id: string): Promise<{ key: string; apiKey: PublicApiKey }> {
-    const key = await this.store.apiKeys.findById(id);
-    if (!key || key.userId !== userId) throw new PlacetError('NOT_FOUND', 'API key not found');
     const generated = generateApiKey();
-    const updated = await this.store.apiKeys.update(id, {
-      keyHash: generated.hash,
-      keyPrefix: generated.prefix,
-      lastUsedAt: null,
+    const updated = await this.uow.run(async (tx, emit) => {
+      const key = await tx.apiKeys.findById(id);
+      if (!key || key.userId !== userId) throw new PlacetError('NOT_FOUND', 'API key not found');
+      const row = await tx.apiKeys.update(id, {
+        keyHash: generated.hash,
+        keyPrefix: generated.prefix,
+        lastUsedAt: null,
+      });
+      if (!row) throw new PlacetError('NOT_FOUND', 'API key not found');
+      await emitRevoked(emit, { userId, apiKeyId: id, reason: 'api_key_rotated' });
+      return row;
     });
-    if (!updated) throw new PlacetError('NOT_FOUND', 'API key not found');
     return { key: generated.key, apiKey: presentApiKey(updated) };
   }
 

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import { z } from 'zod';
 import { StoreText } from '../contract/files.js';
 import type { Attachment, Message } from '../contract/message.js';
+import { formatMimeType, parseMimeType } from '../contract/mime-type.js';
 import { presentAttachment } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
 import type { AttachmentRecord, ChannelRecord } from '../domain/records.js';
@@ -35,13 +35,20 @@ export interface OpenedFile {
   body: AsyncIterable<Uint8Array>;
 }
 
-const MimeType = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(?:\s*;[\x20-\x7e]*)?$/, 'not a MIME type')
-  .max(255)
-  .catch('application/octet-stream');
+/**
+ * The stored type of an incoming file: `type/subtype` plus an optional charset. A type the client left
+ * out or could not spell becomes `application/octet-stream`, as before; a list of types or parameters
+ * other than charset (a disguise: browsers render the last type of a list) are refused.
+ */
+function incomingMimeType(value: string): string {
+  if (value.trim() === '' || value.length > 255) return 'application/octet-stream';
+  const parsed = parseMimeType(value);
+  if (parsed.ok) return formatMimeType(parsed);
+  if (parsed.reason === 'syntax') return 'application/octet-stream';
+  throw new PlacetError('VALIDATION_FAILED', `Validation failed: mimeType: ${parsed.message}`, {
+    issues: [{ path: 'mimeType', message: parsed.message }],
+  });
+}
 
 const fileNotFound = () => new PlacetError('NOT_FOUND', 'Attachment not found');
 
@@ -105,10 +112,32 @@ export class AttachmentsService {
     }
   }
 
-  /** `GET /files?channel=`: the channel's files, newest first. */
-  async list(principal: Principal, channelId: string): Promise<Attachment[]> {
+  /**
+   * `GET /files?channel=`: a page of the channel's files, newest first, keyset-paged by index. `cursor`
+   * (a file id of this channel) continues after that file; `nextCursor` is set when more follow.
+   */
+  async list(
+    principal: Principal,
+    channelId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{ items: Attachment[]; nextCursor: string | undefined }> {
     const channel = await this.channels.require(principal, channelId);
-    return (await this.db.attachments.listByChannel(channel.id)).map((a) => presentAttachment(a));
+    let before: { createdAt: Date; id: string } | undefined;
+    if (page.cursor !== undefined) {
+      const after = await this.db.attachments.findById(page.cursor);
+      if (!after || after.channelId !== channel.id) {
+        throw new PlacetError('VALIDATION_FAILED', 'cursor does not name a file of this channel', {
+          issues: [{ path: 'cursor', message: 'unknown file' }],
+        });
+      }
+      before = { createdAt: after.createdAt, id: after.id };
+    }
+    const rows = await this.db.attachments.listByChannel(channel.id, {
+      limit: page.limit + 1,
+      ...(before ? { before } : {}),
+    });
+    const items = rows.slice(0, page.limit).map((a) => presentAttachment(a));
+    return { items, nextCursor: rows.length > page.limit ? items.at(-1)?.id : undefined };
   }
 
   /** The file's metadata (size, type, name) without opening it. */
@@ -168,7 +197,7 @@ export class AttachmentsService {
   async #put(channel: ChannelRecord, file: IncomingFile): Promise<AttachmentRecord> {
     const id = newId();
     const key = storageKeyOf(channel.id, id);
-    const mimeType = MimeType.parse(file.mimeType);
+    const mimeType = incomingMimeType(String(file.mimeType ?? ''));
     const maxBytes = Math.min(file.maxBytes ?? Number.POSITIVE_INFINITY, this.options.maxFileBytes);
     const { size, sha256 } = await this.fileStore.put(key, file.body, { maxBytes });
     this.logger.debug('file stored', { attachmentId: id, size });

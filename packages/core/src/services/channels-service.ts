@@ -9,7 +9,7 @@ import {
 } from '../contract/channel.js';
 import { presentChannel } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
-import type { ChannelRecord } from '../domain/records.js';
+import type { AttachmentRecord, ChannelRecord } from '../domain/records.js';
 import { cancelWebhookDeliveries, WEBHOOK_CHANGED, WEBHOOK_REMOVED } from '../domain/webhook-plan.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
@@ -215,10 +215,26 @@ export class ChannelsService {
     return parent.id;
   }
 
+  /** Every attachment row of a channel, page by page (their files are deleted with the channel). */
+  async #allAttachments(channelId: string): Promise<AttachmentRecord[]> {
+    const all: AttachmentRecord[] = [];
+    const limit = 1000;
+    for (let before: { createdAt: Date; id: string } | undefined; ; ) {
+      const page = await this.store.attachments.listByChannel(channelId, {
+        limit,
+        ...(before ? { before } : {}),
+      });
+      all.push(...page);
+      const last = page.at(-1);
+      if (page.length < limit || !last) return all;
+      before = { createdAt: last.createdAt, id: last.id };
+    }
+  }
+
   /** Deletes a channel with its messages, reviews, steps and files. */
   async delete(principal: Principal, channelId: string): Promise<{ deleted: true }> {
     const channel = await this.require(principal, channelId);
-    const attachments = await this.store.attachments.listByChannel(channel.id);
+    const attachments = await this.#allAttachments(channel.id);
     await this.uow.run(async (tx, emit) => {
       if (!(await tx.channels.delete(channel.id))) throw channelNotFound();
       await emit({

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
-import type { EventRecord } from '../domain/records.js';
+import { type EventRecord, INTERNAL_EVENT_TYPES } from '../domain/records.js';
+import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
@@ -8,11 +9,28 @@ import { TOKENS } from '../tokens.js';
 
 const PAGE = 500;
 
+/** Where the outbox's retention floor is kept: events with seq ≤ floor may have been deleted. */
+export const OUTBOX_FLOOR = { namespace: 'placet:outbox', key: 'floor' } as const;
+
+/** Why a replay could not be given: the client must reload its state, then continue live. */
+export interface Resync {
+  reason: 'retention';
+  /** The seq the client asked to resume from. */
+  fromSeq: number;
+  /** Events up to this seq may have been deleted by retention. */
+  floorSeq: number;
+}
+
 export interface EventFilter {
   ownerId: string;
   channelIds?: readonly string[];
   /** Replay committed events with `seq > fromSeq` first, then continue live without duplicates. */
   fromSeq?: number;
+  /**
+   * Called instead of a replay when `fromSeq` is older than the outbox keeps (retention deleted events
+   * after it): the subscription continues live from now, and the client must reload what it shows.
+   */
+  onResync?: (resync: Resync) => void;
 }
 
 export type EventListener = (event: EventRecord) => void;
@@ -25,6 +43,8 @@ interface Subscription {
   position: number;
   /** While replaying, live events wait here. */
   buffer: EventRecord[] | undefined;
+  /** The hub's cursor when the subscription was made: where "live" starts. */
+  liveFrom: number;
   active: boolean;
 }
 
@@ -46,6 +66,7 @@ export class EventHub {
     @inject(TOKENS.Transport) private readonly transport: Transport,
     @inject(TOKENS.Notifiers) private readonly notifiers: readonly Notifier[],
     @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 
   /** The highest seq dispatched so far. */
@@ -82,6 +103,7 @@ export class EventHub {
       listener,
       position: filter.fromSeq ?? this.#cursor,
       buffer: filter.fromSeq !== undefined && filter.fromSeq < this.#cursor ? [] : undefined,
+      liveFrom: this.#cursor,
       active: true,
     };
     this.#subscriptions.add(sub);
@@ -128,10 +150,12 @@ export class EventHub {
 
   #dispatch(event: EventRecord): void {
     for (const listener of this.#internal) this.#safely(() => listener(event), 'listener');
-    for (const notifier of this.notifiers) {
-      if (notifier.events && !notifier.events.includes(event.type)) continue;
-      this.#safely(() => notifier.notify(event), `notifier ${notifier.name}`);
-    }
+    // Internal events (access:revoked) reach the engine and adapters' subscriptions, never a notifier.
+    if (!INTERNAL_EVENT_TYPES.has(event.type))
+      for (const notifier of this.notifiers) {
+        if (notifier.events && !notifier.events.includes(event.type)) continue;
+        this.#safely(() => notifier.notify(event), `notifier ${notifier.name}`);
+      }
     for (const sub of this.#subscriptions) {
       if (!sub.active || !this.#matches(sub, event)) continue;
       if (sub.buffer) sub.buffer.push(event);
@@ -150,14 +174,24 @@ export class EventHub {
     this.#safely(() => sub.listener(event), 'subscriber');
   }
 
+  /**
+   * Replays the owner's events after the subscription's position (by index: never another tenant's),
+   * unless retention already deleted some of them: then the subscriber is told to resync and continues
+   * live from where the hub was when it subscribed.
+   */
   async #replay(sub: Subscription): Promise<void> {
     try {
+      const floor = await this.store.kv.get(OUTBOX_FLOOR.namespace, OUTBOX_FLOOR.key, this.clock.now());
+      const floorSeq = typeof floor?.value === 'number' ? floor.value : 0;
+      if (sub.position < floorSeq) {
+        const fromSeq = sub.position;
+        sub.position = sub.liveFrom;
+        this.#safely(() => sub.filter.onResync?.({ reason: 'retention', fromSeq, floorSeq }), 'resync');
+        return;
+      }
       for (;;) {
-        const events = await this.store.events.after(sub.position, PAGE);
+        const events = await this.store.events.afterForOwner(sub.filter.ownerId, sub.position, PAGE);
         for (const event of events) if (this.#matches(sub, event)) this.#deliver(sub, event);
-        // Unmatched events still advance the replay position.
-        const last = events.at(-1);
-        if (last && last.seq > sub.position) sub.position = last.seq;
         if (events.length < PAGE || !sub.active) break;
       }
     } catch (error) {

@@ -7,7 +7,7 @@ import {
 } from '../contract/inbox.js';
 import type { Message } from '../contract/message.js';
 import { InboxQuery, RespondReview } from '../contract/review.js';
-import type { WaitResult } from '../contract/wait.js';
+import { MIN_WAIT_TIMEOUT_MS, type WaitResult } from '../contract/wait.js';
 import type { Principal } from '../domain/principal.js';
 import type { MessageRecord, ReviewRecord } from '../domain/records.js';
 import { planDelivery, reviewPayload } from '../domain/webhook-plan.js';
@@ -28,7 +28,7 @@ import { Waiters } from './waiters.js';
 export interface WaitOptions {
   /** The channel the agent names (`?channel=`); a mismatch is 404. */
   channelId?: string;
-  /** Capped at `maxWaitMs` (30 s by default). */
+  /** Raised to at least 1000 (`MIN_WAIT_TIMEOUT_MS`), then capped at `maxWaitMs` (30 s by default). */
   timeoutMs?: number;
   /** Aborting (client disconnected) releases the waiter at once. */
   signal?: AbortSignal;
@@ -204,8 +204,9 @@ export class ReviewsService {
    */
   async wait(principal: Principal, messageId: string, options: WaitOptions = {}): Promise<WaitResult> {
     const { message, channel } = await this.messages.require(principal, messageId, options.channelId);
+    // At least MIN_WAIT_TIMEOUT_MS (a shorter wait is a busy poll), at most the instance's `maxWaitMs`.
     const timeoutMs = Math.min(
-      Math.max(Math.floor(options.timeoutMs ?? this.options.maxWaitMs), 1),
+      Math.max(Math.floor(options.timeoutMs ?? this.options.maxWaitMs), MIN_WAIT_TIMEOUT_MS),
       this.options.maxWaitMs,
     );
     const present = async () =>

@@ -6,8 +6,13 @@ import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { AgentStatusService } from './agent-status-service.js';
 import { AttachmentsService } from './attachments-service.js';
+import { OUTBOX_FLOOR } from './event-hub.js';
 import { ReviewsService } from './reviews-service.js';
+import { SessionsService } from './sessions-service.js';
 import { STALE_STREAM_AT_START_MS, StreamsService } from './streams-service.js';
+
+/** How often outbox retention and the expired-session sweep run (a sweep in between skips them). */
+export const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Periodic housekeeping on the injected clock: expires due reviews, aborts stale stream drafts, turns
@@ -18,6 +23,7 @@ export class Sweeper {
   #timer: TimerHandle | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  #lastHousekeeping = 0;
 
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
@@ -28,11 +34,13 @@ export class Sweeper {
     @inject(StreamsService) private readonly streams: StreamsService,
     @inject(AgentStatusService) private readonly status: AgentStatusService,
     @inject(AttachmentsService) private readonly attachments: AttachmentsService,
+    @inject(SessionsService) private readonly sessions: SessionsService,
   ) {}
 
   /** Aborts drafts left behind by a previous process (idle more than 60 s), then sweeps periodically. */
   async start(): Promise<void> {
     this.#stopped = false;
+    this.#lastHousekeeping = this.clock.now().getTime();
     // With one process, drafts idle at start belong to the previous process and are aborted at once;
     // with several processes sharing the store they may be another live process's: the normal rule.
     if (!this.store.capabilities.multiProcess) {
@@ -50,13 +58,20 @@ export class Sweeper {
   }
 
   /** One sweep now (also what the timer runs): each job runs even when another fails. */
-  async sweep(): Promise<void> {
-    const jobs = {
+  async sweep(options: { housekeeping?: 'always' | 'when-due' } = {}): Promise<void> {
+    const jobs: Record<string, () => Promise<number>> = {
       expiredReviews: () => this.reviews.expireDue(),
       abortedStreams: () => this.streams.abortStale(),
       offlineAgents: () => this.status.markSilentOffline(),
       deletedOrphans: () => this.attachments.sweepOrphans(),
     };
+    // Retention and expired sessions are not urgent: at most once per HOUSEKEEPING_INTERVAL_MS.
+    const now = this.clock.now().getTime();
+    if (options.housekeeping !== 'when-due' || now - this.#lastHousekeeping >= HOUSEKEEPING_INTERVAL_MS) {
+      this.#lastHousekeeping = now;
+      jobs.expiredSessions = () => this.sessions.sweep();
+      jobs.prunedEvents = () => this.pruneOutbox();
+    }
     for (const [name, job] of Object.entries(jobs)) {
       try {
         const count = await job();
@@ -67,10 +82,27 @@ export class Sweeper {
     }
   }
 
+  /**
+   * Outbox retention: deletes events older than `eventRetentionMs` (a batch per sweep) and raises the
+   * floor in the same transaction, so a resume from before it is always answered with a resync, never
+   * with a silent partial replay.
+   */
+  async pruneOutbox(batch = 1000): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - this.options.eventRetentionMs);
+    return this.store.transaction(async (tx) => {
+      const highest = await tx.events.pruneBefore(before, batch);
+      if (highest === 0) return 0;
+      const floor = await tx.kv.get(OUTBOX_FLOOR.namespace, OUTBOX_FLOOR.key, this.clock.now());
+      const current = typeof floor?.value === 'number' ? floor.value : 0;
+      if (highest > current) await tx.kv.set({ ...OUTBOX_FLOOR, value: highest, expiresAt: null });
+      return highest;
+    });
+  }
+
   #schedule(): void {
     if (this.#stopped) return;
     this.#timer = this.clock.setTimer(() => {
-      this.#running = this.sweep()
+      this.#running = this.sweep({ housekeeping: 'when-due' })
         .catch((error: unknown) => this.logger.error('sweep failed', { error: String(error) }))
         .finally(() => {
           this.#running = undefined;

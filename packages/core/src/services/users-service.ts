@@ -10,7 +10,9 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
-import { hashPassword, verifyPassword } from '../util/secrets.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../util/secrets.js';
+import { emitRevoked } from './sessions-service.js';
+import { UnitOfWork } from './unit-of-work.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -37,6 +39,7 @@ export class UsersService {
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(UnitOfWork) private readonly uow: UnitOfWork,
   ) {}
 
   async create(input: UserCreateInput): Promise<PublicUser> {
@@ -125,13 +128,24 @@ export class UsersService {
     return (await this.store.users.list()).map(presentUser);
   }
 
-  /** The user whose email and password match, or undefined (same answer for both failures). */
+  /**
+   * The user whose email and password match, or undefined (same answer for both failures). An unknown
+   * email, or a user without a password, is checked against a dummy hash: every failure costs one scrypt,
+   * so response times do not tell which emails have accounts.
+   */
   async verifyCredentials(email: string, password: string): Promise<PublicUser | undefined> {
     const user = await this.store.users.findByEmail(email.toLowerCase());
-    if (!user?.passwordHash) return undefined;
+    if (!user?.passwordHash) {
+      await verifyPassword(password, await dummyPasswordHash());
+      return undefined;
+    }
     return (await verifyPassword(password, user.passwordHash)) ? presentUser(user) : undefined;
   }
 
+  /**
+   * Changes the password and ends every session of the user (their sockets close in every process); the
+   * caller signs the human in again with a new session if it wants to keep them signed in.
+   */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.store.users.findById(userId);
     if (!user) throw new PlacetError('NOT_FOUND', 'User not found');
@@ -141,17 +155,25 @@ export class UsersService {
     const next = parseOrThrow(z.string().min(MIN_PASSWORD_LENGTH).max(1024), newPassword, {
       prefix: 'newPassword',
     });
-    await this.store.users.update(userId, {
-      passwordHash: await hashPassword(next),
-      mustChangePassword: false,
+    const passwordHash = await hashPassword(next);
+    await this.uow.run(async (tx, emit) => {
+      await tx.users.update(userId, { passwordHash, mustChangePassword: false });
+      await tx.sessions.deleteByUser(userId);
+      await emitRevoked(emit, { userId, allSessions: true, reason: 'password_changed' });
     });
   }
 
-  /** Deletes a user with their keys and channels. Owners only; never oneself. */
+  /**
+   * Deletes a user with their sessions, keys and channels; whatever they had open closes in every
+   * process. Owners only; never oneself.
+   */
   async delete(actor: UserPrincipal, id: string): Promise<void> {
     if (actor.role !== 'owner') throw new PlacetError('FORBIDDEN', 'Owner access required');
     if (actor.userId === id) throw new PlacetError('FORBIDDEN', 'Cannot delete your own account');
-    if (!(await this.store.users.delete(id))) throw new PlacetError('NOT_FOUND', 'User not found');
+    await this.uow.run(async (tx, emit) => {
+      if (!(await tx.users.delete(id))) throw new PlacetError('NOT_FOUND', 'User not found');
+      await emitRevoked(emit, { userId: id, reason: 'user_deleted' });
+    });
   }
 
   /** The principal of a user the host authenticated. */

@@ -80,7 +80,9 @@ export class Waiters {
           };
           const onAbort = () => finish('aborted');
           resolveSleep = (outcome) => finish(outcome);
-          timers.push(clock.setTimer(() => finish('timeout'), timeoutMs));
+          // The timeout timer keeps the process alive while the wait is pending (like `timers/promises`):
+          // a script that only awaits a wait must not exit before it settles. `finish` clears it.
+          timers.push(clock.setTimer(() => finish('timeout'), timeoutMs, { keepAlive: true }));
           if (onExpiryDue && expiresInMs !== undefined && expiresInMs < timeoutMs) {
             timers.push(clock.setTimer(onExpiryDue, Math.max(0, expiresInMs)));
           }

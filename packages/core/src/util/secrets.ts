@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { PlacetError } from '../errors/placet-error.js';
 
 /** `hp_` + 48 hex characters (24 random bytes), as the original. */
 export function generateApiKey(): { key: string; hash: string; prefix: string } {
@@ -14,6 +15,46 @@ export const API_KEY_PATTERN = /^hp_[0-9a-f]{48}$/;
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
 
+/** 128 random bits, URL-safe: session ids and other bearer-ish identifiers that must not be guessed. */
+export function newSecretId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * scrypt runs on libuv's thread pool (4 threads by default), which file reads and DNS look-ups share:
+ * a burst of password guesses must never starve a download. At most `concurrency` hashes run at once in
+ * this process; up to `maxQueued` wait; beyond that the check is refused at once (429, retry shortly).
+ */
+export const PASSWORD_HASHING = { concurrency: 2, maxQueued: 32 } as const;
+let hashing = 0;
+const hashQueue: (() => void)[] = [];
+
+async function withHashingSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (hashing >= PASSWORD_HASHING.concurrency) {
+    if (hashQueue.length >= PASSWORD_HASHING.maxQueued) {
+      throw new PlacetError('RATE_LIMITED', 'Too many password checks at once; retry in a moment', {
+        retryAfterSeconds: 1,
+      });
+    }
+    // The slot is handed over by the finishing hash (the count stays as it is).
+    await new Promise<void>((resolve) => hashQueue.push(resolve));
+  } else {
+    hashing++;
+  }
+  try {
+    return await fn();
+  } finally {
+    const next = hashQueue.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
+/** Password hashes in progress and waiting (for metrics and tests). */
+export function passwordHashingLoad(): { running: number; queued: number } {
+  return { running: hashing, queued: hashQueue.length };
+}
+
 function scryptAsync(
   password: string,
   salt: Buffer,
@@ -22,7 +63,11 @@ function scryptAsync(
   p: number,
   length: number,
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+  return withHashingSlot(() => scryptNow(password, salt, N, r, p, length));
+}
+
+function scryptNow(password: string, salt: Buffer, N: number, r: number, p: number, length: number) {
+  return new Promise<Buffer>((resolve, reject) => {
     scrypt(
       password.normalize('NFKC'),
       salt,
@@ -56,6 +101,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
     expected.length,
   );
   return derived.length === expected.length && timingSafeEqual(derived, expected);
+}
+
+/**
+ * A fixed hash of a random password, made once per process: `verifyPassword` against it costs what a real
+ * check costs, so an unknown email answers as slowly as a wrong password (no account enumeration by time).
+ */
+let dummyHash: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(18).toString('base64url'));
+  return dummyHash;
 }
 
 /** A random password for generated accounts (24 characters, URL-safe). */

@@ -103,8 +103,10 @@ export class Realtime extends EventTarget {
       }
       this.dispatchEvent(new CustomEvent(frame.event, { detail: frame }));
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
       if (this.#socket !== socket) return;
+      // 1008: the server ended what this socket's credential opened (logout elsewhere, password change).
+      if (event.code === 1008) this.dispatchEvent(new Event('revoked'));
       this.#socket = undefined;
       this.#setState('closed');
       if (this.#stopped) return;

@@ -51,14 +51,14 @@ export function attachmentRepository(ctx: RepoContext): AttachmentRepository {
         .execute();
       return rows.map(m.attachment.fromRow);
     },
-    async listByChannel(channelId) {
-      const rows = await db
-        .selectFrom('placet_attachments')
-        .selectAll()
-        .where('channel_id', '=', channelId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .execute();
+    async listByChannel(channelId, { limit, before }) {
+      let query = db.selectFrom('placet_attachments').selectAll().where('channel_id', '=', channelId);
+      if (before) {
+        query = query.where((eb) =>
+          eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(d.date(before.createdAt), before.id)),
+        );
+      }
+      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(m.attachment.fromRow);
     },
     async listOrphansBefore(before, limit) {

@@ -30,6 +30,33 @@ export function eventRepository(ctx: RepoContext): EventRepository {
         .execute();
       return rows.map(m.event.fromRow);
     },
+    async afterForOwner(ownerId, afterSeq, limit) {
+      const rows = await db
+        .selectFrom('placet_events')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map(m.event.fromRow);
+    },
+    async pruneBefore(before, limit) {
+      // The newest event always stays: it carries the sequence across restarts of every dialect.
+      const newest = db.selectFrom('placet_events').select((eb) => eb.fn.max('seq').as('max'));
+      const rows = await db
+        .selectFrom('placet_events')
+        .select('seq')
+        .where('created_at', '<', d.date(before))
+        .where('seq', '<', newest)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      if (rows.length === 0) return 0;
+      const seqs = rows.map((r) => Number(r.seq));
+      await db.deleteFrom('placet_events').where('seq', 'in', seqs).execute();
+      return Math.max(...seqs);
+    },
     async lastSeq() {
       const row = await db
         .selectFrom('placet_events')

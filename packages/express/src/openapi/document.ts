@@ -44,7 +44,8 @@ const QUERY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   cursor: '`nextCursor` of the previous page.',
   search: 'Only messages whose text contains this.',
   has_attachments: '`true` to list only messages with files; any other value does not filter.',
-  timeout: 'Milliseconds to wait: at most 30000 (the default); unusable values mean the default.',
+  timeout:
+    'Milliseconds to wait: at least 1000 (smaller values are raised to it), at most 30000 (the default); unusable values mean the default.',
   status: 'Review status.',
   type: 'Review type.',
 };
@@ -283,7 +284,7 @@ function operationObject(op: Operation, schemas: SchemaSet): JsonObject {
   if (success.kind === 'notImplemented') errors.add(501);
   if (op.auth !== 'public') {
     errors.add(401);
-    if (!op.rateLimitExempt) errors.add(429);
+    errors.add(429);
   }
   if (op.body || op.query) errors.add(400);
   if (op.body) errors.add(413);

@@ -129,8 +129,6 @@ export interface Operation {
    * body or query) and 413 (any body) are added by the document builder.
    */
   readonly errors: readonly number[];
-  /** Not rate limited (long-polls). */
-  readonly rateLimitExempt?: boolean;
 }
 
 export const TAGS = {
@@ -632,14 +630,13 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'waitForReview',
     summary: 'Long-poll for the answer to a review',
     description:
-      'Holds the request until the review is answered or expires, or `timeout` ms pass (at most 30000; then `status: timeout`). Not rate limited.',
+      'Holds the request until the review is answered or expires, or `timeout` ms pass (at least 1000, at most 30000; then `status: timeout`). Each call counts once towards the rate limit; the time it is held is free. Waits held open at once are capped per API key and per user: beyond the cap, 429 `RATE_LIMITED` with `Retry-After`.',
     tag: 'Reviews',
     auth: 'either',
     params: { id: MESSAGE_ID },
     query: WaitQuery,
     success: ok(S.WaitResult, 'Completed, expired, or timed out.'),
     errors: [404],
-    rateLimitExempt: true,
   },
   {
     method: 'get',

@@ -1,42 +1,32 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Attachment, type ByteRange, PlacetError } from '@placet/core';
+import type { Attachment, ByteRange } from '@placet/core';
 import type { Request, Response, Router } from 'express';
 import { channelParam, linkTo, principalOf, queryString, type RouteContext } from '../context.js';
+import { servedAs } from '../file-types.js';
 import { uploadMiddleware } from '../uploads.js';
-
-/** Types a browser could execute: always downloaded as `attachment`, never rendered inline. */
-const ACTIVE_TYPES =
-  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|[a-z]+\/[a-z.+-]*javascript|application\/ecmascript|text\/ecmascript)\b/i;
-const INLINE_TYPES =
-  /^(image\/(png|jpeg|gif|webp|avif)|audio\/|video\/|application\/pdf|text\/(plain|markdown|csv))\b/i;
 
 export function fileRoutes(router: Router, ctx: RouteContext): void {
   const { placet, options } = ctx;
 
   router.get('/files', async (req, res) => {
     const channelId = channelParam(req);
-    const all = await placet.files.list(principalOf(res), channelId);
-    // `cursor` (a file id) continues after that file; `limit` up to the cap.
-    const cursor = queryString(req, 'cursor');
-    const start = cursor ? all.findIndex((f) => f.id === cursor) + 1 : 0;
-    if (cursor && start === 0) {
-      throw new PlacetError('VALIDATION_FAILED', 'cursor does not name a file of this channel', {
-        issues: [{ path: 'cursor', message: 'unknown file' }],
-      });
-    }
+    // `cursor` (a file id) continues after that file; `limit` up to the cap. Keyset-paged in the store.
     const cap = Math.min(
       options.limits.listCap,
       Math.max(1, Number(queryString(req, 'limit') ?? options.limits.listCap) || options.limits.listCap),
     );
-    const page = all.slice(start, start + cap);
-    if (start + cap < all.length) {
+    const page = await placet.files.list(principalOf(res), channelId, {
+      limit: cap,
+      cursor: queryString(req, 'cursor'),
+    });
+    if (page.nextCursor) {
       res.set(
         'Link',
-        `<${linkTo(req, '/files', { channel: channelId, limit: String(cap), cursor: page.at(-1)!.id })}>; rel="next"`,
+        `<${linkTo(req, '/files', { channel: channelId, limit: String(cap), cursor: page.nextCursor })}>; rel="next"`,
       );
     }
-    res.json(page);
+    res.json(page.items);
   });
 
   const created = (_req: Request, res: Response) =>
@@ -65,11 +55,11 @@ export function fileRoutes(router: Router, ctx: RouteContext): void {
       return;
     }
     const file = await placet.files.open(principal, req.params.id, range ? { range } : {});
-    const active = ACTIVE_TYPES.test(info.mimeType) || !INLINE_TYPES.test(info.mimeType);
+    // Built from an allow-list, never copied from the stored type (older rows, other writers).
+    const served = servedAs(info.mimeType);
     res.set({
-      // A stored type that is not a valid header value (older rows, other writers) never breaks a download.
-      'Content-Type': /^[\x20-\x7e]+$/.test(info.mimeType) ? info.mimeType : 'application/octet-stream',
-      'Content-Disposition': contentDisposition(active ? 'attachment' : 'inline', info.filename),
+      'Content-Type': served.contentType,
+      'Content-Disposition': contentDisposition(served.disposition, info.filename),
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'Accept-Ranges': 'bytes',
@@ -110,8 +100,24 @@ export function parseRange(
   return { start, end };
 }
 
-/** RFC 6266 with an ASCII fallback and an RFC 5987 UTF-8 name; quotes, backslashes and line breaks dropped. */
+/**
+ * RFC 6266: an ASCII fallback `filename` for older clients (accents dropped; other non-ASCII characters,
+ * quotes, backslashes and `%` as `_`) and the exact name as RFC 5987 `filename*=UTF-8''…` (percent-encoded
+ * UTF-8, only attr-chars left as they are), which browsers prefer.
+ */
 export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  // A lone surrogate (possible in a JSON string) has no UTF-8 form: encodeURIComponent would throw.
+  const name = filename.replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

@@ -1,8 +1,11 @@
-import { parseOrThrow, WaitQuery } from '@placet/core';
+import { PlacetError, parseOrThrow, WaitQuery } from '@placet/core';
 import type { Router } from 'express';
 import { channelParam, linkTo, principalOf, queryString, type RouteContext } from '../context.js';
+import { waitSlots } from '../wait-slots.js';
 
 export function reviewRoutes(router: Router, { placet, options }: RouteContext): void {
+  const slots = waitSlots(options.concurrentWaits);
+
   // A bare array as in the original, capped; a `Link: rel="next"` says when there is more.
   router.get('/reviews/pending', async (req, res) => {
     const cap = options.limits.listCap;
@@ -26,19 +29,29 @@ export function reviewRoutes(router: Router, { placet, options }: RouteContext):
 
   router.get('/reviews/:id/wait', async (req, res) => {
     const query = parseOrThrow(WaitQuery, req.query);
-    // The client hanging up releases the waiter at once.
+    const principal = principalOf(res);
+    // Waits held at once are capped per API key and per user: over the cap, a 429 before any work.
+    const slot = slots.acquire(principal, Math.min(query.timeout, placet.options.maxWaitMs));
+    if (!slot.ok) {
+      res.set('Retry-After', String(slot.retryAfterSeconds));
+      throw new PlacetError('RATE_LIMITED', slot.message);
+    }
+    // The client hanging up releases the waiter at once (also when it hung up before this ran).
     const controller = new AbortController();
     const abort = () => controller.abort();
     res.on('close', abort);
+    if (res.closed) abort();
     try {
-      const result = await placet.reviews.wait(principalOf(res), req.params.id, {
+      const result = await placet.reviews.wait(principal, req.params.id, {
         channelId: query.channel,
         timeoutMs: query.timeout,
         signal: controller.signal,
       });
       if (!res.writableEnded && !controller.signal.aborted) res.json(result);
     } finally {
+      // Every path — answer, timeout, hang-up, error — gives the slot back.
       res.off('close', abort);
+      slot.release();
     }
   });
 

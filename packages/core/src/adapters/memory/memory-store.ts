@@ -14,6 +14,8 @@ const TABLE_OF = {
   status_history: 'statusHistory',
   review_reads: 'reviewReads',
   events: 'events',
+  sessions: 'sessions',
+  kv: 'kv',
 } as const satisfies Record<string, TableName>;
 
 /** Reads the committed rows directly, bypassing repository code: the conformance suite's `inspect`. */

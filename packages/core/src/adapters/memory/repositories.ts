@@ -7,6 +7,8 @@ import type { Rows, TableName, View } from './state.js';
 const byNewest = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
   b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
+const kvKey = (namespace: string, key: string) => `${namespace}/${key}`;
+
 function insertRow<K extends TableName>(view: View, table: K, key: string, row: Rows[K]): void {
   if (view.get(table, key) !== undefined) throw new UniqueViolation(CONSTRAINTS.primaryKey);
   view.set(table, key, row);
@@ -147,6 +149,7 @@ export function memoryRepositories(view: View): Repositories {
       },
       async delete(id) {
         if (!view.delete('users', id)) return false;
+        for (const s of view.filter('sessions', (s) => s.userId === id)) view.delete('sessions', s.id);
         for (const k of view.filter('apiKeys', (k) => k.userId === id)) view.delete('apiKeys', k.id);
         for (const r of view.filter('channelReads', (r) => r.userId === id))
           view.delete('channelReads', `${r.userId}/${r.channelId}`);
@@ -362,8 +365,11 @@ export function memoryRepositories(view: View): Repositories {
           .filter('attachments', (a) => a.messageId !== null && wanted.has(a.messageId))
           .sort((a, b) => -byNewest(a, b));
       },
-      listByChannel: async (channelId) =>
-        view.filter('attachments', (a) => a.channelId === channelId).sort(byNewest),
+      listByChannel: async (channelId, { limit, before }) =>
+        view
+          .filter('attachments', (a) => a.channelId === channelId && (!before || byNewest(a, before) > 0))
+          .sort(byNewest)
+          .slice(0, limit),
       listOrphansBefore: async (before, limit) =>
         view
           .filter('attachments', (a) => a.messageId === null && a.createdAt < before)
@@ -544,6 +550,41 @@ export function memoryRepositories(view: View): Repositories {
       readIds: async (userId, messageIds) =>
         messageIds.filter((id) => view.get('reviewReads', reviewReadKey(userId, id)) !== undefined),
     },
+    sessions: {
+      insert: async (session) => insertRow(view, 'sessions', session.id, session),
+      findById: async (id) => view.get('sessions', id),
+      delete: async (id) => view.delete('sessions', id),
+      async deleteByUser(userId, exceptId) {
+        const ids = view.filter('sessions', (s) => s.userId === userId && s.id !== exceptId).map((s) => s.id);
+        for (const id of ids) view.delete('sessions', id);
+        return ids;
+      },
+      async deleteExpired(now, limit) {
+        const expired = view.filter('sessions', (s) => s.expiresAt <= now).slice(0, limit);
+        for (const s of expired) view.delete('sessions', s.id);
+        return expired.length;
+      },
+    },
+    kv: {
+      async get(namespace, key, now) {
+        const entry = view.get('kv', kvKey(namespace, key));
+        return entry && (entry.expiresAt === null || entry.expiresAt > now) ? entry : undefined;
+      },
+      set: async (entry) => view.set('kv', kvKey(entry.namespace, entry.key), entry),
+      async insertIfAbsent(entry, now) {
+        const key = kvKey(entry.namespace, entry.key);
+        const current = view.get('kv', key);
+        if (current && (current.expiresAt === null || current.expiresAt > now)) return false;
+        view.set('kv', key, entry);
+        return true;
+      },
+      delete: async (namespace, key) => view.delete('kv', kvKey(namespace, key)),
+      async deleteExpired(now, limit) {
+        const expired = view.filter('kv', (e) => e.expiresAt !== null && e.expiresAt <= now).slice(0, limit);
+        for (const e of expired) view.delete('kv', kvKey(e.namespace, e.key));
+        return expired.length;
+      },
+    },
     events: {
       async append(event) {
         const record = { ...event, seq: view.state.nextSeq++ };
@@ -555,6 +596,22 @@ export function memoryRepositories(view: View): Repositories {
           .filter('events', (e) => e.seq > afterSeq)
           .sort((a, b) => a.seq - b.seq)
           .slice(0, limit),
+      afterForOwner: async (ownerId, afterSeq, limit) =>
+        view
+          .filter('events', (e) => e.ownerId === ownerId && e.seq > afterSeq)
+          .sort((a, b) => a.seq - b.seq)
+          .slice(0, limit),
+      async pruneBefore(before, limit) {
+        const all = [...view.rows('events')].sort((a, b) => a.seq - b.seq);
+        const newest = all.at(-1)?.seq ?? 0;
+        let highest = 0;
+        for (const e of all.slice(0, limit)) {
+          if (e.createdAt >= before || e.seq === newest) break;
+          view.delete('events', String(e.seq));
+          highest = e.seq;
+        }
+        return highest;
+      },
       async lastSeq() {
         let last = 0;
         for (const e of view.rows('events')) last = Math.max(last, e.seq);

@@ -5,8 +5,10 @@ import type {
   DeliveryAttemptRecord,
   DeliveryRecord,
   EventRecord,
+  KeyValueRecord,
   MessageRecord,
   ReviewRecord,
+  SessionRecord,
   StatusHistoryRecord,
   StatusStepRecord,
   UserRecord,
@@ -15,6 +17,7 @@ import type {
 /** The tables of the memory store, keyed by primary key (events by seq as a string). */
 export interface Rows {
   users: UserRecord;
+  sessions: SessionRecord;
   apiKeys: ApiKeyRecord;
   channels: ChannelRecord;
   messages: MessageRecord;
@@ -28,6 +31,8 @@ export interface Rows {
   deliveries: DeliveryRecord;
   deliveryAttempts: DeliveryAttemptRecord;
   events: EventRecord;
+  /** Keyed `${namespace}/${key}`. */
+  kv: KeyValueRecord;
 }
 export type TableName = keyof Rows;
 
@@ -37,6 +42,7 @@ type Overlay = { [K in TableName]?: Map<string, Rows[K] | typeof DELETED> };
 export class MemoryState {
   readonly tables: { [K in TableName]: Map<string, Rows[K]> } = {
     users: new Map(),
+    sessions: new Map(),
     apiKeys: new Map(),
     channels: new Map(),
     messages: new Map(),
@@ -49,6 +55,7 @@ export class MemoryState {
     deliveries: new Map(),
     deliveryAttempts: new Map(),
     events: new Map(),
+    kv: new Map(),
   };
   nextSeq = 1;
   #lock: Promise<void> = Promise.resolve();

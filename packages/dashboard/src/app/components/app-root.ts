@@ -304,6 +304,12 @@ export class PlacetApp extends LitElement {
         rt.addEventListener('resync', resync);
         return () => rt.removeEventListener('resync', resync);
       })(),
+      (() => {
+        // The session may be gone (signed out in another tab): asking who we are shows the sign-in on 401.
+        const revoked = () => void this.api.me().catch(() => {});
+        rt.addEventListener('revoked', revoked);
+        return () => rt.removeEventListener('revoked', revoked);
+      })(),
     ];
   }
 

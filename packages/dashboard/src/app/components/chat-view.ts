@@ -261,12 +261,20 @@ export class PlacetChat extends LitElement {
   async #loadLatest() {
     const generation = ++this.#generation;
     const channelId = this.channel.id;
+    const shownBefore = new Set(this.messages.map((m) => m.id));
     this.loaded = false;
     this.error = '';
     try {
       const page = await this.api.messages(channelId, undefined, PAGE);
       if (generation !== this.#generation) return;
-      this.messages = page.data.reverse();
+      // Messages that arrived live while the page was loading stay (the page may predate them).
+      const loadedIds = new Set(page.data.map((m) => m.id));
+      const live = this.messages.filter(
+        (m) => m.channelId === channelId && !shownBefore.has(m.id) && !loadedIds.has(m.id),
+      );
+      this.messages = [...page.data.reverse(), ...live].sort((a, b) =>
+        a.createdAt.localeCompare(b.createdAt),
+      );
       this.nextCursor = page.nextCursor;
       this.#stickToBottom = true;
       this.loaded = true;

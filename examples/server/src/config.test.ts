@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { helpText, loadConfig } from './config.js';
+
+describe('long-poll settings', () => {
+  it('caps long-polls at 100 per API key and 200 per user by default', () => {
+    expect(loadConfig({}).concurrentWaits).toEqual({ perKey: 100, perUser: 200 });
+  });
+
+  it('THROTTLE_WAITS_PER_KEY / _PER_USER set the caps; 0 lifts one; both 0 turn the cap off', () => {
+    expect(loadConfig({ THROTTLE_WAITS_PER_KEY: '5', THROTTLE_WAITS_PER_USER: '8' }).concurrentWaits).toEqual(
+      {
+        perKey: 5,
+        perUser: 8,
+      },
+    );
+    expect(loadConfig({ THROTTLE_WAITS_PER_KEY: '0' }).concurrentWaits).toEqual({
+      perKey: Number.MAX_SAFE_INTEGER,
+      perUser: 200,
+    });
+    expect(loadConfig({ THROTTLE_WAITS_PER_KEY: '0', THROTTLE_WAITS_PER_USER: '0' }).concurrentWaits).toBe(
+      false,
+    );
+    expect(() => loadConfig({ THROTTLE_WAITS_PER_USER: '-1' })).toThrow(/THROTTLE_WAITS_PER_USER/);
+  });
+
+  it('--help lists them, says long-polls count, and warns about portless WEBHOOK_ALLOW_HOSTS', () => {
+    const help = helpText();
+    expect(help).toContain('THROTTLE_WAITS_PER_KEY');
+    expect(help).toContain('THROTTLE_WAITS_PER_USER');
+    expect(help).not.toMatch(/long-polls exempt/);
+    expect(help).toMatch(/a long-poll counts once/);
+    expect(help).toMatch(/:port/);
+    expect(help).toMatch(/Without a port an entry opens every port/);
+  });
+});
