@@ -13,6 +13,8 @@ export interface NativeClient {
   send(event: string, data?: unknown): void;
   /** Sends `text` as one text frame, as it is. */
   sendRaw(text: string): void;
+  /** How the connection closed (by either side), once it has. */
+  closedWith(): { code: number; reason: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,10 @@ export async function nativeClient(
   });
   const frames: Frame[] = [];
   const raw: string[] = [];
+  let closed: { code: number; reason: string } | undefined;
+  socket.on('close', (code, reason) => {
+    closed = { code, reason: reason.toString() };
+  });
   socket.on('message', (data) => {
     const text = data.toString();
     raw.push(text);
@@ -41,6 +47,7 @@ export async function nativeClient(
     raw,
     send: (event, data) => socket.send(JSON.stringify({ event, data })),
     sendRaw: (text) => socket.send(text),
+    closedWith: () => closed,
     close: () =>
       new Promise<void>((resolve) => {
         if (socket.readyState === socket.CLOSED) return resolve();

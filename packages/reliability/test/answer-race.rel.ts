@@ -100,7 +100,7 @@ async function race(label: string, store: StoreKind): Promise<void> {
   const onSocket = socket.frames.filter((f) => f.event === 'review:responded');
   const deliveries = await target.store.deliveries.listByMessage(message.id);
   const attempts =
-    deliveries.length === 1 ? await target.store.deliveries.listAttempts(deliveries[0]!.id) : [];
+    deliveries.length === 1 ? await target.store.deliveries.listAttemptsFor([deliveries[0]!.id]) : [];
   const atReceiver = receiver.requests.filter((r) => r.url === '/hook');
   const stored = await target.store.inspect().review(message.id);
 

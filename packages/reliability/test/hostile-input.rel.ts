@@ -8,17 +8,22 @@ import { waitFor } from '@placet/test-utils';
 import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExampleServer } from '../src/example-server.js';
 import { figure } from '../src/figures.js';
+import { type EdgeCase, edgeCases } from '../src/fuzz/edge-cases.js';
 import { hostileValue, serialize } from '../src/fuzz/json.js';
 import {
+  type Credentials,
   type FuzzContext,
   type FuzzOperation,
   type FuzzRequest,
   requestArbitrary,
 } from '../src/fuzz/requests.js';
 import { type Pools, type ReviewTypeSchemas, type Schema, SchemaValues } from '../src/fuzz/schema.js';
+import { leakIn, privatePaths } from '../src/leaks.js';
 import { PG_URL, postgresGate, postgresSandbox } from '../src/postgres.js';
 import { pool } from '../src/processes.js';
+import { type RawAnswer, rawClient } from '../src/raw-http.js';
 import { type Account, type StoreKind, startTarget, type Target, TEST_USER_HEADER } from '../src/target.js';
 import { nativeClient } from '../src/ws-client.js';
 
@@ -28,14 +33,19 @@ import { nativeClient } from '../src/ws-client.js';
  * hostile: wrong types, huge strings, deep nesting, `__proto__` and `constructor` keys, invalid UTF-8 and
  * JSON, wrong content types, oversized bodies and uploads (with a small limit configured), path tricks in
  * file names, malformed percent-encoding, bad credentials. Then: no answer >= 500 (except the documented
- * 501 of the two unsupported operations), the process is up and serving, no unhandled error, no file
- * outside the file store, and every table holds exactly its rows before plus the rows of the 2xx creates.
- * `PLACET_FUZZ_SEED` replays a run (the seed is printed with the figure).
+ * 501 of the two unsupported operations), no answer shows a stack trace or a path of the server, the
+ * process is up and serving, no unhandled error, no file outside the file store, and every table holds
+ * exactly its rows before plus the rows of the 2xx creates. The example server's full app (dashboard,
+ * sign-in, `/api/v1`, its final error handler) then gets a replay of the fuzzing with its own credentials
+ * and hand-written path and encoding cases (`src/fuzz/edge-cases.ts`): no 5xx, no stack, no path there
+ * either. `PLACET_FUZZ_SEED` replays a run (the seed is printed with the figure).
  */
 
 const TOTAL = 10_240;
 /** The Postgres pass (when Postgres is configured): fewer requests, the same generators and checks. */
 const PG_TOTAL = 3_072;
+/** Fuzzed `/api/v1` requests replayed against the example server's full app (with its credentials). */
+const EXAMPLE_TOTAL = 2_048;
 const CONCURRENCY = Number(process.env.PLACET_FUZZ_CONCURRENCY ?? 8);
 const FILE_BYTES = 4096;
 const JSON_BYTES = 64 * 1024;
@@ -310,11 +320,11 @@ function walk(dir: string, base = dir, out: string[] = []): string[] {
 }
 
 /**
- * `total` requests (fuzzed, interleaved across the operations, CONCURRENCY at a time) against `world`, then
- * every check; prints the figure under `label`.
+ * `total` fuzzed requests naming the rows of `world`, interleaved across the operations, carrying
+ * `credentials` (the test host's, or another server's).
  */
-async function fuzz(label: string, world: World, total: number): Promise<void> {
-  const { target, owner, member, pools } = world;
+function fuzzPlan(world: World, credentials: Credentials, total: number, seed = SEED) {
+  const { target, pools } = world;
   const resolved = documentOperations();
   const { components } = resolved;
   const only = process.env.PLACET_FUZZ_ONLY?.split(',');
@@ -333,11 +343,7 @@ async function fuzz(label: string, world: World, total: number): Promise<void> {
   const ctx: FuzzContext = {
     values: new SchemaValues(components, pools, reviewTypes),
     pools,
-    credentials: {
-      agent: { 'x-api-key': owner.key },
-      human: { [TEST_USER_HEADER]: owner.userId },
-      member: { [TEST_USER_HEADER]: member.userId },
-    },
+    credentials,
     fileBytes: FILE_BYTES,
     jsonBytes: JSON_BYTES,
     marker,
@@ -347,12 +353,30 @@ async function fuzz(label: string, world: World, total: number): Promise<void> {
   const batches = operations.map((op, i) =>
     fc.sample(requestArbitrary(op, ctx, seeds[op.operationId] ?? []), {
       numRuns: perOperation,
-      seed: SEED + i,
+      seed: seed + i,
     }),
   );
   // Interleaved, so that the operations' effects meet each other.
   const requests: FuzzRequest[] = [];
   for (let i = 0; i < perOperation; i++) for (const batch of batches) if (batch[i]) requests.push(batch[i]!);
+  return { operations, requests, marker };
+}
+
+/**
+ * `total` requests (fuzzed, interleaved across the operations, CONCURRENCY at a time) against `world`, then
+ * every check; prints the figure under `label`.
+ */
+async function fuzz(label: string, world: World, total: number): Promise<void> {
+  const { target, owner, member, pools } = world;
+  const { operations, requests, marker } = fuzzPlan(
+    world,
+    {
+      agent: { 'x-api-key': owner.key },
+      human: { [TEST_USER_HEADER]: owner.userId },
+      member: { [TEST_USER_HEADER]: member.userId },
+    },
+    total,
+  );
 
   const errors: unknown[] = [];
   const onError = (error: unknown) => errors.push(error);
@@ -475,12 +499,19 @@ async function fuzz(label: string, world: World, total: number): Promise<void> {
   });
   const byClass = (lo: number, hi: number) => outcomes.filter((o) => o.status >= lo && o.status < hi).length;
   const createdTotal = TABLES.reduce((n, t) => n + created[t].size, 0);
+  // No answer shows the server's insides: a stack trace, node_modules, the checkout's or the data's paths.
+  const privateDirs = privatePaths(target.dir, spoolRoot);
+  const leaks = outcomes.flatMap((o) => {
+    const leak = leakIn(o.body, privateDirs);
+    return leak ? [`${o.request.method} ${o.request.pathAndQuery.slice(0, 200)} → ${o.status}: ${leak}`] : [];
+  });
 
   figure(
     `hostile input (${label})`,
     `requests ${outcomes.length} over ${operations.length} operations (seed ${SEED}): 2xx ${byClass(200, 300)}, ` +
       `4xx ${byClass(400, 500)}, 5xx ${serverErrors.length} (+${documented501} documented 501s of unsupported ` +
-      `features); rows created by 2xx ${createdTotal}, row-count mismatches ${mismatches.length}; files outside ` +
+      `features); answers with a stack trace or a path ${leaks.length}; rows created by 2xx ${createdTotal}, ` +
+      `row-count mismatches ${mismatches.length}; files outside ` +
       `the store ${strays.length + traversed.length}; spool files left ${leftSpools.length}; unhandled errors ` +
       `${errors.length}; process up: ` +
       `${health.status === 200 && write.status === 201}`,
@@ -493,6 +524,7 @@ async function fuzz(label: string, world: World, total: number): Promise<void> {
       .map((o) => `${o.request.method} ${o.request.pathAndQuery.slice(0, 200)} → ${o.status}`),
     '5xx answers',
   ).toEqual([]);
+  expect(leaks.slice(0, 10), 'answers with a stack trace or a path').toEqual([]);
   expect(errors.map(String)).toEqual([]);
   expect(health.status).toBe(200);
   expect(write.status).toBe(201);
@@ -575,5 +607,98 @@ describe('hostile input', () => {
         'the socket still answers',
     );
     expect(errors.map(String)).toEqual([]);
+  });
+
+  it(`the example server's full app (dashboard, sign-in, /api/v1): ${EXAMPLE_TOTAL} fuzzed requests and the edge cases, no 5xx, no stack or path`, async () => {
+    const server = await startExampleServer();
+    const client = rawClient(server.origin, CONCURRENCY);
+    try {
+      const login = await client.send({
+        method: 'POST',
+        path: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+        body: new Uint8Array(Buffer.from(JSON.stringify({ email: server.email, password: server.password }))),
+      });
+      expect(login.status).toBe(200);
+      const cookie = [login.headers['set-cookie'] ?? []]
+        .flat()
+        .map((header) => header.split(';')[0]!)
+        .find((pair) => pair.startsWith('access_token='))!;
+      const session = { cookie, 'x-requested-with': 'XMLHttpRequest' };
+      // The fuzzer's requests, built from the SQLite world's rows (unknown here: nothing they name exists,
+      // so no webhook can fire), with this server's key and session; their paths sent as they are.
+      const { requests } = fuzzPlan(
+        sqliteWorld!,
+        { agent: { 'x-api-key': server.apiKey }, human: session, member: { cookie } },
+        EXAMPLE_TOTAL,
+        SEED + 7_919,
+      );
+      const replayed: EdgeCase[] = requests.map((r) => ({
+        label: r.op,
+        method: r.method,
+        path: `/api/v1${r.pathAndQuery}`,
+        headers: r.headers,
+        ...(r.body ? { body: r.body } : {}),
+      }));
+      const edges = edgeCases(session);
+      const answers: { request: EdgeCase; answer: RawAnswer }[] = [];
+      const clientErrors: string[] = [];
+      // The replay first: the edge cases end with a logout.
+      for (const batch of [replayed, edges]) {
+        await pool(CONCURRENCY, batch, async (request) => {
+          try {
+            answers.push({ request, answer: await client.send(request) });
+          } catch (error) {
+            clientErrors.push(`${request.label} ${request.path.slice(0, 120)}: ${String(error)}`);
+          }
+        });
+      }
+      const health = await client.send({ method: 'GET', path: '/health' });
+
+      const describeAnswer = ({ request, answer }: (typeof answers)[number], what = '') =>
+        `${request.method} ${request.path.slice(0, 120)} (${request.label}) → ${answer.status}${what}`;
+      const paths = privatePaths(server.dataDir);
+      const serverErrors = answers.filter(({ answer }) => answer.status >= 500 && answer.status !== 501);
+      const leaks = answers.flatMap((a) => {
+        const leak = leakIn(a.answer.body, paths);
+        return leak ? [describeAnswer(a, `: ${leak}`)] : [];
+      });
+      // Under /api every refusal is the JSON error body (answers of Node's HTTP parser have no body).
+      const notJson = answers.filter(({ request, answer }) => {
+        if (!/^\/api(\/|\?|$)/i.test(request.path) || answer.status < 400 || answer.body === '') return false;
+        try {
+          const body = JSON.parse(answer.body) as { statusCode?: unknown; code?: unknown };
+          return body.statusCode !== answer.status || typeof body.code !== 'string';
+        } catch {
+          return true;
+        }
+      });
+      const errorLogs = server.logLines().filter((line) => Number(line.level) >= 50);
+      const byClass = (lo: number, hi: number) =>
+        answers.filter(({ answer }) => answer.status >= lo && answer.status < hi).length;
+      figure(
+        'hostile input (example server)',
+        `requests ${answers.length} to the full app (${replayed.length} fuzzed /api/v1 requests replayed, ` +
+          `${edges.length} edge cases: asset traversal, malformed percent-encoding, sign-in bodies over 64 KiB, ` +
+          `bad gzip, wrong types): 2xx ${byClass(200, 300)}, 4xx ${byClass(400, 500)}, 5xx ${serverErrors.length}; ` +
+          `answers with a stack trace or a path ${leaks.length}; /api refusals not in JSON ${notJson.length}; ` +
+          `error log lines ${errorLogs.length}; unanswered ${clientErrors.length}; process up: ${health.status === 200}`,
+      );
+      expect(clientErrors.slice(0, 5), 'requests without an answer').toEqual([]);
+      expect(
+        serverErrors.slice(0, 10).map((a) => describeAnswer(a)),
+        '5xx answers',
+      ).toEqual([]);
+      expect(leaks.slice(0, 10), 'answers with a stack trace or a path').toEqual([]);
+      expect(
+        notJson.slice(0, 10).map((a) => describeAnswer(a)),
+        '/api refusals not in JSON',
+      ).toEqual([]);
+      expect(errorLogs.slice(0, 5)).toEqual([]);
+      expect(health.status).toBe(200);
+    } finally {
+      client.close();
+      await server.close();
+    }
   });
 });

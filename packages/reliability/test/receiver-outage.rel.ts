@@ -58,7 +58,7 @@ async function outage(label: string, store: StoreKind): Promise<void> {
 
   const recorded = async (): Promise<DeliveryAttemptRecord[]> => {
     const [delivery] = await target!.store.deliveries.listByMessage(message.id);
-    return delivery ? target!.store.deliveries.listAttempts(delivery.id) : [];
+    return delivery ? target!.store.deliveries.listAttemptsFor([delivery.id]) : [];
   };
   /** Every attempt the sender finished is recorded in the store (so the next timer is armed from it). */
   const settled = async () => {

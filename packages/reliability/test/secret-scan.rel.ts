@@ -20,13 +20,21 @@ import { nativeClient } from '../src/ws-client.js';
  * canary value. Afterwards every HTTP answer, every socket frame, every log line, every webhook request
  * and every table and file of the data dir is searched for every canary (raw, base64, URL-encoded). A
  * canary may appear only where it must: in the one-time answer that creates it, and in the outgoing
- * webhook's own auth and header values (and the tables that keep those for retries).
+ * webhook's own auth and header values (and the tables that keep those for retries). Session tokens (by
+ * cookie and as Bearer tokens) and their signatures may appear only in the Set-Cookie of the answer that
+ * started the session, WebSocket tickets only in their own 201 answer: the session store (`placet_sessions`,
+ * `placet_kv`) keeps session ids and ticket nonces, never a token. `access:revoked` never reaches a socket.
  */
 
 const SERVER_MAIN = fileURLToPath(new URL('../../../examples/server/src/main.ts', import.meta.url));
 
 const r = () => randomBytes(6).toString('hex');
 const hexKey = () => `hp_${randomBytes(24).toString('hex')}`;
+/** The session token of an `access_token=<token>` cookie pair ('' when there is none). */
+const tokenOf = (pair: string) =>
+  pair.startsWith('access_token=') ? decodeURIComponent(pair.slice('access_token='.length)) : '';
+/** The signature (last part) of a session token or ticket: with the id the store keeps, it is the credential. */
+const signatureOf = (token: string) => token.split('.').at(-1) ?? '';
 
 /** Where a piece of text was seen. */
 interface Place {
@@ -78,11 +86,12 @@ async function http(
     signal: AbortSignal.timeout(40_000),
   });
   const text = await res.text();
-  places.push({
-    kind: 'response',
-    label,
-    text: `${res.status}\n${JSON.stringify([...res.headers.entries()])}\n${text}`,
-  });
+  // Set-Cookie is a place of its own: a session token may be there (sign-in), never in the rest.
+  const headers = [...res.headers.entries()].filter(([name]) => name !== 'set-cookie');
+  places.push({ kind: 'response', label, text: `${res.status}\n${JSON.stringify(headers)}\n${text}` });
+  const setCookie = res.headers.getSetCookie();
+  if (setCookie.length > 0)
+    places.push({ kind: 'response', label: `${label} (Set-Cookie)`, text: setCookie.join('\n') });
   let body: Record<string, unknown> = {};
   try {
     body = JSON.parse(text) as Record<string, unknown>;
@@ -150,7 +159,7 @@ describe('secret scan', () => {
     const signIn = async (label: string, email: string, password: string) => {
       const res = await http(origin, label, '/api/auth/login', { method: 'POST', body: { email, password } });
       const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
-      return { status: res.status, cookie };
+      return { status: res.status, cookie, token: tokenOf(cookie) };
     };
     const ownerSession = await signIn('login owner', owner.email, owner.password);
     expect(ownerSession.status).toBe(200);
@@ -179,7 +188,18 @@ describe('secret scan', () => {
       body: { currentPassword: member.password, newPassword: member.newPassword },
     });
     expect(changed.status).toBe(200);
-    expect((await signIn('login member, new password', member.email, member.newPassword)).status).toBe(200);
+    // The change ended the member's session and started a new one (its token in the answer's cookie).
+    const changedToken = tokenOf(changed.headers.get('set-cookie')?.split(';')[0] ?? '');
+    expect(changedToken).not.toBe('');
+    expect(
+      (
+        await http(origin, 'me with the session ended by the change', '/api/auth/me', {
+          headers: { cookie: memberSession.cookie },
+        })
+      ).status,
+    ).toBe(401);
+    const memberAgain = await signIn('login member, new password', member.email, member.newPassword);
+    expect(memberAgain.status).toBe(200);
     await http(origin, 'me', '/api/auth/me', { headers: asOwner });
     await http(origin, 'users', api('/users'), { headers: asOwner });
 
@@ -277,7 +297,45 @@ describe('secret scan', () => {
       method: 'POST',
       headers: asOwner,
     });
+    expect(ticket.status).toBe(201);
     const humanSocket = await nativeClient(origin, { query: `?ticket=${ticket.body.ticket as string}` });
+    // A ticket is single use.
+    expect(
+      await nativeClient(origin, { query: `?ticket=${ticket.body.ticket as string}` }).then(
+        (s) => s.close().then(() => 'opened'),
+        (e: Error) => e.message,
+      ),
+    ).toBe('HTTP 401');
+    // A human by session cookie on the socket (no ticket).
+    const cookieSocket = await nativeClient(origin, { headers: { cookie: ownerSession.cookie } });
+
+    // A session used as a Bearer token (no cookie, no CSRF header): the API, a ticket, a socket, logout.
+    const bearerSession = await signIn('login owner for a Bearer token', owner.email, owner.password);
+    expect(bearerSession.status).toBe(200);
+    const bearer = { authorization: `Bearer ${bearerSession.token}` };
+    expect((await http(origin, 'me by Bearer', '/api/auth/me', { headers: bearer })).status).toBe(200);
+    expect((await http(origin, 'inbox by Bearer', api('/reviews'), { headers: bearer })).status).toBe(200);
+    const bearerTicket = await http(origin, 'ws ticket by Bearer', '/api/auth/ws-ticket', {
+      method: 'POST',
+      headers: bearer,
+    });
+    expect(bearerTicket.status).toBe(201);
+    const bearerSocket = await nativeClient(origin, { headers: bearer });
+    // Socket.IO with a ticket (`auth.token`).
+    const ioTicket = await http(origin, 'ws ticket for Socket.IO', '/api/auth/ws-ticket', {
+      method: 'POST',
+      headers: asOwner,
+    });
+    expect(ioTicket.status).toBe(201);
+    const ioTicketFrames: string[] = [];
+    const ioByTicket = new WebSocket(`${origin.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+    ioByTicket.on('message', (raw) => ioTicketFrames.push(raw.toString()));
+    await new Promise<void>((resolve, reject) => {
+      ioByTicket.once('open', () => resolve());
+      ioByTicket.once('error', reject);
+    });
+    ioByTicket.send(`40/ws,${JSON.stringify({ token: ioTicket.body.ticket })}`);
+    await waitFor(() => ioTicketFrames.some((f) => f.startsWith('40/ws,')), { timeoutMs: 10_000 });
     const refusedSocket = await nativeClient(origin, { query: `?apiKey=${unknownKey}` }).catch(
       (e: Error) => e,
     );
@@ -368,9 +426,26 @@ describe('secret scan', () => {
         timeoutMs: 10_000,
       },
     ).catch(() => undefined);
+    // Logout by Bearer ends that session, and closes the socket it opened (never the others).
+    expect(
+      (await http(origin, 'logout by Bearer', '/api/auth/logout', { method: 'POST', headers: bearer }))
+        .status,
+    ).toBe(200);
+    await waitFor(() => bearerSocket.closedWith() !== undefined, {
+      timeoutMs: 10_000,
+      message: 'the Bearer session socket closes at logout',
+    });
+    expect(bearerSocket.closedWith()?.code).toBe(1008);
+    expect((await http(origin, 'me by the ended Bearer', '/api/auth/me', { headers: bearer })).status).toBe(
+      401,
+    );
+    expect(cookieSocket.closedWith()).toBeUndefined();
+    expect(humanSocket.closedWith()).toBeUndefined();
     await agentSocket.close();
     await humanSocket.close();
+    await cookieSocket.close();
     io.close();
+    ioByTicket.close();
 
     const exit = await server.stop('SIGTERM');
     expect(exit.code).toBe(0);
@@ -379,7 +454,10 @@ describe('secret scan', () => {
     for (const [label, frames] of [
       ['agent socket', agentSocket.raw],
       ['human socket', humanSocket.raw],
+      ['cookie socket', cookieSocket.raw],
+      ['Bearer socket', bearerSocket.raw],
       ['socket.io', ioFrames],
+      ['socket.io by ticket', ioTicketFrames],
     ] as const) {
       for (const text of frames) places.push({ kind: 'frame', label, text });
     }
@@ -468,6 +546,41 @@ describe('secret scan', () => {
       },
       { name: 'refused header value', value: badHeaderValue, allowed: nowhere },
       { name: 'management API key', value: managementKey, allowed: nowhere },
+      // Session tokens (cookie values, and one used as a Bearer token) and their signatures: only in the
+      // Set-Cookie of the answer that started the session. Tickets: only in their own 201 answer.
+      ...(
+        [
+          ['owner', ownerSession.token, 'login owner'],
+          ['member', memberSession.token, 'login member'],
+          ["member's after the password change", changedToken, 'change password'],
+          ["member's with the new password", memberAgain.token, 'login member, new password'],
+          ['Bearer', bearerSession.token, 'login owner for a Bearer token'],
+        ] as const
+      ).flatMap(([who, token, label]): Canary[] => {
+        const allowed = (p: Place) => p.kind === 'response' && p.label === `${label} (Set-Cookie)`;
+        return [
+          { name: `${who} session token`, value: token, allowed, mustAppear: true },
+          { name: `${who} session token's signature`, value: signatureOf(token), allowed, mustAppear: true },
+        ];
+      }),
+      ...(
+        [
+          ['native socket', ticket, 'ws ticket'],
+          ['Bearer session', bearerTicket, 'ws ticket by Bearer'],
+          ['Socket.IO', ioTicket, 'ws ticket for Socket.IO'],
+        ] as const
+      ).flatMap(([what, answer, label]): Canary[] => {
+        const value = answer.body.ticket as string;
+        return [
+          { name: `${what} ticket`, value, allowed: inResponse(label), mustAppear: true },
+          {
+            name: `${what} ticket's signature`,
+            value: signatureOf(value),
+            allowed: inResponse(label),
+            mustAppear: true,
+          },
+        ];
+      }),
     ];
     const findings: string[] = [];
     const missing: string[] = [];
@@ -488,17 +601,37 @@ describe('secret scan', () => {
       if (canary.mustAppear && !seen) missing.push(canary.name);
     }
     const count = (kind: Place['kind']) => places.filter((p) => p.kind === kind).length;
+    // The session store keeps ids, never tokens: a live session's id is in placet_sessions, a redeemed
+    // ticket's nonce in placet_kv (the canaries above prove the tokens, tickets and signatures are not).
+    const tableText = (name: string) =>
+      places.find((p) => p.kind === 'table' && p.label === name)?.text ?? '';
+    const nonces = [ticket, bearerTicket, ioTicket].map((t) => (t.body.ticket as string).split('.')[2]!);
+    const keptIds = {
+      sessionId: tableText('placet_sessions').includes(ownerSession.token.split('.')[0]!),
+      nonces: nonces.filter((n) => tableText('placet_kv').includes(n)).length,
+    };
+    // `access:revoked` is internal: it closes sockets, it is never sent on one.
+    const revokedFrames = places.filter(
+      (p) => p.kind === 'frame' && p.text.includes('access:revoked'),
+    ).length;
+    const tokens = canaries.filter((c) => / (session token|ticket)$/.test(c.name)).length;
     const debugLines = log.split('\n').filter((line) => line.includes('"level":20')).length;
     figure(
       'secret scan',
-      `${canaries.length} canaries searched in ${count('response')} answers, ${count('frame')} socket frames, ` +
+      `${canaries.length} canaries (${tokens} session tokens and tickets) searched in ${count('response')} answers, ${count('frame')} socket frames, ` +
         `${count('log')} log lines (${debugLines} at debug), ${receiver.requests.length} webhook requests, ` +
-        `${count('table')} tables, ${count('file')} files → canaries found where they must not be: ${findings.length}`,
+        `${count('table')} tables, ${count('file')} files → canaries found where they must not be: ${findings.length}; ` +
+        `access:revoked frames sent to clients: ${revokedFrames}`,
     );
     expect(findings).toEqual([]);
     expect(missing, 'canaries the scan should have seen in their own place').toEqual([]);
     expect(debugLines).toBeGreaterThan(0);
     expect(count('frame')).toBeGreaterThan(3);
     expect(receiver.requests.length).toBeGreaterThanOrEqual(2);
+    expect(revokedFrames).toBe(0);
+    expect(keptIds.sessionId, "a live session's id is in placet_sessions (the scan reads it)").toBe(true);
+    expect(keptIds.nonces, "a redeemed ticket's nonce is in placet_kv (the scan reads it)").toBeGreaterThan(
+      0,
+    );
   });
 });

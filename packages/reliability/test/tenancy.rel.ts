@@ -5,6 +5,7 @@ import { waitFor } from '@placet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figure } from '../src/figures.js';
 import { PG_URL, postgresGate, postgresSandbox } from '../src/postgres.js';
+import { sessionMatrix } from '../src/session-matrix.js';
 import { type Account, type StoreKind, startTarget, type Target, TEST_USER_HEADER } from '../src/target.js';
 import {
   ATTACKERS,
@@ -295,9 +296,9 @@ function matrix(label: string, store: () => Promise<{ kind: StoreKind; drop?: ()
       messages: await placet.messages.list(v.agent, { channel: ids.channelId, limit: 100 }),
       parentMessages: await placet.messages.list(v.agent, { channel: ids.parentId, limit: 100 }),
       reviews: [await inspect.review(ids.reviewId), await inspect.review(ids.answeredId)],
-      files: await s.attachments.listByChannel(ids.channelId),
+      files: await s.attachments.listByChannel(ids.channelId, { limit: 1000 }),
       delivery: await s.deliveries.findById(ids.deliveryId),
-      attempts: await s.deliveries.listAttempts(ids.deliveryId),
+      attempts: await s.deliveries.listAttemptsFor([ids.deliveryId]),
       history: await s.statusHistory.listByChannel(ids.channelId, 100),
       events: (await inspect.events()).filter((e) => e.ownerId === ids.userId).map((e) => e.seq),
     });
@@ -468,5 +469,16 @@ if (postgresGate('tenancy matrix (Postgres)')) {
   matrix('Postgres', async () => {
     const sandbox = await postgresSandbox(PG_URL);
     return { kind: { kind: 'postgres', url: sandbox.url }, drop: () => sandbox.drop() };
+  });
+}
+
+// The example server's sign-in routes (`/api/auth/*`) and session store: sessions by cookie and Bearer
+// token, tickets and sockets (cases: `src/auth-tenancy-cases.ts`).
+sessionMatrix('SQLite', async () => ({}));
+
+if (postgresGate('sign-in tenancy (Postgres)')) {
+  sessionMatrix('Postgres', async () => {
+    const sandbox = await postgresSandbox(PG_URL);
+    return { url: sandbox.url, drop: () => sandbox.drop() };
   });
 }

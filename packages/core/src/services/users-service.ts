@@ -10,7 +10,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../util/secrets.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../util/secrets.js';
 import { emitRevoked } from './sessions-service.js';
 import { UnitOfWork } from './unit-of-work.js';
 
@@ -136,7 +136,7 @@ export class UsersService {
   async verifyCredentials(email: string, password: string): Promise<PublicUser | undefined> {
     const user = await this.store.users.findByEmail(email.toLowerCase());
     if (!user?.passwordHash) {
-      await verifyPassword(password, await dummyPasswordHash());
+      await verifyPassword(password, DUMMY_PASSWORD_HASH);
       return undefined;
     }
     return (await verifyPassword(password, user.passwordHash)) ? presentUser(user) : undefined;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { PlacetError } from '../errors/placet-error.js';
 
 /** `hp_` + 48 hex characters (24 random bytes), as the original. */
@@ -25,7 +26,11 @@ export function newSecretId(): string {
  * a burst of password guesses must never starve a download. At most `concurrency` hashes run at once in
  * this process; up to `maxQueued` wait; beyond that the check is refused at once (429, retry shortly).
  */
-export const PASSWORD_HASHING = { concurrency: 2, maxQueued: 32 } as const;
+export const PASSWORD_HASHING = {
+  // One core stays free for the event loop (two on bigger machines): a hash takes a core for ~50 ms.
+  concurrency: Math.max(1, Math.min(2, availableParallelism() - 1)),
+  maxQueued: 32,
+} as const;
 let hashing = 0;
 const hashQueue: (() => void)[] = [];
 
@@ -104,14 +109,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * A fixed hash of a random password, made once per process: `verifyPassword` against it costs what a real
- * check costs, so an unknown email answers as slowly as a wrong password (no account enumeration by time).
+ * A hash of a random password nobody knows (made once, offline, with the current parameters):
+ * `verifyPassword` against it costs what a real check costs, so an unknown email answers as slowly as
+ * a wrong password (no account enumeration by time), and nothing has to be computed, or can fail, first.
  */
-let dummyHash: Promise<string> | undefined;
-export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(18).toString('base64url'));
-  return dummyHash;
-}
+export const DUMMY_PASSWORD_HASH =
+  'scrypt$16384$8$1$ZFlgAOXAeRwr28Rm1XICLA==$7gB8F6XtBWQXoP3EsRuj213pC6cP2GFVj/nzqbgJSt4=';
 
 /** A random password for generated accounts (24 characters, URL-safe). */
 export function generatePassword(): string {

@@ -1,0 +1,51 @@
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
+
+/** A request whose path is sent byte for byte: fetch (and any URL parser) would resolve `%2e%2e` first. */
+export interface RawRequest {
+  method: string;
+  /** Path and query, already encoded (and possibly malformed on purpose). */
+  path: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** HTTP/1.1 to `origin` over keep-alive connections, at most `maxSockets` at once. */
+export function rawClient(origin: string, maxSockets = 8) {
+  const { hostname, port } = new URL(origin);
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  return {
+    send(req: RawRequest, timeoutMs = 20_000): Promise<RawAnswer> {
+      return new Promise((resolve, reject) => {
+        const headers: Record<string, string> = { ...req.headers };
+        if (req.body) headers['content-length'] = String(req.body.length);
+        const outgoing = request(
+          { hostname, port, agent, method: req.method, path: req.path, headers },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('error', reject);
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
+          },
+        );
+        outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+        outgoing.on('error', reject);
+        outgoing.end(req.body);
+      });
+    },
+    close(): void {
+      agent.destroy();
+    },
+  };
+}
