@@ -23,9 +23,10 @@
  * reads the response from them and renders an answer.
  */
 import { z } from 'zod';
-import type { ReviewResponse, ReviewTypeDefinition } from './plugins/types.js';
+import type { ReviewResponse, ReviewSchemas } from './plugins/types.js';
 
-export type { ReviewResponse };
+export { defineReviewSchemas } from './plugins/define.js';
+export type { ReviewResponse, ReviewSchemas };
 export { z };
 
 /** A review's lifecycle state on the wire. */
@@ -54,11 +55,11 @@ export interface PlacetRespondDetail<R = ReviewResponse> {
   response: R | { _dismissed: true };
 }
 
-/** The part of a review type definition its element validates with; `schema.ts` of a plugin exports it. */
-export type BrowserReviewType<P, R> = Pick<
-  ReviewTypeDefinition<P, R>,
-  'type' | 'payload' | 'response' | 'dismissible'
->;
+/**
+ * The part of a review type definition its element validates with: the {@link ReviewSchemas} that a
+ * plugin's `schema.ts` declares once with {@link defineReviewSchemas} and its server definition spreads.
+ */
+export type BrowserReviewType<P, R> = ReviewSchemas<P, R>;
 
 /** Whether `{ _dismissed: true }` is a valid answer: the type's `dismissible`, else a non-blank `dismissLabel`. */
 export function isDismissible<P>(definition: Pick<BrowserReviewType<P, unknown>, 'dismissible'>, payload: P) {

@@ -1,27 +1,19 @@
 import { fileURLToPath } from 'node:url';
-import { isPlacetError, PluginRegistry } from '@placet/core';
+import { PluginRegistry } from '@placet/core';
+import { describeReviewType } from '@placet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { approval, approvalReviewType } from './index.js';
+import { approval, approvalReviewType, approvalSchemas } from './index.js';
 
 const registry = new PluginRegistry([approval()]);
 const options = [
   { id: 'yes', label: 'Deploy', style: 'primary' },
   { id: 'no', label: 'Reject', style: 'danger' },
 ];
+const plain = { options };
+const commentable = { options, allowComment: true };
 
-/** The code and issue paths of the PlacetError `fn` throws; fails the test when it does not throw one. */
-function failure(fn: () => unknown): { code: string; paths: string[] } {
-  try {
-    fn();
-  } catch (error) {
-    if (!isPlacetError(error)) throw error;
-    return { code: error.code, paths: (error.issues ?? []).map((issue) => issue.path) };
-  }
-  throw new Error('expected a PlacetError, but the call succeeded');
-}
-
-describe('approval payload', () => {
-  it.each([
+describeReviewType(approvalReviewType, {
+  valid: [
     { name: 'one option', payload: { options: [{ id: 'ok', label: 'OK' }] } },
     {
       name: 'every style',
@@ -33,145 +25,114 @@ describe('approval payload', () => {
         })),
       },
     },
-    { name: 'comments and a dismiss label', payload: { options, allowComment: true, dismissLabel: 'Later' } },
-  ])('accepts $name', ({ payload }) => {
-    expect(registry.parsePayload('approval', payload)).toEqual(payload);
-  });
-
-  it.each([
-    { name: 'no payload', payload: undefined, paths: ['review.payload.options'] },
-    { name: 'no options', payload: { options: [] }, paths: ['review.payload.options'] },
     {
-      name: 'an empty id',
-      payload: { options: [{ id: '', label: 'A' }] },
-      paths: ['review.payload.options.0.id'],
+      name: 'comments and a dismiss label',
+      payload: { options, allowComment: true, dismissLabel: 'Later' },
+      responses: [{ _dismissed: true }],
     },
     {
-      name: 'a missing label',
-      payload: { options: [{ id: 'a' }] },
-      paths: ['review.payload.options.0.label'],
+      name: 'unknown keys, at the top and in options',
+      payload: { options: [{ id: 'a', label: 'A', icon: 'rocket' }], title: 'Ship it?', meta: { run: 7 } },
     },
+    { name: 'options without allowComment', payload: plain, responses: [{ selectedOption: 'no' }] },
     {
-      name: 'an empty label',
-      payload: { options: [{ id: 'a', label: '' }] },
-      paths: ['review.payload.options.0.label'],
-    },
-    {
-      name: 'an unknown style',
-      payload: { options: [{ id: 'a', label: 'A', style: 'loud' }] },
-      paths: ['review.payload.options.0.style'],
-    },
-    {
-      name: 'duplicate option ids',
-      payload: { options: [...options, { id: 'yes', label: 'Again' }] },
-      paths: ['review.payload.options.2.id'],
-    },
-    {
-      name: 'a non-boolean allowComment',
-      payload: { options, allowComment: 'yes' },
-      paths: ['review.payload.allowComment'],
-    },
-    {
-      name: 'a non-string dismissLabel',
-      payload: { options, dismissLabel: 1 },
-      paths: ['review.payload.dismissLabel'],
-    },
-    { name: 'an array', payload: [options], paths: ['review.payload'] },
-  ])('rejects $name', ({ payload, paths }) => {
-    expect(failure(() => registry.parsePayload('approval', payload))).toEqual({
-      code: 'INVALID_REVIEW_PAYLOAD',
-      paths,
-    });
-  });
-
-  it('keeps unknown keys, at the top and in options', () => {
-    const payload = {
-      options: [{ id: 'a', label: 'A', icon: 'rocket' }],
-      title: 'Ship it?',
-      meta: { run: 7 },
-    };
-    expect(registry.parsePayload('approval', payload)).toEqual(payload);
-  });
-});
-
-describe('approval response', () => {
-  const plain = { options };
-  const commentable = { options, allowComment: true };
-
-  it.each([
-    { name: 'an option id', payload: plain, response: { selectedOption: 'no' } },
-    {
-      name: 'a comment when allowed',
+      name: 'options with allowComment',
       payload: commentable,
-      response: { selectedOption: 'yes', comment: 'ship it' },
+      responses: [
+        { selectedOption: 'yes', comment: 'ship it' },
+        { selectedOption: 'yes' },
+        { selectedOption: 'yes', comment: '' },
+      ],
     },
-    { name: 'no comment when allowed', payload: commentable, response: { selectedOption: 'yes' } },
-    {
-      name: 'an empty comment when allowed',
-      payload: commentable,
-      response: { selectedOption: 'yes', comment: '' },
-    },
-  ])('accepts $name', ({ payload, response }) => {
-    expect(registry.parseResponse('approval', payload, response)).toEqual(response);
-  });
-
-  it.each([
-    {
-      name: 'an id that is not an option',
-      payload: plain,
-      response: { selectedOption: 'maybe' },
-      paths: ['response.selectedOption'],
-    },
-    { name: 'a missing selection', payload: plain, response: {}, paths: ['response.selectedOption'] },
-    {
-      name: 'a label instead of an id',
-      payload: plain,
-      response: { selectedOption: 'Deploy' },
-      paths: ['response.selectedOption'],
-    },
-    {
-      name: 'a comment without allowComment',
-      payload: plain,
-      response: { selectedOption: 'yes', comment: 'hi' },
-      paths: ['response.comment'],
-    },
-    {
-      name: 'a comment with allowComment false',
-      payload: { options, allowComment: false },
-      response: { selectedOption: 'yes', comment: 'hi' },
-      paths: ['response.comment'],
-    },
-    {
-      name: 'a non-string comment',
-      payload: commentable,
-      response: { selectedOption: 'yes', comment: 3 },
-      paths: ['response.comment'],
-    },
-    {
-      name: 'an unknown key',
-      payload: plain,
-      response: { selectedOption: 'yes', extra: true },
-      paths: ['response'],
-    },
-    { name: 'a string', payload: plain, response: 'yes', paths: ['response'] },
-  ])('rejects $name', ({ payload, response, paths }) => {
-    expect(failure(() => registry.parseResponse('approval', payload, response))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths,
-    });
-  });
-
-  it('accepts { _dismissed: true } only when the payload has a dismissLabel', () => {
-    expect(
-      registry.parseResponse('approval', { options, dismissLabel: 'Later' }, { _dismissed: true }),
-    ).toEqual({
-      _dismissed: true,
-    });
-    expect(failure(() => registry.parseResponse('approval', plain, { _dismissed: true }))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: ['response._dismissed'],
-    });
-  });
+  ],
+  invalid: {
+    payloads: [
+      { name: 'no payload', payload: undefined, paths: ['review.payload.options'] },
+      { name: 'no options', payload: { options: [] }, paths: ['review.payload.options'] },
+      {
+        name: 'an empty id',
+        payload: { options: [{ id: '', label: 'A' }] },
+        paths: ['review.payload.options.0.id'],
+      },
+      {
+        name: 'a missing label',
+        payload: { options: [{ id: 'a' }] },
+        paths: ['review.payload.options.0.label'],
+      },
+      {
+        name: 'an empty label',
+        payload: { options: [{ id: 'a', label: '' }] },
+        paths: ['review.payload.options.0.label'],
+      },
+      {
+        name: 'an unknown style',
+        payload: { options: [{ id: 'a', label: 'A', style: 'loud' }] },
+        paths: ['review.payload.options.0.style'],
+      },
+      {
+        name: 'duplicate option ids',
+        payload: { options: [...options, { id: 'yes', label: 'Again' }] },
+        paths: ['review.payload.options.2.id'],
+      },
+      {
+        name: 'a non-boolean allowComment',
+        payload: { options, allowComment: 'yes' },
+        paths: ['review.payload.allowComment'],
+      },
+      {
+        name: 'a non-string dismissLabel',
+        payload: { options, dismissLabel: 1 },
+        paths: ['review.payload.dismissLabel'],
+      },
+      { name: 'an array', payload: [options], paths: ['review.payload'] },
+    ],
+    responses: [
+      {
+        name: 'an id that is not an option',
+        payload: plain,
+        response: { selectedOption: 'maybe' },
+        paths: ['response.selectedOption'],
+      },
+      { name: 'a missing selection', payload: plain, response: {}, paths: ['response.selectedOption'] },
+      {
+        name: 'a label instead of an id',
+        payload: plain,
+        response: { selectedOption: 'Deploy' },
+        paths: ['response.selectedOption'],
+      },
+      {
+        name: 'a comment without allowComment',
+        payload: plain,
+        response: { selectedOption: 'yes', comment: 'hi' },
+        paths: ['response.comment'],
+      },
+      {
+        name: 'a comment with allowComment false',
+        payload: { options, allowComment: false },
+        response: { selectedOption: 'yes', comment: 'hi' },
+        paths: ['response.comment'],
+      },
+      {
+        name: 'a non-string comment',
+        payload: commentable,
+        response: { selectedOption: 'yes', comment: 3 },
+        paths: ['response.comment'],
+      },
+      {
+        name: 'an unknown key',
+        payload: plain,
+        response: { selectedOption: 'yes', extra: true },
+        paths: ['response'],
+      },
+      { name: 'a string', payload: plain, response: 'yes', paths: ['response'] },
+      {
+        name: 'a dismissal without dismissLabel',
+        payload: plain,
+        response: { _dismissed: true },
+        paths: ['response._dismissed'],
+      },
+    ],
+  },
 });
 
 describe('approval plugin', () => {
@@ -214,6 +175,8 @@ describe('approval plugin', () => {
 
   it('declares exactly one review type, named after the plugin, with its browser ui', () => {
     expect(approval().reviewTypes).toEqual([approvalReviewType]);
+    // One declaration of the schemas: the server definition is spread from what the element validates with.
+    expect(approvalReviewType).toMatchObject(approvalSchemas);
     expect(approvalReviewType.ui).toEqual({
       element: 'placet-approval',
       module: fileURLToPath(new URL('../dist/ui.js', import.meta.url)),

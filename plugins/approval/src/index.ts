@@ -24,13 +24,10 @@ export function summarizeApproval(response: ApprovalResponse, payload: ApprovalP
   return `Chose: ${label}${comment}`;
 }
 
-export const approvalReviewType = defineReviewType<ApprovalPayload, ApprovalResponse>({
-  type: 'approval',
+export const approvalReviewType = defineReviewType({
+  ...approvalSchemas,
   displayName: 'Approval',
   description: 'Ask a human to pick one of a few buttons (approve, reject, …), optionally with a comment.',
-  payload: ApprovalPayload,
-  response: approvalResponseFor,
-  responseSchema: ApprovalResponse,
   summarize: summarizeApproval,
   ui: { element: 'placet-approval', module: APPROVAL_UI_MODULE },
 });

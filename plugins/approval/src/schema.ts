@@ -1,4 +1,4 @@
-import { type BrowserReviewType, z } from '@placet/core/browser';
+import { defineReviewSchemas, z } from '@placet/core/browser';
 
 // The approval schemas, shared by the server (index.ts) and the browser UI (ui.ts): they import only
 // `@placet/core/browser`, so the UI bundle does not pull in the engine.
@@ -52,9 +52,13 @@ export function approvalResponseFor(payload: ApprovalPayload): z.ZodType<Approva
   });
 }
 
-/** What the `placet-approval` element validates with: the same schemas the server uses. */
-export const approvalSchemas: BrowserReviewType<ApprovalPayload, ApprovalResponse> = {
+/**
+ * The `approval` review type's schemas, declared once: the server definition (index.ts) spreads them and
+ * the `placet-approval` element (ui.ts) validates with them, so both refuse exactly the same answers.
+ */
+export const approvalSchemas = defineReviewSchemas<ApprovalPayload, ApprovalResponse>({
   type: 'approval',
   payload: ApprovalPayload,
   response: approvalResponseFor,
-};
+  responseSchema: ApprovalResponse,
+});

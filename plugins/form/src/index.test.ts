@@ -1,25 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { isPlacetError, PluginRegistry } from '@placet/core';
+import { PluginRegistry } from '@placet/core';
+import { describeReviewType } from '@placet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { FORM_FIELD_TYPES, form, formReviewType } from './index.js';
+import { FORM_FIELD_TYPES, form, formReviewType, formSchemas } from './index.js';
 
 const registry = new PluginRegistry([form()]);
 
-/** The code and issue paths of the PlacetError `fn` throws; fails the test when it does not throw one. */
-function failure(fn: () => unknown): { code: string; paths: string[] } {
-  try {
-    fn();
-  } catch (error) {
-    if (!isPlacetError(error)) throw error;
-    return { code: error.code, paths: (error.issues ?? []).map((issue) => issue.path) };
-  }
-  throw new Error('expected a PlacetError, but the call succeeded');
-}
-
 const text = { name: 'name', type: 'text', label: 'Name' };
+const field = (extra: Record<string, unknown>) => ({
+  fields: [text, { name: 'x', type: 'number', label: 'X', ...extra }],
+});
 
-describe('form payload', () => {
-  it.each([
+describeReviewType(formReviewType, {
+  valid: [
     { name: 'one text field', payload: { fields: [text] } },
     {
       name: 'every field type',
@@ -66,78 +59,68 @@ describe('form payload', () => {
       name: 'equal min and max',
       payload: { fields: [{ name: 'n', type: 'number', label: 'N', min: 3, max: 3 }] },
     },
-  ])('accepts $name', ({ payload }) => {
-    expect(registry.parsePayload('form', payload)).toEqual(payload);
-  });
-
-  const field = (extra: Record<string, unknown>) => ({
-    fields: [text, { name: 'x', type: 'number', label: 'X', ...extra }],
-  });
-  it.each([
-    { name: 'no fields', payload: { fields: [] }, paths: ['review.payload.fields'] },
-    { name: 'a missing fields list', payload: { submitLabel: 'Go' }, paths: ['review.payload.fields'] },
     {
-      name: 'an unknown field type',
-      payload: field({ type: 'color' }),
-      paths: ['review.payload.fields.1.type'],
+      name: 'unknown keys, at the top and in fields',
+      payload: { fields: [{ ...text, autocomplete: 'name', width: 2 }], title: 'Who are you?' },
     },
-    { name: 'an empty name', payload: field({ name: '' }), paths: ['review.payload.fields.1.name'] },
-    {
-      name: 'the name __proto__',
-      payload: field({ name: '__proto__' }),
-      paths: ['review.payload.fields.1.name'],
-    },
-    { name: 'an empty label', payload: field({ label: '' }), paths: ['review.payload.fields.1.label'] },
-    { name: 'a duplicate name', payload: field({ name: 'name' }), paths: ['review.payload.fields.1.name'] },
-    {
-      name: 'a select without options',
-      payload: field({ type: 'select' }),
-      paths: ['review.payload.fields.1.options'],
-    },
-    {
-      name: 'a select with empty options',
-      payload: field({ type: 'select', options: [] }),
-      paths: ['review.payload.fields.1.options'],
-    },
-    {
-      name: 'a malformed option',
-      payload: field({ type: 'select', options: ['a', { value: 'b' }] }),
-      paths: ['review.payload.fields.1.options.1'],
-    },
-    { name: 'a zero step', payload: field({ step: 0 }), paths: ['review.payload.fields.1.step'] },
-    { name: 'a negative step', payload: field({ step: -1 }), paths: ['review.payload.fields.1.step'] },
-    { name: 'min above max', payload: field({ min: 5, max: 1 }), paths: ['review.payload.fields.1.max'] },
-    {
-      name: 'an object defaultValue',
-      payload: field({ defaultValue: {} }),
-      paths: ['review.payload.fields.1.defaultValue'],
-    },
-    {
-      name: 'a non-boolean required',
-      payload: field({ required: 'yes' }),
-      paths: ['review.payload.fields.1.required'],
-    },
-    {
-      name: 'two bad fields',
-      payload: {
-        fields: [
-          { name: 'a', type: 'text' },
-          { type: 'text', label: 'B' },
-        ],
+  ],
+  invalid: {
+    payloads: [
+      { name: 'no fields', payload: { fields: [] }, paths: ['review.payload.fields'] },
+      { name: 'a missing fields list', payload: { submitLabel: 'Go' }, paths: ['review.payload.fields'] },
+      {
+        name: 'an unknown field type',
+        payload: field({ type: 'color' }),
+        paths: ['review.payload.fields.1.type'],
       },
-      paths: ['review.payload.fields.0.label', 'review.payload.fields.1.name'],
-    },
-  ])('rejects $name', ({ payload, paths }) => {
-    expect(failure(() => registry.parsePayload('form', payload))).toEqual({
-      code: 'INVALID_REVIEW_PAYLOAD',
-      paths,
-    });
-  });
-
-  it('keeps unknown keys, at the top and in fields', () => {
-    const payload = { fields: [{ ...text, autocomplete: 'name', width: 2 }], title: 'Who are you?' };
-    expect(registry.parsePayload('form', payload)).toEqual(payload);
-  });
+      { name: 'an empty name', payload: field({ name: '' }), paths: ['review.payload.fields.1.name'] },
+      {
+        name: 'the name __proto__',
+        payload: field({ name: '__proto__' }),
+        paths: ['review.payload.fields.1.name'],
+      },
+      { name: 'an empty label', payload: field({ label: '' }), paths: ['review.payload.fields.1.label'] },
+      { name: 'a duplicate name', payload: field({ name: 'name' }), paths: ['review.payload.fields.1.name'] },
+      {
+        name: 'a select without options',
+        payload: field({ type: 'select' }),
+        paths: ['review.payload.fields.1.options'],
+      },
+      {
+        name: 'a select with empty options',
+        payload: field({ type: 'select', options: [] }),
+        paths: ['review.payload.fields.1.options'],
+      },
+      {
+        name: 'a malformed option',
+        payload: field({ type: 'select', options: ['a', { value: 'b' }] }),
+        paths: ['review.payload.fields.1.options.1'],
+      },
+      { name: 'a zero step', payload: field({ step: 0 }), paths: ['review.payload.fields.1.step'] },
+      { name: 'a negative step', payload: field({ step: -1 }), paths: ['review.payload.fields.1.step'] },
+      { name: 'min above max', payload: field({ min: 5, max: 1 }), paths: ['review.payload.fields.1.max'] },
+      {
+        name: 'an object defaultValue',
+        payload: field({ defaultValue: {} }),
+        paths: ['review.payload.fields.1.defaultValue'],
+      },
+      {
+        name: 'a non-boolean required',
+        payload: field({ required: 'yes' }),
+        paths: ['review.payload.fields.1.required'],
+      },
+      {
+        name: 'two bad fields',
+        payload: {
+          fields: [
+            { name: 'a', type: 'text' },
+            { type: 'text', label: 'B' },
+          ],
+        },
+        paths: ['review.payload.fields.0.label', 'review.payload.fields.1.name'],
+      },
+    ],
+  },
 });
 
 describe('form plugin', () => {
@@ -197,6 +180,8 @@ describe('form plugin', () => {
 
   it('declares exactly one review type, named after the plugin, with its browser ui', () => {
     expect(form().reviewTypes).toEqual([formReviewType]);
+    // One declaration of the schemas: the server definition is spread from what the element validates with.
+    expect(formReviewType).toMatchObject(formSchemas);
     expect(formReviewType.type).toBe('form');
     expect(formReviewType.ui).toEqual({
       element: 'placet-form',

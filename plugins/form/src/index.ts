@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { definePlugin, defineReviewType, oneLine } from '@placet/core';
 import type { FormFieldValue } from './field-value.js';
-import { type FormField, FormPayload, optionLabel, optionValue } from './form-field.js';
-import { FormResponse, formResponseFor } from './schema.js';
+import { type FormField, type FormPayload, optionLabel, optionValue } from './form-field.js';
+import { type FormResponse, formSchemas } from './schema.js';
 
 export { type FormFieldValue, fieldValueSchema, isOnStep } from './field-value.js';
 export {
@@ -42,13 +42,10 @@ export function summarizeForm(response: FormResponse, payload: FormPayload): str
   return oneLine(parts.length > 0 ? `Submitted: ${parts.join(', ')}` : 'Submitted an empty form', 160);
 }
 
-export const formReviewType = defineReviewType<FormPayload, FormResponse>({
-  type: 'form',
+export const formReviewType = defineReviewType({
+  ...formSchemas,
   displayName: 'Form',
   description: 'Ask a human to fill in a form of typed fields (text, number, email, date, select, …).',
-  payload: FormPayload,
-  response: formResponseFor,
-  responseSchema: FormResponse,
   summarize: summarizeForm,
   ui: { element: 'placet-form', module: FORM_UI_MODULE },
 });

@@ -1,8 +1,6 @@
-import { isPlacetError, PluginRegistry } from '@placet/core';
-import { describe, expect, it } from 'vitest';
-import { form } from './index.js';
+import { describeReviewType } from '@placet/test-utils';
+import { formReviewType } from './index.js';
 
-const registry = new PluginRegistry([form()]);
 const payload = {
   fields: [
     { name: 'name', type: 'text', label: 'Name', required: true },
@@ -22,147 +20,142 @@ const payload = {
   ],
   dismissLabel: 'Cancel',
 };
-/** The code and issue paths of the PlacetError `fn` throws; fails the test when it does not throw one. */
-function failure(fn: () => unknown): { code: string; paths: string[] } {
-  try {
-    fn();
-  } catch (error) {
-    if (!isPlacetError(error)) throw error;
-    return { code: error.code, paths: (error.issues ?? []).map((issue) => issue.path) };
-  }
-  throw new Error('expected a PlacetError, but the call succeeded');
-}
 
-const parse = (response: unknown) => registry.parseResponse('form', payload, response);
+/** Responses refused for `payload`, each with the one field its issue names. */
+const rejected: { name: string; response: Record<string, unknown>; path: string }[] = [
+  { name: 'a missing required field', response: {}, path: 'name' },
+  { name: 'a null required field', response: { name: null }, path: 'name' },
+  { name: 'an empty required field', response: { name: '' }, path: 'name' },
+  { name: 'a number in a text field', response: { name: 5 }, path: 'name' },
+  { name: 'a field the form does not have', response: { name: 'A', nickname: 'B' }, path: 'nickname' },
+  { name: 'a number above max', response: { name: 'A', age: 131 }, path: 'age' },
+  { name: 'a number below min', response: { name: 'A', age: -1 }, path: 'age' },
+  { name: 'a number off its step', response: { name: 'A', age: 1.5 }, path: 'age' },
+  { name: 'a numeric string', response: { name: 'A', age: '30' }, path: 'age' },
+  { name: 'an infinite number', response: { name: 'A', ratio: Number.POSITIVE_INFINITY }, path: 'ratio' },
+  { name: 'a float off a float step', response: { name: 'A', ratio: 0.35 }, path: 'ratio' },
+  { name: 'a value off the step counted from min', response: { name: 'A', offset: 0.2 }, path: 'offset' },
+  { name: 'a range above max', response: { name: 'A', volume: 11 }, path: 'volume' },
+  { name: 'a malformed email', response: { name: 'A', email: 'ada@' }, path: 'email' },
+  { name: 'an email with spaces', response: { name: 'A', email: 'a da@example.org' }, path: 'email' },
+  { name: 'an ftp URL', response: { name: 'A', site: 'ftp://example.org' }, path: 'site' },
+  { name: 'a javascript URL', response: { name: 'A', site: 'javascript:alert(1)' }, path: 'site' },
+  { name: 'a relative URL', response: { name: 'A', site: '/home' }, path: 'site' },
+  { name: 'a value that is not an option', response: { name: 'A', color: 'blue' }, path: 'color' },
+  { name: 'an option label instead of its value', response: { name: 'A', color: 'Green' }, path: 'color' },
+  { name: 'a string in a checkbox', response: { name: 'A', agree: 'true' }, path: 'agree' },
+  { name: 'month 13, day 45', response: { name: 'A', day: '2026-13-45' }, path: 'day' },
+  { name: 'February 30', response: { name: 'A', day: '2026-02-30' }, path: 'day' },
+  { name: 'February 29 of a common year', response: { name: 'A', day: '2026-02-29' }, path: 'day' },
+  { name: 'February 29 of 1900', response: { name: 'A', day: '1900-02-29' }, path: 'day' },
+  { name: 'April 31', response: { name: 'A', day: '2026-04-31' }, path: 'day' },
+  { name: 'day 0', response: { name: 'A', day: '2026-01-00' }, path: 'day' },
+  { name: 'an unpadded date', response: { name: 'A', day: '2026-1-05' }, path: 'day' },
+  { name: 'a datetime in a date field', response: { name: 'A', day: '2026-01-05T10:00' }, path: 'day' },
+  { name: 'hour 24', response: { name: 'A', at: '24:00' }, path: 'at' },
+  { name: 'minute 60', response: { name: 'A', at: '12:60' }, path: 'at' },
+  { name: 'an unpadded time', response: { name: 'A', at: '9:30' }, path: 'at' },
+  { name: 'a time with seconds', response: { name: 'A', at: '12:30:00' }, path: 'at' },
+  { name: 'an unreal datetime', response: { name: 'A', when: '2026-02-30T10:00' }, path: 'when' },
+  { name: 'a datetime with a space', response: { name: 'A', when: '2026-03-01 09:30' }, path: 'when' },
+  { name: 'a datetime with an offset', response: { name: 'A', when: '2026-03-01T09:30Z' }, path: 'when' },
+  { name: 'a datetime with a bad hour', response: { name: 'A', when: '2026-03-01T25:30' }, path: 'when' },
+];
 
-describe('form response: accepted values', () => {
-  it.each([
-    { name: 'only the required field', response: { name: 'Ada' } },
-    {
-      name: 'null for every optional field',
-      response: { ...Object.fromEntries(payload.fields.map((f) => [f.name, null])), name: 'A' },
-    },
-    {
-      name: 'every field answered',
-      response: {
-        name: 'Ada',
-        bio: 'short', // min/max are ignored for text fields
-        secret: 'hunter2',
-        age: 36,
-        ratio: 0.3,
-        offset: 0.7,
-        volume: 2.5,
-        email: 'ada@example.org',
-        site: 'https://example.org/a?b=c',
-        color: 'g',
-        agree: false,
-        day: '2026-07-01',
-        at: '23:59',
-        when: '2026-03-01T09:30',
+/** A form with one required field `f` of `type`. */
+const requiredField = (type: string, options?: string[]) => ({
+  fields: [{ name: 'f', type, label: 'F', required: true, ...(options ? { options } : {}) }],
+});
+/** Empty answers to a required field of each type, refused at `response.f`, as is a missing one. */
+const emptyRequired = [
+  { type: 'number', value: null },
+  { type: 'checkbox', value: null },
+  { type: 'select', value: '', options: ['x'] },
+  { type: 'date', value: '' },
+].flatMap(({ type, value, options }) => [
+  {
+    name: `${JSON.stringify(value)} for a required ${type} field`,
+    payload: requiredField(type, options),
+    response: { f: value },
+    paths: ['response.f'],
+  },
+  {
+    name: `no value for a required ${type} field`,
+    payload: requiredField(type, options),
+    response: {},
+    paths: ['response.f'],
+  },
+]);
+const { dismissLabel: _, ...undismissible } = payload;
+
+describeReviewType(
+  formReviewType,
+  {
+    valid: [
+      {
+        name: 'the form of every field type',
+        payload,
+        responses: {
+          'only the required field': { name: 'Ada' },
+          'null for every optional field': {
+            ...Object.fromEntries(payload.fields.map((f) => [f.name, null])),
+            name: 'A',
+          },
+          'every field answered': {
+            name: 'Ada',
+            bio: 'short', // min/max are ignored for text fields
+            secret: 'hunter2',
+            age: 36,
+            ratio: 0.3,
+            offset: 0.7,
+            volume: 2.5,
+            email: 'ada@example.org',
+            site: 'https://example.org/a?b=c',
+            color: 'g',
+            agree: false,
+            day: '2026-07-01',
+            at: '23:59',
+            when: '2026-03-01T09:30',
+          },
+          'empty strings for optional string fields': { name: 'A', email: '', site: '', day: '', color: '' },
+          'a number on the edges': { name: 'A', age: 0, volume: 10, offset: 0.1 },
+          'a float on a float step': { name: 'A', ratio: -1.7, offset: 100.1 },
+          'leap days': { name: 'A', day: '2024-02-29', when: '2000-02-29T00:00' },
+          'a plain string option': { name: 'A', color: 'red' },
+          'a local http URL': { name: 'A', site: 'http://localhost:3000/x' },
+          'a dismissal (the form has a dismissLabel)': { _dismissed: true },
+        },
       },
+      {
+        name: 'a required checkbox',
+        payload: requiredField('checkbox'),
+        responses: { 'false for a required checkbox': { f: false } },
+      },
+    ],
+    invalid: {
+      responses: [
+        ...rejected.map(({ name, response, path }) => ({
+          name,
+          payload,
+          response,
+          paths: [`response.${path}`],
+        })),
+        {
+          name: 'every problem at once',
+          payload,
+          response: { age: 500, day: '2026-02-30', extra: 1 },
+          paths: ['response.name', 'response.age', 'response.day', 'response.extra'],
+        },
+        { name: 'a response that is not an object', payload, response: ['Ada'], paths: ['response'] },
+        ...emptyRequired,
+        {
+          name: 'a dismissal of a form without dismissLabel',
+          payload: undismissible,
+          response: { _dismissed: true },
+          paths: ['response._dismissed'],
+        },
+      ],
     },
-    {
-      name: 'empty strings for optional string fields',
-      response: { name: 'A', email: '', site: '', day: '', color: '' },
-    },
-    { name: 'a number on the edges', response: { name: 'A', age: 0, volume: 10, offset: 0.1 } },
-    { name: 'a float on a float step', response: { name: 'A', ratio: -1.7, offset: 100.1 } },
-    { name: 'leap days', response: { name: 'A', day: '2024-02-29', when: '2000-02-29T00:00' } },
-    { name: 'a plain string option', response: { name: 'A', color: 'red' } },
-    { name: 'a local http URL', response: { name: 'A', site: 'http://localhost:3000/x' } },
-  ])('$name', ({ response }) => {
-    expect(parse(response)).toEqual(response);
-  });
-});
-
-describe('form response: rejected values, at the path of the field', () => {
-  it.each([
-    { name: 'a missing required field', response: {}, path: 'name' },
-    { name: 'a null required field', response: { name: null }, path: 'name' },
-    { name: 'an empty required field', response: { name: '' }, path: 'name' },
-    { name: 'a number in a text field', response: { name: 5 }, path: 'name' },
-    { name: 'a field the form does not have', response: { name: 'A', nickname: 'B' }, path: 'nickname' },
-    { name: 'a number above max', response: { name: 'A', age: 131 }, path: 'age' },
-    { name: 'a number below min', response: { name: 'A', age: -1 }, path: 'age' },
-    { name: 'a number off its step', response: { name: 'A', age: 1.5 }, path: 'age' },
-    { name: 'a numeric string', response: { name: 'A', age: '30' }, path: 'age' },
-    { name: 'an infinite number', response: { name: 'A', ratio: Number.POSITIVE_INFINITY }, path: 'ratio' },
-    { name: 'a float off a float step', response: { name: 'A', ratio: 0.35 }, path: 'ratio' },
-    { name: 'a value off the step counted from min', response: { name: 'A', offset: 0.2 }, path: 'offset' },
-    { name: 'a range above max', response: { name: 'A', volume: 11 }, path: 'volume' },
-    { name: 'a malformed email', response: { name: 'A', email: 'ada@' }, path: 'email' },
-    { name: 'an email with spaces', response: { name: 'A', email: 'a da@example.org' }, path: 'email' },
-    { name: 'an ftp URL', response: { name: 'A', site: 'ftp://example.org' }, path: 'site' },
-    { name: 'a javascript URL', response: { name: 'A', site: 'javascript:alert(1)' }, path: 'site' },
-    { name: 'a relative URL', response: { name: 'A', site: '/home' }, path: 'site' },
-    { name: 'a value that is not an option', response: { name: 'A', color: 'blue' }, path: 'color' },
-    { name: 'an option label instead of its value', response: { name: 'A', color: 'Green' }, path: 'color' },
-    { name: 'a string in a checkbox', response: { name: 'A', agree: 'true' }, path: 'agree' },
-    { name: 'month 13, day 45', response: { name: 'A', day: '2026-13-45' }, path: 'day' },
-    { name: 'February 30', response: { name: 'A', day: '2026-02-30' }, path: 'day' },
-    { name: 'February 29 of a common year', response: { name: 'A', day: '2026-02-29' }, path: 'day' },
-    { name: 'February 29 of 1900', response: { name: 'A', day: '1900-02-29' }, path: 'day' },
-    { name: 'April 31', response: { name: 'A', day: '2026-04-31' }, path: 'day' },
-    { name: 'day 0', response: { name: 'A', day: '2026-01-00' }, path: 'day' },
-    { name: 'an unpadded date', response: { name: 'A', day: '2026-1-05' }, path: 'day' },
-    { name: 'a datetime in a date field', response: { name: 'A', day: '2026-01-05T10:00' }, path: 'day' },
-    { name: 'hour 24', response: { name: 'A', at: '24:00' }, path: 'at' },
-    { name: 'minute 60', response: { name: 'A', at: '12:60' }, path: 'at' },
-    { name: 'an unpadded time', response: { name: 'A', at: '9:30' }, path: 'at' },
-    { name: 'a time with seconds', response: { name: 'A', at: '12:30:00' }, path: 'at' },
-    { name: 'an unreal datetime', response: { name: 'A', when: '2026-02-30T10:00' }, path: 'when' },
-    { name: 'a datetime with a space', response: { name: 'A', when: '2026-03-01 09:30' }, path: 'when' },
-    { name: 'a datetime with an offset', response: { name: 'A', when: '2026-03-01T09:30Z' }, path: 'when' },
-    { name: 'a datetime with a bad hour', response: { name: 'A', when: '2026-03-01T25:30' }, path: 'when' },
-  ])('$name', ({ response, path }) => {
-    expect(failure(() => parse(response))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: [`response.${path}`],
-    });
-  });
-
-  it('reports every problem at once', () => {
-    expect(failure(() => parse({ age: 500, day: '2026-02-30', extra: 1 })).paths).toEqual([
-      'response.name',
-      'response.age',
-      'response.day',
-      'response.extra',
-    ]);
-  });
-
-  it('rejects a response that is not an object', () => {
-    expect(failure(() => parse(['Ada']))).toEqual({ code: 'INVALID_REVIEW_RESPONSE', paths: ['response'] });
-  });
-
-  it.each([
-    { type: 'number', value: null },
-    { type: 'checkbox', value: null },
-    { type: 'select', value: '', options: ['x'] },
-    { type: 'date', value: '' },
-  ])('requires a value for a required $type field ($value)', ({ type, value, options }) => {
-    const required = {
-      fields: [{ name: 'f', type, label: 'F', required: true, ...(options ? { options } : {}) }],
-    };
-    expect(failure(() => registry.parseResponse('form', required, { f: value }))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: ['response.f'],
-    });
-    expect(failure(() => registry.parseResponse('form', required, {})).paths).toEqual(['response.f']);
-  });
-
-  it('accepts false for a required checkbox', () => {
-    const required = { fields: [{ name: 'f', type: 'checkbox', label: 'F', required: true }] };
-    expect(registry.parseResponse('form', required, { f: false })).toEqual({ f: false });
-  });
-});
-
-describe('form response: dismissal', () => {
-  it('accepts { _dismissed: true } only when the payload has a dismissLabel', () => {
-    expect(parse({ _dismissed: true })).toEqual({ _dismissed: true });
-    const { dismissLabel: _, ...undismissible } = payload;
-    expect(failure(() => registry.parseResponse('form', undismissible, { _dismissed: true }))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: ['response._dismissed'],
-    });
-  });
-});
+  },
+  { name: 'form responses' },
+);

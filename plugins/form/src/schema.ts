@@ -1,4 +1,4 @@
-import { type BrowserReviewType, z } from '@placet/core/browser';
+import { defineReviewSchemas, z } from '@placet/core/browser';
 import { fieldValueSchema } from './field-value.js';
 import { FormPayload } from './form-field.js';
 
@@ -28,9 +28,13 @@ export function formResponseFor(payload: FormPayload): z.ZodType<FormResponse> {
   return z.object(shape).catchall(UNKNOWN_FIELD) as z.ZodType<FormResponse>;
 }
 
-/** What the `placet-form` element validates with: the same schemas the server uses. */
-export const formSchemas: BrowserReviewType<FormPayload, FormResponse> = {
+/**
+ * The `form` review type's schemas, declared once: the server definition (index.ts) spreads them and the
+ * `placet-form` element (ui.ts) validates with them, so both refuse exactly the same answers.
+ */
+export const formSchemas = defineReviewSchemas<FormPayload, FormResponse>({
   type: 'form',
   payload: FormPayload,
   response: formResponseFor,
-};
+  responseSchema: FormResponse,
+});

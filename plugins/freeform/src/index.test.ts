@@ -1,80 +1,101 @@
 import { fileURLToPath } from 'node:url';
-import { isPlacetError, PluginRegistry } from '@placet/core';
+import { PluginRegistry } from '@placet/core';
+import { describeReviewType, placetErrorOf } from '@placet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FREEFORM_MAX_BYTES, freeform, freeformReviewType } from './index.js';
+import {
+  DEFAULT_FREEFORM_MAX_BYTES,
+  FreeformResponse,
+  freeform,
+  freeformReviewType,
+  freeformSchemas,
+} from './index.js';
 
 const registry = new PluginRegistry([freeform()]);
-const small = new PluginRegistry([freeform({ maxBytes: 100 })]);
-
-/** The code and issue paths of the PlacetError `fn` throws; fails the test when it does not throw one. */
-function failure(fn: () => unknown): { code: string; paths: string[] } {
-  try {
-    fn();
-  } catch (error) {
-    if (!isPlacetError(error)) throw error;
-    return { code: error.code, paths: (error.issues ?? []).map((issue) => issue.path) };
-  }
-  throw new Error('expected a PlacetError, but the call succeeded');
-}
 
 /** An object whose JSON serialisation is exactly `bytes` bytes long. */
 function jsonOfSize(bytes: number, char = 'x'): Record<string, string> {
   const overhead = JSON.stringify({ d: '' }).length;
   const perChar = Buffer.byteLength(char, 'utf8');
   const value = { d: char.repeat(Math.floor((bytes - overhead) / perChar)) };
-  expect(Buffer.byteLength(JSON.stringify(value), 'utf8')).toBe(bytes);
+  if (Buffer.byteLength(JSON.stringify(value), 'utf8') !== bytes)
+    throw new Error(`no JSON of ${bytes} bytes`);
   return value;
 }
 
-describe('freeform payload', () => {
-  it.each([
-    { name: 'an empty object', payload: {} },
+describeReviewType(freeformReviewType, {
+  valid: [
+    {
+      name: 'an empty object',
+      payload: {},
+      responses: { 'a response of exactly 64 KiB': jsonOfSize(64 * 1024) },
+    },
     {
       name: 'a plugin payload',
       payload: { plugin: 'poll', question: 'Lunch?', choices: ['pizza', 'sushi'] },
+      responses: {
+        'an empty object': {},
+        'any keys': { choice: 'sushi', votes: 3, detail: { ok: true } },
+        'a _dismissed false flag': { _dismissed: false },
+      },
     },
     {
       name: 'nested data and a dismiss label',
       payload: { a: { b: [1, null, { c: true }] }, dismissLabel: 'Skip' },
+      responses: [{ _dismissed: true }],
     },
     { name: 'exactly 64 KiB', payload: jsonOfSize(64 * 1024) },
-  ])('accepts $name, keeping every key', ({ payload }) => {
-    expect(registry.parsePayload('freeform', payload)).toEqual(payload);
-  });
+  ],
+  invalid: {
+    payloads: [
+      { name: 'one byte over 64 KiB', payload: jsonOfSize(64 * 1024 + 1), paths: ['review.payload'] },
+      { name: 'a non-string plugin', payload: { plugin: 42 }, paths: ['review.payload.plugin'] },
+      {
+        name: 'a non-string dismissLabel',
+        payload: { dismissLabel: false },
+        paths: ['review.payload.dismissLabel'],
+      },
+      { name: 'an array', payload: [1, 2], paths: ['review.payload'] },
+      { name: 'a string', payload: 'hello', paths: ['review.payload'] },
+      { name: 'a payload that is not JSON (a bigint)', payload: { big: 1n }, paths: ['review.payload'] },
+    ],
+    responses: [
+      { name: 'an array', payload: {}, response: ['sushi'], paths: ['response'] },
+      { name: 'a string', payload: {}, response: 'sushi', paths: ['response'] },
+      { name: 'null', payload: {}, response: null, paths: ['response'] },
+      { name: 'one byte over 64 KiB', payload: {}, response: jsonOfSize(64 * 1024 + 1), paths: ['response'] },
+      {
+        name: 'a dismissal without dismissLabel',
+        payload: { plugin: 'poll' },
+        response: { _dismissed: true },
+        paths: ['response._dismissed'],
+      },
+    ],
+  },
+});
 
-  it.each([
-    { name: 'one byte over 64 KiB', payload: jsonOfSize(64 * 1024 + 1), paths: ['review.payload'] },
-    { name: 'a non-string plugin', payload: { plugin: 42 }, paths: ['review.payload.plugin'] },
-    {
-      name: 'a non-string dismissLabel',
-      payload: { dismissLabel: false },
-      paths: ['review.payload.dismissLabel'],
+// The maxBytes option of the plugin factory limits payloads and responses, in bytes of UTF-8.
+const [limited] = freeform({ maxBytes: 100 }).reviewTypes;
+describeReviewType(
+  limited!,
+  {
+    valid: [
+      { name: 'exactly 100 bytes', payload: jsonOfSize(100) },
+      { name: '100 bytes of é', payload: jsonOfSize(100, 'é') },
+      { name: 'an empty object', payload: {}, responses: { 'exactly 100 bytes': jsonOfSize(100) } },
+    ],
+    invalid: {
+      payloads: [
+        { name: '101 bytes', payload: jsonOfSize(101), paths: ['review.payload'] },
+        { name: '102 bytes in 47 characters of é', payload: jsonOfSize(102, 'é'), paths: ['review.payload'] },
+      ],
+      responses: [{ name: '101 bytes', payload: {}, response: jsonOfSize(101), paths: ['response'] }],
     },
-    { name: 'an array', payload: [1, 2], paths: ['review.payload'] },
-    { name: 'a string', payload: 'hello', paths: ['review.payload'] },
-  ])('rejects $name', ({ payload, paths }) => {
-    expect(failure(() => registry.parsePayload('freeform', payload))).toEqual({
-      code: 'INVALID_REVIEW_PAYLOAD',
-      paths,
-    });
-  });
+  },
+  { name: 'review type "freeform" of freeform({ maxBytes: 100 })' },
+);
 
-  it('counts bytes of UTF-8, not characters', () => {
-    expect(small.parsePayload('freeform', jsonOfSize(100, 'é'))).toBeTruthy();
-    expect(failure(() => small.parsePayload('freeform', jsonOfSize(102, 'é'))).paths).toEqual([
-      'review.payload',
-    ]);
-  });
-
-  it('rejects a payload that is not JSON', () => {
-    expect(failure(() => registry.parsePayload('freeform', { big: 1n })).paths).toEqual(['review.payload']);
-  });
-
-  it('applies the maxBytes option', () => {
-    expect(small.parsePayload('freeform', jsonOfSize(100))).toBeTruthy();
-    expect(failure(() => small.parsePayload('freeform', jsonOfSize(101))).code).toBe(
-      'INVALID_REVIEW_PAYLOAD',
-    );
+describe('freeform options', () => {
+  it('limits payloads and responses to 64 KiB by default', () => {
     expect(DEFAULT_FREEFORM_MAX_BYTES).toBe(65536);
   });
 
@@ -85,52 +106,7 @@ describe('freeform payload', () => {
     { options: { maxbytes: 10 }, path: 'freeform' },
   ])('refuses the options $options with INVALID_OPTIONS', ({ options, path }) => {
     // @ts-expect-error invalid options on purpose
-    expect(failure(() => freeform(options))).toEqual({ code: 'INVALID_OPTIONS', paths: [path] });
-  });
-});
-
-describe('freeform response', () => {
-  it.each([
-    { name: 'an empty object', response: {} },
-    { name: 'any keys', response: { choice: 'sushi', votes: 3, detail: { ok: true } } },
-    { name: 'a _dismissed false flag', response: { _dismissed: false } },
-  ])('accepts $name', ({ response }) => {
-    expect(registry.parseResponse('freeform', { plugin: 'poll' }, response)).toEqual(response);
-  });
-
-  it.each([
-    { name: 'an array', response: ['sushi'] },
-    { name: 'a string', response: 'sushi' },
-    { name: 'null', response: null },
-  ])('rejects $name', ({ response }) => {
-    expect(failure(() => registry.parseResponse('freeform', {}, response))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: ['response'],
-    });
-  });
-
-  it('limits the response size with the same option', () => {
-    expect(small.parseResponse('freeform', {}, jsonOfSize(100))).toBeTruthy();
-    expect(failure(() => small.parseResponse('freeform', {}, jsonOfSize(101)))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: ['response'],
-    });
-    expect(registry.parseResponse('freeform', {}, jsonOfSize(64 * 1024))).toBeTruthy();
-    expect(failure(() => registry.parseResponse('freeform', {}, jsonOfSize(64 * 1024 + 1))).code).toBe(
-      'INVALID_REVIEW_RESPONSE',
-    );
-  });
-
-  it('accepts { _dismissed: true } only when the payload has a dismissLabel', () => {
-    expect(registry.parseResponse('freeform', { dismissLabel: 'Close' }, { _dismissed: true })).toEqual({
-      _dismissed: true,
-    });
-    expect(
-      failure(() => registry.parseResponse('freeform', { plugin: 'poll' }, { _dismissed: true })),
-    ).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: ['response._dismissed'],
-    });
+    expect(placetErrorOf(() => freeform(options))).toMatchObject({ code: 'INVALID_OPTIONS', paths: [path] });
   });
 });
 
@@ -167,6 +143,10 @@ describe('freeform plugin', () => {
     expect(rest).toEqual([]);
     expect(type?.type).toBe('freeform');
     expect(freeformReviewType.type).toBe('freeform');
+    // One declaration of the schemas (with the limit as a parameter): the browser's default one and the
+    // server's share their type and documented response schema.
+    expect(freeformSchemas()).toMatchObject({ type: 'freeform', responseSchema: FreeformResponse });
+    expect(freeformReviewType).toMatchObject({ type: 'freeform', responseSchema: FreeformResponse });
     expect(type?.ui).toEqual({
       element: 'placet-freeform',
       module: fileURLToPath(new URL('../dist/ui.js', import.meta.url)),

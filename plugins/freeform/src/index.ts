@@ -28,15 +28,11 @@ export function summarizeFreeform(response: FreeformResponse, payload: FreeformP
 /** The `freeform` review type with a size limit of `maxBytes` on payloads and responses. */
 export function createFreeformReviewType(options: FreeformOptionsInput = {}) {
   const { maxBytes } = parseOptions(options);
-  const { payload, response } = freeformSchemas(maxBytes);
-  return defineReviewType<FreeformPayload, FreeformResponse>({
-    type: 'freeform',
+  return defineReviewType({
+    ...freeformSchemas(maxBytes),
     displayName: 'Freeform',
     description:
       'Any JSON object, rendered by a UI plugin named in payload.plugin; the human answers with any JSON object.',
-    payload,
-    response,
-    responseSchema: FreeformResponse,
     summarize: summarizeFreeform,
     ui: { element: 'placet-freeform', module: FREEFORM_UI_MODULE },
   });

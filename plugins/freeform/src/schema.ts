@@ -1,4 +1,4 @@
-import { type BrowserReviewType, z } from '@placet/core/browser';
+import { defineReviewSchemas, type ReviewSchemas, z } from '@placet/core/browser';
 
 // The freeform schemas, shared by the server (index.ts) and the browser UI (ui.ts): they import only
 // `@placet/core/browser`, so the UI bundle does not pull in the engine.
@@ -41,13 +41,20 @@ function jsonSizeCheck(maxBytes: number, what: string) {
 }
 
 /**
- * The freeform schemas with a size limit of `maxBytes` on payloads and responses. The browser UI uses the
- * default limit: a server configured with a smaller `maxBytes` still has the last word.
+ * The `freeform` review type's schemas, with a size limit of `maxBytes` on payloads and responses:
+ * declared once, for the server definition (index.ts, with the `maxBytes` option) and the
+ * `placet-freeform` element (ui.ts). The browser uses the default limit: a server configured with a
+ * smaller `maxBytes` still has the last word.
  */
 export function freeformSchemas(
   maxBytes = DEFAULT_FREEFORM_MAX_BYTES,
-): BrowserReviewType<FreeformPayload, FreeformResponse> {
+): ReviewSchemas<FreeformPayload, FreeformResponse> {
   const payload = FreeformPayload.check(jsonSizeCheck(maxBytes, 'payload'));
   const response = FreeformResponse.check(jsonSizeCheck(maxBytes, 'response'));
-  return { type: 'freeform', payload, response: () => response };
+  return defineReviewSchemas({
+    type: 'freeform',
+    payload,
+    response: () => response,
+    responseSchema: FreeformResponse,
+  });
 }

@@ -1,159 +1,162 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, isPlacetError, PluginRegistry } from '@placet/core';
+import { definePlugin, PluginRegistry } from '@placet/core';
+import { describeReviewType } from '@placet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { rating, ratingReviewType, summarizeRating } from './index.js';
+import { rating, ratingReviewType, ratingSchemas, summarizeRating } from './index.js';
 
 const registry = new PluginRegistry([rating()]);
 const LABELS = ['Terrible', 'Poor', 'Okay', 'Good', 'Excellent'];
 const five = { max: 5, labels: LABELS };
 
-/** The code, issue paths and messages of the PlacetError `fn` throws; fails when it throws none. */
-function failure(fn: () => unknown): { code: string; paths: string[]; messages: string[] } {
-  try {
-    fn();
-  } catch (error) {
-    if (!isPlacetError(error)) throw error;
-    const issues = error.issues ?? [];
-    return { code: error.code, paths: issues.map((i) => i.path), messages: issues.map((i) => i.message) };
-  }
-  throw new Error('expected a PlacetError, but the call succeeded');
-}
-
-describe('rating payload', () => {
-  it.each([
-    { name: 'an empty payload (5 stars)', payload: {} },
-    { name: 'max and labels', payload: five },
+describeReviewType(ratingReviewType, {
+  valid: [
+    // No default is written into the stored payload: the agent reads back what it sent.
+    {
+      name: 'an empty payload (5 stars)',
+      payload: {},
+      responses: { 'the default max': { stars: 5 } },
+    },
+    {
+      name: 'max and labels',
+      payload: five,
+      responses: {
+        'one star': { stars: 1 },
+        'max stars': { stars: 5 },
+        'a comment': { stars: 4, comment: 'Quick and friendly' },
+        'an empty comment': { stars: 3, comment: '' },
+        'the longest comment': { stars: 2, comment: 'x'.repeat(2000) },
+      },
+    },
     { name: 'the smallest max', payload: { max: 2, labels: ['No', 'Yes'] } },
-    { name: 'the largest max, no labels', payload: { max: 10 } },
+    { name: 'the largest max, no labels', payload: { max: 10 }, responses: { 'ten of ten': { stars: 10 } } },
     { name: 'five labels without max', payload: { labels: LABELS } },
     { name: 'a dismissLabel', payload: { dismissLabel: 'Skip' } },
-  ])('accepts $name, unchanged', ({ payload }) => {
-    // No default is written into the stored payload: the agent reads back what it sent.
-    expect(registry.parsePayload('rating', payload)).toEqual(payload);
-  });
-
-  it.each([
-    { name: 'max 1', payload: { max: 1 }, paths: ['review.payload.max'] },
-    { name: 'max 11', payload: { max: 11 }, paths: ['review.payload.max'] },
-    { name: 'a fractional max', payload: { max: 4.5 }, paths: ['review.payload.max'] },
-    { name: 'a string max', payload: { max: '5' }, paths: ['review.payload.max'] },
-    { name: 'fewer labels than max', payload: { max: 4, labels: LABELS }, paths: ['review.payload.labels'] },
     {
-      name: 'more labels than the default 5',
-      payload: { labels: [...LABELS, 'Wow'] },
-      paths: ['review.payload.labels'],
+      name: 'max, labels and a dismissLabel',
+      payload: { ...five, dismissLabel: 'Skip' },
+      responses: { 'a dismissal': { _dismissed: true } },
     },
-    { name: 'an empty label', payload: { max: 2, labels: ['Bad', ''] }, paths: ['review.payload.labels.1'] },
-    { name: 'labels that are not a list', payload: { labels: 'Good' }, paths: ['review.payload.labels'] },
     {
-      name: 'a non-string dismissLabel',
-      payload: { dismissLabel: 1 },
-      paths: ['review.payload.dismissLabel'],
+      name: 'unknown keys',
+      payload: { ...five, question: 'How was the answer?', context: { ticket: 42 } },
     },
-  ])('rejects $name', ({ payload, paths }) => {
-    expect(failure(() => registry.parsePayload('rating', payload))).toMatchObject({
-      code: 'INVALID_REVIEW_PAYLOAD',
-      paths,
-    });
-  });
-
-  it('says how many labels it expected', () => {
-    expect(failure(() => registry.parsePayload('rating', { max: 3, labels: LABELS })).messages).toEqual([
-      'expected 3 labels, one per star, got 5',
-    ]);
-  });
-
-  it('keeps unknown keys', () => {
-    const payload = { ...five, question: 'How was the answer?', context: { ticket: 42 } };
-    expect(registry.parsePayload('rating', payload)).toEqual(payload);
-  });
+  ],
+  invalid: {
+    payloads: [
+      { name: 'max 1', payload: { max: 1 }, paths: ['review.payload.max'] },
+      { name: 'max 11', payload: { max: 11 }, paths: ['review.payload.max'] },
+      { name: 'a fractional max', payload: { max: 4.5 }, paths: ['review.payload.max'] },
+      { name: 'a string max', payload: { max: '5' }, paths: ['review.payload.max'] },
+      {
+        name: 'fewer labels than max',
+        payload: { max: 4, labels: LABELS },
+        paths: ['review.payload.labels'],
+      },
+      {
+        name: 'more labels than the default 5',
+        payload: { labels: [...LABELS, 'Wow'] },
+        paths: ['review.payload.labels'],
+      },
+      {
+        name: 'more labels than max, saying how many it expected',
+        payload: { max: 3, labels: LABELS },
+        paths: ['review.payload.labels'],
+        messages: ['expected 3 labels, one per star, got 5'],
+      },
+      {
+        name: 'an empty label',
+        payload: { max: 2, labels: ['Bad', ''] },
+        paths: ['review.payload.labels.1'],
+      },
+      { name: 'labels that are not a list', payload: { labels: 'Good' }, paths: ['review.payload.labels'] },
+      {
+        name: 'a non-string dismissLabel',
+        payload: { dismissLabel: 1 },
+        paths: ['review.payload.dismissLabel'],
+      },
+    ],
+    responses: [
+      ...[
+        { name: 'stars above max', payload: five, response: { stars: 6 }, message: 'at most 5 stars' },
+        {
+          name: 'stars above a small max',
+          payload: { max: 3 },
+          response: { stars: 4 },
+          message: 'at most 3 stars',
+        },
+        {
+          name: 'stars above the default max',
+          payload: {},
+          response: { stars: 6 },
+          message: 'at most 5 stars',
+        },
+        {
+          name: 'zero stars',
+          payload: five,
+          response: { stars: 0 },
+          message: 'choose a rating from 1 to 5 stars',
+        },
+        {
+          name: 'negative stars',
+          payload: five,
+          response: { stars: -1 },
+          message: 'choose a rating from 1 to 5 stars',
+        },
+        {
+          name: 'half a star',
+          payload: five,
+          response: { stars: 3.5 },
+          message: 'stars must be a whole number',
+        },
+        {
+          name: 'stars as a string',
+          payload: five,
+          response: { stars: '4' },
+          message: 'stars must be a whole number',
+        },
+        { name: 'no stars', payload: five, response: {}, message: 'choose a rating from 1 to 5 stars' },
+        {
+          name: 'a comment only',
+          payload: five,
+          response: { comment: 'great' },
+          message: 'choose a rating from 1 to 5 stars',
+        },
+      ].map(({ message, ...refused }) => ({ ...refused, paths: ['response.stars'], messages: [message] })),
+      {
+        name: 'a comment too long',
+        payload: five,
+        response: { stars: 4, comment: 'x'.repeat(2001) },
+        paths: ['response.comment'],
+      },
+      {
+        name: 'a non-string comment',
+        payload: five,
+        response: { stars: 4, comment: 5 },
+        paths: ['response.comment'],
+      },
+      { name: 'an unknown key', payload: five, response: { stars: 4, label: 'Good' }, paths: ['response'] },
+      { name: 'not an object', payload: five, response: 4, paths: ['response'] },
+      {
+        name: 'a dismissal without dismissLabel',
+        payload: five,
+        response: { _dismissed: true },
+        paths: ['response._dismissed'],
+      },
+      {
+        name: 'a dismissal with a blank dismissLabel',
+        payload: { dismissLabel: '  ' },
+        response: { _dismissed: true },
+        paths: ['response._dismissed'],
+      },
+    ],
+  },
 });
 
-describe('rating response', () => {
-  it.each([
-    { name: 'one star', payload: five, response: { stars: 1 } },
-    { name: 'max stars', payload: five, response: { stars: 5 } },
-    { name: 'ten of ten', payload: { max: 10 }, response: { stars: 10 } },
-    { name: 'the default max', payload: {}, response: { stars: 5 } },
-    { name: 'a comment', payload: five, response: { stars: 4, comment: 'Quick and friendly' } },
-    { name: 'an empty comment', payload: five, response: { stars: 3, comment: '' } },
-    { name: 'the longest comment', payload: five, response: { stars: 2, comment: 'x'.repeat(2000) } },
-  ])('accepts $name', ({ payload, response }) => {
-    expect(registry.parseResponse('rating', payload, response)).toEqual(response);
-  });
-
-  it.each([
-    { name: 'stars above max', payload: five, response: { stars: 6 }, message: 'at most 5 stars' },
-    {
-      name: 'stars above a small max',
-      payload: { max: 3 },
-      response: { stars: 4 },
-      message: 'at most 3 stars',
-    },
-    { name: 'stars above the default max', payload: {}, response: { stars: 6 }, message: 'at most 5 stars' },
-    {
-      name: 'zero stars',
-      payload: five,
-      response: { stars: 0 },
-      message: 'choose a rating from 1 to 5 stars',
-    },
-    {
-      name: 'negative stars',
-      payload: five,
-      response: { stars: -1 },
-      message: 'choose a rating from 1 to 5 stars',
-    },
-    { name: 'half a star', payload: five, response: { stars: 3.5 }, message: 'stars must be a whole number' },
-    {
-      name: 'stars as a string',
-      payload: five,
-      response: { stars: '4' },
-      message: 'stars must be a whole number',
-    },
-    { name: 'no stars', payload: five, response: {}, message: 'choose a rating from 1 to 5 stars' },
-    {
-      name: 'a comment only',
-      payload: five,
-      response: { comment: 'great' },
-      message: 'choose a rating from 1 to 5 stars',
-    },
-  ])('rejects $name with a path `stars`', ({ payload, response, message }) => {
-    expect(failure(() => registry.parseResponse('rating', payload, response))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: ['response.stars'],
-      messages: [message],
-    });
-  });
-
-  it.each([
-    {
-      name: 'a comment too long',
-      response: { stars: 4, comment: 'x'.repeat(2001) },
-      paths: ['response.comment'],
-    },
-    { name: 'a non-string comment', response: { stars: 4, comment: 5 }, paths: ['response.comment'] },
-    { name: 'an unknown key', response: { stars: 4, label: 'Good' }, paths: ['response'] },
-    { name: 'not an object', response: 4, paths: ['response'] },
-  ])('rejects $name', ({ response, paths }) => {
-    expect(failure(() => registry.parseResponse('rating', five, response))).toMatchObject({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths,
-    });
-  });
-
-  it('accepts { _dismissed: true } only when the payload has a non-blank dismissLabel', () => {
-    expect(registry.parseResponse('rating', { ...five, dismissLabel: 'Skip' }, { _dismissed: true })).toEqual(
-      {
-        _dismissed: true,
-      },
-    );
+describe('rating dismissal', () => {
+  it('is offered only when the payload has a non-blank dismissLabel', () => {
     expect(registry.isDismissible('rating', { dismissLabel: 'Skip' })).toBe(true);
     expect(registry.isDismissible('rating', { dismissLabel: '  ' })).toBe(false);
     expect(registry.isDismissible('rating', five)).toBe(false);
-    expect(failure(() => registry.parseResponse('rating', five, { _dismissed: true }))).toMatchObject({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: ['response._dismissed'],
-    });
   });
 });
 
@@ -189,6 +192,8 @@ describe('rating plugin', () => {
     expect(definePlugin(plugin)).toBe(plugin);
     expect(plugin).toMatchObject({ name: 'rating', version: '0.1.0', displayName: 'Rating' });
     expect(plugin.reviewTypes).toEqual([ratingReviewType]);
+    // One declaration of the schemas: the server definition is spread from what the element validates with.
+    expect(ratingReviewType).toMatchObject(ratingSchemas);
     expect(ratingReviewType.ui).toEqual({
       element: 'placet-rating',
       module: fileURLToPath(new URL('../dist/ui.js', import.meta.url)),

@@ -36,14 +36,10 @@ export function summarizeRating(response: RatingResponse, payload: RatingPayload
   return `Rated ${response.stars}/${ratingMax(payload)}${comment}`;
 }
 
-export const ratingReviewType = defineReviewType<RatingPayload, RatingResponse>({
-  type: 'rating',
+export const ratingReviewType = defineReviewType({
+  ...ratingSchemas,
   displayName: 'Rating',
   description: 'Ask a human for a star rating (1 to max, default 5) with an optional comment.',
-  payload: RatingPayload,
-  response: ratingResponseFor,
-  responseSchema: RatingResponse,
-  dismissible: isRatingDismissible,
   summarize: summarizeRating,
   ui: { element: 'placet-rating', module: RATING_UI_MODULE },
 });

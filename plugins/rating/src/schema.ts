@@ -1,4 +1,4 @@
-import { type BrowserReviewType, z } from '@placet/core/browser';
+import { defineReviewSchemas, z } from '@placet/core/browser';
 
 // The rating schemas, shared by the server (index.ts) and the browser UI (ui.ts). They import only
 // `@placet/core/browser`, so the UI bundle carries zod and these schemas but not the engine: the
@@ -80,10 +80,15 @@ export function isRatingDismissible(payload: RatingPayload): boolean {
   return typeof payload.dismissLabel === 'string' && payload.dismissLabel.trim().length > 0;
 }
 
-/** What the `placet-rating` element validates with: the same schemas the server uses. */
-export const ratingSchemas: BrowserReviewType<RatingPayload, RatingResponse> = {
+/**
+ * The `rating` review type's schemas, declared once: the server definition (index.ts) spreads them and
+ * the `placet-rating` element (ui.ts) validates with them, so both refuse exactly the same answers and
+ * offer dismissal under the same rule.
+ */
+export const ratingSchemas = defineReviewSchemas<RatingPayload, RatingResponse>({
   type: 'rating',
   payload: RatingPayload,
   response: ratingResponseFor,
+  responseSchema: RatingResponse,
   dismissible: isRatingDismissible,
-};
+});

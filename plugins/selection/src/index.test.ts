@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { isPlacetError, PluginRegistry } from '@placet/core';
+import { PluginRegistry } from '@placet/core';
+import { describeReviewType } from '@placet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { selection, selectionReviewType } from './index.js';
+import { selection, selectionReviewType, selectionSchemas } from './index.js';
 
 const registry = new PluginRegistry([selection()]);
 const items = [
@@ -12,151 +13,131 @@ const items = [
 const single = { mode: 'single', items };
 const multi = { mode: 'multi', items };
 
-/** The code and issue paths of the PlacetError `fn` throws; fails the test when it does not throw one. */
-function failure(fn: () => unknown): { code: string; paths: string[] } {
-  try {
-    fn();
-  } catch (error) {
-    if (!isPlacetError(error)) throw error;
-    return { code: error.code, paths: (error.issues ?? []).map((issue) => issue.path) };
-  }
-  throw new Error('expected a PlacetError, but the call succeeded');
-}
-
-describe('selection payload', () => {
-  it.each([
-    { name: 'single mode', payload: single },
-    { name: 'multi mode with labels', payload: { ...multi, submitLabel: 'Go', dismissLabel: 'Skip' } },
+describeReviewType(selectionReviewType, {
+  valid: [
+    { name: 'single mode', payload: single, responses: [{ selectedIds: ['b'] }] },
+    {
+      name: 'multi mode',
+      payload: multi,
+      responses: [{ selectedIds: ['c'] }, { selectedIds: ['c', 'a', 'b'] }],
+    },
+    {
+      name: 'multi mode with labels',
+      payload: { ...multi, submitLabel: 'Go', dismissLabel: 'Skip' },
+      responses: [{ _dismissed: true }],
+    },
+    {
+      name: 'single mode with a dismissLabel',
+      payload: { ...single, dismissLabel: 'None' },
+      responses: [{ _dismissed: true }],
+    },
     { name: 'one item', payload: { mode: 'single', items: [{ id: 'x', label: 'X' }] } },
-  ])('accepts $name', ({ payload }) => {
-    expect(registry.parsePayload('selection', payload)).toEqual(payload);
-  });
-
-  it.each([
-    { name: 'no mode', payload: { items }, paths: ['review.payload.mode'] },
-    { name: 'an unknown mode', payload: { mode: 'many', items }, paths: ['review.payload.mode'] },
-    { name: 'no items', payload: { mode: 'single', items: [] }, paths: ['review.payload.items'] },
-    { name: 'missing items', payload: { mode: 'single' }, paths: ['review.payload.items'] },
     {
-      name: 'an empty id',
-      payload: { mode: 'multi', items: [{ id: '', label: 'A' }] },
-      paths: ['review.payload.items.0.id'],
+      name: 'unknown keys, at the top and in items',
+      payload: { mode: 'multi', items: [{ id: 'a', label: 'A', image: 'a.png' }], question: 'Which?' },
     },
-    {
-      name: 'an empty label',
-      payload: { mode: 'multi', items: [...items, { id: 'd', label: '' }] },
-      paths: ['review.payload.items.3.label'],
-    },
-    {
-      name: 'a non-string description',
-      payload: { mode: 'multi', items: [{ id: 'a', label: 'A', description: 5 }] },
-      paths: ['review.payload.items.0.description'],
-    },
-    {
-      name: 'duplicate item ids',
-      payload: { mode: 'multi', items: [...items, { id: 'b', label: 'Beta again' }] },
-      paths: ['review.payload.items.3.id'],
-    },
-    {
-      name: 'a non-string submitLabel',
-      payload: { ...single, submitLabel: true },
-      paths: ['review.payload.submitLabel'],
-    },
-    {
-      name: 'a non-string dismissLabel',
-      payload: { ...single, dismissLabel: {} },
-      paths: ['review.payload.dismissLabel'],
-    },
-  ])('rejects $name', ({ payload, paths }) => {
-    expect(failure(() => registry.parsePayload('selection', payload))).toEqual({
-      code: 'INVALID_REVIEW_PAYLOAD',
-      paths,
-    });
-  });
-
-  it('keeps unknown keys, at the top and in items', () => {
-    const payload = { mode: 'multi', items: [{ id: 'a', label: 'A', image: 'a.png' }], question: 'Which?' };
-    expect(registry.parsePayload('selection', payload)).toEqual(payload);
-  });
-});
-
-describe('selection response', () => {
-  it.each([
-    { name: 'one id in single mode', payload: single, response: { selectedIds: ['b'] } },
-    { name: 'one id in multi mode', payload: multi, response: { selectedIds: ['c'] } },
-    { name: 'every id in multi mode', payload: multi, response: { selectedIds: ['c', 'a', 'b'] } },
-  ])('accepts $name', ({ payload, response }) => {
-    expect(registry.parseResponse('selection', payload, response)).toEqual(response);
-  });
-
-  it.each([
-    { name: 'an empty list', payload: multi, response: { selectedIds: [] }, paths: ['response.selectedIds'] },
-    {
-      name: 'an empty list in single mode',
-      payload: single,
-      response: { selectedIds: [] },
-      paths: ['response.selectedIds'],
-    },
-    {
-      name: 'two ids in single mode',
-      payload: single,
-      response: { selectedIds: ['a', 'b'] },
-      paths: ['response.selectedIds'],
-    },
-    {
-      name: 'an unknown id',
-      payload: multi,
-      response: { selectedIds: ['a', 'z'] },
-      paths: ['response.selectedIds.1'],
-    },
-    {
-      name: 'a label instead of an id',
-      payload: single,
-      response: { selectedIds: ['Alpha'] },
-      paths: ['response.selectedIds.0'],
-    },
-    {
-      name: 'a duplicate id',
-      payload: multi,
-      response: { selectedIds: ['a', 'b', 'a'] },
-      paths: ['response.selectedIds.2'],
-    },
-    { name: 'a missing list', payload: multi, response: {}, paths: ['response.selectedIds'] },
-    {
-      name: 'a string instead of a list',
-      payload: single,
-      response: { selectedIds: 'a' },
-      paths: ['response.selectedIds'],
-    },
-    {
-      name: 'an unknown key',
-      payload: multi,
-      response: { selectedIds: ['a'], note: 'x' },
-      paths: ['response'],
-    },
-  ])('rejects $name', ({ payload, response, paths }) => {
-    expect(failure(() => registry.parseResponse('selection', payload, response))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths,
-    });
-  });
-
-  it('accepts { _dismissed: true } only when the payload has a dismissLabel', () => {
-    expect(
-      registry.parseResponse('selection', { ...single, dismissLabel: 'None' }, { _dismissed: true }),
-    ).toEqual({
-      _dismissed: true,
-    });
-    expect(failure(() => registry.parseResponse('selection', single, { _dismissed: true }))).toEqual({
-      code: 'INVALID_REVIEW_RESPONSE',
-      paths: ['response._dismissed'],
-    });
-    expect(
-      failure(() =>
-        registry.parseResponse('selection', { ...single, dismissLabel: ' ' }, { _dismissed: true }),
-      ).code,
-    ).toBe('INVALID_REVIEW_RESPONSE');
-  });
+  ],
+  invalid: {
+    payloads: [
+      { name: 'no mode', payload: { items }, paths: ['review.payload.mode'] },
+      { name: 'an unknown mode', payload: { mode: 'many', items }, paths: ['review.payload.mode'] },
+      { name: 'no items', payload: { mode: 'single', items: [] }, paths: ['review.payload.items'] },
+      { name: 'missing items', payload: { mode: 'single' }, paths: ['review.payload.items'] },
+      {
+        name: 'an empty id',
+        payload: { mode: 'multi', items: [{ id: '', label: 'A' }] },
+        paths: ['review.payload.items.0.id'],
+      },
+      {
+        name: 'an empty label',
+        payload: { mode: 'multi', items: [...items, { id: 'd', label: '' }] },
+        paths: ['review.payload.items.3.label'],
+      },
+      {
+        name: 'a non-string description',
+        payload: { mode: 'multi', items: [{ id: 'a', label: 'A', description: 5 }] },
+        paths: ['review.payload.items.0.description'],
+      },
+      {
+        name: 'duplicate item ids',
+        payload: { mode: 'multi', items: [...items, { id: 'b', label: 'Beta again' }] },
+        paths: ['review.payload.items.3.id'],
+      },
+      {
+        name: 'a non-string submitLabel',
+        payload: { ...single, submitLabel: true },
+        paths: ['review.payload.submitLabel'],
+      },
+      {
+        name: 'a non-string dismissLabel',
+        payload: { ...single, dismissLabel: {} },
+        paths: ['review.payload.dismissLabel'],
+      },
+    ],
+    responses: [
+      {
+        name: 'an empty list',
+        payload: multi,
+        response: { selectedIds: [] },
+        paths: ['response.selectedIds'],
+      },
+      {
+        name: 'an empty list in single mode',
+        payload: single,
+        response: { selectedIds: [] },
+        paths: ['response.selectedIds'],
+      },
+      {
+        name: 'two ids in single mode',
+        payload: single,
+        response: { selectedIds: ['a', 'b'] },
+        paths: ['response.selectedIds'],
+      },
+      {
+        name: 'an unknown id',
+        payload: multi,
+        response: { selectedIds: ['a', 'z'] },
+        paths: ['response.selectedIds.1'],
+      },
+      {
+        name: 'a label instead of an id',
+        payload: single,
+        response: { selectedIds: ['Alpha'] },
+        paths: ['response.selectedIds.0'],
+      },
+      {
+        name: 'a duplicate id',
+        payload: multi,
+        response: { selectedIds: ['a', 'b', 'a'] },
+        paths: ['response.selectedIds.2'],
+      },
+      { name: 'a missing list', payload: multi, response: {}, paths: ['response.selectedIds'] },
+      {
+        name: 'a string instead of a list',
+        payload: single,
+        response: { selectedIds: 'a' },
+        paths: ['response.selectedIds'],
+      },
+      {
+        name: 'an unknown key',
+        payload: multi,
+        response: { selectedIds: ['a'], note: 'x' },
+        paths: ['response'],
+      },
+      {
+        name: 'a dismissal without dismissLabel',
+        payload: single,
+        response: { _dismissed: true },
+        paths: ['response._dismissed'],
+      },
+      {
+        name: 'a dismissal with a blank dismissLabel',
+        payload: { ...single, dismissLabel: ' ' },
+        response: { _dismissed: true },
+        paths: ['response._dismissed'],
+      },
+    ],
+  },
 });
 
 describe('selection plugin', () => {
@@ -187,6 +168,8 @@ describe('selection plugin', () => {
 
   it('declares exactly one review type, named after the plugin, with its browser ui', () => {
     expect(selection().reviewTypes).toEqual([selectionReviewType]);
+    // One declaration of the schemas: the server definition is spread from what the element validates with.
+    expect(selectionReviewType).toMatchObject(selectionSchemas);
     expect(selectionReviewType.type).toBe('selection');
     expect(selectionReviewType.ui).toEqual({
       element: 'placet-selection',

@@ -24,13 +24,10 @@ export function summarizeSelection(response: SelectionResponse, payload: Selecti
   return oneLine(`Selected: ${labels.join(', ')}`);
 }
 
-export const selectionReviewType = defineReviewType<SelectionPayload, SelectionResponse>({
-  type: 'selection',
+export const selectionReviewType = defineReviewType({
+  ...selectionSchemas,
   displayName: 'Selection',
   description: 'Ask a human to pick one item (single mode) or several items (multi mode) from a list.',
-  payload: SelectionPayload,
-  response: selectionResponseFor,
-  responseSchema: SelectionResponse,
   summarize: summarizeSelection,
   ui: { element: 'placet-selection', module: SELECTION_UI_MODULE },
 });

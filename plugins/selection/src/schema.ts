@@ -1,4 +1,4 @@
-import { type BrowserReviewType, z } from '@placet/core/browser';
+import { defineReviewSchemas, z } from '@placet/core/browser';
 
 // The selection schemas, shared by the server (index.ts) and the browser UI (ui.ts): they import only
 // `@placet/core/browser`, so the UI bundle does not pull in the engine.
@@ -63,9 +63,13 @@ export function selectionResponseFor(payload: SelectionPayload): z.ZodType<Selec
   return z.strictObject({ selectedIds });
 }
 
-/** What the `placet-selection` element validates with: the same schemas the server uses. */
-export const selectionSchemas: BrowserReviewType<SelectionPayload, SelectionResponse> = {
+/**
+ * The `selection` review type's schemas, declared once: the server definition (index.ts) spreads them
+ * and the `placet-selection` element (ui.ts) validates with them, so both refuse exactly the same answers.
+ */
+export const selectionSchemas = defineReviewSchemas<SelectionPayload, SelectionResponse>({
   type: 'selection',
   payload: SelectionPayload,
   response: selectionResponseFor,
-};
+  responseSchema: SelectionResponse,
+});

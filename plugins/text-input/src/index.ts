@@ -15,13 +15,10 @@ export function summarizeTextInput(response: TextInputResponse): string {
   return `Replied: ${oneLine(response.text, 100)}`;
 }
 
-export const textInputReviewType = defineReviewType<TextInputPayload, TextInputResponse>({
-  type: 'text-input',
+export const textInputReviewType = defineReviewType({
+  ...textInputSchemas,
   displayName: 'Text input',
   description: 'Ask a human for a free text answer (plain or markdown), optionally bounded in length.',
-  payload: TextInputPayload,
-  response: textInputResponseFor,
-  responseSchema: TextInputResponse,
   summarize: summarizeTextInput,
   ui: { element: 'placet-text-input', module: TEXT_INPUT_UI_MODULE },
 });

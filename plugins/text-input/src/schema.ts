@@ -1,4 +1,4 @@
-import { type BrowserReviewType, z } from '@placet/core/browser';
+import { defineReviewSchemas, z } from '@placet/core/browser';
 
 // The text-input schemas, shared by the server (index.ts) and the browser UI (ui.ts): they import only
 // `@placet/core/browser`, so the UI bundle does not pull in the engine.
@@ -55,9 +55,13 @@ export function textInputResponseFor(payload: TextInputPayload): z.ZodType<TextI
   return z.strictObject({ text: checked });
 }
 
-/** What the `placet-text-input` element validates with: the same schemas the server uses. */
-export const textInputSchemas: BrowserReviewType<TextInputPayload, TextInputResponse> = {
+/**
+ * The `text-input` review type's schemas, declared once: the server definition (index.ts) spreads them
+ * and the `placet-text-input` element (ui.ts) validates with them, so both refuse exactly the same answers.
+ */
+export const textInputSchemas = defineReviewSchemas<TextInputPayload, TextInputResponse>({
   type: 'text-input',
   payload: TextInputPayload,
   response: textInputResponseFor,
-};
+  responseSchema: TextInputResponse,
+});

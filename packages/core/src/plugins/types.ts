@@ -37,6 +37,17 @@ export interface ReviewTypeDefinition<Payload = Record<string, unknown>, Respons
   ui?: ReviewTypeUi;
 }
 
+/**
+ * The part of a review type that the server and the browser share: its wire name, the schema of the
+ * agent's payload, the schema of a valid response for a payload, and who may dismiss. A plugin declares
+ * it once with `defineReviewSchemas` (from `@placet/core/browser`) in a browser-safe file, spreads it
+ * into `defineReviewType({ ...schemas, summarize, ui })` on the server, and hands it to its element.
+ */
+export type ReviewSchemas<Payload = Record<string, unknown>, Response = ReviewResponse> = Pick<
+  ReviewTypeDefinition<Payload, Response>,
+  'type' | 'payload' | 'response' | 'responseSchema' | 'dismissible'
+>;
+
 /** A renderer for custom message content (`metadata.plugin`), declared with the schema of its input. */
 export interface RendererDefinition {
   name: string;
