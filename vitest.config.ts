@@ -10,6 +10,10 @@ import { defineConfig } from 'vitest/config';
 // Only `source` is added: Node's own `import`/`require` conditions must stay as they are, or CJS
 // packages (pg) would `require()` their ESM builds.
 const conditions = ['source', 'module', 'node', 'development|production'];
+// Tests run in the server environment, whose conditions vitest also hands to Node (`--conditions`) for the
+// packages it leaves to Node: vitest's own default there has no `module` (it makes Node load bundler-only
+// builds, such as the AWS SDK's extensionless dist-es), so neither does ours.
+const serverConditions = conditions.filter((c) => c !== 'module');
 
 function workspacePackages(): { name: string; dir: string }[] {
   const found: { name: string; dir: string }[] = [];
@@ -27,7 +31,7 @@ function workspacePackages(): { name: string; dir: string }[] {
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions } },
+  ssr: { resolve: { conditions: serverConditions } },
   test: {
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -5,13 +5,14 @@ import {
   createPlacet,
   generatePassword,
   hashApiKey,
+  isPlacetError,
   type Logger,
   type Placet,
   type Store,
   type Transport,
 } from '@placet/core';
 import { placetDashboard } from '@placet/dashboard';
-import { postgresStore, postgresTransport } from '@placet/db-postgres';
+import { isPostgresUnavailable, postgresStore, postgresTransport } from '@placet/db-postgres';
 import { sqliteStore } from '@placet/db-sqlite';
 import { placetRouter, referencePageHandler } from '@placet/express';
 import { httpWebhookSender } from '@placet/notifier-http';
@@ -22,12 +23,19 @@ import { rating } from '@placet/plugin-rating';
 import { selection } from '@placet/plugin-selection';
 import { textInput } from '@placet/plugin-text-input';
 import { fsFileStore } from '@placet/storage-fs';
+import { s3FileStore } from '@placet/storage-s3';
 import { attachRealtime, type Realtime } from '@placet/ws';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type pino from 'pino';
+import { accessLog } from './access-log.js';
 import { humanAuth } from './auth-routes.js';
 import type { ServerConfig } from './config.js';
+import { type Drain, trackConnections } from './drain.js';
 import { errorResponder, notFoundResponder } from './errors.js';
+import { createMetrics } from './metrics.js';
+import { readinessHandler } from './readiness.js';
 import { SessionSigner } from './sessions.js';
+import { logRefusedUpgrades } from './upgrade-log.js';
 
 export interface PlacetServer {
   app: Express;
@@ -36,6 +44,8 @@ export interface PlacetServer {
   listen(): Promise<string>;
   /** Closes every WebSocket connection (clients reconnect and resume); returns how many. */
   dropSockets(): number;
+  /** SIGTERM's first step: readiness (`/ready`) answers 503 from now on; everything else is served as before. */
+  drain(): void;
   /** Graceful: stop accepting, answer waiters `timeout`, let in-flight requests finish, close the database. */
   close(): Promise<void>;
 }
@@ -45,6 +55,8 @@ export function createServer(
   config: ServerConfig,
   logger: Logger,
   say: (line: string) => void = console.log,
+  /** `accessLog`: the pino logger that writes one access-log line per request (pino-http). */
+  options: { accessLog?: pino.Logger } = {},
 ): PlacetServer {
   // Owner-only: the database holds webhook secrets and passwords, `files/` what agents upload.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -56,19 +68,28 @@ export function createServer(
   if (config.database.kind === 'postgres') {
     store = postgresStore({
       connectionString: config.database.url,
-      onPoolError: (e) => logger.error('postgres pool error', { error: e.message }),
+      // An unreachable database is logged once, by the engine's availability tracker: quiet here.
+      onPoolError: (e) =>
+        isPostgresUnavailable(e)
+          ? logger.debug('postgres pool error', { error: e.message })
+          : logger.error('postgres pool error', { error: e.message }),
     });
     transport = postgresTransport({
       connectionString: config.database.url,
-      onError: (e) => logger.warn('postgres listener error', { error: e.message }),
+      onError: (e) =>
+        isPostgresUnavailable(e)
+          ? logger.debug('postgres listener error', { error: e.message })
+          : logger.warn('postgres listener error', { error: e.message }),
     });
   } else {
-    store = sqliteStore({ filename: config.database.filename });
+    // One process per SQLite database: a second one would never wake the first one's waiters and sockets.
+    store = sqliteStore({ filename: config.database.filename, exclusive: true });
   }
   const placet = createPlacet({
     plugins: [approval(), selection(), form(), textInput(), freeform(), rating()],
     store,
-    files: fsFileStore({ dir: join(config.dataDir, 'files') }),
+    // Uploaded files: in an S3 bucket when S3_BUCKET is set (what several processes share), else on disk.
+    files: config.s3 ? s3FileStore(config.s3) : fsFileStore({ dir: join(config.dataDir, 'files') }),
     ...(transport ? { transport } : {}),
     // Signed, retried webhooks; private and metadata addresses are refused unless WEBHOOK_ALLOW_HOSTS lists them.
     webhookSender: httpWebhookSender({ allowHosts: config.webhookAllowHosts }),
@@ -81,17 +102,24 @@ export function createServer(
 
   const app = express();
   app.disable('x-powered-by');
-  let stopping = false;
-  // While stopping, every response closes its connection, so no keep-alive client slips a new request in.
-  app.use((_req, res, next) => {
-    if (stopping) res.set('Connection', 'close');
-    next();
-  });
   app.set('trust proxy', config.trustProxy);
+  // One access-log line per request (method, route, status, duration, request id; no credentials).
+  if (options.accessLog) app.use(accessLog(options.accessLog));
+  let server: Server | undefined;
+  let realtime: Realtime | undefined;
+  let draining = false;
+  const metrics = config.metrics ? createMetrics(placet, () => realtime?.connections() ?? 0) : undefined;
+  if (metrics) app.use(metrics.middleware);
   if (config.corsOrigins) app.use(cors(config.corsOrigins));
+  // Liveness: the process runs and answers. Readiness (/ready): it can serve (store, LISTEN, not draining).
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', timestamp: new Date().toISOString() });
   });
+  app.get(
+    '/ready',
+    readinessHandler(placet, () => draining || (connections?.draining ?? false)),
+  );
+  if (metrics && config.metrics && config.metrics.port === undefined) app.get('/metrics', metrics.handler);
   app.use('/api/auth', auth.router);
   // The interactive API reference, served from this process (no CDN).
   app.get('/api/docs', referencePageHandler('/api/v1/openapi.json'));
@@ -110,8 +138,7 @@ export function createServer(
   app.use(notFoundResponder);
   app.use(errorResponder(logger));
 
-  let server: Server | undefined;
-  let realtime: Realtime | undefined;
+  let connections: Drain | undefined;
   return {
     app,
     placet,
@@ -119,6 +146,9 @@ export function createServer(
       await placet.start();
       await seed(placet, config, say);
       server = app.listen(config.port, config.host);
+      connections = trackConnections(server);
+      // Refused WebSocket upgrades, with the reason (never the query string: it may hold ?apiKey=).
+      logRefusedUpgrades(server, logger, ['/ws', '/socket.io/']);
       // WebSocket: the native protocol at /ws and the Socket.IO-compatible endpoint at /socket.io/.
       realtime = attachRealtime(placet, server, {
         authenticateUser: (req) => auth.authenticateUpgrade(req),
@@ -130,54 +160,80 @@ export function createServer(
       });
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
+      if (metrics && config.metrics && config.metrics.port !== undefined) {
+        const own = await metrics.listen(config.metrics.port, config.host);
+        // Closed with the API server (or with the process): nothing else to stop.
+        own.server.unref();
+        server.once('close', () => own.server.close());
+        logger.info('metrics: Prometheus endpoint listening', { metricsUrl: own.url });
+      }
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     },
     dropSockets() {
       return realtime?.disconnectAll() ?? 0;
     },
+    drain() {
+      draining = true;
+    },
     async close() {
-      stopping = true;
-      const closing = server
-        ? new Promise<void>((resolve) => server!.close(() => resolve()))
-        : Promise.resolve();
+      // Stop listening; from now on every response says `Connection: close` (also those of requests
+      // already running), and connections without a running request are closed once quiet (drain.ts).
+      const drained = connections?.drain() ?? Promise.resolve();
       placet.reviews.releaseWaiters();
-      // Connections become idle as their last response is sent: close them as they do.
-      const sweep = setInterval(() => server?.closeIdleConnections(), 50);
-      server?.closeIdleConnections();
       await realtime?.close();
-      await closing;
-      clearInterval(sweep);
+      await drained;
       auth.close();
       await placet.stop();
     },
   };
 }
 
-/** First start: the owner (a generated password is printed once) and the first API key (printed once). */
-async function seed(placet: Placet, config: ServerConfig, say: (line: string) => void): Promise<void> {
+/**
+ * First start: the owner (a generated password is printed once) and the first API key (printed once).
+ * Idempotent when several processes start at once on a fresh database: the one that creates the owner
+ * prints it (and the default key); the others find it and go on.
+ */
+export async function seed(placet: Placet, config: ServerConfig, say: (line: string) => void): Promise<void> {
   const store = placet.options.store;
-  let owner = (await store.users.list()).find((u) => u.role === 'owner');
+  const findOwner = async () => (await store.users.list()).find((u) => u.role === 'owner');
+  let owner = await findOwner();
+  /** Another process created the owner while this one tried: it also creates the default key. */
+  let lostRace = false;
   if (!owner) {
     const password = config.initialUser.password ?? generatePassword();
-    const created = await placet.users.create({
-      email: config.initialUser.email,
-      displayName: 'Owner',
-      password,
-      role: 'owner',
-      mustChangePassword: config.initialUser.password === undefined,
-    });
-    owner = await store.users.findById(created.id);
-    say(
-      `Created the owner ${created.email}${config.initialUser.password ? '' : ` with the generated password: ${password}  (shown once; change it at first sign-in)`}`,
-    );
+    try {
+      const created = await placet.users.create({
+        email: config.initialUser.email,
+        displayName: 'Owner',
+        password,
+        role: 'owner',
+        mustChangePassword: config.initialUser.password === undefined,
+      });
+      owner = await store.users.findById(created.id);
+      say(
+        `Created the owner ${created.email}${config.initialUser.password ? '' : ` with the generated password: ${password}  (shown once; change it at first sign-in)`}`,
+      );
+    } catch (error) {
+      // "Email already in use": by the owner another process just created, or by someone else (rethrown).
+      if (!isPlacetError(error) || error.code !== 'CONFLICT') throw error;
+      owner = await findOwner();
+      if (!owner) throw error;
+      lostRace = true;
+    }
   }
   if (!owner) return;
   if (config.apiKey) {
-    if (!(await store.apiKeys.findByHash(hashApiKey(config.apiKey)))) {
-      await placet.apiKeys.create(owner.id, { label: 'PLACET_API_KEY', key: config.apiKey });
-      say('Registered PLACET_API_KEY as an API key of the owner.');
+    const hash = hashApiKey(config.apiKey);
+    if (!(await store.apiKeys.findByHash(hash))) {
+      try {
+        await placet.apiKeys.create(owner.id, { label: 'PLACET_API_KEY', key: config.apiKey });
+        say('Registered PLACET_API_KEY as an API key of the owner.');
+      } catch (error) {
+        // Registered by another process starting at the same time: that is all that was wanted.
+        if (!(await store.apiKeys.findByHash(hash))) throw error;
+      }
     }
-  } else if ((await placet.apiKeys.list(owner.id)).length === 0) {
+  } else if (!lostRace && (await placet.apiKeys.list(owner.id)).length === 0) {
     const { key } = await placet.apiKeys.create(owner.id, { label: 'Default' });
     say(`Created an API key for your agents: ${key}  (shown once)`);
   }

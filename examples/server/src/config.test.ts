@@ -33,3 +33,26 @@ describe('long-poll settings', () => {
     expect(help).toMatch(/Without a port an entry opens every port/);
   });
 });
+
+describe('operations settings', () => {
+  it('METRICS is off by default; on serves it on PORT; METRICS_PORT moves it (and turns it on)', () => {
+    expect(loadConfig({}).metrics).toBe(false);
+    expect(loadConfig({ METRICS: 'on' }).metrics).toEqual({ port: undefined });
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464 });
+    expect(loadConfig({ METRICS: 'off', METRICS_PORT: '9464' }).metrics).toBe(false);
+    expect(() => loadConfig({ METRICS: 'yes' })).toThrow(/METRICS/);
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+  });
+
+  it('SHUTDOWN_DELAY is in seconds, 0 by default, at most 300', () => {
+    expect(loadConfig({}).shutdownDelayMs).toBe(0);
+    expect(loadConfig({ SHUTDOWN_DELAY: '2.5' }).shutdownDelayMs).toBe(2500);
+    expect(() => loadConfig({ SHUTDOWN_DELAY: '301' })).toThrow(/SHUTDOWN_DELAY/);
+  });
+
+  it('--help lists them and the readiness endpoint', () => {
+    const help = helpText();
+    for (const name of ['METRICS', 'METRICS_PORT', 'SHUTDOWN_DELAY']) expect(help).toContain(name);
+    expect(help).toContain('readiness: /ready');
+  });
+});

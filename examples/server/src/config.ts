@@ -1,11 +1,31 @@
 import { resolve } from 'node:path';
 import { API_KEY_PATTERN, z } from '@placet/core';
+import { type S3FileStoreOptions, S3FileStoreOptionsSchema } from '@placet/storage-s3';
 
 /** Every setting, from the environment, with its default: also what `--help` prints. */
 export const SETTINGS = [
   ['PORT', '3001', 'HTTP port (alias BACKEND_PORT, as in the original)'],
   ['HOST', '127.0.0.1', 'address to bind; 0.0.0.0 to listen on every interface'],
   ['PLACET_DATA_DIR', './data', 'SQLite database (placet.db) and uploaded files (files/)'],
+  [
+    'S3_BUCKET',
+    '(files on disk in PLACET_DATA_DIR/files)',
+    'keep uploaded files in this S3 bucket (AWS or any S3-compatible store) instead; the bucket must exist',
+  ],
+  ['S3_ENDPOINT', '(AWS S3)', 'URL of an S3-compatible store, e.g. http://127.0.0.1:9000'],
+  ['S3_REGION', "(the AWS SDK's: AWS_REGION; us-east-1 with S3_ENDPOINT)", 'region of the bucket'],
+  [
+    'S3_FORCE_PATH_STYLE',
+    'false',
+    'true: the bucket in the path (endpoint/bucket/key), as most self-hosted stores need',
+  ],
+  [
+    'S3_ACCESS_KEY_ID',
+    "(the AWS SDK's chain: AWS_* variables, profile, instance role)",
+    'access key of the bucket, with S3_SECRET_ACCESS_KEY',
+  ],
+  ['S3_SECRET_ACCESS_KEY', '(with S3_ACCESS_KEY_ID)', 'its secret (never printed)'],
+  ['S3_PREFIX', '(none)', 'prefix of every key in the bucket, e.g. placet/ (to share a bucket)'],
   [
     'DATABASE_URL',
     '(SQLite in PLACET_DATA_DIR)',
@@ -47,7 +67,22 @@ export const SETTINGS = [
   ],
   ['TRUST_PROXY', 'loopback', 'Express trust proxy setting: false, true, a hop count, or addresses/subnets'],
   ['LOG_LEVEL', 'info', 'debug | info | warn | error | silent'],
-  ['LOG_FORMAT', 'pretty', 'pretty | json'],
+  ['LOG_FORMAT', 'pretty', 'pretty | json (both: one line per entry, with pid and hostname)'],
+  [
+    'METRICS',
+    'off',
+    'on: Prometheus metrics at GET /metrics (unauthenticated: expose it to your scraper only, or use METRICS_PORT)',
+  ],
+  [
+    'METRICS_PORT',
+    '(none: /metrics on PORT)',
+    'serve /metrics on this port of HOST instead of the API port; setting it turns METRICS on',
+  ],
+  [
+    'SHUTDOWN_DELAY',
+    '0',
+    'seconds between SIGTERM and closing: readiness (/ready) answers 503 meanwhile so a load balancer stops sending traffic',
+  ],
   [
     'PLACET_TEST_HOOKS',
     '(off)',
@@ -63,6 +98,14 @@ const Env = z.object({
   BACKEND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   PLACET_DATA_DIR: z.string().min(1).default('./data'),
+  // Checked by @placet/storage-s3's own schema in s3Settings(), under these names.
+  S3_BUCKET: z.string().optional(),
+  S3_ENDPOINT: z.string().optional(),
+  S3_REGION: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_PREFIX: z.string().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^(postgres(ql)?:\/\/|file:)/, 'must start with postgres:// or file:')
@@ -80,6 +123,9 @@ const Env = z.object({
   TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+  METRICS: z.enum(['on', 'off']).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SHUTDOWN_DELAY: z.coerce.number().min(0).max(300).default(0),
   PLACET_TEST_HOOKS: z.enum(['0', '1']).default('0'),
 });
 
@@ -88,6 +134,8 @@ export interface ServerConfig {
   host: string;
   dataDir: string;
   database: { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
+  /** Uploaded files on S3 (`S3_BUCKET` set): the options of `s3FileStore()`. Unset: on disk, in `dataDir/files`. */
+  s3: S3FileStoreOptions | undefined;
   initialUser: { email: string; password: string | undefined };
   apiKey: string | undefined;
   corsOrigins: string[] | '*' | undefined;
@@ -99,6 +147,10 @@ export interface ServerConfig {
   trustProxy: boolean | number | string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   logFormat: 'pretty' | 'json';
+  /** Prometheus metrics: off, on the API port (`port` undefined), or on a port of their own. */
+  metrics: { port: number | undefined } | false;
+  /** Between SIGTERM and closing, readiness answers 503 for this long (ms). */
+  shutdownDelayMs: number;
   /** Test hooks (SIGUSR2 drops every WebSocket). */
   testHooks: boolean;
   ignored: string[];
@@ -113,10 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
   );
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ');
-    throw new Error(`Invalid configuration:\n  ${problems}\nRun with --help for the list of settings.`);
+    throw configError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const s3 = s3Settings(e);
   const dataDir = resolve(e.PLACET_DATA_DIR);
   const url = e.DATABASE_URL;
   return {
@@ -129,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
           kind: 'sqlite',
           filename: url ? resolve(url.replace(/^file:(\/\/)?/, '')) : resolve(dataDir, 'placet.db'),
         },
+    s3,
     initialUser: { email: e.INITIAL_USER_EMAIL, password: e.INITIAL_USER_PASSWORD },
     apiKey: e.PLACET_API_KEY,
     corsOrigins:
@@ -159,9 +212,70 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       .filter(Boolean),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    metrics:
+      e.METRICS === 'on' || (e.METRICS === undefined && e.METRICS_PORT !== undefined)
+        ? { port: e.METRICS_PORT }
+        : false,
+    shutdownDelayMs: Math.round(e.SHUTDOWN_DELAY * 1000),
     testHooks: e.PLACET_TEST_HOOKS === '1',
     ignored: Object.keys(env).filter((name) => IGNORED_VARIABLES.some((re) => re.test(name))),
   };
+}
+
+function configError(problems: string[]): Error {
+  return new Error(
+    `Invalid configuration:\n  ${problems.join('\n  ')}\nRun with --help for the list of settings.`,
+  );
+}
+
+/** The variable behind each option of `s3FileStore()`, to name it in errors. */
+const S3_VARIABLES: Record<string, string> = {
+  bucket: 'S3_BUCKET',
+  endpoint: 'S3_ENDPOINT',
+  region: 'S3_REGION',
+  forcePathStyle: 'S3_FORCE_PATH_STYLE',
+  'credentials.accessKeyId': 'S3_ACCESS_KEY_ID',
+  'credentials.secretAccessKey': 'S3_SECRET_ACCESS_KEY',
+  prefix: 'S3_PREFIX',
+};
+
+/**
+ * `s3FileStore()` options from the S3_* variables, checked by the package's own schema (errors name the
+ * variable, never its value). Any S3_* without S3_BUCKET is an error rather than files silently on disk.
+ */
+function s3Settings(e: z.infer<typeof Env>): S3FileStoreOptions | undefined {
+  if (e.S3_BUCKET === undefined) {
+    const stray = Object.values(S3_VARIABLES).filter((name) => e[name as keyof typeof e] !== undefined);
+    if (stray.length === 0) return undefined;
+    throw configError(stray.map((name) => `${name}: needs S3_BUCKET (files are on S3 only when it is set)`));
+  }
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw configError([
+      'S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both, or neither (then the AWS SDK finds credentials)',
+    ]);
+  }
+  const options: S3FileStoreOptions = {
+    bucket: e.S3_BUCKET,
+    ...(e.S3_ENDPOINT === undefined ? {} : { endpoint: e.S3_ENDPOINT }),
+    ...(e.S3_REGION === undefined ? {} : { region: e.S3_REGION }),
+    ...(e.S3_FORCE_PATH_STYLE === undefined
+      ? {}
+      : { forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' || e.S3_FORCE_PATH_STYLE === '1' }),
+    ...(e.S3_ACCESS_KEY_ID === undefined || e.S3_SECRET_ACCESS_KEY === undefined
+      ? {}
+      : { credentials: { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } }),
+    ...(e.S3_PREFIX === undefined ? {} : { prefix: e.S3_PREFIX }),
+  };
+  const checked = S3FileStoreOptionsSchema.safeParse(options);
+  if (!checked.success) {
+    throw configError(
+      checked.error.issues.map((i) => {
+        const path = i.path.join('.');
+        return `${S3_VARIABLES[path] ?? path}: ${i.message}`;
+      }),
+    );
+  }
+  return options;
 }
 
 export function helpText(): string {
@@ -178,6 +292,6 @@ export function helpText(): string {
     'Settings (environment variables):',
     ...lines,
     '',
-    'API: /api/v1 (agents: x-api-key), sign-in: /api/auth/login, health: /health',
+    'API: /api/v1 (agents: x-api-key), sign-in: /api/auth/login, liveness: /health, readiness: /ready',
   ].join('\n');
 }

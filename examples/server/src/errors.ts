@@ -1,4 +1,4 @@
-import { isPlacetError, type Logger, PlacetError, toErrorBody } from '@placet/core';
+import { isPlacetError, isServiceUnavailable, type Logger, PlacetError, toErrorBody } from '@placet/core';
 import { mapHttpError } from '@placet/express';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -17,7 +17,8 @@ export function errorResponder(logger: Logger, message = 'request failed') {
   return (thrown: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const error = mapHttpError(thrown);
     const body = toErrorBody(error);
-    if (body.statusCode >= 500 && body.statusCode !== 501) {
+    // An unreachable database (503) is logged once per outage by the engine, never once per request.
+    if (body.statusCode >= 500 && body.statusCode !== 501 && !isServiceUnavailable(error)) {
       logger.error(message, {
         method: req.method,
         path: `${req.baseUrl}${req.path}`.slice(0, 200),

@@ -24,12 +24,22 @@ const log = createPino(config.logLevel, config.logFormat);
 for (const name of config.ignored)
   log.warn({ variable: name }, 'ignored: this setting of the original Placet does not apply here');
 
-const server = createServer(config, toPlacetLogger(log), (line) => log.info(line));
+const server = createServer(config, toPlacetLogger(log), (line) => log.info(line), { accessLog: log });
 let stopping = false;
 
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
+  // Readiness answers 503 from now on; with SHUTDOWN_DELAY, keep serving meanwhile so that a load
+  // balancer takes this process out of rotation before it stops accepting connections.
+  server.drain();
+  if (config.shutdownDelayMs > 0) {
+    log.info(
+      { signal, delayMs: config.shutdownDelayMs },
+      'draining: /ready answers 503; closing after the delay',
+    );
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+  }
   log.info({ signal }, 'shutting down: finishing in-flight requests');
   const force = setTimeout(() => {
     log.error('shutdown took longer than 15 s; exiting');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { call, type Reply } from './http-call.js';
 import { sessionCookie, signIn } from './scripted-human.js';
 import { type RunningServer, startServer } from './server-process.js';
 
@@ -23,27 +24,6 @@ function freshDir(): string {
 afterAll(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
-
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  res: Response;
-}
-
-async function call(
-  url: string,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<Reply> {
-  const res = await fetch(`${url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...init.headers },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    signal: AbortSignal.timeout(40_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, res };
-}
 
 /** A native socket of the server; resolves once open (rejects with the HTTP status of a refusal). */
 function openSocket(url: string, path: string, headers: Record<string, string>): Promise<WebSocket> {

@@ -18,7 +18,7 @@ export function assertBuilt(): void {
 
 /** Variables the server reads (or reports as ignored): never inherited from the developer's shell. */
 const SERVER_VARIABLES =
-  /^(PORT|BACKEND_PORT|HOST|DATABASE_URL|INITIAL_USER_\w+|PLACET_\w+|CORS_ORIGIN|LOG_LEVEL|LOG_FORMAT|JWT_SECRET|MINIO_\w+|VAPID_\w+|THROTTLE_\w+|APP_URL)$/;
+  /^(PORT|BACKEND_PORT|HOST|DATABASE_URL|INITIAL_USER_\w+|PLACET_\w+|CORS_ORIGIN|LOG_LEVEL|LOG_FORMAT|JWT_SECRET|MINIO_\w+|VAPID_\w+|THROTTLE_\w+|APP_URL|S3_\w+|METRICS\w*)$/;
 
 /**
  * The environment of a server child: this process's environment without any server setting, then

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../src/config.js';
+import { call } from './http-call.js';
 import { sessionCookie, signIn } from './scripted-human.js';
 import { assertBuilt, type RunningServer, runServerSync, startServer } from './server-process.js';
 
@@ -19,30 +20,6 @@ function freshDir(): string {
 }
 const apiKey = () => `hp_${randomBytes(24).toString('hex')}`;
 const messages = (server: RunningServer) => server.lines.map((line) => String(line.msg ?? ''));
-
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  res: Response;
-}
-
-async function call(
-  url: string,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<Reply> {
-  const res = await fetch(`${url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...init.headers,
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    signal: AbortSignal.timeout(40_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, res };
-}
 
 const APPROVAL = {
   type: 'approval',

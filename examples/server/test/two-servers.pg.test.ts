@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { call } from './http-call.js';
 import { signIn } from './scripted-human.js';
 import { assertBuilt, type RunningServer, startServer } from './server-process.js';
+import { freshSchema, testPostgresUrl } from './test-postgres.js';
 
 /**
  * Two `node dist/main.js` processes on one Postgres database (a fresh schema): what an agent sees on
@@ -22,17 +23,7 @@ import { assertBuilt, type RunningServer, startServer } from './server-process.j
  * Runs when PLACET_TEST_POSTGRES_URL is set; skipped with a notice otherwise, and a failure instead when
  * PLACET_REQUIRE_POSTGRES=1 (as in CI).
  */
-const PG_URL = process.env.PLACET_TEST_POSTGRES_URL;
-if (!PG_URL) {
-  if (process.env.PLACET_REQUIRE_POSTGRES === '1') {
-    throw new Error(
-      'PLACET_REQUIRE_POSTGRES=1 but PLACET_TEST_POSTGRES_URL is not set: the Postgres tests must run',
-    );
-  }
-  console.log(
-    'Two-server Postgres test skipped: set PLACET_TEST_POSTGRES_URL=postgres://user:pass@127.0.0.1:5432/db to run it',
-  );
-}
+const PG_URL = testPostgresUrl('two-server Postgres test');
 
 /** The server imports the built packages too: the webhook sender is the newest of them. */
 const NOTIFIER_DIST = fileURLToPath(
@@ -82,35 +73,6 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
   };
 }
 
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function call(
-  url: string,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {},
-): Promise<Reply> {
-  const res = await fetch(`${url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...init.headers,
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    signal: AbortSignal.timeout(init.timeoutMs ?? STEP_TIMEOUT_MS),
-  });
-  const text = await res.text();
-  let body: Record<string, unknown>;
-  try {
-    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    body = { text };
-  }
-  return { status: res.status, body };
-}
-
 /** Polls `check` until it is true or `timeoutMs` passes; returns whether it became true. */
 async function until(check: () => boolean, timeoutMs: number, everyMs = 50): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -131,24 +93,13 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 describe.skipIf(!PG_URL)('two example servers on one Postgres', () => {
-  const schema = `placet_t_${randomBytes(6).toString('hex')}`;
+  let schema: Awaited<ReturnType<typeof freshSchema>> | undefined;
   const dirs: string[] = [];
   const servers: RunningServer[] = [];
-  let schemaCreated = false;
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
   let socket: Socket | undefined;
   let a: RunningServer;
   let b: RunningServer;
-
-  const admin = async <T>(run: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: STEP_TIMEOUT_MS });
-    await client.connect();
-    try {
-      return await run(client);
-    } finally {
-      await client.end();
-    }
-  };
 
   const start = async (name: string, databaseUrl: string) => {
     const dataDir = mkdtempSync(join(tmpdir(), `placet-two-servers-${name}-`));
@@ -180,22 +131,18 @@ describe.skipIf(!PG_URL)('two example servers on one Postgres', () => {
         `${NOTIFIER_DIST} is missing: the server imports the built packages. Run \`npm run build\` at the repository root first.`,
       );
     }
-    await admin((c) => c.query(`create schema ${schema}`));
-    schemaCreated = true;
-    // node-postgres passes `options` to the server: every connection of both processes uses the schema.
-    const url = new URL(PG_URL!);
-    url.searchParams.set('options', `-c search_path=${schema}`);
+    schema = await freshSchema(PG_URL!);
     receiver = await startReceiver();
     // One after the other: the first migrates the schema and seeds the owner and the key.
-    a = await start('a', url.toString());
-    b = await start('b', url.toString());
+    a = await start('a', schema.databaseUrl);
+    b = await start('b', schema.databaseUrl);
   }, 90_000);
 
   afterAll(async () => {
     socket?.disconnect();
     const exits = await Promise.allSettled(servers.map((server) => server.stop('SIGTERM', 10_000)));
     await receiver?.close();
-    if (schemaCreated) await admin((c) => c.query(`drop schema if exists ${schema} cascade`));
+    await schema?.drop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     for (const exit of exits) if (exit.status === 'rejected') throw exit.reason;
   }, 60_000);

@@ -27,7 +27,12 @@ describe('@placet/core/browser', () => {
       .filter((path) => path.startsWith('src/') || path.includes('core/src/'))
       .map((path) => path.replace(/^.*src\//, ''))
       .sort();
-    expect(fromCore).toEqual(['browser.ts', 'errors/codes.ts', 'errors/placet-error.ts', 'plugins/define.ts']);
+    expect(fromCore).toEqual([
+      'browser.ts',
+      'errors/codes.ts',
+      'errors/placet-error.ts',
+      'plugins/define.ts',
+    ]);
   });
 
   it('dismissible: the type’s own rule, else a non-blank dismissLabel (as the registry decides)', () => {

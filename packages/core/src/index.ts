@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
 export { z } from 'zod';
-export { autocommitRepositories, STORE_READ_METHODS } from './adapters/autocommit.js';
+export { autocommitRepositories, STORE_METHOD_ACCESS } from './adapters/autocommit.js';
 export { consoleLogger, type LogLevel, silentLogger } from './adapters/console-logger.js';
 export { type MemoryInspector, type MemoryStore, memoryStore } from './adapters/memory/memory-store.js';
 export { memoryFileStore } from './adapters/memory-file-store.js';
@@ -167,7 +167,13 @@ export {
   type PlacetErrorOptions,
   toErrorBody,
 } from './errors/placet-error.js';
+export {
+  DEFAULT_RETRY_AFTER_SECONDS,
+  isServiceUnavailable,
+  serviceUnavailable,
+} from './errors/unavailable.js';
 export { formatPath, parseOrThrow, zodIssues } from './errors/zod-issues.js';
+export type { PlacetHealth, PlacetState, PlacetStats } from './health.js';
 export { createPlacet, type Placet, type PlacetEvents, type PlacetPlugins } from './placet.js';
 export {
   type PlacetOptions,
@@ -208,7 +214,6 @@ export type {
   KeyValueRepository,
   MessageListFilter,
   MessageRepository,
-  PendingReviewQuery,
   ReadMark,
   Repositories,
   ReviewCompletion,
@@ -222,6 +227,7 @@ export type {
   StatusStepRepository,
   Store,
   StoreCapabilities,
+  StorePoolStats,
   UserRepository,
 } from './ports/store.js';
 export type { Transport, TransportCapabilities, TransportSignal } from './ports/transport.js';
@@ -233,7 +239,7 @@ export type { ChannelWebhooksService, ChannelWithSecret } from './services/chann
 export type { ChannelsService } from './services/channels-service.js';
 export { type ChannelWithActivity, MAX_SUBAGENT_DEPTH } from './services/channels-service.js';
 export type { DeliveriesService, DeliveryPage, DeliveryView } from './services/deliveries-service.js';
-export type { EventFilter, EventListener, Resync } from './services/event-hub.js';
+export { type EventFilter, type EventListener, OUTBOX_FLOOR, type Resync } from './services/event-hub.js';
 export { sanitizeFilename, storageKeyOf } from './services/files-service.js';
 export type { MessagesService } from './services/messages-service.js';
 export type { ReviewsService, WaitOptions } from './services/reviews-service.js';

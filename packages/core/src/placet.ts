@@ -9,12 +9,15 @@ import type { PublicUser } from './domain/present.js';
 import type { Principal, UserPrincipal } from './domain/principal.js';
 import type { EventRecord } from './domain/records.js';
 import { PlacetError } from './errors/placet-error.js';
+import { isServiceUnavailable } from './errors/unavailable.js';
+import type { PlacetHealth, PlacetState, PlacetStats } from './health.js';
 import { type PlacetOptions, parsePlacetOptions, type ResolvedPlacetOptions } from './placet-options.js';
 import { PluginRegistry } from './plugins/registry.js';
 import type { ReviewTypeUi } from './plugins/types.js';
 import { AgentStatusService } from './services/agent-status-service.js';
 import { ApiKeysService } from './services/api-keys-service.js';
 import { AttachmentsService } from './services/attachments-service.js';
+import { Availability } from './services/availability.js';
 import { ChannelWebhooksService } from './services/channel-webhooks-service.js';
 import { ChannelsService } from './services/channels-service.js';
 import { DeliveriesService } from './services/deliveries-service.js';
@@ -23,6 +26,7 @@ import { FilesService } from './services/files-service.js';
 import { MessageViews } from './services/message-views.js';
 import { MessageWriter } from './services/message-writer.js';
 import { MessagesService } from './services/messages-service.js';
+import { observeStore } from './services/observed-store.js';
 import { ReviewsService } from './services/reviews-service.js';
 import { SessionsService } from './services/sessions-service.js';
 import { StreamsService } from './services/streams-service.js';
@@ -80,6 +84,13 @@ export interface Placet {
   authenticate(credentials: { apiKey: string }): Promise<Principal | null>;
   /** The principal of a human the host authenticated. */
   userPrincipal(user: Pick<PublicUser, 'id' | 'role'>): UserPrincipal;
+  /**
+   * Readiness: asks the store (one round trip, bounded by `timeoutMs`, default 2000) and the transport.
+   * Never throws. A host's readiness endpoint answers 503 unless `ready`.
+   */
+  health(options?: { timeoutMs?: number }): Promise<PlacetHealth>;
+  /** What the engine knows about its own work, for metrics (read-only; store values null while it is away). */
+  stats(): Promise<PlacetStats>;
   /** Runs migrations, starts the event hub and the sweeper. Idempotent. */
   start(): Promise<void>;
   /** Stops sweeping, releases waiters, closes the ports, disposes the container. Idempotent. */
@@ -119,10 +130,15 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     logger: parsed.logger ?? consoleLogger(),
   });
   const registry = new PluginRegistry(options.plugins);
+  // The engine's store reports unreachability to the tracker (one log line per outage); the host's own
+  // store object (`options.store`) is left as it is.
+  const availability = new Availability(options.store, options.clock, options.logger);
+  const store = observeStore(options.store, availability);
 
   const scope: DependencyContainer = container.createChildContainer();
   scope.register(TOKENS.Options, { useValue: options });
-  scope.register(TOKENS.Store, { useValue: options.store });
+  scope.register(TOKENS.Store, { useValue: store });
+  scope.register(Availability, { useValue: availability });
   scope.register(TOKENS.FileStore, { useValue: options.files });
   scope.register(TOKENS.Transport, { useValue: options.transport });
   scope.register(TOKENS.Notifiers, { useValue: options.notifiers });
@@ -143,8 +159,95 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
   const reviews = scope.resolve(ReviewsService);
   const users = scope.resolve(UsersService);
   const apiKeys = scope.resolve(ApiKeysService);
-  let state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
+  let state: PlacetState = 'new';
   let starting: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  /** `fn()`, or `fallback` when it fails or takes longer than `ms` (on the instance's clock). */
+  const bounded = <T, F>(fn: () => Promise<T>, ms: number, fallback: F): Promise<T | F> =>
+    new Promise((resolve) => {
+      const timer = options.clock.setTimer(() => resolve(fallback), ms);
+      fn().then(
+        (value) => {
+          options.clock.clearTimer(timer);
+          resolve(value);
+        },
+        () => {
+          options.clock.clearTimer(timer);
+          resolve(fallback);
+        },
+      );
+    });
+
+  async function health({ timeoutMs = 2_000 } = {}): Promise<PlacetHealth> {
+    const started = Date.now();
+    const outcome = await new Promise<'ok' | 'unavailable' | 'timeout' | 'error'>((resolve) => {
+      const timer = options.clock.setTimer(() => resolve('timeout'), timeoutMs);
+      availability.ping().then(
+        () => {
+          options.clock.clearTimer(timer);
+          resolve('ok');
+        },
+        (error: unknown) => {
+          options.clock.clearTimer(timer);
+          // Reported like any failing call: the outage is logged once, however often readiness asks.
+          availability.reportFailure(error);
+          resolve(isServiceUnavailable(error) ? 'unavailable' : 'error');
+        },
+      );
+    });
+    if (outcome === 'ok') availability.reportAvailable();
+    const downSince = availability.downSince;
+    const transportOk = options.transport.connected?.() ?? true;
+    return {
+      ready: state === 'started' && outcome === 'ok' && transportOk,
+      state,
+      store: {
+        ok: outcome === 'ok',
+        dialect: options.store.capabilities.dialect,
+        ...(outcome === 'ok' ? { latencyMs: Date.now() - started } : { problem: outcome }),
+        ...(downSince ? { downSince: downSince.toISOString() } : {}),
+      },
+      transport: { ok: transportOk, name: options.transport.capabilities.name },
+    };
+  }
+
+  async function stats(): Promise<PlacetStats> {
+    // Store reads only while it is reachable, each bounded: a scrape never waits on a dead database.
+    const reachable = availability.available && state === 'started';
+    const [committedSeq, pending] = reachable
+      ? await Promise.all([
+          bounded(() => store.events.lastSeq(), 1_000, null),
+          bounded(() => store.deliveries.countPending(), 1_000, null),
+        ])
+      : [null, null];
+    const dispatchedSeq = hub.cursor;
+    const sweeps = sweeper.stats();
+    return {
+      state,
+      store: {
+        dialect: options.store.capabilities.dialect,
+        available: availability.available,
+        pool: options.store.poolStats?.() ?? null,
+      },
+      transport: {
+        name: options.transport.capabilities.name,
+        connected: options.transport.connected?.() ?? true,
+      },
+      events: {
+        committedSeq,
+        dispatchedSeq,
+        lag: committedSeq === null ? null : Math.max(0, committedSeq - dispatchedSeq),
+      },
+      waiters: { open: waiters.count() },
+      deliveries: { pending, ...deliveries.counters() },
+      sweeper: {
+        runs: sweeps.runs,
+        failedRuns: sweeps.failedRuns,
+        lastRunAt: sweeps.lastRunAt?.toISOString() ?? null,
+      },
+    };
+  }
 
   const placet: Placet = {
     options,
@@ -164,7 +267,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     events: {
       subscribe: (filter, listener) => hub.subscribe(filter, listener),
       lastSeq: () => hub.cursor,
-      committedSeq: () => options.store.events.lastSeq(),
+      committedSeq: () => store.events.lastSeq(),
     },
     plugins: {
       list: () => registry.manifests(),
@@ -173,13 +276,15 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     },
     authenticate: async ({ apiKey }) => apiKeys.authenticate(apiKey),
     userPrincipal: (user) => users.principal(user),
+    health,
+    stats,
     async start() {
-      if (state === 'stopped')
+      if (state === 'stopped' || state === 'stopping')
         throw new PlacetError('CONFLICT', 'This Placet instance was stopped; create a new one');
       if (state === 'started') return;
       starting ??= (async () => {
         state = 'starting';
-        await options.store.migrate();
+        await store.migrate();
         await options.transport.start?.();
         await hub.start();
         await sweeper.start();
@@ -192,23 +297,29 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       })();
       await starting;
     },
-    async stop() {
-      if (state === 'stopped') return;
-      await starting?.catch(() => {});
-      state = 'stopped';
-      await sweeper.stop();
-      await deliveries.stop();
-      // Waits that arrive from now on answer 'timeout' at once instead of registering.
-      reviews.releaseWaiters();
-      // Released waiters answer without the store; give their requests a moment to finish first.
-      for (let i = 0; i < 100 && waiters.count() > 0; i++) await new Promise((r) => setTimeout(r, 10));
-      await hub.stop();
-      for (const notifier of options.notifiers) await notifier.close?.();
-      await options.transport.close();
-      await options.files.close?.();
-      await options.store.close();
-      await scope.dispose();
+    stop() {
+      stopping ??= stopNow();
+      return stopping;
     },
   };
+
+  async function stopNow(): Promise<void> {
+    await starting?.catch(() => {});
+    state = 'stopping';
+    await sweeper.stop();
+    await deliveries.stop();
+    // Waits that arrive from now on answer 'timeout' at once instead of registering.
+    reviews.releaseWaiters();
+    // Released waiters answer without the store; give their requests a moment to finish first.
+    for (let i = 0; i < 100 && waiters.count() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await hub.stop();
+    for (const notifier of options.notifiers) await notifier.close?.();
+    await options.transport.close();
+    await options.files.close?.();
+    availability.stop();
+    await options.store.close();
+    state = 'stopped';
+    await scope.dispose();
+  }
   return placet;
 }

@@ -163,3 +163,22 @@ describe('password hashing is bounded', () => {
     expect(passwordHashingLoad()).toEqual({ running: 0, queued: 0 });
   });
 });
+
+describe('a replay filtered by channel', () => {
+  it('pages past a full page of other channels’ events (no endless loop) and delivers its own', async () => {
+    const w = await world();
+    const other = await w.placet.channels.create(w.agent, { name: 'busy' });
+    const from = w.placet.events.lastSeq();
+    for (let i = 0; i < 520; i++)
+      await w.placet.messages.create(w.agent, { channelId: other.id, text: `n${i}` });
+    await w.placet.messages.create(w.agent, { channelId: w.channelId, text: 'mine' });
+    const got: EventRecord[] = [];
+    const off = w.placet.events.subscribe(
+      { ownerId: w.owner.id, channelIds: [w.channelId], fromSeq: from },
+      (e) => got.push(e),
+    );
+    await expect.poll(() => got.map((e) => (e.payload as { text?: string }).text)).toEqual(['mine']);
+    off();
+    await w.placet.stop();
+  });
+});

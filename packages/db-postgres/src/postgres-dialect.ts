@@ -2,6 +2,7 @@ import { CONSTRAINTS } from '@placet/core';
 import { constraintOfIndex, type SqlDialect } from '@placet/db-sql';
 import { sql } from 'kysely';
 import { jsonHasNul, nulRefused } from './nul-guard.js';
+import { isPostgresUnavailable } from './unavailable.js';
 
 /** Advisory-lock namespace of Placet ("plac" as int4); the second key tells the locks apart. */
 const LOCK_NAMESPACE = 0x706c6163;
@@ -44,4 +45,5 @@ export const postgresDialect: SqlDialect = {
     const code = (error as { code?: unknown })?.code;
     return code === '40P01' || code === '40001';
   },
+  isUnavailable: isPostgresUnavailable,
 };

@@ -6,8 +6,17 @@ import { nulGuardedPool } from './nul-guard.js';
 import { postgresDialect } from './postgres-dialect.js';
 
 export type PostgresStoreOptions =
-  | { connectionString: string; max?: number; onPoolError?: (error: Error) => void }
+  | {
+      connectionString: string;
+      max?: number;
+      /** How long to wait for a new connection before the call fails with 503 (default 5000). */
+      connectionTimeoutMs?: number;
+      onPoolError?: (error: Error) => void;
+    }
   | { pool: pg.Pool };
+
+/** Default wait for a new connection: a database that does not answer is an outage, not a hang. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
 
 /**
  * Placet on Postgres: many processes may share one database (pair it with `postgresTransport`).
@@ -22,7 +31,12 @@ export function postgresStore(options: PostgresStoreOptions): SqlStore {
   }
   const owned = 'connectionString' in options;
   const pool = owned
-    ? createPool(options.connectionString, options.max ?? 10, options.onPoolError)
+    ? createPool(
+        options.connectionString,
+        options.max ?? 10,
+        options.onPoolError,
+        options.connectionTimeoutMs,
+      )
     : options.pool;
   // Postgres cannot store U+0000: such a value is refused as the client's error (400), not sent (500).
   const db = new Kysely<PlacetDatabase>({ dialect: new PostgresDialect({ pool: nulGuardedPool(pool) }) });
@@ -34,12 +48,26 @@ export function postgresStore(options: PostgresStoreOptions): SqlStore {
       // kysely's destroy() ends the pool: only do that for a pool made here.
       if (owned) await db.destroy();
     },
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: pool.options.max ?? 10,
+    }),
   });
 }
 
-/** A pool with an `error` listener (an idle client's error would otherwise crash the process). */
-export function createPool(connectionString: string, max: number, onError?: (error: Error) => void): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
+/**
+ * A pool with an `error` listener (an idle client's error would otherwise crash the process) and a
+ * connection timeout (a database that does not answer fails calls instead of hanging them).
+ */
+export function createPool(
+  connectionString: string,
+  max: number,
+  onError?: (error: Error) => void,
+  connectionTimeoutMs = DEFAULT_CONNECTION_TIMEOUT_MS,
+): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: connectionTimeoutMs });
   pool.on('error', (error) => {
     if (onError) onError(error);
     else process.stderr.write(`placet: idle Postgres client error: ${error.message}\n`);

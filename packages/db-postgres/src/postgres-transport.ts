@@ -1,6 +1,7 @@
-import type { Transport, TransportSignal } from '@placet/core';
+import { serviceUnavailable, type Transport, type TransportSignal } from '@placet/core';
 import type pg from 'pg';
 import { createPool } from './postgres-store.js';
+import { isPostgresUnavailable } from './unavailable.js';
 
 export type PostgresTransportOptions = ({ connectionString: string } | { pool: pg.Pool }) & {
   /** LISTEN/NOTIFY channel; processes sharing one database and one Placet use the same name. */
@@ -109,7 +110,9 @@ export function postgresTransport(options: PostgresTransportOptions): Transport 
     },
     async publish({ seq }) {
       if (closed) return;
-      await pool.query('select pg_notify($1, $2)', [channel, String(seq)]);
+      await pool.query('select pg_notify($1, $2)', [channel, String(seq)]).catch((error: unknown) => {
+        throw isPostgresUnavailable(error) ? serviceUnavailable(undefined, { cause: error }) : error;
+      });
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -117,6 +120,7 @@ export function postgresTransport(options: PostgresTransportOptions): Transport 
         listeners.delete(listener);
       };
     },
+    connected: () => client !== undefined && !closed,
     async close() {
       if (closed) return;
       closed = true;

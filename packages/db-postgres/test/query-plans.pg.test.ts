@@ -229,15 +229,15 @@ const CASES: Case[] = [
     check: rows(50),
   },
   {
-    name: 'reviews.listPending — by owner',
+    name: 'reviews.list pending — by owner',
     table: 'placet_reviews',
-    run: (s) => s.reviews.listPending({ ownerId: 'u0', limit: 50 }),
+    run: (s) => s.reviews.list({ ownerId: 'u0', status: 'pending', limit: 50 }),
     check: rows(50),
   },
   {
-    name: 'reviews.listPending — by channel',
+    name: 'reviews.list pending — by channel',
     table: 'placet_reviews',
-    run: (s) => s.reviews.listPending({ ownerId: 'u1', channelId: 'c1', limit: 50 }),
+    run: (s) => s.reviews.list({ ownerId: 'u1', status: 'pending', channelId: 'c1', limit: 50 }),
     check: rows(1),
   },
   {

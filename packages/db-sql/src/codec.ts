@@ -34,6 +34,12 @@ export interface SqlDialect {
   uniqueConstraint(error: unknown): string | undefined;
   /** Whether a failed transaction may simply be run again (deadlock, serialization failure, busy). */
   isTransient(error: unknown): boolean;
+  /**
+   * Whether a driver error means "the database cannot be reached" (refused, lost or timed-out
+   * connections, a server shutting down). The store turns such errors into `SERVICE_UNAVAILABLE` (503 with
+   * `Retry-After`). Absent: never (an embedded database is either there or broken).
+   */
+  isUnavailable?(error: unknown): boolean;
 }
 
 export function readBool(value: DbBool): boolean {

@@ -417,7 +417,14 @@ export async function migrateToLatest(db: AnyDb, dialect: SqlDialect): Promise<v
     migrationTableName: 'placet_migrations',
     migrationLockTableName: 'placet_migrations_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's migrator lists the tables of every schema first: another schema dropped at that moment
+  // (a second Placet on the database, a test) fails that listing with "schema … does not exist". It is
+  // not ours and nothing ran yet (migrations are locked and idempotent): list again.
+  for (let attempt = 1; error && attempt < 5 && isForeignSchemaGone(error, schema); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(
@@ -425,4 +432,11 @@ export async function migrateToLatest(db: AnyDb, dialect: SqlDialect): Promise<v
       { cause: error },
     );
   }
+}
+
+function isForeignSchemaGone(error: unknown, ours: string | undefined): boolean {
+  const match = /schema "?([^"\s]+)"? does not exist/.exec(
+    error instanceof Error ? error.message : String(error),
+  );
+  return match !== null && match[1] !== ours;
 }

@@ -4,8 +4,10 @@ import {
   type Repositories,
   type Store,
   type StoreCapabilities,
+  type StorePoolStats,
+  serviceUnavailable,
 } from '@placet/core';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { SqlDialect } from './codec.js';
 import { type Mappers, mappers } from './mappers.js';
 import { migrateToLatest } from './migrations.js';
@@ -67,7 +69,11 @@ export interface SqlStoreOptions {
   capabilities: StoreCapabilities;
   /** Releases what the adapter opened (never a host-owned pool or database). */
   close: () => Promise<void>;
+  /** The connection pool's use (Postgres), for `Store.poolStats()`. */
+  poolStats?: () => StorePoolStats;
 }
+
+type Method = (...args: unknown[]) => Promise<unknown>;
 
 function repositories(ctx: RepoContext): Repositories {
   return {
@@ -95,8 +101,28 @@ function repositories(ctx: RepoContext): Repositories {
 export function createSqlStore(options: SqlStoreOptions): SqlStore {
   const { db, dialect } = options;
   const m = mappers(dialect);
-  const direct = repositories({ db, d: dialect, m });
   let closed = false;
+
+  /** A driver error that means "the database cannot be reached" becomes SERVICE_UNAVAILABLE (503). */
+  const classify = (error: unknown): unknown =>
+    dialect.isUnavailable?.(error) ? serviceUnavailable(undefined, { cause: error }) : error;
+  const mapped = <T>(promise: Promise<T>): Promise<T> =>
+    promise.catch((error: unknown) => {
+      throw classify(error);
+    });
+  // Reads outside a transaction go straight to the pool: their driver errors are classified here;
+  // everything inside a transaction is classified once, by `transaction`.
+  const direct = Object.fromEntries(
+    Object.entries(repositories({ db, d: dialect, m })).map(([name, repo]) => [
+      name,
+      Object.fromEntries(
+        Object.entries(repo as Record<string, Method>).map(([method, fn]) => [
+          method,
+          (...args: unknown[]) => mapped(fn(...args)),
+        ]),
+      ),
+    ]),
+  ) as unknown as Repositories;
 
   async function transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -107,7 +133,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlStore {
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
           continue;
         }
-        throw error;
+        throw classify(error);
       }
     }
   }
@@ -125,8 +151,10 @@ export function createSqlStore(options: SqlStoreOptions): SqlStore {
     db,
     dialect,
     capabilities: options.capabilities,
-    migrate: () => migrateToLatest(db, dialect),
+    migrate: () => mapped(migrateToLatest(db, dialect)),
     transaction,
+    ping: () => mapped(sql`select 1`.execute(db).then(() => undefined)),
+    ...(options.poolStats ? { poolStats: options.poolStats } : {}),
     async close() {
       if (closed) return;
       closed = true;

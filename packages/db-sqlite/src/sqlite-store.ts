@@ -7,7 +7,16 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { sqliteDialect } from './sqlite-dialect.js';
 
 export type SqliteStoreOptions =
-  | { filename: string; busyTimeoutMs?: number }
+  | {
+      filename: string;
+      busyTimeoutMs?: number;
+      /**
+       * One process per database file: `migrate()` (that is, `placet.start()`) takes an OS lock on
+       * `<filename>.lock` and refuses with `CONFLICT` while another process holds it; `close()` (or the
+       * process ending, however it ends) releases it. Off by default; the example server turns it on.
+       */
+      exclusive?: boolean;
+    }
   | { database: Database.Database; busyTimeoutMs?: number };
 
 /** Owner-only: the database holds webhook secrets and Basic passwords, key and password hashes. */
@@ -59,12 +68,51 @@ export function sqliteStore(options: SqliteStoreOptions): SqlStore {
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
 
   const db = new Kysely<PlacetDatabase>({ dialect: new SqliteDialect({ database }) });
-  return createSqlStore({
+  const lockTarget =
+    'filename' in options && options.exclusive === true && isPath(options.filename)
+      ? options.filename
+      : undefined;
+  let lock: Database.Database | undefined;
+  const store = createSqlStore({
     db,
     dialect: sqliteDialect,
     capabilities: { dialect: 'sqlite', multiProcess: false },
     close: async () => {
       if (owned) await db.destroy();
+      lock?.close();
+      lock = undefined;
     },
   });
+  if (lockTarget === undefined) return store;
+  return {
+    ...store,
+    async migrate() {
+      lock ??= lockFile(lockTarget);
+      await store.migrate();
+    },
+  };
+}
+
+/**
+ * Holds an exclusive lock on `<filename>.lock` for as long as the returned connection is open: a tiny
+ * SQLite database in `locking_mode=EXCLUSIVE` keeps its OS lock after its first write transaction, and
+ * the OS drops it when the process ends, however it ends (no stale lock file to clean up).
+ */
+function lockFile(filename: string): Database.Database {
+  const path = `${filename}.lock`;
+  createPrivately(path);
+  const lock = new Database(path, { timeout: 0 });
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.pragma('journal_mode = MEMORY');
+    lock.exec('BEGIN EXCLUSIVE; COMMIT');
+    return lock;
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+    throw new PlacetError(
+      'CONFLICT',
+      `Another process is using the SQLite database ${filename} (${path} is locked). SQLite serves one Placet process: stop the other one, or use Postgres to run several.`,
+    );
+  }
 }

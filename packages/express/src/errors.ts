@@ -1,4 +1,4 @@
-import { isPlacetError, PlacetError, toErrorBody } from '@placet/core';
+import { isPlacetError, isServiceUnavailable, PlacetError, toErrorBody } from '@placet/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { RouteContext } from './context.js';
 
@@ -43,13 +43,18 @@ export function mapHttpError(error: unknown): unknown {
   return error;
 }
 
-/** Writes PlacetErrors as the error body of CONVENTIONS.md; anything else becomes a logged 500. */
+/**
+ * Writes PlacetErrors as the error body of CONVENTIONS.md (with `Retry-After` for 429 and 503); anything
+ * else becomes a logged 500.
+ */
 export function errorHandler(ctx: RouteContext) {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const err = mapHttpError(error);
     const body = toErrorBody(err);
-    if (body.statusCode >= 500 && body.statusCode !== 501) {
+    // 501 is an answer, not a failure; an unreachable store (503) is logged once per outage by the
+    // engine's availability tracker, never once per request.
+    if (body.statusCode >= 500 && body.statusCode !== 501 && !isServiceUnavailable(err)) {
       if (ctx.options.onError) ctx.options.onError(err, req);
       else
         ctx.placet.options.logger.error('request failed', {

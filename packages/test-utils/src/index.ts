@@ -39,6 +39,23 @@ export {
   type WaitForOptions,
   waitFor,
 } from './helpers.js';
+export { type OutageStore, outageStore } from './outage-store.js';
+export {
+  type AcceptedCase,
+  type DescribeReviewTypeOptions,
+  describeReviewType,
+  expectPayloadAccepted,
+  expectPayloadRefused,
+  expectResponseAccepted,
+  expectResponseRefused,
+  type PlacetErrorReport,
+  placetErrorOf,
+  type RefusalExpectation,
+  type RefusedPayloadCase,
+  type RefusedResponseCase,
+  type ReviewTypeCases,
+  reviewTypeRegistry,
+} from './review-type-kit.js';
 export { storeConcurrencyGroup } from './store-concurrency-group.js';
 export { storeConditionalGroup } from './store-conditional-group.js';
 export {

@@ -317,7 +317,7 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       const afterFirst = { ...delivery, ...retry, lockedUntil: null };
       expectSameRecord(await store.deliveries.recordAttempt(first, retry), afterFirst);
       expectSameRecord(await store.deliveries.findById(delivery.id), afterFirst);
-      const attempts = await store.deliveries.listAttempts(delivery.id);
+      const attempts = await store.deliveries.listAttemptsFor([delivery.id]);
       expect(attempts).toHaveLength(1);
       expectSameRecord(attempts[0], first);
 
@@ -344,7 +344,7 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       expectSameRecord(await store.deliveries.recordAttempt(second, giveUp), afterSecond);
       expectSameRecord(await store.deliveries.findById(delivery.id), afterSecond);
       expect(await store.deliveries.claimDue(at(10_000_000), at(10_030_000), 10)).toEqual([]);
-      const both = await store.deliveries.listAttempts(delivery.id);
+      const both = await store.deliveries.listAttemptsFor([delivery.id]);
       expect(ids(both)).toEqual([first.id, second.id]);
       expectSameRecord(both[1], second);
     });
@@ -380,9 +380,9 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
         ...done,
         lockedUntil: null,
       });
-      expect(ids(await store.deliveries.listAttempts(delivery.id))).toEqual([ok.id]);
-      expect(ids(await store.deliveries.listAttempts(other.id))).toEqual([otherAttempt.id]);
-      expect(await store.deliveries.listAttempts(UNKNOWN)).toEqual([]);
+      expect(ids(await store.deliveries.listAttemptsFor([delivery.id]))).toEqual([ok.id]);
+      expect(ids(await store.deliveries.listAttemptsFor([other.id]))).toEqual([otherAttempt.id]);
+      expect(await store.deliveries.listAttemptsFor([UNKNOWN])).toEqual([]);
       // Only the retried one comes back.
       expect(ids(await store.deliveries.claimDue(at(5_000), at(35_000), 10))).toEqual([other.id]);
     });
@@ -401,10 +401,10 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
         })
         .catch((error: unknown) => ({ rejected: error }));
       expect(result, String((result as { rejected?: unknown } | undefined)?.rejected)).toBeUndefined();
-      expect(await store.deliveries.listAttempts(UNKNOWN)).toEqual([]);
+      expect(await store.deliveries.listAttemptsFor([UNKNOWN])).toEqual([]);
     });
 
-    it('listAttempts: ordered by attempt number, not by insertion', async () => {
+    it('listAttemptsFor: a delivery’s attempts by attempt number, not by insertion', async () => {
       const { store } = h();
       const { channel } = await seedOwnerChannel(store);
       const delivery = makeDelivery(channel, { createdAt: at(0), nextAttemptAt: at(0) });
@@ -422,7 +422,7 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
           updatedAt: attempt.at,
         });
       }
-      const listed = await store.deliveries.listAttempts(delivery.id);
+      const listed = await store.deliveries.listAttemptsFor([delivery.id]);
       expect(listed.map((a) => a.attempt)).toEqual([1, 2, 3]);
       for (const attempt of recorded) {
         expectSameRecord(
@@ -432,7 +432,7 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       }
     });
 
-    it('listAttemptsFor: the attempts of several deliveries in one call, each in listAttempts order', async () => {
+    it('listAttemptsFor: the attempts of several deliveries in one call, each by attempt number', async () => {
       const { store } = h();
       const { channel } = await seedOwnerChannel(store);
       const { channel: otherChannel } = await seedOwnerChannel(store);
@@ -473,12 +473,6 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
           attempt,
         );
       }
-      // The same rows as one listAttempts per delivery.
-      for (const d of [a, b, none, foreign]) {
-        expect(ids(await store.deliveries.listAttemptsFor([d.id]))).toEqual(
-          ids(await store.deliveries.listAttempts(d.id)),
-        );
-      }
       expect(ids(await store.deliveries.listAttemptsFor([foreign.id]))).toEqual([f1.id]);
     });
 
@@ -499,13 +493,13 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
             lastError: null,
             updatedAt: at(1_100),
           });
-          expect((await tx.deliveries.listAttempts(delivery.id)).length).toBe(1);
+          expect((await tx.deliveries.listAttemptsFor([delivery.id])).length).toBe(1);
           throw failure;
         }),
       );
       expect(rejected).toBe(failure);
       expectSameRecord(await store.deliveries.findById(delivery.id), delivery);
-      expect(await store.deliveries.listAttempts(delivery.id)).toEqual([]);
+      expect(await store.deliveries.listAttemptsFor([delivery.id])).toEqual([]);
       // The rolled-back claim holds nothing.
       expect(ids(await store.deliveries.claimDue(at(1_000), at(31_000), 10))).toEqual([delivery.id]);
     });
@@ -566,7 +560,7 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
         // Now pending: a second redrive is refused.
         expect(await store.deliveries.redrive(finished.id, at(200_001))).toBeUndefined();
       }
-      expectSameRecord((await store.deliveries.listAttempts(failed.id))[0], attempt);
+      expectSameRecord((await store.deliveries.listAttemptsFor([failed.id]))[0], attempt);
 
       // The held delivery is not due before its lease ends (500 s): the requeued ones, due now, come first.
       expect(await store.deliveries.nextDue()).toEqual(now);
@@ -616,7 +610,7 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
           expected,
         );
         expectSameRecord(await store.deliveries.findById(d.id), expected);
-        const log = await store.deliveries.listAttempts(d.id);
+        const log = await store.deliveries.listAttemptsFor([d.id]);
         expect(log).toHaveLength(1);
         expect(log[0]).toMatchObject({
           deliveryId: d.id,
@@ -629,7 +623,7 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       }
       for (const d of [elsewhere, otherChannel, delivered, failed]) {
         expectSameRecord(await store.deliveries.findById(d.id), d);
-        expect(await store.deliveries.listAttempts(d.id)).toEqual([]);
+        expect(await store.deliveries.listAttemptsFor([d.id])).toEqual([]);
       }
       // Never claimed again; a second cancellation finds nothing.
       expect(sorted(ids(await store.deliveries.claimDue(at(100_000), at(130_000), 10)))).toEqual(
@@ -674,7 +668,10 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
         lastError: REASON,
         updatedAt: at(3_000),
       });
-      expect((await store.deliveries.listAttempts(delivery.id)).map((a) => a.error)).toEqual([REASON, null]);
+      expect((await store.deliveries.listAttemptsFor([delivery.id])).map((a) => a.error)).toEqual([
+        REASON,
+        null,
+      ]);
       expect(await store.deliveries.claimDue(at(100_000), at(130_000), 10)).toEqual([]);
       expect(await store.deliveries.nextDue()).toBeUndefined();
     });
@@ -695,7 +692,7 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       );
       expect(rejected).toBe(failure);
       expectSameRecord(await store.deliveries.findById(delivery.id), delivery);
-      expect(await store.deliveries.listAttempts(delivery.id)).toEqual([]);
+      expect(await store.deliveries.listAttemptsFor([delivery.id])).toEqual([]);
     });
 
     it('nextDue: earliest nextAttemptAt of a pending delivery; undefined when none', async () => {
@@ -731,6 +728,34 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       expect((await store.deliveries.nextDue())?.getTime()).toBe(later.nextAttemptAt?.getTime());
     });
 
+    it('countPending: how many deliveries are pending, whatever their due time or lease', async () => {
+      const { store } = h();
+      const { channel } = await seedOwnerChannel(store);
+      expect(await store.deliveries.countPending()).toBe(0);
+      const seed = async (overrides: Partial<DeliveryRecord>) => {
+        const d = makeDelivery(channel, { createdAt: at(0), ...overrides });
+        await store.deliveries.insert(d);
+        return d;
+      };
+      await seed({ state: 'delivered', nextAttemptAt: null });
+      await seed({ state: 'failed', nextAttemptAt: null });
+      const due = await seed({ state: 'pending', nextAttemptAt: at(1_000) });
+      await seed({ state: 'pending', nextAttemptAt: at(9_000_000) });
+      expect(await store.deliveries.countPending()).toBe(2);
+      // A claimed delivery is still pending; a delivered one no longer is.
+      expect(ids(await store.deliveries.claimDue(at(2_000), at(32_000), 10))).toEqual([due.id]);
+      expect(await store.deliveries.countPending()).toBe(2);
+      await store.deliveries.recordAttempt(attemptOf(due, 1, { status: 200 }), {
+        state: 'delivered',
+        attempts: 1,
+        nextAttemptAt: null,
+        lastStatus: 200,
+        lastError: null,
+        updatedAt: at(2_100),
+      });
+      expect(await store.deliveries.countPending()).toBe(1);
+    });
+
     it('deleting a channel (or its owner) deletes its deliveries and their attempts, nothing else', async () => {
       const { store, inspect } = h();
       const { owner, channel } = await seedOwnerChannel(store);
@@ -760,12 +785,12 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       expect(await inspect.count('channels')).toBe(2);
       for (const d of [gone, goneToo]) {
         expect(await store.deliveries.findById(d.id)).toBeUndefined();
-        expect(await store.deliveries.listAttempts(d.id)).toEqual([]);
+        expect(await store.deliveries.listAttemptsFor([d.id])).toEqual([]);
       }
       expect(await store.deliveries.listByMessage(message.id)).toEqual([]);
       for (const d of [keptSibling, keptOther]) {
         expect((await store.deliveries.findById(d.id))?.attempts).toBe(1);
-        expect(await store.deliveries.listAttempts(d.id)).toHaveLength(1);
+        expect(await store.deliveries.listAttemptsFor([d.id])).toHaveLength(1);
       }
       // Deleted deliveries are no longer claimed or scheduled.
       expect(sorted(ids(await store.deliveries.claimDue(at(10_000), at(40_000), 10)))).toEqual(
@@ -775,7 +800,7 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       // Deleting a user deletes the deliveries of their channels too.
       expect(await store.users.delete(otherOwner.id)).toBe(true);
       expect(await store.deliveries.findById(keptOther.id)).toBeUndefined();
-      expect(await store.deliveries.listAttempts(keptOther.id)).toEqual([]);
+      expect(await store.deliveries.listAttemptsFor([keptOther.id])).toEqual([]);
       expect(await store.deliveries.findById(keptSibling.id)).toBeDefined();
       expect(await inspect.count('channels')).toBe(1);
     });

@@ -158,7 +158,7 @@ export function storeQueryGroup(options: StoreSuiteOptions): void {
       expect(await store.messages.list({ channelId: channel.id, limit: 100 })).toHaveLength(counts.length);
     });
 
-    it('reviews.listPending: only pending reviews of that owner (optionally one channel), newest first', async () => {
+    it('reviews.list with status pending: only that owner’s (optionally one channel), newest first', async () => {
       const { store } = h();
       const { owner, channel: a1 } = await seedOwnerChannel(store);
       const a2 = await seedChannel(store, owner.id);
@@ -176,22 +176,21 @@ export function storeQueryGroup(options: StoreSuiteOptions): void {
       await seedReview(store, b1, { createdAt: at(6000) });
 
       const messageIds = (rows: { messageId: string }[]) => rows.map((r) => r.messageId);
-      expect(messageIds(await store.reviews.listPending({ ownerId: owner.id, limit: 100 }))).toEqual([
-        r2.messageId,
-        r3.messageId,
-        r1.messageId,
-      ]);
-      expect(messageIds(await store.reviews.listPending({ ownerId: owner.id, limit: 2 }))).toEqual([
-        r2.messageId,
-        r3.messageId,
-      ]);
       expect(
-        messageIds(await store.reviews.listPending({ ownerId: owner.id, channelId: a1.id, limit: 100 })),
+        messageIds(await store.reviews.list({ ownerId: owner.id, status: 'pending', limit: 100 })),
+      ).toEqual([r2.messageId, r3.messageId, r1.messageId]);
+      expect(
+        messageIds(await store.reviews.list({ ownerId: owner.id, status: 'pending', limit: 2 })),
+      ).toEqual([r2.messageId, r3.messageId]);
+      expect(
+        messageIds(
+          await store.reviews.list({ ownerId: owner.id, status: 'pending', channelId: a1.id, limit: 100 }),
+        ),
       ).toEqual([r3.messageId, r1.messageId]);
       // Another owner's channel id never leaks that owner's reviews.
-      expect(await store.reviews.listPending({ ownerId: owner.id, channelId: b1.id, limit: 100 })).toEqual(
-        [],
-      );
+      expect(
+        await store.reviews.list({ ownerId: owner.id, status: 'pending', channelId: b1.id, limit: 100 }),
+      ).toEqual([]);
     });
 
     it('reviews.listDue and nextExpiry: only pending reviews with expiresAt <= now, oldest expiry first', async () => {

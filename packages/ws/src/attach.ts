@@ -1,38 +1,59 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Placet, Principal } from '@placet/core';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { EngineServer } from './engine-server.js';
+import { LocalRelay } from './local-relay.js';
 import { serveNative } from './native.js';
 import { type RealtimeOptions, resolveOptions } from './options.js';
-import { LocalRelay } from './session.js';
+import { OutageLog, retryAfterSeconds } from './outage.js';
+import { ConnectionRecovery } from './recovery.js';
 import { serveSocketIo } from './socketio.js';
 
 export interface Realtime {
-  /** Open connections (both protocols). */
+  /** Open connections (both protocols, every Socket.IO transport). */
   connections(): number;
   /**
-   * Closes every open connection (code 1012, "service restart") but keeps accepting new ones: clients
-   * reconnect and `resume`. For a rolling restart, and for tests of reconnection.
+   * Closes every open connection (native: code 1012, "service restart") but keeps accepting new ones:
+   * clients reconnect and resume (native `?fromSeq=`, Socket.IO connection state recovery). For a rolling
+   * restart, and for tests of reconnection.
    */
   disconnectAll(): number;
-  /** Closes every connection and stops listening for upgrades (the host's server stays up). */
+  /** Closes every connection and stops serving its paths (the host's server stays up). */
   close(): Promise<void>;
 }
 
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 /**
- * Attaches Placet's realtime endpoints to the host's HTTP server: the native JSON protocol at `/ws`
- * and a Socket.IO-compatible endpoint at `/socket.io/`. Upgrade requests for other paths are left to
- * the host. The native endpoint authenticates before the handshake completes (API key header or
- * `?apiKey=`, `?ticket=`, or the host's cookie auth); Socket.IO authenticates in its CONNECT packet.
+ * Attaches Placet's realtime endpoints to the host's HTTP server: the native JSON protocol at `/ws` and a
+ * Socket.IO-compatible endpoint at `/socket.io/` (WebSocket and HTTP long-polling). Upgrade requests for
+ * other paths are left to the host. For long-polling it takes over the server's `request` listeners
+ * registered so far (as engine.io's `attach` does) and passes them every request that is not its own:
+ * attach after the server was created with the host's app.
+ *
+ * The native endpoint authenticates before the handshake completes (API key header or `?apiKey=`,
+ * `?ticket=`, or the host's cookie auth): a refused credential is `401`; a store that cannot answer is
+ * `503` with `Retry-After`, which clients retry. Socket.IO authenticates in its CONNECT packet.
  */
 export function attachRealtime(placet: Placet, server: Server, input: RealtimeOptions = {}): Realtime {
   const options = resolveOptions(input, placet.options.clock);
   const wss = new WebSocketServer({
     noServer: true,
+    clientTracking: false,
     maxPayload: options.maxPayloadBytes,
     perMessageDeflate: false,
   });
   const relay = new LocalRelay();
+  const native = new Set<WebSocket>();
+  const outage = new OutageLog(placet.options.logger);
+  const recovery = options.connectionStateRecovery
+    ? new ConnectionRecovery(
+        placet.options.store.kv,
+        options.clock,
+        options.connectionStateRecovery.maxDisconnectionDurationMs,
+      )
+    : undefined;
 
   async function byApiKey(key: unknown): Promise<Principal | null> {
     return typeof key === 'string' && key.startsWith('hp_') ? placet.authenticate({ apiKey: key }) : null;
@@ -40,6 +61,19 @@ export function attachRealtime(placet: Placet, server: Server, input: RealtimeOp
   async function byTicket(ticket: unknown): Promise<Principal | null> {
     if (typeof ticket !== 'string' || !options.redeemTicket) return null;
     return (await options.redeemTicket(ticket)) ?? null;
+  }
+
+  /**
+   * Checks a credential; `principal` is null only when it was checked and refused. Rejects when the store
+   * could not answer. `checkedAt` is read first: a revocation committed after it closes the connection.
+   */
+  async function check(
+    authenticate: () => Promise<Principal | null>,
+  ): Promise<{ principal: Principal | null; checkedAt: number }> {
+    const checkedAt = await placet.events.committedSeq();
+    const principal = await authenticate();
+    outage.succeeded();
+    return { principal, checkedAt };
   }
 
   async function authenticateNative(req: IncomingMessage, url: URL): Promise<Principal | null> {
@@ -52,72 +86,116 @@ export function attachRealtime(placet: Placet, server: Server, input: RealtimeOp
     return options.authenticateUser ? ((await options.authenticateUser(req)) ?? null) : null;
   }
 
-  function reject(socket: Duplex, status: number, message: string) {
+  const engine =
+    options.socketIoPath === false
+      ? undefined
+      : new EngineServer(
+          {
+            pingIntervalMs: options.pingIntervalMs,
+            pingTimeoutMs: options.pingTimeoutMs,
+            maxPayloadBytes: options.maxPayloadBytes,
+            maxBufferedBytes: options.maxBufferedBytes,
+            clock: options.clock,
+          },
+          wss,
+          (session) =>
+            serveSocketIo(session, {
+              placet,
+              relay,
+              options,
+              recovery,
+              async authenticate(auth) {
+                const a = (auth ?? {}) as { apiKey?: unknown; token?: unknown };
+                const { principal, checkedAt } = await check(() =>
+                  a.apiKey !== undefined ? byApiKey(a.apiKey) : byTicket(a.token),
+                );
+                return principal ? { principal, checkedAt } : null;
+              },
+              unavailable: (error) => outage.failed(error),
+            }),
+        );
+
+  function reject(socket: Duplex, status: number, message: string, headers = '') {
     socket.end(
-      `HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+      `HTTP/1.1 ${status} ${message}\r\nConnection: close\r\n${headers}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
     );
   }
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    let url: URL;
+  function parse(req: IncomingMessage): URL | undefined {
     try {
-      url = new URL(req.url ?? '/', 'http://placet.invalid');
+      return new URL(req.url ?? '/', 'http://placet.invalid');
     } catch {
-      return;
+      return undefined;
     }
+  }
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = parse(req);
+    if (!url) return;
     const isNative = url.pathname === options.path;
-    const isSocketIo = options.socketIoPath !== false && url.pathname === options.socketIoPath;
+    const isSocketIo = engine !== undefined && url.pathname === options.socketIoPath;
     if (!isNative && !isSocketIo) return; // Not ours: the host may have its own WebSocket endpoints.
     socket.on('error', () => socket.destroy());
-    if (isSocketIo) {
-      if (url.searchParams.get('EIO') !== '4' || url.searchParams.get('transport') !== 'websocket') {
-        return reject(socket, 400, 'Bad Request: only Engine.IO v4 over the websocket transport is served');
-      }
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        serveSocketIo(placet, ws, relay, options, async (auth) => {
-          const a = (auth ?? {}) as { apiKey?: unknown; token?: unknown };
-          const checkedAt = await placet.events.committedSeq();
-          const principal = await (a.apiKey !== undefined ? byApiKey(a.apiKey) : byTicket(a.token));
-          return principal ? { principal, checkedAt } : null;
-        });
-      });
-      return;
-    }
+    if (isSocketIo) return engine.handleUpgrade(req, socket, head, url);
     // `?fromSeq=N`: a reconnecting client's last seq. The session replays from there before going live,
-    // so nothing committed between the old socket closing and this one opening is missed (a `resume`
-    // frame sent after the handshake would race the live events of the new session).
+    // so nothing committed between the old socket closing and this one opening is missed.
     const fromSeqParam = url.searchParams.get('fromSeq');
     const fromSeq = fromSeqParam === null ? undefined : Number(fromSeqParam);
     if (fromSeq !== undefined && (!Number.isSafeInteger(fromSeq) || fromSeq < 0)) {
       return reject(socket, 400, 'Bad Request: fromSeq must be a non-negative integer');
     }
-    // Read before the credential is checked: a revocation committed after it closes the socket.
-    const checked = placet.events
-      .committedSeq()
-      .then(async (checkedAt) => ({ checkedAt, principal: await authenticateNative(req, url) }));
-    checked.then(
+    check(() => authenticateNative(req, url)).then(
       ({ principal, checkedAt }) => {
         if (!principal) return reject(socket, 401, 'Unauthorized');
-        wss.handleUpgrade(req, socket, head, (ws) =>
-          serveNative(placet, principal, ws, relay, options, fromSeq, checkedAt),
-        );
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          native.add(ws);
+          ws.once('close', () => native.delete(ws));
+          serveNative(placet, principal, ws, relay, options, fromSeq, checkedAt);
+        });
       },
-      () => reject(socket, 500, 'Internal Server Error'),
+      (error: unknown) => {
+        // The store could not answer: retriable. The `ws` client sees 503 and `Retry-After`; a browser
+        // sees the same close (1006) as for a network failure, and retries it like one.
+        outage.failed(error);
+        const seconds = retryAfterSeconds(error);
+        reject(socket, 503, 'Service Unavailable', `Retry-After: ${seconds}\r\n`);
+      },
     );
   };
 
+  // Long-polling requests of the Socket.IO path are ours; every other request goes to the host's
+  // listeners, which are taken over so that they never answer ours too.
+  const hostListeners: RequestListener[] = [];
+  const socketIoPath = options.socketIoPath;
+  const onRequest: RequestListener = (req, res) => {
+    // A prefix test first: the host's requests pay for no URL parsing.
+    const url = socketIoPath && req.url?.startsWith(socketIoPath) ? parse(req) : undefined;
+    if (engine && url?.pathname === socketIoPath) return engine.handleRequest(req, res, url);
+    for (const listener of hostListeners) listener.call(server, req, res);
+  };
+  if (engine) {
+    hostListeners.push(...(server.listeners('request') as RequestListener[]));
+    server.removeAllListeners('request');
+    server.on('request', onRequest);
+  }
+
   server.on('upgrade', onUpgrade);
   return {
-    connections: () => wss.clients.size,
+    connections: () => native.size + (engine?.size ?? 0),
     disconnectAll() {
-      const count = wss.clients.size;
-      for (const client of wss.clients) client.close(1012, 'service restart');
-      return count;
+      const count = native.size;
+      for (const client of native) client.close(1012, 'service restart');
+      return count + (engine?.closeAll('service restart', 1012) ?? 0);
     },
     async close() {
       server.off('upgrade', onUpgrade);
+      if (engine && server.listeners('request').includes(onRequest)) {
+        server.off('request', onRequest);
+        for (const listener of hostListeners) server.on('request', listener);
+      }
       relay.closeAll();
-      for (const client of wss.clients) client.terminate();
+      engine?.terminateAll('server shutting down');
+      for (const client of native) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

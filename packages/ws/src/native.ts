@@ -1,14 +1,17 @@
 import type { Placet, Principal } from '@placet/core';
 import type { WebSocket } from 'ws';
 import { Heartbeat } from './heartbeat.js';
+import type { LocalRelay } from './local-relay.js';
 import type { ResolvedRealtimeOptions } from './options.js';
-import { type LocalRelay, RELAYED, Session } from './session.js';
+import { RELAYED, Session } from './session.js';
 
 /**
  * The native protocol at `/ws`: JSON frames `{ event, data, seq? }` both ways.
  * Client → server: `subscribe:channel` / `unsubscribe:channel` (data: channel id), `resume`
  * (`{ fromSeq }`: replay missed outbox events, then live, no duplicates), `channel:read`, `ping`,
  * and the relayed `message:delta`, `message:progress`, `agent:commands` (`{ channelId, … }`).
+ * `subscribe`, `unsubscribe` and `resume` take effect in the order they were sent, without waiting for
+ * answers: a resume point (`resume` or `?fromSeq=`) holds for channels subscribed before and after it.
  * Server → client: every outbox event with its `seq`; `subscribed`, `error` frames answer requests (a
  * refusal is never silent); `pong`.
  */
@@ -43,7 +46,7 @@ export function serveNative(
     },
     relay,
     options,
-    fromSeq,
+    { fromSeq, catchUpSubscriptions: true },
     credentialCheckedAt,
   );
   const heartbeat = new Heartbeat(
@@ -93,7 +96,7 @@ export function serveNative(
         return;
       }
       case 'unsubscribe:channel':
-        session.unsubscribe(frame.data);
+        await session.unsubscribe(frame.data);
         reply('unsubscribed', { channelId: frame.data });
         return;
       case 'resume': {

@@ -28,6 +28,12 @@ export interface RealtimeOptions {
   pingTimeoutMs?: number;
   /** Relayed ephemeral events (`message:delta`, …) larger than this are refused. */
   maxRelayBytes?: number;
+  /**
+   * Socket.IO connection state recovery: a client that reconnects within `maxDisconnectionDurationMs`
+   * (default one hour) gets the events it missed and its subscriptions back, also from another process or
+   * after a restart (the state lives in the store). `false` turns it off (events then carry no offset).
+   */
+  connectionStateRecovery?: false | { maxDisconnectionDurationMs?: number };
   /** Defaults to the Placet instance's clock. */
   clock?: Clock;
 }
@@ -43,6 +49,7 @@ export interface ResolvedRealtimeOptions {
   pingIntervalMs: number;
   pingTimeoutMs: number;
   maxRelayBytes: number;
+  connectionStateRecovery: false | { maxDisconnectionDurationMs: number };
   clock: Clock;
 }
 
@@ -64,6 +71,16 @@ export function resolveOptions(options: RealtimeOptions, clock: Clock): Resolved
     pingIntervalMs: positive(options.pingIntervalMs, 25_000, 'pingIntervalMs'),
     pingTimeoutMs: positive(options.pingTimeoutMs, 20_000, 'pingTimeoutMs'),
     maxRelayBytes: positive(options.maxRelayBytes, 64 * 1024, 'maxRelayBytes'),
+    connectionStateRecovery:
+      options.connectionStateRecovery === false
+        ? false
+        : {
+            maxDisconnectionDurationMs: positive(
+              options.connectionStateRecovery?.maxDisconnectionDurationMs,
+              3600_000,
+              'connectionStateRecovery.maxDisconnectionDurationMs',
+            ),
+          },
     clock: options.clock ?? clock,
   };
 }

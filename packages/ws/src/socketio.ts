@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { Placet, Principal } from '@placet/core';
-import type { WebSocket } from 'ws';
-import { Heartbeat } from './heartbeat.js';
+import type { Placet, Principal, TimerHandle } from '@placet/core';
+import { EIO } from './engine-io.js';
+import type { EngineSession } from './engine-session.js';
+import type { LocalRelay } from './local-relay.js';
 import type { ResolvedRealtimeOptions } from './options.js';
-import { type LocalRelay, RELAYED, REVOKED_CLOSE_CODE, Session } from './session.js';
+import type { ConnectionRecovery, Restored } from './recovery.js';
+import { RELAYED, REVOKED_CLOSE_CODE, Session } from './session.js';
 
-// Engine.IO v4 packet types (one character) and Socket.IO v5 packet types (the next character).
-const EIO = { open: '0', close: '1', ping: '2', pong: '3', message: '4' } as const;
+// Socket.IO v5 packet types (the character after the Engine.IO `4`).
 const SIO = { connect: '0', disconnect: '1', event: '2', ack: '3', connectError: '4' } as const;
+
+/** A transport that has not connected to the namespace by then is closed (Socket.IO's `connectTimeout`). */
+const CONNECT_TIMEOUT_MS = 45_000;
 
 interface SocketIoPacket {
   type: string;
@@ -46,89 +50,90 @@ export function encodeSocketIo(type: string, namespace: string, data?: unknown, 
   return `${EIO.message}${type}${nsp}${ackId ?? ''}${data === undefined ? '' : JSON.stringify(data)}`;
 }
 
+/** What the Socket.IO layer needs from `attachRealtime`. */
+export interface SocketIoContext {
+  placet: Placet;
+  relay: LocalRelay;
+  options: ResolvedRealtimeOptions;
+  /**
+   * The principal of a CONNECT packet's `auth` (`null`: the credential was checked and refused) and the
+   * committed seq read before it was checked. Rejects when the store could not answer.
+   */
+  authenticate(auth: unknown): Promise<{ principal: Principal; checkedAt: number } | null>;
+  /** Connection state recovery, when enabled. */
+  recovery: ConnectionRecovery | undefined;
+  /** The store failed while a connection was set up (logged once per outage). */
+  unavailable(error: unknown): void;
+}
+
 /**
- * A Socket.IO-compatible endpoint for agents written against the original (`socket.io-client` with
- * `transports: ['websocket']`): Engine.IO v4 over WebSocket, Socket.IO v5 packets, namespace `/ws`,
- * `auth: { apiKey }` or `{ token }` (a ticket); a bad credential → `connect_error` "unauthorized".
+ * A Socket.IO-compatible endpoint for agents written against the original (`socket.io-client` with its
+ * default options, or `transports: ['websocket']`): Socket.IO v5 packets over an Engine.IO session,
+ * namespace `/ws`, `auth: { apiKey }` or `{ token }` (a ticket).
+ *
+ * - A bad credential → `connect_error` "unauthorized" (socket.io-client then stays disconnected).
+ * - A store that cannot answer → the transport closes: socket.io-client reconnects with backoff.
+ * - Connection state recovery: the CONNECT answer carries `{ sid, pid }`; every event carries an offset
+ *   (the outbox seq) as its last argument; a client that reconnects with `{ pid, offset }` gets the
+ *   events it missed, exactly once, and its subscriptions back (`socket.recovered === true`) — also from
+ *   another process or after a restart, since both live in the store.
  */
-export function serveSocketIo(
-  placet: Placet,
-  socket: WebSocket,
-  relay: LocalRelay,
-  options: ResolvedRealtimeOptions,
-  /** The principal of a CONNECT packet's `auth`, and the committed seq read before it was checked. */
-  authenticate: (auth: unknown) => Promise<{ principal: Principal; checkedAt: number } | null>,
-): void {
-  const sid = randomBytes(15).toString('base64url');
+export function serveSocketIo(engine: EngineSession, ctx: SocketIoContext): void {
+  const { placet, options } = ctx;
+  const namespace = options.namespace;
   let session: Session | undefined;
+  let pid: string | undefined;
   let connecting = false;
+  let refresh: TimerHandle | undefined;
 
-  const raw = (text: string) => {
-    if (socket.readyState !== socket.OPEN) return false;
-    if (socket.bufferedAmount > options.maxBufferedBytes) {
-      shutdown(1013, 'send buffer limit exceeded: reading too slowly');
-      return false;
-    }
-    socket.send(text);
-    return true;
+  const raw = (packet: string) => engine.send(packet);
+  const emit = (event: string, data: unknown, seq?: number) => {
+    const args: unknown[] = data === undefined ? [event] : [event, data];
+    // The offset socket.io-client keeps (`_lastOffset`) and sends back on reconnection: every event sent
+    // up to here, in seq order, covers every outbox event owed up to this seq.
+    if (ctx.recovery && session) args.push(String(seq ?? session.position));
+    return raw(encodeSocketIo(SIO.event, namespace, args));
   };
-  const emit = (event: string, data: unknown) =>
-    raw(encodeSocketIo(SIO.event, options.namespace, data === undefined ? [event] : [event, data]));
   const ack = (ackId: number | undefined, ...args: unknown[]) => {
-    if (ackId !== undefined) raw(encodeSocketIo(SIO.ack, options.namespace, args, ackId));
+    if (ackId !== undefined) raw(encodeSocketIo(SIO.ack, namespace, args, ackId));
   };
 
-  const heartbeat = new Heartbeat(
-    options.clock,
-    options.pingIntervalMs,
-    () => raw(EIO.ping),
-    () => shutdown(1000, 'ping timeout'),
-  );
+  // An Engine.IO session that never connects to the namespace holds nothing for long.
+  let connectTimer: TimerHandle | undefined = options.clock.setTimer(() => {
+    connectTimer = undefined;
+    if (!session) engine.close('connect timeout');
+  }, CONNECT_TIMEOUT_MS);
 
-  function shutdown(code: number, reason: string) {
-    heartbeat.stop();
+  const end = () => {
+    if (connectTimer) options.clock.clearTimer(connectTimer);
+    connectTimer = undefined;
+    if (refresh) options.clock.clearTimer(refresh);
+    refresh = undefined;
     session?.dispose();
     session = undefined;
-    socket.close(code, reason);
-    options.clock.setTimer(() => socket.terminate(), 5_000);
-  }
+  };
+  const forget = () => {
+    if (pid && ctx.recovery)
+      ctx.recovery.forget(pid).catch((error: unknown) => {
+        placet.options.logger.warn('realtime: a Socket.IO session could not be forgotten', {
+          error: String(error),
+        });
+      });
+  };
 
-  socket.on('close', () => {
-    heartbeat.stop();
-    session?.dispose();
-  });
-  socket.on('error', () => socket.terminate());
-  socket.on('message', (data, isBinary) => {
-    heartbeat.alive();
-    if (isBinary) return;
-    const text = data.toString();
-    if (text === EIO.pong) return;
-    if (text === EIO.ping) return void raw(EIO.pong);
-    if (text === EIO.close) return shutdown(1000, 'client closed');
-    if (text[0] !== EIO.message) return;
-    const packet = parseSocketIo(text.slice(1));
-    if (!packet) return shutdown(1003, 'malformed packet');
+  engine.onClose = end;
+  engine.onMessage = (message) => {
+    const packet = parseSocketIo(message);
+    if (!packet) return engine.close('malformed packet', 1003);
     handle(packet).catch((error: unknown) => {
       // A packet must never take the process down (an unhandled rejection would): refuse it instead.
       placet.options.logger.error('realtime: a packet could not be handled', { error: String(error) });
       emit('error', { message: 'the packet could not be handled' });
     });
-  });
-
-  // The Engine.IO handshake: the client then connects to a namespace.
-  raw(
-    EIO.open +
-      JSON.stringify({
-        sid,
-        upgrades: [],
-        pingInterval: options.pingIntervalMs,
-        pingTimeout: options.pingTimeoutMs,
-        maxPayload: options.maxPayloadBytes,
-      }),
-  );
+  };
 
   async function handle(packet: SocketIoPacket): Promise<void> {
-    if (packet.namespace !== options.namespace) {
+    if (packet.namespace !== namespace) {
       if (packet.type === SIO.connect)
         raw(encodeSocketIo(SIO.connectError, packet.namespace, { message: 'Invalid namespace' }));
       return;
@@ -137,37 +142,22 @@ export function serveSocketIo(
       case SIO.connect: {
         if (session || connecting) return;
         connecting = true;
-        const authenticated = await authenticate(packet.data).catch(() => null);
-        connecting = false;
-        // The socket may have closed while the credentials were checked: then nothing is created.
-        if (socket.readyState !== socket.OPEN) return;
-        if (!authenticated) {
-          raw(encodeSocketIo(SIO.connectError, options.namespace, { message: 'unauthorized' }));
-          return;
+        try {
+          await connect(packet.data);
+        } catch (error) {
+          // The store could not answer: not a refusal. A CONNECT_ERROR would leave socket.io-client
+          // disconnected for good; a closed transport makes it reconnect with backoff.
+          ctx.unavailable(error);
+          engine.close('store unavailable', 1013);
+        } finally {
+          connecting = false;
         }
-        session = new Session(
-          placet,
-          authenticated.principal,
-          {
-            send: (event, data) => emit(event, data),
-            close: (code, reason) => {
-              // A revoked credential: a server-side DISCONNECT, which socket.io-client does not retry
-              // ("io server disconnect"); a plain close would make it reconnect with the dead key.
-              if (code === REVOKED_CLOSE_CODE) raw(encodeSocketIo(SIO.disconnect, options.namespace));
-              shutdown(code, reason);
-            },
-          },
-          relay,
-          options,
-          undefined,
-          authenticated.checkedAt,
-        );
-        raw(encodeSocketIo(SIO.connect, options.namespace, { sid: randomBytes(15).toString('base64url') }));
         return;
       }
       case SIO.disconnect:
-        session?.dispose();
-        session = undefined;
+        // `socket.disconnect()`: the client is done with this session (nothing to recover).
+        end();
+        forget();
         return;
       case SIO.event:
         if (session && Array.isArray(packet.data) && typeof packet.data[0] === 'string') {
@@ -177,6 +167,69 @@ export function serveSocketIo(
       default:
         return;
     }
+  }
+
+  async function connect(auth: unknown): Promise<void> {
+    const authenticated = await ctx.authenticate(auth);
+    // The transport may have closed while the credential was checked: then nothing is created.
+    if (!engine.open) return;
+    if (!authenticated) {
+      raw(encodeSocketIo(SIO.connectError, namespace, { message: 'unauthorized' }));
+      return;
+    }
+    const { principal, checkedAt } = authenticated;
+    const recovery = ctx.recovery;
+    const a = (typeof auth === 'object' && auth !== null ? auth : {}) as { pid?: unknown; offset?: unknown };
+    let restored: Restored | undefined;
+    if (recovery && a.pid !== undefined)
+      restored = await recovery.restore(a.pid, a.offset, principal, checkedAt);
+    const id = restored?.pid ?? recovery?.newPid();
+    const since = restored?.since ?? placet.events.lastSeq();
+    const channels = principal.kind === 'agent' && restored ? restored.channels : new Map<string, number>();
+    // Durable before the client learns its pid: a restart right after CONNECT can still restore it.
+    if (recovery && id) await recovery.save(id, principal, since, channels);
+    if (!engine.open) return;
+    pid = id;
+    session = new Session(
+      placet,
+      principal,
+      {
+        send: (event, data, seq) => emit(event, data, seq),
+        close: (code, reason) => {
+          // A revoked credential: a server-side DISCONNECT, which socket.io-client does not retry
+          // ("io server disconnect"); a plain close would make it reconnect with the dead key.
+          if (code === REVOKED_CLOSE_CODE) {
+            raw(encodeSocketIo(SIO.disconnect, namespace));
+            forget();
+          }
+          engine.close(reason, code);
+        },
+      },
+      ctx.relay,
+      options,
+      {
+        fromSeq: principal.kind === 'user' ? since : undefined,
+        channels,
+        persist: recovery && id ? (subs) => recovery.save(id, principal, since, subs) : undefined,
+      },
+      checkedAt,
+    );
+    const sid = randomBytes(15).toString('base64url');
+    raw(encodeSocketIo(SIO.connect, namespace, id ? { sid, pid: id } : { sid }));
+    if (connectTimer) options.clock.clearTimer(connectTimer);
+    connectTimer = undefined;
+    if (recovery) scheduleRefresh(recovery.maxDisconnectionMs);
+  }
+
+  /** Keeps the durable state alive while connected (one write per `maxDisconnectionMs`). */
+  function scheduleRefresh(everyMs: number): void {
+    refresh = options.clock.setTimer(() => {
+      if (!session) return;
+      session.keep().catch(() => {
+        // The store is away: the entry still lives for another `maxDisconnectionMs`; next time, then.
+      });
+      scheduleRefresh(everyMs);
+    }, everyMs);
   }
 
   async function onEvent(s: Session, event: string, data: unknown, ackId: number | undefined): Promise<void> {
@@ -189,7 +242,7 @@ export function serveSocketIo(
         return;
       }
       case 'unsubscribe:channel':
-        s.unsubscribe(data);
+        await s.unsubscribe(data);
         ack(ackId, { ok: true });
         return;
       case 'channel:read':

@@ -76,9 +76,9 @@ export async function nativeClient(url: string, query: string, headers: Record<s
   };
 }
 
-export async function until(predicate: () => boolean, ms = 5000): Promise<void> {
+export async function until(predicate: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 5));
   }

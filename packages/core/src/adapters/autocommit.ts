@@ -1,43 +1,104 @@
 import type { Repositories } from '../ports/store.js';
 
-/** The Store port's methods that only read; every other method writes. */
-export const STORE_READ_METHODS: ReadonlySet<string> = new Set([
-  'findById',
-  'findByEmail',
-  'findByExternalId',
-  'findByHash',
-  'findByClientId',
-  'findByStreamId',
-  'findByMessageId',
-  'findByMessageIds',
-  'findByIds',
-  'list',
-  'listByUser',
-  'listByOwner',
-  'listSilent',
-  'listPending',
-  'listDue',
-  'nextExpiry',
-  'listStaleStreams',
-  'maxIteration',
-  'listByIterationGroup',
-  'listByMessageIds',
-  'listByChannel',
-  'listOrphansBefore',
-  'listByStreams',
-  'countFromAgentSince',
-  'lastReadAt',
-  'listByMessage',
-  'listAttempts',
-  'listAttemptsFor',
-  'count',
-  'readIds',
-  'nextDue',
-  'after',
-  'afterForOwner',
-  'lastSeq',
-  'get',
-]);
+type Access = 'read' | 'write';
+
+/**
+ * Every method of every repository, classified: a `read` goes straight to the store, a `write` runs in
+ * a transaction of its own when called outside one. The compiler checks that the table names each
+ * method of the port exactly once: a new repository method that is missing here does not compile.
+ */
+export const STORE_METHOD_ACCESS = {
+  users: {
+    insert: 'write',
+    findById: 'read',
+    findByEmail: 'read',
+    findByExternalId: 'read',
+    list: 'read',
+    update: 'write',
+    delete: 'write',
+  },
+  sessions: {
+    insert: 'write',
+    findById: 'read',
+    delete: 'write',
+    deleteByUser: 'write',
+    deleteExpired: 'write',
+  },
+  apiKeys: {
+    insert: 'write',
+    findById: 'read',
+    findByHash: 'read',
+    listByUser: 'read',
+    update: 'write',
+    touch: 'write',
+    delete: 'write',
+  },
+  channels: {
+    insert: 'write',
+    findById: 'read',
+    listByOwner: 'read',
+    listSilent: 'read',
+    markOffline: 'write',
+    update: 'write',
+    delete: 'write',
+  },
+  messages: {
+    insert: 'write',
+    findById: 'read',
+    findByClientId: 'read',
+    findByStreamId: 'read',
+    updateStream: 'write',
+    listStaleStreams: 'read',
+    maxIteration: 'read',
+    countFromAgentSince: 'read',
+    listByIterationGroup: 'read',
+    list: 'read',
+    update: 'write',
+    setDeliveryStatus: 'write',
+    delete: 'write',
+  },
+  reviews: {
+    insert: 'write',
+    findByMessageId: 'read',
+    findByMessageIds: 'read',
+    complete: 'write',
+    expire: 'write',
+    list: 'read',
+    count: 'read',
+    listDue: 'read',
+    nextExpiry: 'read',
+  },
+  attachments: {
+    insert: 'write',
+    findById: 'read',
+    findByIds: 'read',
+    listByMessageIds: 'read',
+    listByChannel: 'read',
+    listOrphansBefore: 'read',
+    deleteOrphan: 'write',
+    linkOrphans: 'write',
+    delete: 'write',
+  },
+  statusSteps: { append: 'write', listByStreams: 'read' },
+  statusHistory: { insert: 'write', listByChannel: 'read' },
+  channelReads: { markRead: 'write', lastReadAt: 'read' },
+  reviewReads: { mark: 'write', readIds: 'read' },
+  deliveries: {
+    insert: 'write',
+    findById: 'read',
+    listByMessage: 'read',
+    listByChannel: 'read',
+    claimDue: 'write',
+    recordAttempt: 'write',
+    listAttemptsFor: 'read',
+    cancelPending: 'write',
+    redrive: 'write',
+    nextDue: 'read',
+    countPending: 'read',
+  },
+  events: { append: 'write', after: 'read', afterForOwner: 'read', pruneBefore: 'write', lastSeq: 'read' },
+  kv: { get: 'read', set: 'write', insertIfAbsent: 'write', delete: 'write', deleteExpired: 'write' },
+} as const satisfies { [R in keyof Repositories]: { [M in keyof Repositories[R]]-?: Access } };
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 
@@ -54,10 +115,12 @@ export function autocommitRepositories(
   for (const [repoName, repo] of Object.entries(direct) as [keyof Repositories, Record<string, Method>][]) {
     const wrapped: Record<string, Method> = {};
     for (const [method, fn] of Object.entries(repo)) {
-      wrapped[method] = STORE_READ_METHODS.has(method)
-        ? fn
-        : (...args) =>
-            transaction((tx) => (tx[repoName] as unknown as Record<string, Method>)[method]!(...args));
+      const access = (STORE_METHOD_ACCESS[repoName] as Record<string, Access | undefined>)[method];
+      wrapped[method] =
+        access === 'read'
+          ? fn
+          : (...args) =>
+              transaction((tx) => (tx[repoName] as unknown as Record<string, Method>)[method]!(...args));
     }
     out[repoName] = wrapped;
   }

@@ -32,6 +32,11 @@ export const ERROR_CODES = {
     status: 501,
     description: 'The operation exists in the original API but is not supported.',
   },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    description:
+      'The database (or another service Placet needs) cannot be reached right now; retry after Retry-After seconds.',
+  },
   // Configuration and registration errors (thrown at start-up, never over HTTP).
   INVALID_OPTIONS: { status: 500, description: 'A factory received options that do not match its schema.' },
   INVALID_PLUGIN: { status: 500, description: 'A plugin object is malformed.' },

@@ -11,7 +11,7 @@ export interface Issue {
 export interface PlacetErrorOptions {
   /** Override the status of the code table (rarely needed; plugin codes declare their own). */
   status?: number;
-  /** Whether `message` may be shown to clients. Defaults to `status < 500` (and 501). */
+  /** Whether `message` may be shown to clients. Defaults to `status < 500` (and 501, 503). */
   expose?: boolean;
   issues?: readonly Issue[];
   cause?: unknown;
@@ -36,8 +36,9 @@ export class PlacetError extends Error {
     this.name = 'PlacetError';
     this.code = code;
     this.status = options.status ?? (ERROR_CODES as Record<string, { status: number }>)[code]?.status ?? 500;
-    // 501 says what is not supported: a client needs that message; other 5xx stay private.
-    this.expose = options.expose ?? (this.status < 500 || this.status === 501);
+    // 501 says what is not supported and 503 that a retry will do: a client needs those messages (written
+    // by Placet, never a driver's text); other 5xx stay private.
+    this.expose = options.expose ?? (this.status < 500 || this.status === 501 || this.status === 503);
     this.issues = options.issues;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }

@@ -24,6 +24,18 @@ export interface StoreCapabilities {
   readonly multiProcess: boolean;
 }
 
+/** Connection pool use of a store that pools connections (for metrics). */
+export interface StorePoolStats {
+  /** Connections open (idle and in use). */
+  readonly total: number;
+  /** Open connections not in use. */
+  readonly idle: number;
+  /** Callers waiting for a connection. */
+  readonly waiting: number;
+  /** The pool's upper bound. */
+  readonly max: number;
+}
+
 export interface UserRepository {
   /** MUST reject a second user with the same (case-insensitive) email or externalId with `UniqueViolation`. */
   insert(user: UserRecord): Promise<void>;
@@ -199,12 +211,6 @@ export interface ReviewCount {
   unread: number;
 }
 
-export interface PendingReviewQuery {
-  ownerId: string;
-  channelId?: string;
-  limit: number;
-}
-
 export interface ReviewRepository {
   insert(review: ReviewRecord): Promise<void>;
   findByMessageId(messageId: string): Promise<ReviewRecord | undefined>;
@@ -220,8 +226,6 @@ export interface ReviewRepository {
    * undefined; of N concurrent callers at most one MUST get it back.
    */
   expire(messageId: string, now: Date): Promise<ReviewRecord | undefined>;
-  /** Pending reviews of an owner (optionally one channel), newest first, by index. */
-  listPending(query: PendingReviewQuery): Promise<ReviewRecord[]>;
   /** The inbox: an owner's reviews, optionally by status, channel and type, newest first, keyset-paged. */
   list(query: ReviewListQuery): Promise<ReviewRecord[]>;
   /**
@@ -351,11 +355,9 @@ export interface DeliveryRepository {
       'state' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'updatedAt'
     >,
   ): Promise<DeliveryRecord | undefined>;
-  /** A delivery's attempts, by attempt number (then time). */
-  listAttempts(deliveryId: string): Promise<DeliveryAttemptRecord[]>;
   /**
    * The attempts of several deliveries (a page of a delivery log) in one query, by index. Each
-   * delivery's attempts MUST come in `listAttempts` order (attempt number, then time); the order between
+   * delivery's attempts MUST come by attempt number, then time; the order between
    * deliveries is unspecified and the caller groups by `deliveryId`. Unknown or repeated ids add
    * nothing; an empty list answers `[]`.
    */
@@ -379,6 +381,8 @@ export interface DeliveryRepository {
    * of its lease when another process holds it. Claimed rows come back oldest due first.
    */
   nextDue(): Promise<Date | undefined>;
+  /** How many deliveries are `pending` (for metrics); by index, never by scanning finished ones. */
+  countPending(): Promise<number>;
 }
 
 export interface EventRepository {
@@ -435,12 +439,28 @@ export interface Repositories {
  *   compare-and-set operations; `reviewReads.mark` MUST be an atomic insert-if-absent.
  * - Reads MUST NOT see another transaction's uncommitted writes.
  * - The store MUST NOT close resources it did not open (a host-owned pool or database).
+ *
+ * Availability contract:
+ * - When the database cannot be reached (a refused, lost or timed-out connection, a server shutting
+ *   down, no connection slot left), every method MUST reject with `serviceUnavailable()` (a PlacetError
+ *   `SERVICE_UNAVAILABLE`, the driver's error as its `cause`), never with the driver's own error: the
+ *   engine answers 503 with `Retry-After`, logs the outage once and retries its background work; a driver
+ *   error would be a 500 and a stack per request.
+ * - When the database is back, the store MUST serve again without being recreated (pools reconnect).
  */
 export interface Store extends Repositories {
   readonly capabilities: StoreCapabilities;
   /** Creates or upgrades the schema. Idempotent; called by `placet.start()`. */
   migrate(): Promise<void>;
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Optional: one trivial round trip (`select 1`), for readiness checks. Resolves when the store can
+   * answer now; MUST reject with `SERVICE_UNAVAILABLE` when it cannot. Without it the engine reads
+   * `events.lastSeq()` instead.
+   */
+  ping?(): Promise<void>;
+  /** Optional: the connection pool's use right now (for metrics); synchronous, no I/O. */
+  poolStats?(): StorePoolStats;
   /** Releases what the adapter opened. Idempotent. */
   close(): Promise<void>;
 }

@@ -28,5 +28,10 @@ export interface Transport {
   start?(): Promise<void>;
   publish(signal: TransportSignal): Promise<void>;
   subscribe(listener: (signal: TransportSignal) => void): () => void;
+  /**
+   * Optional: whether signals from other processes arrive now (Postgres: the LISTEN connection is up).
+   * Readiness and metrics read it; synchronous, no I/O. Absent: always connected (in-process transports).
+   */
+  connected?(): boolean;
   close(): Promise<void>;
 }

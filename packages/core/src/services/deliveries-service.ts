@@ -12,6 +12,7 @@ import type { WebhookSender } from '../ports/webhook-sender.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
 import { signWebhook } from '../util/standard-webhooks.js';
+import { Availability } from './availability.js';
 import { ChannelsService } from './channels-service.js';
 import { EventHub } from './event-hub.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -42,6 +43,16 @@ export interface DeliveryView {
   createdAt: string;
 }
 
+/** Webhook attempts recorded by this process since it started (for metrics). */
+export interface DeliveryCounters {
+  /** Attempts answered 2xx: the delivery is done. */
+  delivered: number;
+  /** Failed attempts that will be retried. */
+  retried: number;
+  /** Failed attempts after which the delivery was given up (410, or out of attempts). */
+  failed: number;
+}
+
 /** A page of a channel's delivery log, newest first; `nextCursor` is the `cursor` of the next page. */
 export interface DeliveryPage {
   data: DeliveryView[];
@@ -63,7 +74,9 @@ export class DeliveriesService {
   #running: Promise<void> | undefined;
   #again = false;
   #off: (() => void) | undefined;
+  #offAvailability: (() => void) | undefined;
   #stopped = true;
+  readonly #counters: DeliveryCounters = { delivered: 0, retried: 0, failed: 0 };
 
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
@@ -74,8 +87,14 @@ export class DeliveriesService {
     @inject(UnitOfWork) private readonly uow: UnitOfWork,
     @inject(EventHub) private readonly hub: EventHub,
     @inject(ChannelsService) private readonly channels: ChannelsService,
+    @inject(Availability) private readonly availability: Availability,
   ) {
     this.sender = slot.sender;
+  }
+
+  /** Attempts recorded by this process since it started. */
+  counters(): DeliveryCounters {
+    return { ...this.#counters };
   }
 
   private readonly sender: WebhookSender | null;
@@ -89,12 +108,17 @@ export class DeliveriesService {
     this.#off = this.hub.onEvent((event) => {
       if (WAKE.has(event.type)) this.kick();
     });
+    // Deliveries that fell due while the store was away are sent as soon as it is back.
+    this.#offAvailability = this.availability.onChange((available) => {
+      if (available) void this.kick();
+    });
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#off?.();
+    this.#offAvailability?.();
     if (this.#timer) this.clock.clearTimer(this.#timer);
     await this.#running;
   }
@@ -107,9 +131,11 @@ export class DeliveriesService {
       return this.#running;
     }
     this.#running = this.#round()
-      .catch((error: unknown) =>
-        this.logger.error('webhooks: dispatch round failed', { error: String(error) }),
-      )
+      .catch((error: unknown) => {
+        // An unreachable store is logged once, by the availability tracker.
+        if (!this.availability.reportFailure(error))
+          this.logger.error('webhooks: dispatch round failed', { error: String(error) });
+      })
       .finally(() => {
         this.#running = undefined;
         if (this.#again) {
@@ -252,6 +278,7 @@ export class DeliveriesService {
     const exhausted = attempts >= config.maxAttempts;
     const state = ok ? 'delivered' : gone || exhausted ? 'failed' : 'pending';
     const nextAttemptAt = state === 'pending' ? new Date(now.getTime() + this.#backoff(attempts)) : null;
+    let recordedAttempt = false;
     await this.uow.run(async (tx, emit) => {
       const recorded = await tx.deliveries.recordAttempt(
         {
@@ -272,6 +299,7 @@ export class DeliveriesService {
           updatedAt: now,
         },
       );
+      recordedAttempt = recorded !== undefined;
       // Not recorded as an outcome: cancelled while in flight (the cancellation stands).
       if (!recorded || state === 'pending' || !delivery.messageId) return;
       const updated = await tx.messages.setDeliveryStatus(
@@ -289,6 +317,8 @@ export class DeliveriesService {
         });
       }
     });
+    // Counted once committed (a retried transaction runs its function again).
+    if (recordedAttempt) this.#counters[state === 'pending' ? 'retried' : state]++;
     if (!ok)
       this.logger.info('webhook attempt failed', {
         deliveryId: delivery.id,

@@ -1,13 +1,17 @@
 import { inject, injectable } from 'tsyringe';
 import { type EventRecord, INTERNAL_EVENT_TYPES } from '../domain/records.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import type { Transport } from '../ports/transport.js';
 import { TOKENS } from '../tokens.js';
+import { Availability } from './availability.js';
 
 const PAGE = 500;
+/** After a failed read of the outbox, the hub reads again after this long, doubling up to `RETRY_MAX_MS`. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
 /** Where the outbox's retention floor is kept: events with seq ≤ floor may have been deleted. */
 export const OUTBOX_FLOOR = { namespace: 'placet:outbox', key: 'floor' } as const;
@@ -58,6 +62,10 @@ export class EventHub {
   #target = 0;
   #draining: Promise<void> | undefined;
   #unsubscribe: (() => void) | undefined;
+  /** A read after a failed one, pending (the outbox could not be read: the store may be away). */
+  #retry: TimerHandle | undefined;
+  #retryMs = RETRY_FIRST_MS;
+  #offAvailability: (() => void) | undefined;
   readonly #internal = new Set<EventListener>();
   readonly #subscriptions = new Set<Subscription>();
 
@@ -67,6 +75,7 @@ export class EventHub {
     @inject(TOKENS.Notifiers) private readonly notifiers: readonly Notifier[],
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(Availability) private readonly availability: Availability,
   ) {}
 
   /** The highest seq dispatched so far. */
@@ -78,11 +87,18 @@ export class EventHub {
     this.#cursor = await this.store.events.lastSeq();
     this.#target = this.#cursor;
     this.#unsubscribe = this.transport.subscribe((signal) => this.#onSignal(signal.seq));
+    // The store is back: read what was committed meanwhile now, not when the retry timer fires.
+    this.#offAvailability = this.availability.onChange((available) => {
+      if (available && this.#retry) this.#retryNow();
+    });
   }
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#offAvailability?.();
+    if (this.#retry) this.clock.clearTimer(this.#retry);
+    this.#retry = undefined;
     await this.#draining;
     for (const sub of this.#subscriptions) sub.active = false;
     this.#subscriptions.clear();
@@ -114,22 +130,31 @@ export class EventHub {
     };
   }
 
-  /** Reads and dispatches everything committed so far (also called by the engine after its own writes). */
-  catchUp(seq: number): Promise<void> {
-    this.#onSignal(seq);
-    return this.#draining ?? Promise.resolve();
-  }
-
   #onSignal(seq: number): void {
     if (seq > this.#target) this.#target = seq;
-    if (this.#cursor >= this.#target || this.#draining) return;
-    this.#draining = this.#drain().finally(() => {
+    if (this.#cursor >= this.#target || this.#draining || this.#retry) return;
+    this.#draining = this.#drain().then((ok) => {
       this.#draining = undefined;
-      if (this.#cursor < this.#target && this.#unsubscribe) this.#onSignal(this.#target);
+      if (!this.#unsubscribe) return;
+      if (!ok) {
+        // Never a tight loop against a store that is away: read again later (or when it is back).
+        this.#retry = this.clock.setTimer(() => this.#retryNow(), this.#retryMs);
+        this.#retryMs = Math.min(RETRY_MAX_MS, this.#retryMs * 2);
+        return;
+      }
+      this.#retryMs = RETRY_FIRST_MS;
+      if (this.#cursor < this.#target) this.#onSignal(this.#target);
     });
   }
 
-  async #drain(): Promise<void> {
+  #retryNow(): void {
+    if (this.#retry) this.clock.clearTimer(this.#retry);
+    this.#retry = undefined;
+    if (this.#unsubscribe) this.#onSignal(this.#target);
+  }
+
+  /** Reads and dispatches up to the target; false when the outbox could not be read. */
+  async #drain(): Promise<boolean> {
     try {
       while (this.#cursor < this.#target) {
         const events = await this.store.events.after(this.#cursor, PAGE);
@@ -143,8 +168,12 @@ export class EventHub {
           this.#dispatch(event);
         }
       }
+      return true;
     } catch (error) {
-      this.logger.error('event hub: reading the outbox failed', { error: String(error) });
+      // An unreachable store is logged once, by the availability tracker; anything else here.
+      if (!this.availability.reportFailure(error))
+        this.logger.error('event hub: reading the outbox failed', { error: String(error) });
+      return false;
     }
   }
 
@@ -189,13 +218,16 @@ export class EventHub {
         this.#safely(() => sub.filter.onResync?.({ reason: 'retention', fromSeq, floorSeq }), 'resync');
         return;
       }
-      for (;;) {
-        const events = await this.store.events.afterForOwner(sub.filter.ownerId, sub.position, PAGE);
+      for (let read = sub.position; ; ) {
+        const events = await this.store.events.afterForOwner(sub.filter.ownerId, read, PAGE);
         for (const event of events) if (this.#matches(sub, event)) this.#deliver(sub, event);
+        // Events of channels the subscription does not want still move the read position on.
+        read = events.at(-1)?.seq ?? read;
         if (events.length < PAGE || !sub.active) break;
       }
     } catch (error) {
-      this.logger.error('event hub: replay failed', { error: String(error) });
+      if (!this.availability.reportFailure(error))
+        this.logger.error('event hub: replay failed', { error: String(error) });
     } finally {
       const buffered = sub.buffer ?? [];
       sub.buffer = undefined;

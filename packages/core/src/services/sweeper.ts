@@ -6,10 +6,20 @@ import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { AgentStatusService } from './agent-status-service.js';
 import { AttachmentsService } from './attachments-service.js';
+import { Availability } from './availability.js';
 import { OUTBOX_FLOOR } from './event-hub.js';
 import { ReviewsService } from './reviews-service.js';
 import { SessionsService } from './sessions-service.js';
 import { STALE_STREAM_AT_START_MS, StreamsService } from './streams-service.js';
+
+/** What the sweeper did since the instance started (for metrics). */
+export interface SweeperStats {
+  /** Sweeps run (on the timer or by `sweep()`). */
+  runs: number;
+  /** Sweeps in which at least one job failed (an unreachable store counts). */
+  failedRuns: number;
+  lastRunAt: Date | null;
+}
 
 /** How often outbox retention and the expired-session sweep run (a sweep in between skips them). */
 export const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
@@ -24,6 +34,7 @@ export class Sweeper {
   #running: Promise<void> | undefined;
   #stopped = true;
   #lastHousekeeping = 0;
+  #stats: SweeperStats = { runs: 0, failedRuns: 0, lastRunAt: null };
 
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
@@ -35,7 +46,12 @@ export class Sweeper {
     @inject(AgentStatusService) private readonly status: AgentStatusService,
     @inject(AttachmentsService) private readonly attachments: AttachmentsService,
     @inject(SessionsService) private readonly sessions: SessionsService,
+    @inject(Availability) private readonly availability: Availability,
   ) {}
+
+  stats(): SweeperStats {
+    return { ...this.#stats };
+  }
 
   /** Aborts drafts left behind by a previous process (idle more than 60 s), then sweeps periodically. */
   async start(): Promise<void> {
@@ -72,14 +88,21 @@ export class Sweeper {
       jobs.expiredSessions = () => this.sessions.sweep();
       jobs.prunedEvents = () => this.pruneOutbox();
     }
+    let failed = false;
     for (const [name, job] of Object.entries(jobs)) {
       try {
         const count = await job();
         if (count > 0) this.logger.debug('sweep', { [name]: count });
       } catch (error) {
+        failed = true;
+        // The store is away (logged once by the availability tracker): the other jobs would fail too.
+        if (this.availability.reportFailure(error)) break;
         this.logger.error(`sweep job ${name} failed`, { error: String(error) });
       }
     }
+    this.#stats.runs++;
+    if (failed) this.#stats.failedRuns++;
+    this.#stats.lastRunAt = this.clock.now();
   }
 
   /**

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import type { EventRecord, NewEvent } from '../domain/records.js';
+import { isServiceUnavailable } from '../errors/unavailable.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Repositories, Store } from '../ports/store.js';
@@ -41,7 +42,10 @@ export class UnitOfWork {
     try {
       await this.transport.publish({ seq });
     } catch (error) {
-      this.logger.error('transport publish failed', { seq, error: String(error) });
+      // An unreachable database is logged once, by the availability tracker (the next read reports it).
+      if (isServiceUnavailable(error))
+        this.logger.debug('transport publish failed', { seq, error: String(error) });
+      else this.logger.error('transport publish failed', { seq, error: String(error) });
     }
   }
 }

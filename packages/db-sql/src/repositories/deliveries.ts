@@ -195,16 +195,6 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
       }
       return cancelled;
     },
-    async listAttempts(deliveryId) {
-      const rows = await db
-        .selectFrom('placet_delivery_attempts')
-        .selectAll()
-        .where('delivery_id', '=', deliveryId)
-        .orderBy('attempt')
-        .orderBy('at')
-        .execute();
-      return rows.map(attemptFromRow);
-    },
     async listAttemptsFor(deliveryIds) {
       if (deliveryIds.length === 0) return [];
       const rows = await db
@@ -245,6 +235,15 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
         if (!next || at < next) next = at;
       }
       return next;
+    },
+    async countPending() {
+      // By the partial index of pending deliveries: finished ones are never scanned.
+      const row = await db
+        .selectFrom('placet_deliveries')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('state', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
   };
 }

@@ -50,18 +50,7 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
         .executeTakeFirst();
       return row && m.review.fromRow(row);
     },
-    async listPending({ ownerId, channelId, limit }) {
-      let query = db.selectFrom('placet_reviews').selectAll().where('status', '=', 'pending');
-      query = channelId
-        ? query.where('channel_id', '=', channelId).where('owner_id', '=', ownerId)
-        : query.where('owner_id', '=', ownerId);
-      const rows = await query
-        .orderBy('created_at', 'desc')
-        .orderBy('message_id', 'desc')
-        .limit(limit)
-        .execute();
-      return rows.map(m.review.fromRow);
-    },
+
     async list({ ownerId, status, channelId, type, before, limit }) {
       let query = db.selectFrom('placet_reviews').selectAll().where('owner_id', '=', ownerId);
       if (status) query = query.where('status', '=', status);

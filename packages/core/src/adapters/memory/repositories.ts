@@ -289,20 +289,6 @@ export function memoryRepositories(view: View): Repositories {
         if (review?.status !== 'pending' || review.expiresAt.getTime() > now.getTime()) return undefined;
         return patchRow(view, 'reviews', messageId, { status: 'expired', expiredAt: now });
       },
-      listPending: async ({ ownerId, channelId, limit }) =>
-        view
-          .filter(
-            'reviews',
-            (r) =>
-              r.status === 'pending' && r.ownerId === ownerId && (!channelId || r.channelId === channelId),
-          )
-          .sort((a, b) =>
-            byNewest(
-              { createdAt: a.createdAt, id: a.messageId },
-              { createdAt: b.createdAt, id: b.messageId },
-            ),
-          )
-          .slice(0, limit),
       list: async ({ ownerId, status, channelId, type, before, limit }) =>
         view
           .filter(
@@ -483,10 +469,6 @@ export function memoryRepositories(view: View): Repositories {
         }
         return cancelled;
       },
-      listAttempts: async (deliveryId) =>
-        view
-          .filter('deliveryAttempts', (a) => a.deliveryId === deliveryId)
-          .sort((a, b) => a.attempt - b.attempt || a.at.getTime() - b.at.getTime()),
       async listAttemptsFor(deliveryIds) {
         const wanted = new Set(deliveryIds);
         return view
@@ -517,6 +499,7 @@ export function memoryRepositories(view: View): Repositories {
         }
         return next;
       },
+      countPending: async () => view.filter('deliveries', (d) => d.state === 'pending').length,
     },
     channelReads: {
       async markRead(userId, channelId, mark) {
