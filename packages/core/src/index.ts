@@ -242,6 +242,7 @@ export type { DeliveriesService, DeliveryPage, DeliveryView } from './services/d
 export { type EventFilter, type EventListener, OUTBOX_FLOOR, type Resync } from './services/event-hub.js';
 export { sanitizeFilename, storageKeyOf } from './services/files-service.js';
 export type { MessagesService } from './services/messages-service.js';
+export { OUTBOX_EPOCH } from './services/outbox-epoch.js';
 export type { ReviewsService, WaitOptions } from './services/reviews-service.js';
 export type { SessionsService } from './services/sessions-service.js';
 export {

@@ -21,12 +21,13 @@ import { Availability } from './services/availability.js';
 import { ChannelWebhooksService } from './services/channel-webhooks-service.js';
 import { ChannelsService } from './services/channels-service.js';
 import { DeliveriesService } from './services/deliveries-service.js';
-import { type EventFilter, EventHub } from './services/event-hub.js';
+import { type EventFilter, EventHub, type Resync } from './services/event-hub.js';
 import { FilesService } from './services/files-service.js';
 import { MessageViews } from './services/message-views.js';
 import { MessageWriter } from './services/message-writer.js';
 import { MessagesService } from './services/messages-service.js';
 import { observeStore } from './services/observed-store.js';
+import { OutboxEpoch } from './services/outbox-epoch.js';
 import { ReviewsService } from './services/reviews-service.js';
 import { SessionsService } from './services/sessions-service.js';
 import { StreamsService } from './services/streams-service.js';
@@ -46,6 +47,17 @@ export interface PlacetEvents {
    * `access:revoked` after it is one the check could not have seen.
    */
   committedSeq(): Promise<number>;
+  /** The outbox's current epoch (see `checkResume`); clients keep it with the last seq they saw. */
+  epoch(): Promise<string>;
+  /**
+   * Whether a client may resume from `fromSeq` with the `epoch` it kept: a `resync` when its epoch is
+   * not the current one, or when `fromSeq` is beyond every committed event (the database was restored:
+   * a new epoch starts). Realtime adapters call it before a replay; on a resync the client reloads.
+   */
+  checkResume(input: { fromSeq: number | undefined; epoch?: string | undefined }): Promise<{
+    epoch: string;
+    resync?: Resync;
+  }>;
 }
 
 export interface PlacetPlugins {
@@ -116,6 +128,7 @@ const SERVICES = [
   MessagesService,
   ReviewsService,
   Sweeper,
+  OutboxEpoch,
 ] as const;
 
 /** Creates a Placet instance in its own tsyringe child container. Ports default to in-memory adapters. */
@@ -153,6 +166,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
   }
 
   const hub = scope.resolve(EventHub);
+  const epoch = scope.resolve(OutboxEpoch);
   const waiters = scope.resolve(Waiters);
   const sweeper = scope.resolve(Sweeper);
   const deliveries = scope.resolve(DeliveriesService);
@@ -268,6 +282,8 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       subscribe: (filter, listener) => hub.subscribe(filter, listener),
       lastSeq: () => hub.cursor,
       committedSeq: () => store.events.lastSeq(),
+      epoch: () => epoch.current(),
+      checkResume: (input) => epoch.checkResume(input),
     },
     plugins: {
       list: () => registry.manifests(),
@@ -285,6 +301,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       starting ??= (async () => {
         state = 'starting';
         await store.migrate();
+        await epoch.ensure();
         await options.transport.start?.();
         await hub.start();
         await sweeper.start();

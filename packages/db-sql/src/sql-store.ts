@@ -154,6 +154,19 @@ export function createSqlStore(options: SqlStoreOptions): SqlStore {
     migrate: () => mapped(migrateToLatest(db, dialect)),
     transaction,
     ping: () => mapped(sql`select 1`.execute(db).then(() => undefined)),
+    // Postgres: the event table's object id, which a restored dump (or any re-creation) changes. SQLite
+    // has no such id (a restored file is byte for byte the old one): clients' epochs and the "ahead of
+    // the database" check cover it there.
+    ...(dialect.name === 'postgres'
+      ? {
+          outboxIdentity: () =>
+            mapped(
+              sql<{ id: string }>`select to_regclass('placet_events')::oid::text as id`
+                .execute(db)
+                .then((r) => r.rows[0]?.id ?? undefined),
+            ),
+        }
+      : {}),
     ...(options.poolStats ? { poolStats: options.poolStats } : {}),
     async close() {
       if (closed) return;

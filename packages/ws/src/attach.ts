@@ -144,23 +144,40 @@ export function attachRealtime(placet: Placet, server: Server, input: RealtimeOp
     if (fromSeq !== undefined && (!Number.isSafeInteger(fromSeq) || fromSeq < 0)) {
       return reject(socket, 400, 'Bad Request: fromSeq must be a non-negative integer');
     }
-    check(() => authenticateNative(req, url)).then(
-      ({ principal, checkedAt }) => {
-        if (!principal) return reject(socket, 401, 'Unauthorized');
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          native.add(ws);
-          ws.once('close', () => native.delete(ws));
-          serveNative(placet, principal, ws, relay, options, fromSeq, checkedAt);
-        });
-      },
-      (error: unknown) => {
-        // The store could not answer: retriable. The `ws` client sees 503 and `Retry-After`; a browser
-        // sees the same close (1006) as for a network failure, and retries it like one.
-        outage.failed(error);
-        const seconds = retryAfterSeconds(error);
-        reject(socket, 503, 'Service Unavailable', `Retry-After: ${seconds}\r\n`);
-      },
-    );
+    // `?epoch=E`: the outbox epoch the client kept with its seq (empty: it has none yet). A client that
+    // sends it gets a `welcome { epoch }` frame first; a resume from another epoch, or from beyond every
+    // committed event (a restored database), gets a `resync` instead of a replay.
+    const epoch = url.searchParams.get('epoch') ?? undefined;
+    check(() => authenticateNative(req, url))
+      .then(async ({ principal, checkedAt }) => ({
+        principal,
+        checkedAt,
+        resume:
+          principal && (fromSeq !== undefined || epoch !== undefined)
+            ? await placet.events.checkResume({ fromSeq, epoch })
+            : undefined,
+      }))
+      .then(
+        ({ principal, checkedAt, resume }) => {
+          if (!principal) return reject(socket, 401, 'Unauthorized');
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            native.add(ws);
+            ws.once('close', () => native.delete(ws));
+            serveNative(placet, principal, ws, relay, options, checkedAt, {
+              fromSeq: resume?.resync ? undefined : fromSeq,
+              ...(epoch !== undefined && resume ? { welcome: { epoch: resume.epoch } } : {}),
+              ...(resume?.resync ? { resync: resume.resync } : {}),
+            });
+          });
+        },
+        (error: unknown) => {
+          // The store could not answer: retriable. The `ws` client sees 503 and `Retry-After`; a browser
+          // sees the same close (1006) as for a network failure, and retries it like one.
+          outage.failed(error);
+          const seconds = retryAfterSeconds(error);
+          reject(socket, 503, 'Service Unavailable', `Retry-After: ${seconds}\r\n`);
+        },
+      );
   };
 
   // Long-polling requests of the Socket.IO path are ours; every other request goes to the host's

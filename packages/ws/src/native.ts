@@ -1,4 +1,4 @@
-import type { Placet, Principal } from '@placet/core';
+import type { Placet, Principal, Resync } from '@placet/core';
 import type { WebSocket } from 'ws';
 import { Heartbeat } from './heartbeat.js';
 import type { LocalRelay } from './local-relay.js';
@@ -21,10 +21,21 @@ export function serveNative(
   socket: WebSocket,
   relay: LocalRelay,
   options: ResolvedRealtimeOptions,
-  fromSeq: number | undefined,
   /** The committed seq read before the credential was checked (see `Session`). */
   credentialCheckedAt: number,
+  start: {
+    /** The client's resume point (`?fromSeq=`), already checked against the outbox's epoch. */
+    fromSeq: number | undefined;
+    /** Sent first, to a client that asked for the epoch (`?epoch=`). */
+    welcome?: { epoch: string };
+    /** Sent first instead of a replay: the client's resume point is not in this outbox. */
+    resync?: Resync;
+  },
 ): void {
+  // Before the session exists, so that nothing it replays or relays can come first.
+  if (start.welcome) socket.send(JSON.stringify({ event: 'welcome', data: start.welcome }));
+  if (start.resync) socket.send(JSON.stringify({ event: 'resync', data: start.resync }));
+  const fromSeq = start.fromSeq;
   const session = new Session(
     placet,
     principal,
@@ -100,8 +111,13 @@ export function serveNative(
         reply('unsubscribed', { channelId: frame.data });
         return;
       case 'resume': {
-        const ok = session.resume((frame.data as { fromSeq?: unknown } | null)?.fromSeq);
-        if (!ok) reply('error', { event, message: 'resume needs { fromSeq: a non-negative integer }' });
+        const data = frame.data as { fromSeq?: unknown; epoch?: unknown } | null;
+        const ok = session.resume(data?.fromSeq, data?.epoch);
+        if (!ok)
+          reply('error', {
+            event,
+            message: 'resume needs { fromSeq: a non-negative integer, epoch?: a string }',
+          });
         return;
       }
       case 'channel:read': {

@@ -18,6 +18,8 @@ interface RecoveryRecord {
   apiKeyId: string | null;
   /** Where the connection started: a client that never received an event resumes from here. */
   since: number;
+  /** The outbox epoch its seqs belong to: after a restored database, another epoch, nothing restored. */
+  epoch?: string;
   channels: [string, number][];
 }
 
@@ -56,6 +58,7 @@ export class ConnectionRecovery {
     offset: unknown,
     principal: Principal,
     committedSeq: number,
+    epoch: string,
   ): Promise<Restored | undefined> {
     if (typeof pid !== 'string' || !/^[\w-]{1,64}$/.test(pid)) return undefined;
     let from: number | undefined;
@@ -66,7 +69,7 @@ export class ConnectionRecovery {
     }
     const entry = await this.kv.get(RECOVERY_NAMESPACE, pid, this.clock.now());
     const record = entry ? parseRecord(entry.value) : undefined;
-    if (!record || !sameCredential(record, principal)) return undefined;
+    if (!record || !sameCredential(record, principal) || record.epoch !== epoch) return undefined;
     const since = Math.max(from ?? record.since, record.since);
     const channels = new Map(record.channels.map(([id, after]) => [id, Math.max(from ?? after, after)]));
     let oldest = since;
@@ -82,9 +85,11 @@ export class ConnectionRecovery {
     principal: Principal,
     since: number,
     channels: ReadonlyMap<string, number>,
+    epoch: string,
   ): Promise<void> {
     const value: RecoveryRecord = {
       v: 1,
+      epoch,
       kind: principal.kind,
       userId: principal.userId,
       apiKeyId: principal.kind === 'agent' ? principal.apiKeyId : null,
@@ -110,7 +115,15 @@ function parseRecord(value: unknown): RecoveryRecord | undefined {
   const channels = r.channels.filter(
     (c): c is [string, number] => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'number',
   );
-  return { v: 1, kind: r.kind, userId: r.userId, apiKeyId: r.apiKeyId ?? null, since: r.since, channels };
+  return {
+    v: 1,
+    kind: r.kind,
+    userId: r.userId,
+    apiKeyId: r.apiKeyId ?? null,
+    since: r.since,
+    channels,
+    ...(typeof r.epoch === 'string' ? { epoch: r.epoch } : {}),
+  };
 }
 
 function sameCredential(record: RecoveryRecord, principal: Principal): boolean {

@@ -201,10 +201,18 @@ export class Session {
    * Replays committed events after `fromSeq` for every channel this session sees — now or subscribed
    * later — each exactly once, then continues live. Returns false (and does nothing) for an invalid seq.
    */
-  resume(fromSeq: unknown): boolean {
+  resume(fromSeq: unknown, epoch?: unknown): boolean {
     const seq = Number(fromSeq);
     if (!Number.isSafeInteger(seq) || seq < 0) return false;
-    void this.#enqueue(() => {
+    if (epoch !== undefined && typeof epoch !== 'string') return false;
+    void this.#enqueue(async () => {
+      // A resume point from another epoch, or beyond every committed event (a restored database), is
+      // answered with a resync, never with a replay that would skip numbers the client thinks it saw.
+      const checked = await this.placet.events.checkResume({ fromSeq: seq, epoch }).catch(() => undefined);
+      if (checked?.resync) {
+        this.outlet.send('resync', checked.resync);
+        return;
+      }
       this.#resumeFrom = seq;
       this.#rerunWanted = true;
     });

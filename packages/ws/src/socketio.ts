@@ -181,13 +181,15 @@ export function serveSocketIo(engine: EngineSession, ctx: SocketIoContext): void
     const recovery = ctx.recovery;
     const a = (typeof auth === 'object' && auth !== null ? auth : {}) as { pid?: unknown; offset?: unknown };
     let restored: Restored | undefined;
+    // The outbox epoch the connection's seqs belong to (a restored database starts another).
+    const epoch = recovery ? await placet.events.epoch() : '';
     if (recovery && a.pid !== undefined)
-      restored = await recovery.restore(a.pid, a.offset, principal, checkedAt);
+      restored = await recovery.restore(a.pid, a.offset, principal, checkedAt, epoch);
     const id = restored?.pid ?? recovery?.newPid();
     const since = restored?.since ?? placet.events.lastSeq();
     const channels = principal.kind === 'agent' && restored ? restored.channels : new Map<string, number>();
     // Durable before the client learns its pid: a restart right after CONNECT can still restore it.
-    if (recovery && id) await recovery.save(id, principal, since, channels);
+    if (recovery && id) await recovery.save(id, principal, since, channels, epoch);
     if (!engine.open) return;
     pid = id;
     session = new Session(
@@ -210,7 +212,7 @@ export function serveSocketIo(engine: EngineSession, ctx: SocketIoContext): void
       {
         fromSeq: principal.kind === 'user' ? since : undefined,
         channels,
-        persist: recovery && id ? (subs) => recovery.save(id, principal, since, subs) : undefined,
+        persist: recovery && id ? (subs) => recovery.save(id, principal, since, subs, epoch) : undefined,
       },
       checkedAt,
     );

@@ -242,8 +242,8 @@ describe.skipIf(skip)('dashboard: chats, approvals, streams, safety, reconnect',
 
     await page.locator('[data-connection="open"]').waitFor({ state: 'attached', timeout: 20_000 });
     await bubble(page, missed.body.id).waitFor({ timeout: 10_000 });
-    // The reconnect asked the server to replay from the last seq it had seen …
-    expect(sockets.at(-1)).toMatch(/\/ws\?fromSeq=\d+$/);
+    // The reconnect asked the server to replay from the last seq it had seen, in the epoch it was told …
+    expect(sockets.at(-1)).toMatch(/\/ws\?epoch=[\w-]+&fromSeq=\d+$/);
     // … and nothing re-read the chat over REST.
     expect(requests.filter((url) => url.includes('/api/v1/messages?')).length).toBe(fetchesBefore);
   });

@@ -461,6 +461,11 @@ export interface Store extends Repositories {
   ping?(): Promise<void>;
   /** Optional: the connection pool's use right now (for metrics); synchronous, no I/O. */
   poolStats?(): StorePoolStats;
+  /**
+   * Optional: a value that changes when the event table is replaced (dropped and created again, as
+   * restoring a dump does), e.g. its object id. The engine starts a new outbox epoch when it changes.
+   */
+  outboxIdentity?(): Promise<string | undefined>;
   /** Releases what the adapter opened. Idempotent. */
   close(): Promise<void>;
 }

@@ -18,11 +18,18 @@ export const OUTBOX_FLOOR = { namespace: 'placet:outbox', key: 'floor' } as cons
 
 /** Why a replay could not be given: the client must reload its state, then continue live. */
 export interface Resync {
-  reason: 'retention';
+  /**
+   * `retention`: events after `fromSeq` were deleted (older than the outbox keeps); `ahead`: `fromSeq` is
+   * beyond every committed event (the database was restored from a backup); `epoch`: the client's epoch
+   * is not the outbox's (see `OutboxEpoch`).
+   */
+  reason: 'retention' | 'ahead' | 'epoch';
   /** The seq the client asked to resume from. */
   fromSeq: number;
-  /** Events up to this seq may have been deleted by retention. */
-  floorSeq: number;
+  /** `retention`: events up to this seq may have been deleted. */
+  floorSeq?: number;
+  /** `ahead`: the highest committed seq. */
+  lastSeq?: number;
 }
 
 export interface EventFilter {

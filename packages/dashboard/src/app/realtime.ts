@@ -11,6 +11,8 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 export class Realtime extends EventTarget {
   #socket: WebSocket | undefined;
   #lastSeq: number | undefined;
+  /** The server's outbox epoch (its `welcome` frame): sent back on reconnect with the last seq. */
+  #epoch = '';
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
@@ -41,6 +43,7 @@ export class Realtime extends EventTarget {
     this.#socket = undefined;
     socket?.close(1000, 'bye');
     this.#lastSeq = undefined;
+    this.#epoch = '';
     this.#everOpened = false;
     this.#attempt = 0;
     this.#setState('closed');
@@ -78,9 +81,10 @@ export class Realtime extends EventTarget {
   #connect(): void {
     this.#setState('connecting');
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const resume = this.#lastSeq !== undefined ? `?fromSeq=${this.#lastSeq}` : '';
+    const resume = this.#lastSeq !== undefined ? `&fromSeq=${this.#lastSeq}` : '';
     this.#timer = undefined;
-    const socket = new WebSocket(`${scheme}//${location.host}${this.path}${resume}`);
+    const query = `?epoch=${encodeURIComponent(this.#epoch)}${resume}`;
+    const socket = new WebSocket(`${scheme}//${location.host}${this.path}${query}`);
     this.#socket = socket;
     socket.addEventListener('open', () => {
       if (this.#socket !== socket) return;
@@ -97,6 +101,13 @@ export class Realtime extends EventTarget {
       } catch {
         return;
       }
+      if (frame.event === 'welcome') {
+        this.#epoch = String((frame.data as { epoch?: unknown } | null)?.epoch ?? '');
+        return;
+      }
+      // The server cannot replay from our position (retention, a restored database): everything shown
+      // is reloaded, and numbering starts over from what arrives next.
+      if (frame.event === 'resync') this.#lastSeq = undefined;
       if (typeof frame.seq === 'number') {
         if (this.#lastSeq !== undefined && frame.seq <= this.#lastSeq) return; // replayed twice
         this.#lastSeq = frame.seq;

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { memoryStore, type Store } from '../src/index.js';
+import { world } from './fixtures.js';
+
+describe('outbox epoch', () => {
+  it('a resume within the outbox keeps the epoch; one from beyond it resyncs and starts a new epoch', async () => {
+    const w = await world();
+    await w.placet.messages.create(w.agent, { channelId: w.channelId, text: 'one' });
+    const epoch = await w.placet.events.epoch();
+    const last = await w.placet.events.committedSeq();
+    expect(await w.placet.events.checkResume({ fromSeq: last, epoch })).toEqual({ epoch });
+    expect(await w.placet.events.checkResume({ fromSeq: undefined, epoch: '' })).toEqual({ epoch });
+
+    // A client that saw more than the database holds: the sequence was rewound (a restored backup).
+    const ahead = await w.placet.events.checkResume({ fromSeq: last + 5, epoch });
+    expect(ahead.resync).toEqual({ reason: 'ahead', fromSeq: last + 5, lastSeq: last });
+    expect(ahead.epoch).not.toBe(epoch);
+    expect(await w.placet.events.epoch()).toBe(ahead.epoch);
+
+    // Every other client of the old epoch resyncs, even once the sequence has passed what it saw.
+    for (let i = 0; i < 6; i++)
+      await w.placet.messages.create(w.agent, { channelId: w.channelId, text: `${i}` });
+    expect((await w.placet.events.checkResume({ fromSeq: last + 2, epoch })).resync).toEqual({
+      reason: 'epoch',
+      fromSeq: last + 2,
+    });
+    await w.placet.stop();
+  });
+
+  it('starts a new epoch when the store reports another event table, and keeps it across restarts otherwise', async () => {
+    const inner = memoryStore();
+    let identity = 'table-1';
+    const store: Store = Object.assign(Object.create(inner) as Store, {
+      outboxIdentity: async () => identity,
+      close: async () => {},
+    });
+    const first = await world({ store });
+    const epoch = await first.placet.events.epoch();
+    await first.placet.stop();
+
+    const again = await world({ store });
+    expect(await again.placet.events.epoch()).toBe(epoch);
+    await again.placet.stop();
+
+    identity = 'table-2'; // the event table was dropped and created again: a restored dump
+    const restored = await world({ store });
+    expect(await restored.placet.events.epoch()).not.toBe(epoch);
+    await restored.placet.stop();
+  });
+});
