@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import {
+  type AgentPrincipal,
   consoleLogger,
   createPlacet,
   memoryStore,
@@ -117,4 +118,20 @@ export async function call(
     // Not JSON: keep the text.
   }
   return { status: response.status, headers: response.headers, body };
+}
+
+/** Another API key of the user (a separate rate-limit and wait bucket). */
+export async function newKey(placet: Placet, userId: string): Promise<string> {
+  return (await placet.apiKeys.create(userId, { label: `key-${Math.random()}` })).key;
+}
+
+/** A pending approval in the server's channel, for long-polls: its message id. */
+export async function pendingReview(s: Server): Promise<string> {
+  const agent = (await s.placet.authenticate({ apiKey: s.key })) as AgentPrincipal;
+  const message = await s.placet.messages.create(agent, {
+    channelId: s.channelId,
+    text: 'Proceed?',
+    review: { type: 'approval', payload: { options: [{ id: 'yes', label: 'Yes' }] } },
+  });
+  return message.id;
 }

@@ -1,7 +1,7 @@
-import { type AgentPrincipal, memoryStore, type Placet } from '@placet/core';
+import { type AgentPrincipal, memoryStore } from '@placet/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { placetRouter } from '../src/index.js';
-import { call, type Server, startServer } from './harness.js';
+import { call, newKey, pendingReview, type Server, startServer } from './harness.js';
 
 /**
  * The rate limit (`rate-limit.ts`): per API key or per user — never per IP, since every test request
@@ -17,21 +17,6 @@ const limited = { router: { rateLimit: { windowMs: 60_000, max: MAX } } };
 
 const api = (path: string, init: Parameters<typeof call>[1] = {}) => call(`${s.url}/api/v1${path}`, init);
 const asKey = (key: string) => ({ 'x-api-key': key, 'content-type': 'application/json' });
-
-async function newKey(placet: Placet, userId: string): Promise<string> {
-  return (await placet.apiKeys.create(userId, { label: `key-${Math.random()}` })).key;
-}
-
-/** A pending review in the server's channel, for the long-poll. */
-async function pendingReview(): Promise<string> {
-  const agent = (await s.placet.authenticate({ apiKey: s.key })) as AgentPrincipal;
-  const message = await s.placet.messages.create(agent, {
-    channelId: s.channelId,
-    text: 'Proceed?',
-    review: { type: 'approval', payload: { options: [{ id: 'yes', label: 'Yes' }] } },
-  });
-  return message.id;
-}
 
 /** A long-poll (on an answered review, so it returns at once). */
 const longPoll = (id: string, key: string) =>
@@ -114,7 +99,7 @@ describe('rate limit', () => {
 
   it('counts a long-poll once, on arrival, and refuses one over the limit', async () => {
     s = await startServer(limited);
-    const id = await pendingReview();
+    const id = await pendingReview(s);
     await s.placet.reviews.respond(s.placet.userPrincipal(s.owner), id, {
       response: { selectedOption: 'yes' },
     });

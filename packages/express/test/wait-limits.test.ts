@@ -1,8 +1,8 @@
-import type { AgentPrincipal, Placet } from '@placet/core';
+import type { AgentPrincipal } from '@placet/core';
 import { FakeClock } from '@placet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { placetRouter, RouterOptionsSchema } from '../src/index.js';
-import { call, type Server, startServer } from './harness.js';
+import { call, newKey, pendingReview, type Server, startServer } from './harness.js';
 
 /**
  * Long-polls held at once (`wait-slots.ts`): capped per API key and per user, 429 `RATE_LIMITED` with
@@ -16,20 +16,6 @@ afterEach(async () => s?.close());
 type Reply = Awaited<ReturnType<typeof call>>;
 
 const asKey = (key: string) => ({ 'x-api-key': key });
-
-async function newKey(placet: Placet, userId: string): Promise<string> {
-  return (await placet.apiKeys.create(userId, { label: `key-${Math.random()}` })).key;
-}
-
-async function pendingReview(): Promise<string> {
-  const agent = (await s.placet.authenticate({ apiKey: s.key })) as AgentPrincipal;
-  const message = await s.placet.messages.create(agent, {
-    channelId: s.channelId,
-    text: 'Proceed?',
-    review: { type: 'approval', payload: { options: [{ id: 'yes', label: 'Yes' }] } },
-  });
-  return message.id;
-}
 
 const answer = (id: string) =>
   s.placet.reviews.respond(s.placet.userPrincipal(s.owner), id, { response: { selectedOption: 'yes' } });
@@ -73,7 +59,7 @@ function expectCapped(reply: Reply, what: RegExp): void {
 describe('long-polls held at once', () => {
   it('the N+1-th wait of one key is a 429 with Retry-After; another key still gets through; a freed slot is reusable', async () => {
     s = await startServer({ router: { concurrentWaits: { perKey: 3, perUser: 100 } } });
-    const id = await pendingReview();
+    const id = await pendingReview(s);
     const hangUp = new AbortController();
     const held = [
       wait(id, s.key, { signal: hangUp.signal }).catch(() => 'hung up'),
@@ -103,7 +89,7 @@ describe('long-polls held at once', () => {
       expect(reply).toMatchObject({ status: 200, body: { status: 'completed' } });
     }
     expect(waiters()).toBe(0);
-    const next = await pendingReview();
+    const next = await pendingReview(s);
     const refill = [wait(next, s.key), wait(next, s.key), wait(next, s.key)];
     await until(() => waiters() === 3, 'three waits held again after the answer');
     expectCapped(await refused(next, s.key), /per API key/);
@@ -113,7 +99,7 @@ describe('long-polls held at once', () => {
 
   it('caps a user across their keys; another user is not affected', async () => {
     s = await startServer({ router: { concurrentWaits: { perKey: 10, perUser: 2 } } });
-    const id = await pendingReview();
+    const id = await pendingReview(s);
     const second = await newKey(s.placet, s.owner.id);
     const held = [wait(id, s.key), wait(id, second)];
     await until(() => waiters() === 2, 'two waits of one user held');
@@ -153,7 +139,7 @@ describe('long-polls held at once', () => {
     }
     const bad = await call(`${s.url}/api/v1/reviews/x/wait`, { headers: asKey(s.key) });
     expect(bad.status).toBe(400);
-    const id = await pendingReview();
+    const id = await pendingReview(s);
     const held = wait(id, s.key);
     await until(() => waiters() === 1, 'the wait held');
     expectCapped(await refused(id, s.key), /at most 1 per API key/);
@@ -167,7 +153,7 @@ describe('long-polls held at once', () => {
       placet: { clock, sweepIntervalMs: 3_600_000 },
       router: { concurrentWaits: { perKey: 1, perUser: 1 } },
     });
-    const id = await pendingReview();
+    const id = await pendingReview(s);
     let reply: Reply | undefined;
     const first = wait(id, s.key, { timeout: 1 }).then((r) => (reply = r));
     await until(() => waiters() === 1, 'the wait held');
@@ -190,7 +176,7 @@ describe('long-polls held at once', () => {
 
   it('concurrentWaits: false turns the cap off; invalid options are refused', async () => {
     s = await startServer({ router: { concurrentWaits: false } });
-    const id = await pendingReview();
+    const id = await pendingReview(s);
     const held = Array.from({ length: 5 }, () => wait(id, s.key));
     await until(() => waiters() === 5, 'five waits held');
     await answer(id);
