@@ -6,6 +6,7 @@ export { consoleLogger, type LogLevel, silentLogger } from './adapters/console-l
 export { type MemoryInspector, type MemoryStore, memoryStore } from './adapters/memory/memory-store.js';
 export { memoryFileStore } from './adapters/memory-file-store.js';
 export { memoryTransport } from './adapters/memory-transport.js';
+export { type MeteredBytes, meteredBytes } from './adapters/metered-bytes.js';
 export { assertStorageKey, resolveRange } from './adapters/storage-keys.js';
 export { systemClock } from './adapters/system-clock.js';
 export {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   close,
   constants,
@@ -17,6 +17,7 @@ import {
   type ByteSource,
   type FileStore,
   type GetResult,
+  meteredBytes,
   PlacetError,
   type PutResult,
   resolveRange,
@@ -36,11 +37,6 @@ const closeFd = promisify(close);
  * and each body unregisters when its stream closes, before the number can be reused.
  */
 const abandoned = new FinalizationRegistry<number>((fd) => close(fd, () => undefined));
-
-async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
-  if (source instanceof Uint8Array) yield source;
-  else yield* source;
-}
 
 function conflict(error: unknown): PlacetError {
   return new PlacetError('CONFLICT', 'A file and a folder of the store share a path', { cause: error });
@@ -149,29 +145,11 @@ export function fsFileStore(options: FsFileStoreOptions): FileStore {
       const realDir = await init();
       // A leading dot: no key segment can start with one, so a temp file never shadows an object.
       const temp = join(tmpDir, `.${randomUUID()}.part`);
-      const hash = createHash('sha256');
-      let size = 0;
+      const bytes = meteredBytes(source, maxBytes);
       let out: WriteStream | undefined;
       try {
         out = createWriteStream('', { fd: await openTemp(temp), flush: fsync });
-        await pipeline(
-          chunksOf(source),
-          async function* (chunks: AsyncIterable<unknown>): AsyncGenerator<Uint8Array> {
-            for await (const chunk of chunks) {
-              if (!(chunk instanceof Uint8Array)) {
-                throw new PlacetError('VALIDATION_FAILED', 'A byte source must yield Uint8Array chunks');
-              }
-              size += chunk.byteLength;
-              if (maxBytes !== undefined && size > maxBytes) {
-                throw new PlacetError('PAYLOAD_TOO_LARGE', `File exceeds the limit of ${maxBytes} bytes`);
-              }
-              if (chunk.byteLength === 0) continue;
-              hash.update(chunk);
-              yield chunk;
-            }
-          },
-          out,
-        );
+        await pipeline(bytes.chunks, out);
         const parent = dirname(target);
         await assertRealInside(dir, realDir, parent);
         try {
@@ -189,7 +167,7 @@ export function fsFileStore(options: FsFileStoreOptions): FileStore {
           throw code === 'EISDIR' || code === 'ENOTDIR' || code === 'ENOTEMPTY' ? conflict(error) : error;
         }
         if (fsync) await syncDir(parent);
-        return { size, sha256: hash.digest('hex') };
+        return { size: bytes.size, sha256: bytes.sha256() };
       } catch (error) {
         if (out) await closed(out);
         await rm(temp, { force: true }).catch(() => undefined);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -14,6 +13,7 @@ import {
   type ByteSource,
   type FileStore,
   type GetResult,
+  meteredBytes,
   PlacetError,
   type PutResult,
   resolveRange,
@@ -21,11 +21,6 @@ import {
 import { parseS3FileStoreOptions, type S3FileStoreOptions } from './options.js';
 import { rangeHeader, servedSpan, sliceBody } from './ranges.js';
 import { isMissingObject, isUnsatisfiableRange, statusOf } from './s3-errors.js';
-
-async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
-  if (source instanceof Uint8Array) yield source;
-  else yield* source;
-}
 
 /** Stops a response body nobody will read, so its connection goes back to the pool (or is closed). */
 function discard(body: unknown): void {
@@ -73,24 +68,12 @@ export function s3FileStore(options: S3FileStoreOptions): FileStore {
       if (maxBytes !== undefined && !(maxBytes >= 0)) {
         throw new PlacetError('VALIDATION_FAILED', 'maxBytes must be a number >= 0');
       }
-      const hash = createHash('sha256');
-      let size = 0;
+      const bytes = meteredBytes(source, maxBytes);
       /** Why reading stopped (the source failed, or `maxBytes`): the put's answer, whatever S3 said after. */
       let sourceError: unknown;
       async function* counted(): AsyncGenerator<Uint8Array> {
         try {
-          for await (const chunk of chunksOf(source)) {
-            if (!(chunk instanceof Uint8Array)) {
-              throw new PlacetError('VALIDATION_FAILED', 'A byte source must yield Uint8Array chunks');
-            }
-            size += chunk.byteLength;
-            if (maxBytes !== undefined && size > maxBytes) {
-              throw new PlacetError('PAYLOAD_TOO_LARGE', `File exceeds the limit of ${maxBytes} bytes`);
-            }
-            if (chunk.byteLength === 0) continue;
-            hash.update(chunk);
-            yield chunk;
-          }
+          yield* bytes.chunks;
         } catch (error) {
           sourceError ??= error;
           throw error;
@@ -116,7 +99,7 @@ export function s3FileStore(options: S3FileStoreOptions): FileStore {
       } finally {
         body.destroy();
       }
-      return { size, sha256: hash.digest('hex') };
+      return { size: bytes.size, sha256: bytes.sha256() };
     },
 
     async get(key: string, getOptions: { range?: ByteRange } = {}): Promise<GetResult | undefined> {

@@ -1,12 +1,6 @@
-import { createHash } from 'node:crypto';
-import { PlacetError } from '../errors/placet-error.js';
 import type { ByteRange, ByteSource, FileStore, GetResult, PutResult } from '../ports/file-store.js';
+import { meteredBytes } from './metered-bytes.js';
 import { assertStorageKey, resolveRange } from './storage-keys.js';
-
-async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
-  if (source instanceof Uint8Array) yield source;
-  else for await (const chunk of source) yield chunk;
-}
 
 /** Files kept in memory: for tests and demos. Honours the whole FileStore contract, ranges included. */
 export function memoryFileStore(): FileStore {
@@ -15,20 +9,12 @@ export function memoryFileStore(): FileStore {
     capabilities: { name: 'memory', ranges: true },
     async put(key: string, source: ByteSource, options: { maxBytes?: number } = {}): Promise<PutResult> {
       assertStorageKey(key);
-      const hash = createHash('sha256');
+      const bytes = meteredBytes(source, options.maxBytes);
       const parts: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of chunksOf(source)) {
-        size += chunk.byteLength;
-        if (options.maxBytes !== undefined && size > options.maxBytes) {
-          throw new PlacetError('PAYLOAD_TOO_LARGE', `File exceeds the limit of ${options.maxBytes} bytes`);
-        }
-        hash.update(chunk);
-        parts.push(chunk);
-      }
+      for await (const chunk of bytes.chunks) parts.push(chunk);
       // A plain Uint8Array (not a Buffer, whose slice() aliases) owned by the store.
       objects.set(key, new Uint8Array(Buffer.concat(parts)));
-      return { size, sha256: hash.digest('hex') };
+      return { size: bytes.size, sha256: bytes.sha256() };
     },
     async get(key: string, options: { range?: ByteRange } = {}): Promise<GetResult | undefined> {
       assertStorageKey(key);
