@@ -1,6 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import {
   createPlacet,
   generatePassword,
@@ -36,6 +37,9 @@ import { createMetrics } from './metrics.js';
 import { readinessHandler } from './readiness.js';
 import { SessionSigner } from './sessions.js';
 import { logRefusedUpgrades } from './upgrade-log.js';
+
+/** The paths `attachRealtime` serves (its defaults). */
+const REALTIME_PATHS = ['/ws', '/socket.io/'];
 
 export interface PlacetServer {
   app: Express;
@@ -146,13 +150,20 @@ export function createServer(
       await placet.start();
       await seed(placet, config, say);
       server = app.listen(config.port, config.host);
-      connections = trackConnections(server);
       // Refused WebSocket upgrades, with the reason (never the query string: it may hold ?apiKey=).
-      logRefusedUpgrades(server, logger, ['/ws', '/socket.io/']);
+      logRefusedUpgrades(server, logger, REALTIME_PATHS);
       // WebSocket: the native protocol at /ws and the Socket.IO-compatible endpoint at /socket.io/.
       realtime = attachRealtime(placet, server, {
         authenticateUser: (req) => auth.authenticateUpgrade(req),
         redeemTicket: (ticket) => auth.redeemTicket(ticket),
+      });
+      // After attachRealtime, which takes over the request listeners registered before it: the drain
+      // must see every request, Engine.IO long-polls included.
+      connections = trackConnections(server);
+      // An upgrade to any other path has nobody to answer it: close it, or it would hold up shutdown.
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+        const path = (req.url ?? '/').split('?')[0]!;
+        if (!REALTIME_PATHS.includes(path)) socket.destroy();
       });
       await new Promise<void>((resolve, reject) => {
         server!.once('listening', resolve);

@@ -342,12 +342,20 @@ describe('metrics', () => {
         `/api/v1/reviews/${message.body.id as string}/wait?channel=${channelId}&timeout=3000`,
         { headers },
       );
-      await delay(300);
-
-      const scrape = await fetch(`${server.url}/metrics`);
+      // Scrape until the long-poll is registered and the hub has caught up (no fixed sleep).
+      let scrape: Response;
+      let metrics: ReturnType<typeof parsePrometheus>;
+      const settled = Date.now() + 10_000;
+      for (;;) {
+        scrape = await fetch(`${server.url}/metrics`);
+        metrics = parsePrometheus(await scrape.text());
+        const ready =
+          sample(metrics, 'placet_waiters_open') === 1 && sample(metrics, 'placet_event_lag') === 0;
+        if (ready || Date.now() > settled) break;
+        await delay(50);
+      }
       expect(scrape.status).toBe(200);
       expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-      const metrics = parsePrometheus(await scrape.text());
       for (const name of metricNames) expect(metrics.types.has(name), name).toBe(true);
       expect(metrics.types.get('placet_http_requests_total')).toBe('counter');
       expect(metrics.types.get('placet_http_request_duration_seconds')).toBe('histogram');

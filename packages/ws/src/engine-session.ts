@@ -241,7 +241,8 @@ export class EngineSession {
   }
 
   #onPacket(packet: string): void {
-    if (this.#state === 'closed') return;
+    // Closing (a revoked credential, a shutdown): nothing the client still sends is acted on.
+    if (this.#state !== 'open') return;
     this.#heartbeat.alive();
     switch (packet[0]) {
       case EIO.message:

@@ -17,6 +17,9 @@ export const RELAYED = new Set(['message:delta', 'message:progress', 'agent:comm
 /** The close code of a connection whose credential was revoked (policy violation: do not reconnect with it). */
 export const REVOKED_CLOSE_CODE = 1008;
 
+/** What a closed session answers to the frames still arriving. */
+const CLOSED_MESSAGE = 'the connection is closed';
+
 /** What a subscription answers when the store cannot be reached: a retry will do, nothing was refused. */
 export const UNAVAILABLE_MESSAGE = 'Service unavailable: retry later';
 
@@ -146,6 +149,7 @@ export class Session {
   /** Subscribes to a channel the principal owns, after the frames that came before (in order). */
   subscribe(channelId: unknown): Promise<SubscribeResult> {
     return this.#enqueue(async (): Promise<SubscribeResult> => {
+      if (this.#closed) return { ok: false, error: CLOSED_MESSAGE };
       // Only a string names a channel: String() of a hostile object (`{ "toString": 1 }`) would throw.
       if (typeof channelId !== 'string') return { ok: false, error: 'Channel not found' };
       let id: string;
@@ -221,6 +225,8 @@ export class Session {
 
   /** Relays an ephemeral event into a channel the principal owns; refused otherwise. */
   async relayEvent(event: string, data: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
+    // A closed session (its credential revoked) does nothing more, whatever frames are still in flight.
+    if (this.#closed) return { ok: false, error: CLOSED_MESSAGE };
     const channelId = (data as { channelId?: unknown } | null)?.channelId;
     if (typeof channelId !== 'string') return { ok: false, error: 'channelId is required' };
     if (!(serializedLength(data) <= this.options.maxRelayBytes))
@@ -236,6 +242,7 @@ export class Session {
   }
 
   async markRead(channelId: unknown): Promise<{ ok: boolean; error?: string }> {
+    if (this.#closed) return { ok: false, error: CLOSED_MESSAGE };
     try {
       await this.placet.channels.markRead(this.principal, String(channelId ?? ''));
       return { ok: true };

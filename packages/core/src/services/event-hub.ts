@@ -21,9 +21,9 @@ export interface Resync {
   /**
    * `retention`: events after `fromSeq` were deleted (older than the outbox keeps); `ahead`: `fromSeq` is
    * beyond every committed event (the database was restored from a backup); `epoch`: the client's epoch
-   * is not the outbox's (see `OutboxEpoch`).
+   * is not the outbox's (see `OutboxEpoch`); `unavailable`: the store failed during the replay.
    */
-  reason: 'retention' | 'ahead' | 'epoch';
+  reason: 'retention' | 'ahead' | 'epoch' | 'unavailable';
   /** The seq the client asked to resume from. */
   fromSeq: number;
   /** `retention`: events up to this seq may have been deleted. */
@@ -211,35 +211,44 @@ export class EventHub {
   }
 
   /**
-   * Replays the owner's events after the subscription's position (by index: never another tenant's),
-   * unless retention already deleted some of them: then the subscriber is told to resync and continues
-   * live from where the hub was when it subscribed.
+   * Replays the owner's events after the subscription's position (by index: never another tenant's).
+   * When the replay cannot be complete — retention deleted some of those events (before or while they
+   * were read), or the store failed — the subscriber is told to resync, never left with a gap, and
+   * continues live from where the hub was when it subscribed.
    */
   async #replay(sub: Subscription): Promise<void> {
+    const fromSeq = sub.position;
+    const resync = (resync: Resync) => {
+      sub.position = Math.max(sub.position, sub.liveFrom);
+      this.#safely(() => sub.filter.onResync?.(resync), 'resync');
+    };
     try {
-      const floor = await this.store.kv.get(OUTBOX_FLOOR.namespace, OUTBOX_FLOOR.key, this.clock.now());
-      const floorSeq = typeof floor?.value === 'number' ? floor.value : 0;
-      if (sub.position < floorSeq) {
-        const fromSeq = sub.position;
-        sub.position = sub.liveFrom;
-        this.#safely(() => sub.filter.onResync?.({ reason: 'retention', fromSeq, floorSeq }), 'resync');
-        return;
-      }
-      for (let read = sub.position; ; ) {
+      const floorSeq = await this.#floor();
+      if (fromSeq < floorSeq) return resync({ reason: 'retention', fromSeq, floorSeq });
+      for (let read = fromSeq; ; ) {
         const events = await this.store.events.afterForOwner(sub.filter.ownerId, read, PAGE);
         for (const event of events) if (this.#matches(sub, event)) this.#deliver(sub, event);
         // Events of channels the subscription does not want still move the read position on.
         read = events.at(-1)?.seq ?? read;
         if (events.length < PAGE || !sub.active) break;
       }
+      // Retention may have deleted events after `fromSeq` while they were being read.
+      const after = await this.#floor();
+      if (fromSeq < after) resync({ reason: 'retention', fromSeq, floorSeq: after });
     } catch (error) {
       if (!this.availability.reportFailure(error))
         this.logger.error('event hub: replay failed', { error: String(error) });
+      resync({ reason: 'unavailable', fromSeq });
     } finally {
       const buffered = sub.buffer ?? [];
       sub.buffer = undefined;
       for (const event of buffered) this.#deliver(sub, event);
     }
+  }
+
+  async #floor(): Promise<number> {
+    const floor = await this.store.kv.get(OUTBOX_FLOOR.namespace, OUTBOX_FLOOR.key, this.clock.now());
+    return typeof floor?.value === 'number' ? floor.value : 0;
   }
 
   #safely(fn: () => void | Promise<void>, what: string): void {

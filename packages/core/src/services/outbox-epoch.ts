@@ -18,9 +18,10 @@ interface EpochRecord {
 /**
  * The outbox's epoch: a name for "this sequence of events". Clients keep it with the last seq they saw
  * and present both when they resume. A new epoch starts when the event table is not the one the epoch
- * was made for (restoring a dump recreates it: the store reports another `outboxIdentity()`), and when a
- * client proves the sequence was rewound — it resumes from beyond every committed event. A client with an
- * old epoch then resyncs even after the sequence has caught up with numbers it already saw.
+ * was made for (restoring a Postgres dump recreates it: the store reports another `outboxIdentity()`);
+ * a client with an old epoch then resyncs even after the sequence has caught up with numbers it saw. A
+ * client that resumes from beyond every committed event resyncs too — that client only: what a client
+ * sends never changes the epoch of everyone else.
  */
 @injectable()
 export class OutboxEpoch {
@@ -50,8 +51,8 @@ export class OutboxEpoch {
 
   /**
    * Whether a client may resume from `fromSeq` (with the `epoch` it kept, if it sent one): a resync
-   * when its epoch is not the current one, or when `fromSeq` is beyond every committed event — then the
-   * sequence was rewound and a new epoch starts, so that every other client of the old one resyncs too.
+   * when its epoch is not the current one, or when `fromSeq` is beyond every committed event (the
+   * database was restored to an older state, or the client is confused).
    */
   async checkResume(input: {
     fromSeq: number | undefined;
@@ -64,15 +65,7 @@ export class OutboxEpoch {
     if (input.fromSeq === undefined) return { epoch };
     const lastSeq = await this.store.events.lastSeq();
     if (fromSeq <= lastSeq) return { epoch };
-    this.logger.warn('a client resumed from beyond the last event (a restored backup?): a new epoch', {
-      fromSeq,
-      lastSeq,
-    });
-    const renewed = await this.#write({
-      id: newSecretId(),
-      identity: (await this.#read())?.identity ?? null,
-    });
-    return { epoch: renewed, resync: { reason: 'ahead', fromSeq, lastSeq } };
+    return { epoch, resync: { reason: 'ahead', fromSeq, lastSeq } };
   }
 
   async #read(): Promise<EpochRecord | undefined> {

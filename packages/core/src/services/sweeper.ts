@@ -23,6 +23,20 @@ export interface SweeperStats {
 
 /** How often outbox retention and the expired-session sweep run (a sweep in between skips them). */
 export const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+/** Rows one housekeeping batch deletes, and how many batches one run may take (300k events an hour). */
+const HOUSEKEEPING_BATCH = 1000;
+const HOUSEKEEPING_MAX_BATCHES = 50;
+
+/** Runs `batch` again while it deleted a full batch, at most `HOUSEKEEPING_MAX_BATCHES` times; the total. */
+async function repeatWhileFull(batch: () => Promise<number>, size: number): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < HOUSEKEEPING_MAX_BATCHES; i++) {
+    const deleted = await batch();
+    total += deleted;
+    if (deleted < size) break;
+  }
+  return total;
+}
 
 /**
  * Periodic housekeeping on the injected clock: expires due reviews, aborts stale stream drafts, turns
@@ -85,8 +99,15 @@ export class Sweeper {
     const now = this.clock.now().getTime();
     if (options.housekeeping !== 'when-due' || now - this.#lastHousekeeping >= HOUSEKEEPING_INTERVAL_MS) {
       this.#lastHousekeeping = now;
-      jobs.expiredSessions = () => this.sessions.sweep();
-      jobs.prunedEvents = () => this.pruneOutbox();
+      // Batch after batch while there is a backlog (bounded): a busy outbox must not outgrow retention.
+      jobs.expiredSessions = () =>
+        repeatWhileFull(() => this.sessions.sweep(HOUSEKEEPING_BATCH), HOUSEKEEPING_BATCH);
+      jobs.prunedEvents = async () => {
+        let batches = 0;
+        while (batches < HOUSEKEEPING_MAX_BATCHES && (await this.pruneOutbox(HOUSEKEEPING_BATCH)) > 0)
+          batches++;
+        return batches;
+      };
     }
     let failed = false;
     for (const [name, job] of Object.entries(jobs)) {
