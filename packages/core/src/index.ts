@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
 export { z } from 'zod';
-export { autocommitRepositories, STORE_METHOD_ACCESS } from './adapters/autocommit.js';
+export { autocommitRepositories, REPOSITORY_NAMES, STORE_METHOD_ACCESS } from './adapters/autocommit.js';
 export { consoleLogger, type LogLevel, silentLogger } from './adapters/console-logger.js';
 export { type MemoryInspector, type MemoryStore, memoryStore } from './adapters/memory/memory-store.js';
 export { memoryFileStore } from './adapters/memory-file-store.js';

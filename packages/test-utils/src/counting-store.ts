@@ -1,4 +1,4 @@
-import type { Store } from '@placet/core';
+import { REPOSITORY_NAMES, type Store } from '@placet/core';
 
 /**
  * Wraps a store so that every repository call (outside and inside transactions) is counted per
@@ -18,22 +18,7 @@ export function countingStore(inner: Store): { store: Store; calls: Map<string, 
         };
       },
     });
-  const repos = [
-    'users',
-    'sessions',
-    'apiKeys',
-    'channels',
-    'messages',
-    'reviews',
-    'attachments',
-    'statusSteps',
-    'statusHistory',
-    'channelReads',
-    'reviewReads',
-    'deliveries',
-    'events',
-    'kv',
-  ] as const;
+  const repos = REPOSITORY_NAMES;
   const store = {
     ...inner,
     capabilities: inner.capabilities,

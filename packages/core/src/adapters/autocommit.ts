@@ -100,6 +100,9 @@ export const STORE_METHOD_ACCESS = {
   kv: { get: 'read', set: 'write', insertIfAbsent: 'write', delete: 'write', deleteExpired: 'write' },
 } as const satisfies { [R in keyof Repositories]: { [M in keyof Repositories[R]]-?: Access } };
 
+/** The names of the Store port's repositories, from the table above. */
+export const REPOSITORY_NAMES = Object.keys(STORE_METHOD_ACCESS) as readonly (keyof Repositories)[];
+
 type Method = (...args: unknown[]) => Promise<unknown>;
 
 /**

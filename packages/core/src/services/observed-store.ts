@@ -1,23 +1,6 @@
+import { REPOSITORY_NAMES } from '../adapters/autocommit.js';
 import type { Repositories, Store } from '../ports/store.js';
 import type { Availability } from './availability.js';
-
-/** The repositories of the Store port (every one of them is observed). */
-const REPOSITORIES = [
-  'users',
-  'sessions',
-  'apiKeys',
-  'channels',
-  'messages',
-  'reviews',
-  'attachments',
-  'statusSteps',
-  'statusHistory',
-  'channelReads',
-  'reviewReads',
-  'deliveries',
-  'events',
-  'kv',
-] as const satisfies readonly (keyof Repositories)[];
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 
@@ -49,7 +32,7 @@ export function observeStore(store: Store, availability: Availability): Store {
     });
   };
   const repositories = new Map<PropertyKey, object>(
-    REPOSITORIES.map((name) => [name, observeRepository(store[name])]),
+    REPOSITORY_NAMES.map((name) => [name, observeRepository(store[name])]),
   );
   const transaction: Store['transaction'] = (fn) => store.transaction(fn).catch(fail);
   const migrate = () => store.migrate().catch(fail);
