@@ -31,6 +31,29 @@ const listFiles = async (server: Server) =>
     mimeType: string;
   }[];
 
+/** `POST /files/store` with a multipart body written by hand: the file part's headers exactly as given. */
+function storeMultipart(server: Server, disposition: string, contentType: string, content: string) {
+  const boundary = 'placet-test-boundary';
+  const body = [
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="channelId"',
+    '',
+    server.channelId,
+    `--${boundary}`,
+    disposition,
+    contentType,
+    '',
+    content,
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+  return call(`${server.url}/api/v1/files/store`, {
+    method: 'POST',
+    headers: { 'x-api-key': server.key, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    raw: body,
+  });
+}
+
 describe('declared MIME types', () => {
   it('refuses a list of types on store-text and in textAttachments, naming the path; stores nothing', async () => {
     s = await startServer();
@@ -90,25 +113,12 @@ describe('declared MIME types', () => {
 
   it('a multipart part typed as a list of types is never stored or served as HTML', async () => {
     s = await startServer();
-    const boundary = 'placet-test-boundary';
-    const body = [
-      `--${boundary}`,
-      'Content-Disposition: form-data; name="channelId"',
-      '',
-      s.channelId,
-      `--${boundary}`,
+    const stored = await storeMultipart(
+      s,
       'Content-Disposition: form-data; name="file"; filename="x.txt"',
       `Content-Type: ${DISGUISED}`,
-      '',
       '<script>alert(1)</script>',
-      `--${boundary}--`,
-      '',
-    ].join('\r\n');
-    const stored = await call(`${s.url}/api/v1/files/store`, {
-      method: 'POST',
-      headers: { 'x-api-key': s.key, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      raw: body,
-    });
+    );
     expect(stored.status).toBe(201);
     expect(stored.body.mimeType).not.toMatch(/html|,/);
     const res = await download(s, stored.body.id);
@@ -238,25 +248,12 @@ describe('file names', () => {
 
   it('an RFC 5987 name from the client is kept as well', async () => {
     s = await startServer();
-    const boundary = 'placet-test-boundary';
-    const body = [
-      `--${boundary}`,
-      'Content-Disposition: form-data; name="channelId"',
-      '',
-      s.channelId,
-      `--${boundary}`,
+    const stored = await storeMultipart(
+      s,
       `Content-Disposition: form-data; name="file"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt`,
       'Content-Type: text/plain',
-      '',
       'x',
-      `--${boundary}--`,
-      '',
-    ].join('\r\n');
-    const stored = await call(`${s.url}/api/v1/files/store`, {
-      method: 'POST',
-      headers: { 'x-api-key': s.key, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      raw: body,
-    });
+    );
     expect(stored).toMatchObject({ status: 201, body: { filename: '\u65e5\u672c.txt' } });
   });
 
