@@ -4,12 +4,13 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * One config for the whole repository, with one project per workspace package. Tests run against
- * sources through the `source` export condition, so `npm test` needs no build first.
+ * sources through the `@placet/source` export condition (this repository's development condition: the
+ * published manifests do not have it, see docs/contributing.md), so `npm test` needs no build first.
  * Unit tests sit next to the code (`src/**\/*.test.ts`); integration tests live in `test/`.
  */
-// Only `source` is added: Node's own `import`/`require` conditions must stay as they are, or CJS
+// Only `@placet/source` is added: Node's own `import`/`require` conditions must stay as they are, or CJS
 // packages (pg) would `require()` their ESM builds.
-const conditions = ['source', 'module', 'node', 'development|production'];
+const conditions = ['@placet/source', 'module', 'node', 'development|production'];
 // Tests run in the server environment, whose conditions vitest also hands to Node (`--conditions`) for the
 // packages it leaves to Node: vitest's own default there has no `module` (it makes Node load bundler-only
 // builds, such as the AWS SDK's extensionless dist-es), so neither does ours.

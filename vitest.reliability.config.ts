@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * load of its own), against the packages' sources like `npm test`. Each suite prints its figure; the
  * global teardown prints them all again at the end.
  */
-const conditions = ['source', 'module', 'node', 'development|production'];
+const conditions = ['@placet/source', 'module', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions },

@@ -3,8 +3,10 @@ import type { Options } from 'tsup';
 
 /**
  * The tsup build shared by the built-in review-type plugins (plugins/approval, form, freeform, selection,
- * text-input): each `tsup.config.ts` is `export default reviewTypeBuild();`. plugins/rating spells the same
- * two builds out in its own config, as a plugin outside this repository would: copy that one, not this.
+ * text-input): each `tsup.config.ts` is `export default reviewTypeBuild();`. Their declarations come from
+ * the repository's one `tsc -b` pass (tsconfig.build.json), and their browser module is bundled from the
+ * core's sources through the repository's `@placet/source` condition. plugins/rating spells the two
+ * builds out in its own config, exactly as a plugin outside this repository does: copy that one, not this.
  */
 export interface ReviewTypeBuildOptions {
   /** The Node entries (the plugin factory and its schemas). Default `['src/index.ts']`. */
@@ -36,10 +38,12 @@ export function reviewTypeBuild(options: ReviewTypeBuildOptions = {}): Options[]
       // The server side: the plugin factory and the schemas. `@placet/core` stays external (a peer).
       entry,
       format: ['esm'],
-      dts: true,
+      // Declarations: `tsc -b tsconfig.build.json`, into dist/ as well.
+      dts: false,
       sourcemap: true,
-      // Both configs write to dist/ at the same time: keep the browser bundle of the second one.
-      clean: ['!ui.js'],
+      // Both configs write to dist/ at the same time: keep the browser bundle of the second one, and the
+      // declarations tsc writes there.
+      clean: ['!ui.js', '!**/*.d.ts', '!*.tsbuildinfo'],
       target: 'node20',
     },
     {
@@ -57,7 +61,8 @@ export function reviewTypeBuild(options: ReviewTypeBuildOptions = {}): Options[]
       esbuildPlugins: [withoutZodLocales],
       esbuildOptions(esbuild) {
         // Bundle @placet/core/browser from the workspace sources, like the tests: no core build first.
-        esbuild.conditions = ['source'];
+        // `@placet/source` is this repository's development condition; published manifests have none.
+        esbuild.conditions = ['@placet/source'];
       },
     },
   ];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Imports the BUILT entry of every publishable workspace package with plain Node (no vitest, no
-// `source` condition), so that `dist/` and the `exports` maps are proven to work. Run after `npm run build`.
+// `@placet/source` condition), so that `dist/` and the `exports` maps are proven to work. Run after
+// `npm run build`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { listWorkspaces } from './workspace-list.mjs';

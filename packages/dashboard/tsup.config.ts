@@ -3,6 +3,17 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { defineConfig } from 'tsup';
 
+/** The API reference page: its script (bundled below), its shell and its style, side by side. */
+const REFERENCE_OUT = 'dist/api-reference';
+
+/** Copies the reference page's shell and style next to its script; the handler inlines all three. */
+function finishReference(): void {
+  mkdirSync(REFERENCE_OUT, { recursive: true });
+  for (const name of ['page.html', 'page.css']) {
+    copyFileSync(join('src/api-reference', name), join(REFERENCE_OUT, name));
+  }
+}
+
 /** Copies `static/` next to the bundle and prints what the browser downloads, raw and gzipped. */
 function finishApp(): void {
   const out = 'dist/app';
@@ -28,10 +39,10 @@ function finishApp(): void {
 
 export default defineConfig([
   {
-    // The Express handler (Node).
+    // The Express handler (Node). Its declarations come from `tsc -b tsconfig.build.json`.
     entry: ['src/index.ts'],
     format: ['esm'],
-    dts: true,
+    dts: false,
     sourcemap: true,
     clean: false,
     target: 'node20',
@@ -51,5 +62,21 @@ export default defineConfig([
     clean: true,
     outExtension: () => ({ js: '.js' }),
     onSuccess: async () => finishApp(),
+  },
+  {
+    // The API reference page (browser): one classic script that `apiReferenceHandler()` inlines into its
+    // page under a CSP hash. Nothing is loaded from elsewhere, so no source map (its URL would be fetched).
+    entry: { 'api-reference': 'src/api-reference/main.ts' },
+    outDir: REFERENCE_OUT,
+    format: ['iife'],
+    platform: 'browser',
+    target: 'es2022',
+    noExternal: [/.*/],
+    minify: true,
+    sourcemap: false,
+    dts: false,
+    clean: true,
+    outExtension: () => ({ js: '.js' }),
+    onSuccess: async () => finishReference(),
   },
 ]);

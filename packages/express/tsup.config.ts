@@ -3,8 +3,9 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
-  dts: true,
+  // Declarations come from `tsc -b tsconfig.build.json` (one pass for the whole repository) into dist/ too.
+  dts: false,
   sourcemap: true,
-  clean: true,
+  clean: ['!**/*.d.ts', '!*.tsbuildinfo'],
   target: 'node20',
 });

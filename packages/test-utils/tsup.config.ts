@@ -5,8 +5,9 @@ export default defineConfig({
   entry: ['src/index.ts', 'src/browser-element.ts'],
   external: ['vitest', 'esbuild', 'playwright-core'],
   format: ['esm'],
-  dts: true,
+  // Declarations come from `tsc -b tsconfig.build.json` (one pass for the whole repository) into dist/ too.
+  dts: false,
   sourcemap: true,
-  clean: true,
+  clean: ['!**/*.d.ts', '!*.tsbuildinfo'],
   target: 'node20',
 });

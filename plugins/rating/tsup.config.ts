@@ -1,3 +1,6 @@
+// Two builds: the Node entry with its declarations, and the browser module. A plugin of your own uses this
+// file as it is (docs/guides/writing-a-plugin.md shows it whole): it bundles the installed
+// `@placet/core/browser` (its published dist/), and needs nothing from the Placet repository.
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
@@ -40,10 +43,5 @@ export default defineConfig([
     sourcemap: false,
     clean: false,
     esbuildPlugins: [withoutZodLocales],
-    esbuildOptions(options) {
-      // Inside the Placet repository: bundle @placet/core/browser from its sources (no core build
-      // needed first). A plugin outside the repository leaves this out and bundles the published dist.
-      options.conditions = ['source'];
-    },
   },
 ]);

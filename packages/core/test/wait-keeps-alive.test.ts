@@ -14,7 +14,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(VITEST.*|NODE_OPTIONS)$/.test(name)),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', CHILD, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@placet/source', CHILD, ...args], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,7 +25,7 @@ export const DASHBOARD_CSP = [
 
 const ASSETS = 'placet-assets';
 
-/** `dist/app`, whether this module runs from `src/` (tests, through the `source` condition) or `dist/`. */
+/** `dist/app`, whether this module runs from `src/` (tests, through the `@placet/source` condition) or `dist/`. */
 function appDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, 'app'), join(here, '..', 'dist', 'app')];

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Node flags of every child: TypeScript through tsx, `@placet/*` resolved to their sources. */
-export const TSX_ARGV = ['--import', 'tsx', '--conditions=source'];
+export const TSX_ARGV = ['--import', 'tsx', '--conditions=@placet/source'];
 
 export interface Exit {
   code: number | null;

@@ -1,6 +1,6 @@
 // The server process the crash suite SIGKILLs: the real `/api/v1` router over a real store (a SQLite
 // file, or a Postgres schema) and files on disk, on 127.0.0.1:0. Run with
-// `node --import tsx --conditions=source src/server-child.ts` and these variables:
+// `node --import tsx --conditions=@placet/source src/server-child.ts` and these variables:
 //   RELIABILITY_STORE     sqlite | postgres
 //   RELIABILITY_DATABASE  the SQLite filename, or the Postgres connection string
 //   RELIABILITY_FILES     the directory of uploaded files

@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 /**
  * A review type's custom element in real Chromium (`@placet/test-utils/browser`): bundles the plugin's UI
- * module with esbuild from sources (nothing built), serves it on 127.0.0.1 with a page that mounts one
- * element at a time and records every `placet-respond` event reaching `document`, and drives it with
- * playwright-core. Kept out of the main entry so Node-only users never load esbuild or playwright-core.
+ * module with esbuild from its sources (the plugin needs no build), serves it on 127.0.0.1 with a page
+ * that mounts one element at a time and records every `placet-respond` event reaching `document`, and
+ * drives it with playwright-core. Kept out of the main entry so Node-only users never load esbuild or
+ * playwright-core.
  */
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -34,7 +35,20 @@ export interface ReviewElementOptions {
   page?: BrowserContextOptions;
   /** Installs Playwright's fake clock before the page loads, for countdowns. */
   clock?: boolean;
+  /**
+   * Extra export conditions esbuild resolves while bundling `entry`. Default {@link DEV_CONDITIONS}: inside
+   * the Placet repository that bundles the workspace packages (`@placet/core/browser`) from their sources;
+   * anywhere else no installed package has that condition and their published `dist/` is bundled. Pass
+   * your own development condition here (or `[]`) if your repository has one.
+   */
+  conditions?: string[];
 }
+
+/**
+ * The export conditions {@link describeReviewElement} bundles with by default: the Placet repository's
+ * development condition, which only its workspace manifests have (it is stripped from the published ones).
+ */
+export const DEV_CONDITIONS: readonly string[] = ['@placet/source'];
 
 export interface ReviewElementHarness {
   /** The page; available inside tests and hooks, not while the describe body runs. */
@@ -121,7 +135,7 @@ export function describeReviewElement(
         write: false,
         format: 'esm',
         platform: 'browser',
-        conditions: ['source'],
+        conditions: [...(options.conditions ?? DEV_CONDITIONS)],
       });
       const js = bundle.outputFiles[0]?.text ?? '';
       const started = createServer((req, res) => {

@@ -12,7 +12,7 @@ export { ApprovalOption, ApprovalPayload, ApprovalResponse, approvalResponseFor,
 
 /**
  * The browser UI module: the built `dist/ui.js` of this package, whether this file runs from `src/`
- * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
+ * (tests, through the `@placet/source` condition) or from `dist/` (a build). Build the package to create it.
  */
 export const APPROVAL_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 

@@ -6,7 +6,7 @@ export { DEFAULT_FREEFORM_MAX_BYTES, FreeformPayload, FreeformResponse, freeform
 
 /**
  * The browser UI module: the built `dist/ui.js` of this package, whether this file runs from `src/`
- * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
+ * (tests, through the `@placet/source` condition) or from `dist/` (a build). Build the package to create it.
  */
 export const FREEFORM_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 

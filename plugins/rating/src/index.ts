@@ -26,7 +26,7 @@ export {
 
 /**
  * The browser UI module: the built `dist/ui.js` of this package, whether this file runs from `src/`
- * (tests, through the `source` condition) or from `dist/` (a build). `npm run build` creates it.
+ * (tests, through the `@placet/source` condition) or from `dist/` (a build). `npm run build` creates it.
  */
 export const RATING_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 

@@ -12,7 +12,7 @@ export { SelectionItem, SelectionPayload, SelectionResponse, selectionResponseFo
 
 /**
  * The browser UI module: the built `dist/ui.js` of this package, whether this file runs from `src/`
- * (tests, through the `source` condition) or from `dist/` (a build). Build the package to create it.
+ * (tests, through the `@placet/source` condition) or from `dist/` (a build). Build the package to create it.
  */
 export const SELECTION_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta.url));
 
