@@ -1,8 +1,15 @@
 import type { Server } from 'node:http';
-import { createPlacet, type Logger, type Placet, PlacetError, type Store } from '@placet/core';
+import {
+  createPlacet,
+  type HostIdentity,
+  type Logger,
+  type Placet,
+  PlacetError,
+  type Store,
+} from '@placet/core';
 import { placetDashboard } from '@placet/dashboard';
 import { sqliteStore } from '@placet/db-sqlite';
-import { type HostIdentity, type PlacetRouterOptions, placetRouter } from '@placet/express';
+import { type PlacetRouterOptions, placetRouter } from '@placet/express';
 import { approval } from '@placet/plugin-approval';
 import { form } from '@placet/plugin-form';
 import { freeform } from '@placet/plugin-freeform';

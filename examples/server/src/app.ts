@@ -12,10 +12,10 @@ import {
   type Store,
   type Transport,
 } from '@placet/core';
-import { placetDashboard } from '@placet/dashboard';
+import { apiReferenceHandler, placetDashboard } from '@placet/dashboard';
 import { isPostgresUnavailable, postgresStore, postgresTransport } from '@placet/db-postgres';
 import { sqliteStore } from '@placet/db-sqlite';
-import { placetRouter, referencePageHandler } from '@placet/express';
+import { placetRouter } from '@placet/express';
 import { httpWebhookSender } from '@placet/notifier-http';
 import { approval } from '@placet/plugin-approval';
 import { form } from '@placet/plugin-form';
@@ -126,7 +126,7 @@ export function createServer(
   if (metrics && config.metrics && config.metrics.port === undefined) app.get('/metrics', metrics.handler);
   app.use('/api/auth', auth.router);
   // The interactive API reference, served from this process (no CDN).
-  app.get('/api/docs', referencePageHandler('/api/v1/openapi.json'));
+  app.get('/api/docs', apiReferenceHandler('/api/v1/openapi.json'));
   app.use(
     '/api/v1',
     placetRouter(placet, {

@@ -188,6 +188,7 @@ describe('agent status', () => {
       'busy',
       'active',
     ]);
+    // @ts-expect-error an invalid status: the engine refuses it whatever the static type.
     expect(await codeOf(w.placet.status.ping(w.agent, { agentId: w.channelId, status: 'sleeping' }))).toBe(
       'VALIDATION_FAILED',
     );

@@ -1,3 +1,4 @@
+export { apiReferenceCsp, apiReferenceHandler, apiReferenceHtml } from './api-reference-handler.js';
 export { DASHBOARD_CSP, placetDashboard } from './handler.js';
 export {
   DashboardOptionsSchema,

@@ -1,6 +1,6 @@
 import { isPlacetError, isServiceUnavailable, PlacetError, toErrorBody } from '@placet/core';
 import type { NextFunction, Request, Response } from 'express';
-import type { RouteContext } from './context.js';
+import type { RouteContext } from './router.js';
 
 /**
  * The failures of Express's HTTP libraries as Placet errors with the right status: body-parser (a body

@@ -1,26 +1,11 @@
-import { type UserPrincipal, z } from '@placet/core';
+import { type AuthenticateHostUser, z } from '@placet/core';
 import type { Request } from 'express';
-
-/** A user of the host application, mapped to a Placet user through `placet.users.ensure`. */
-export interface HostIdentity {
-  externalId: string;
-  email: string;
-  displayName: string;
-  role?: 'owner' | 'member';
-}
 
 /**
  * How the host tells Placet who the human behind a request is (cookie session, SSO, …): a Placet user
  * principal, a host identity, or null for "not signed in".
  */
-export type AuthenticateUser = (
-  req: Request,
-) =>
-  | UserPrincipal
-  | HostIdentity
-  | null
-  | undefined
-  | Promise<UserPrincipal | HostIdentity | null | undefined>;
+export type AuthenticateUser = AuthenticateHostUser<Request>;
 
 export const RouterOptionsSchema = z.object({
   authenticateUser: z

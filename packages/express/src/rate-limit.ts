@@ -1,6 +1,6 @@
 import { PlacetError, type Principal } from '@placet/core';
 import type { NextFunction, Request, Response } from 'express';
-import type { RouteContext } from './context.js';
+import type { RouteContext } from './router.js';
 
 /**
  * Fixed-window rate limit per API key or per user — never per IP, which behind a proxy is everyone's.

@@ -1,23 +1,35 @@
-import { type Placet, PlacetError } from '@placet/core';
-import express, { type Router } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  type AnyOperation,
+  type Attachment,
+  createOperationEnv,
+  type OperationEnv,
+  type OperationRequest,
+  type Placet,
+  PlacetError,
+  type Reply,
+  runOperation,
+  type UploadInput,
+} from '@placet/core';
+import express, { type Request, type Response, type Router } from 'express';
 import { authenticate } from './auth.js';
-import type { RouteContext } from './context.js';
 import { errorHandler, notFound } from './errors.js';
-import { openApiHandler } from './openapi/index.js';
-import { type PlacetRouterOptions, RouterOptionsSchema } from './options.js';
+import { type PlacetRouterOptions, type ResolvedRouterOptions, RouterOptionsSchema } from './options.js';
 import { rateLimit } from './rate-limit.js';
-import { agentRoutes } from './routes/agents.js';
-import { fileRoutes } from './routes/files.js';
-import { humanRoutes } from './routes/human.js';
-import { messageRoutes } from './routes/messages.js';
-import { miscRoutes } from './routes/misc.js';
-import { pluginUiRoutes } from './routes/plugin-ui.js';
-import { reviewRoutes } from './routes/reviews.js';
+import { uploadMiddleware } from './uploads.js';
+
+/** What the middleware of one mounted router shares. */
+export interface RouteContext {
+  placet: Placet;
+  options: ResolvedRouterOptions;
+}
 
 /**
- * The `/api/v1` router: `app.use('/api/v1', placetRouter(placet, { authenticateUser }))`. It parses JSON
- * itself (with a size limit), authenticates agents by API key and humans through the host, validates
- * every input, and answers errors as `{ statusCode, error, code, message, issues }`.
+ * The `/api/v1` router: `app.use('/api/v1', placetRouter(placet, { authenticateUser }))`. Every route is
+ * an operation of `placet.api` (the core's `OPERATIONS` and the plugins' routes), mounted as declared; this adapter parses
+ * JSON (with a size limit) and multipart bodies, authenticates agents by API key and humans through the
+ * host, and writes replies and errors (`{ statusCode, error, code, message, issues }`).
  */
 export function placetRouter(placet: Placet, input: PlacetRouterOptions = {}): Router {
   const parsed = RouterOptionsSchema.safeParse(input);
@@ -28,30 +40,90 @@ export function placetRouter(placet: Placet, input: PlacetRouterOptions = {}): R
     );
   }
   const ctx: RouteContext = { placet, options: parsed.data };
+  const env = createOperationEnv({
+    listCap: ctx.options.limits.listCap,
+    concurrentWaits: ctx.options.concurrentWaits,
+  });
   const router = express.Router();
   router.use(
     express.json({ limit: ctx.options.limits.jsonBytes, type: ['application/json', 'application/*+json'] }),
   );
-
-  // The OAuth relay of the original is public and unsupported: say so instead of a 401.
-  router.get('/oauth/callback', () => {
-    throw new PlacetError('NOT_IMPLEMENTED', 'The OAuth relay is not supported by this server');
-  });
-
-  // The API description is public; its server URL is the router's mount path (req.baseUrl).
-  router.get('/openapi.json', openApiHandler());
-  // Review-type UI modules are public code, loaded by the dashboard with `import()`.
-  pluginUiRoutes(router, ctx);
-
+  // Public operations answer without credentials; every other route (and an unknown path) needs them.
+  const { operations } = placet.api;
+  for (const op of operations) if (op.auth === 'public') mount(router, ctx, env, op);
   router.use(authenticate(ctx));
   router.use(rateLimit(ctx));
-  humanRoutes(router, ctx);
-  messageRoutes(router, ctx);
-  reviewRoutes(router, ctx);
-  agentRoutes(router, ctx);
-  fileRoutes(router, ctx);
-  miscRoutes(router, ctx);
+  for (const op of operations) if (op.auth !== 'public') mount(router, ctx, env, op);
   router.use(notFound);
   router.use(errorHandler(ctx));
   return router;
+}
+
+/** The request as the operation sees it; `signal` is aborted when the client goes away. */
+function requestOf(req: Request, res: Response, body: unknown = req.body): OperationRequest {
+  return {
+    principal: res.locals.placetPrincipal,
+    params: req.params as Record<string, string>,
+    query: req.query,
+    body,
+    header: (name) => req.get(name),
+    baseUrl: req.baseUrl,
+    signal: (res.locals.placetAbort as AbortController).signal,
+  };
+}
+
+function mount(router: Router, ctx: RouteContext, env: OperationEnv, op: AnyOperation): void {
+  const run = (req: Request, res: Response, body?: unknown) =>
+    runOperation(ctx.placet, op, env, requestOf(req, res, body));
+  const handlers: express.RequestHandler[] = [];
+  if (op.body?.kind === 'multipart') {
+    // The operation runs inside the multipart parser, as soon as the file's channel is known.
+    handlers.push(
+      uploadMiddleware(ctx, async (req, res, file: UploadInput) => {
+        const result = await run(req, res, file);
+        res.locals.placetReply = result;
+        return result.json as Attachment;
+      }),
+    );
+  }
+  router[op.method](
+    op.path,
+    (_req, res, next) => {
+      const controller = new AbortController();
+      res.locals.placetAbort = controller;
+      const abort = () => controller.abort();
+      res.once('close', abort);
+      if (res.closed) abort();
+      next();
+    },
+    ...handlers,
+    async (req, res) => {
+      const result: Reply = res.locals.placetReply ?? (await run(req, res));
+      await send(req, res, op, result);
+    },
+  );
+}
+
+async function send(req: Request, res: Response, op: AnyOperation, result: Reply): Promise<void> {
+  const aborted = (res.locals.placetAbort as AbortController).signal.aborted;
+  if (aborted || res.writableEnded) {
+    if (result.stream) discard(result.stream);
+    return;
+  }
+  res.status(result.status).set(result.headers);
+  if (result.next) {
+    const search = new URLSearchParams(result.next).toString();
+    const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}${op.path}?${search}`;
+    res.set('Link', `<${url}>; rel="next"`);
+  }
+  if (result.stream) await pipeline(Readable.from(result.stream), res);
+  else if (result.json !== undefined) res.json(result.json);
+  else res.end();
+}
+
+/** Releases a byte stream that will not be sent (an open file, a store's download). */
+function discard(stream: AsyncIterable<Uint8Array>): void {
+  const destroyable = stream as { destroy?: () => void };
+  if (typeof destroyable.destroy === 'function') destroyable.destroy();
+  else void stream[Symbol.asyncIterator]().return?.();
 }

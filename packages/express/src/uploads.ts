@@ -4,23 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Attachment, isPlacetError, PlacetError, type Principal } from '@placet/core';
+import { type Attachment, isPlacetError, PlacetError, type Principal, type UploadInput } from '@placet/core';
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
-import type { RouteContext } from './context.js';
+import type { RouteContext } from './router.js';
 
-/** What the upload routes do with one incoming file once its channel is known. */
-export type Ingest = (
-  principal: Principal,
-  file: {
-    channelId: string;
-    filename: string;
-    mimeType: string;
-    body: AsyncIterable<Uint8Array>;
-    maxBytes: number;
-    text?: string;
-  },
-) => Promise<Attachment>;
+/** What an upload operation does with one incoming file once its channel is known. */
+export type Ingest = (req: Request, res: Response, file: UploadInput) => Promise<Attachment>;
 
 /** What `_handleFile` kept of a file, for `_removeFile`. */
 interface Stored {
@@ -59,7 +49,7 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
         cb(error as Error);
       };
       if (channelId) {
-        ingest(res.locals.placetPrincipal, {
+        ingest(req as Request, res, {
           channelId,
           filename: file.originalname,
           mimeType: file.mimetype,
@@ -131,7 +121,7 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
         const channelId =
           typeof req.body?.channelId === 'string' && req.body.channelId ? req.body.channelId : undefined;
         if (!channelId) throw channelRequired();
-        state.attachment = await ingest(res.locals.placetPrincipal, {
+        state.attachment = await ingest(req, res, {
           channelId,
           filename: state.spooled.filename,
           mimeType: state.spooled.mimeType,
@@ -149,7 +139,6 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
         issues: [{ path: 'file', message: 'required' }],
       });
     }
-    res.locals.placetAttachment = state.attachment;
     next();
   };
 }

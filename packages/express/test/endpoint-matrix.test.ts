@@ -1,4 +1,10 @@
-import type { AgentPrincipal, UserPrincipal } from '@placet/core';
+import {
+  type AgentPrincipal,
+  type AnyOperation,
+  answerableCodes,
+  OPERATIONS,
+  type UserPrincipal,
+} from '@placet/core';
 import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placetRouter } from '../src/index.js';
@@ -12,12 +18,23 @@ import { call, type Server, startServer } from './harness.js';
  * unknown `hp_` key, a malformed key), a 404 for a second owner's ids and a 400 with issue paths for an
  * invalid body or query; for a human endpoint also a 403 for an API key and a member case (a user with
  * role `member`: 403 on owner-only routes, 404 for the owner's ids). A case that does not apply is skipped
- * with its reason; a case marked `bug` is expected to fail until the bug is fixed. The last block fails
- * when the router has a route without an entry, or an entry lacks a case without saying why.
+ * with its reason; a case marked `bug` is expected to fail until the bug is fixed. The operations come
+ * from `OPERATIONS` (`@placet/core`), the one table the router is made from: the 401 and 403 cases follow
+ * from each operation's `auth`, and every error answer must carry a code the operation declares. The last
+ * block fails when an operation has no entry, an entry no operation, or an entry lacks a case without
+ * saying why.
  */
 
 /** Every entry: the agent endpoints, then the human ones. */
 const ENTRIES: readonly Entry[] = [...MATRIX, ...HUMAN_MATRIX];
+
+const keyOf = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
+const OPERATION_BY_KEY = new Map(OPERATIONS.map((op) => [keyOf(op.method, op.path), op]));
+
+/** The operation of an entry (the meta test reports entries without one). */
+function operationOf(entry: Entry): AnyOperation | undefined {
+  return OPERATION_BY_KEY.get(keyOf(entry.method, entry.path));
+}
 
 /** An owner of resources: a user, an API key of theirs (not channel-scoped) and both principals. */
 interface Owner {
@@ -119,7 +136,20 @@ function urlOf(entry: Entry, req: Req): string {
   return `${s.url}/api/v1${path}${query}`;
 }
 
+/** Sends a case's request; an error answer must carry a code its operation declares (`answerableCodes`). */
 async function send(entry: Entry, req: Req, credentials: Record<string, string>): Promise<Res> {
+  const res = await sendRaw(entry, req, credentials);
+  const op = operationOf(entry);
+  const code = (res.body as { code?: unknown } | undefined)?.code;
+  if (op && res.status >= 400 && typeof code === 'string') {
+    expect([...answerableCodes(op)], `${op.operationId} answered the undeclared code ${code}`).toContain(
+      code,
+    );
+  }
+  return res;
+}
+
+async function sendRaw(entry: Entry, req: Req, credentials: Record<string, string>): Promise<Res> {
   const url = urlOf(entry, req);
   const signal = AbortSignal.timeout(req.abortAfterMs ?? 5000);
   if (req.form) {
@@ -192,8 +222,8 @@ describe.each(ENTRIES.map((entry) => [`${entry.method} ${entry.path}`, entry] as
     });
 
     for (const { label, headers, message } of UNAUTHORIZED) {
-      // A public endpoint registers no 401 case; the meta test checks the reason.
-      if (entry.unauthorized !== true) continue;
+      // A public operation has no 401 case; the meta test checks that the entry says why.
+      if (operationOf(entry)?.auth === 'public') continue;
       it(`401 ${label}`, async () => {
         const actor = await actorOf(first);
         const vars = (await entry.setup?.(s.placet, actor)) ?? {};
@@ -210,10 +240,8 @@ describe.each(ENTRIES.map((entry) => [`${entry.method} ${entry.path}`, entry] as
       });
     }
 
-    const agentKey = entry.agentKey;
-    if (typeof agentKey === 'string') {
-      // Not applicable: no test is registered; the meta test checks the reason.
-    } else if (agentKey === true) {
+    // A human operation refuses an API key (403); the entry may only give a reason why not.
+    if (operationOf(entry)?.auth === 'user' && typeof entry.agentKey !== 'string') {
       it('403 with an API key (a human endpoint)', async () => {
         const actor = await actorOf(first);
         const vars = (await entry.setup?.(s.placet, actor)) ?? {};
@@ -390,10 +418,36 @@ describe('the matrix itself', () => {
     expect(problems).toEqual([]);
   });
 
-  it('has an entry for every route of the router, and no entry without a route', () => {
+  it('agrees with the operation table: who calls, and which refusals apply', () => {
+    const problems: string[] = [];
+    for (const entry of ENTRIES) {
+      const op = operationOf(entry);
+      const name = `${entry.method} ${entry.path}`;
+      if (!op) continue; // Reported by the next test.
+      const callers = { public: ['public'], user: ['human'], apiKey: ['agent'], either: ['agent', 'human'] };
+      if (!callers[op.auth].includes(entry.caller))
+        problems.push(`${name}: caller ${entry.caller}, but the operation's auth is ${op.auth}`);
+      if ((op.auth === 'public') !== (entry.unauthorized !== true))
+        problems.push(`${name}: the 401 cases apply exactly when the operation is not public`);
+      if (op.auth !== 'user' && entry.agentKey !== undefined)
+        problems.push(`${name}: only a human operation refuses an API key`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('has an entry for every operation of OPERATIONS, and the router registers exactly those', () => {
+    const operations = OPERATIONS.map((op) => keyOf(op.method, op.path));
+    const entries = ENTRIES.map((entry) => `${entry.method} ${entry.path}`);
+    expect(
+      operations.filter((op) => !entries.includes(op)),
+      'operations without a matrix entry',
+    ).toEqual([]);
+    expect(
+      entries.filter((entry) => !operations.includes(entry)),
+      'matrix entries without an operation',
+    ).toEqual([]);
     const routes = registeredRoutes(placetRouter(s.placet, {}));
     expect(routes.length).toBeGreaterThan(30);
-    const entries = ENTRIES.map((entry) => `${entry.method} ${entry.path}`);
     expect(
       routes.filter((route) => !entries.includes(route)),
       'routes without a matrix entry',

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { memoryFileStore } from '@placet/core';
+import { contentDisposition, memoryFileStore, servedAs } from '@placet/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contentDisposition, servedAs } from '../src/index.js';
 import { call, type Server, startServer } from './harness.js';
 
 /** Issue #17, item 6: files are served as what they are, and their names survive the round trip. */

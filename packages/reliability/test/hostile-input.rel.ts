@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { OutboundRequest, WebhookSender } from '@placet/core';
-import { openApiDocument } from '@placet/express';
+import { openApiDocument } from '@placet/core';
 import { waitFor } from '@placet/test-utils';
 import fc from 'fast-check';
 import type { Kysely } from 'kysely';

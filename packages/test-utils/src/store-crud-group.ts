@@ -243,6 +243,13 @@ export function storeCrudGroup(options: StoreSuiteOptions): void {
       expectSameRecord(await store.messages.findByClientId(channel.id, full.clientId ?? ''), full);
       expect(await store.messages.findByClientId(channel.id, randomId('client'))).toBeUndefined();
       expect(await store.messages.findById(UNKNOWN)).toBeUndefined();
+      const many = await store.messages.findByIds([bare.id, UNKNOWN, full.id]);
+      expect(many.map((m) => m.id).sort()).toEqual([bare.id, full.id].sort());
+      expectSameRecord(
+        many.find((m) => m.id === full.id),
+        full,
+      );
+      expect(await store.messages.findByIds([])).toEqual([]);
 
       const patch = {
         text: 'final text',

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Placet, Principal } from '@placet/core';
+import { apiKeyFromHeaders, hostUserPrincipal, type Placet, type Principal } from '@placet/core';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { EngineServer } from './engine-server.js';
 import { LocalRelay } from './local-relay.js';
@@ -77,13 +77,15 @@ export function attachRealtime(placet: Placet, server: Server, input: RealtimeOp
   }
 
   async function authenticateNative(req: IncomingMessage, url: URL): Promise<Principal | null> {
-    const header = req.headers['x-api-key'];
-    const bearer = /^Bearer\s+(hp_\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const key = (Array.isArray(header) ? header[0] : header) ?? bearer ?? url.searchParams.get('apiKey');
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const key = apiKeyFromHeaders(header) ?? url.searchParams.get('apiKey');
     if (key) return byApiKey(key);
     const ticket = url.searchParams.get('ticket');
     if (ticket) return byTicket(ticket);
-    return options.authenticateUser ? ((await options.authenticateUser(req)) ?? null) : null;
+    return hostUserPrincipal(placet, await options.authenticateUser?.(req));
   }
 
   const engine =

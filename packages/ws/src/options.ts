@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { Clock, UserPrincipal } from '@placet/core';
+import type { AuthenticateHostUser, Clock, UserPrincipal } from '@placet/core';
 
-/** Who is behind an upgrade request that carries no API key (cookies of the host, a ticket). */
-export type AuthenticateUpgrade = (
-  req: IncomingMessage,
-) => UserPrincipal | null | undefined | Promise<UserPrincipal | null | undefined>;
+/**
+ * The host's user auth for upgrade requests, as for the router: a Placet user principal, a host identity
+ * (made a Placet user by `placet.users.ensure`), or null for "not signed in".
+ */
+export type AuthenticateUpgrade = AuthenticateHostUser<IncomingMessage>;
 
 export interface RealtimeOptions {
   /** Native JSON protocol path (default `/ws`). */

@@ -45,6 +45,7 @@ export const STORE_METHOD_ACCESS = {
   messages: {
     insert: 'write',
     findById: 'read',
+    findByIds: 'read',
     findByClientId: 'read',
     findByStreamId: 'read',
     updateStream: 'write',

@@ -25,6 +25,7 @@ export const ChannelCreate = z.object({
   webhookUrl: HttpUrl.optional(),
   tag: Tag.optional(),
 });
+export type ChannelCreateInput = z.input<typeof ChannelCreate>;
 export type ChannelCreate = z.infer<typeof ChannelCreate>;
 
 /** Body of `PATCH /api/v1/agents/:id`: an absent key is left alone, `null` clears. */
@@ -37,6 +38,7 @@ export const ChannelUpdate = z.object({
   webhookAuth: BasicAuth.nullable().optional(),
   tag: Tag.nullable().optional(),
 });
+export type ChannelUpdateInput = z.input<typeof ChannelUpdate>;
 export type ChannelUpdate = z.infer<typeof ChannelUpdate>;
 
 export const SUBAGENT_PARENT_REQUIRED = 'parentChannelId is required when isSubagent is true';
@@ -82,14 +84,17 @@ export const SetWebhook = z
     parentChannelId: Id.optional(),
   })
   .superRefine(checkSubagentLink);
+export type SetWebhookInput = z.input<typeof SetWebhook>;
 export type SetWebhook = z.infer<typeof SetWebhook>;
 
 /** Body of `POST /api/v1/agents/deleteWebhook`. */
 export const DeleteWebhook = z.object({ channelId: Id });
+export type DeleteWebhookInput = z.input<typeof DeleteWebhook>;
 export type DeleteWebhook = z.infer<typeof DeleteWebhook>;
 
 /** Body of `POST /api/v1/agents/setTag`; `null` removes the tag. */
 export const SetTag = z.object({ channelId: Id, tag: Tag.nullable() });
+export type SetTagInput = z.input<typeof SetTag>;
 export type SetTag = z.infer<typeof SetTag>;
 
 /** Body of `POST /api/v1/agents/setSubagent`. */
@@ -100,6 +105,7 @@ export const SetSubagent = z
     parentChannelId: Id.nullable().optional(),
   })
   .superRefine(checkSubagentLink);
+export type SetSubagentInput = z.input<typeof SetSubagent>;
 export type SetSubagent = z.infer<typeof SetSubagent>;
 
 export const MANAGEMENT_BOTH_OR_NEITHER = 'url and apiKey must be both set or both null';
@@ -114,6 +120,7 @@ export const SetManagement = z
   .refine((body) => (body.url === null) === (body.apiKey === null), {
     message: MANAGEMENT_BOTH_OR_NEITHER,
   });
+export type SetManagementInput = z.input<typeof SetManagement>;
 export type SetManagement = z.infer<typeof SetManagement>;
 
 /** A slash command a channel offers in the chat composer. */
@@ -129,6 +136,7 @@ export type ChannelCommand = z.infer<typeof ChannelCommand>;
 export const ChannelCommands = z.object({
   commands: z.array(ChannelCommand).max(MAX_CHANNEL_COMMANDS),
 });
+export type ChannelCommandsInput = z.input<typeof ChannelCommands>;
 export type ChannelCommands = z.infer<typeof ChannelCommands>;
 
 /** Body of `POST /api/v1/status/ping`. */
@@ -137,12 +145,14 @@ export const StatusPing = z.object({
   status: AgentStatus,
   message: z.string().max(500).optional(),
 });
+export type StatusPingInput = z.input<typeof StatusPing>;
 export type StatusPing = z.infer<typeof StatusPing>;
 
 /** `GET /agents/:id/status-history?limit=`: newest first, 100 by default, at most 500. */
 export const StatusHistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+export type StatusHistoryQueryInput = z.input<typeof StatusHistoryQuery>;
 
 /** One status transition of a channel. */
 export const StatusHistoryEntry = z.object({

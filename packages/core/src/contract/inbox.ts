@@ -12,6 +12,7 @@ export type InboxPage = z.infer<typeof InboxPage>;
 
 /** Query of `GET /api/v1/reviews/count`: the inbox filters (`status` pending by default), no paging. */
 export const InboxCountQuery = InboxQuery.pick({ status: true, channel: true, type: true });
+export type InboxCountQueryInput = z.input<typeof InboxCountQuery>;
 export type InboxCountQuery = z.output<typeof InboxCountQuery>;
 
 /** `GET /api/v1/reviews/count`: how many reviews match, and how many of those the caller has not read. */

@@ -85,6 +85,7 @@ export const UserMessageCreate = z
   .refine((body) => Boolean(body.text) || (body.attachmentIds?.length ?? 0) > 0, {
     message: USER_MESSAGE_CONTENT_REQUIRED,
   });
+export type UserMessageCreateInput = z.input<typeof UserMessageCreate>;
 export type UserMessageCreate = z.infer<typeof UserMessageCreate>;
 
 /** Body of `PATCH /api/v1/messages/streams/:streamId`: `text` is the full accumulated buffer. */
@@ -94,6 +95,7 @@ export const StreamPatch = z.object({
   complete: z.boolean().optional(),
   streamState: StreamState.optional(),
 });
+export type StreamPatchInput = z.input<typeof StreamPatch>;
 export type StreamPatch = z.infer<typeof StreamPatch>;
 
 /** Body of `POST /api/v1/messages/streams/:streamId/status`. */

@@ -68,6 +68,7 @@ export const RespondReview = z.object({
   modifiedFileIds: ModifiedFileIds.optional(),
   feedback: z.string().max(MAX_REVIEW_FEEDBACK_LENGTH).optional(),
 });
+export type RespondReviewInput = z.input<typeof RespondReview>;
 export type RespondReview = z.infer<typeof RespondReview>;
 
 /** Query of the human inbox `GET /api/v1/reviews`. */
@@ -78,4 +79,5 @@ export const InboxQuery = z.object({
   cursor: Id.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
+export type InboxQueryInput = z.input<typeof InboxQuery>;
 export type InboxQuery = z.output<typeof InboxQuery>;

@@ -1,3 +1,4 @@
+import type { PublicApiKey, PublicUser } from '../contract/account.js';
 import type { Channel } from '../contract/channel.js';
 import { SECRET_MASK } from '../contract/channel.js';
 import type { Attachment, Message, StatusEvent } from '../contract/message.js';
@@ -126,17 +127,6 @@ export function presentChannel(channel: ChannelRecord): Channel {
   };
 }
 
-/** A user without the password hash. */
-export interface PublicUser {
-  id: string;
-  email: string;
-  displayName: string;
-  role: UserRecord['role'];
-  externalId: string | null;
-  mustChangePassword: boolean;
-  createdAt: string;
-}
-
 export function presentUser(user: UserRecord): PublicUser {
   return {
     id: user.id,
@@ -147,17 +137,6 @@ export function presentUser(user: UserRecord): PublicUser {
     mustChangePassword: user.mustChangePassword,
     createdAt: user.createdAt.toISOString(),
   };
-}
-
-/** An API key without its hash (the raw key is only ever returned by create and rotate). */
-export interface PublicApiKey {
-  id: string;
-  userId: string;
-  label: string;
-  keyPrefix: string;
-  channelId: string | null;
-  lastUsedAt: string | null;
-  createdAt: string;
 }
 
 export function presentApiKey(key: ApiKeyRecord): PublicApiKey {
@@ -171,3 +150,5 @@ export function presentApiKey(key: ApiKeyRecord): PublicApiKey {
     createdAt: key.createdAt.toISOString(),
   };
 }
+
+export type { PublicApiKey, PublicUser } from '../contract/account.js';

@@ -142,6 +142,8 @@ export interface MessageRepository {
    */
   insert(message: MessageRecord): Promise<void>;
   findById(id: string): Promise<MessageRecord | undefined>;
+  /** The messages of these ids that exist, in any order: one read for a page (never one per id). */
+  findByIds(ids: readonly string[]): Promise<MessageRecord[]>;
   findByClientId(channelId: string, clientId: string): Promise<MessageRecord | undefined>;
   findByStreamId(channelId: string, streamId: string): Promise<MessageRecord | undefined>;
   /**

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import type { StatusHistoryQueryInput, StatusPingInput } from '../contract/channel.js';
 import {
   type Channel,
   type StatusHistoryEntry,
@@ -33,7 +34,7 @@ export class AgentStatusService {
   ) {}
 
   /** `POST /status/ping`. */
-  async ping(principal: Principal, input: unknown): Promise<Channel> {
+  async ping(principal: Principal, input: StatusPingInput): Promise<Channel> {
     const data = parseOrThrow(StatusPing, input);
     const channel = await this.channels.require(principal, data.agentId);
     const now = this.clock.now();
@@ -53,7 +54,11 @@ export class AgentStatusService {
   }
 
   /** Status transitions of a channel, newest first (`query`: `{ limit? }`, 1–500, default 100). */
-  async history(principal: Principal, channelId: string, query: unknown = {}): Promise<StatusHistoryEntry[]> {
+  async history(
+    principal: Principal,
+    channelId: string,
+    query: StatusHistoryQueryInput = {},
+  ): Promise<StatusHistoryEntry[]> {
     const { limit } = parseOrThrow(StatusHistoryQuery, query ?? {});
     const channel = await this.channels.require(principal, channelId);
     const rows = await this.store.statusHistory.listByChannel(channel.id, limit);

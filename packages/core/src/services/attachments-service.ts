@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import type { StoreTextInput } from '../contract/files.js';
 import { StoreText } from '../contract/files.js';
 import type { Attachment, Message } from '../contract/message.js';
 import { formatMimeType, parseMimeType } from '../contract/mime-type.js';
@@ -83,7 +84,7 @@ export class AttachmentsService {
   }
 
   /** `POST /files/store-text`. */
-  async storeText(principal: Principal, input: unknown): Promise<Attachment> {
+  async storeText(principal: Principal, input: StoreTextInput): Promise<Attachment> {
     const data = parseOrThrow(StoreText, input);
     return this.store(principal, {
       channelId: data.channelId,

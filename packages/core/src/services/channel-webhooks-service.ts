@@ -1,4 +1,6 @@
 import { inject, injectable } from 'tsyringe';
+import type { ChannelWithSecret } from '../contract/account.js';
+import type { DeleteWebhookInput, SetManagementInput, SetWebhookInput } from '../contract/channel.js';
 import { type Channel, DeleteWebhook, SetManagement, SetWebhook } from '../contract/channel.js';
 import type { Principal } from '../domain/principal.js';
 import type { ChannelRecord } from '../domain/records.js';
@@ -8,7 +10,7 @@ import { generateWebhookSecret } from '../util/secrets.js';
 import { ChannelsService } from './channels-service.js';
 
 /** `setWebhook` answers the channel, plus the signing secret the first time one is made. */
-export type ChannelWithSecret = Channel & { webhookSecret?: string };
+export type { ChannelWithSecret } from '../contract/account.js';
 
 const managementUnsupported = () =>
   new PlacetError(
@@ -24,7 +26,7 @@ const managementUnsupported = () =>
 export class ChannelWebhooksService {
   constructor(@inject(ChannelsService) private readonly channels: ChannelsService) {}
 
-  async setWebhook(principal: Principal, input: unknown): Promise<ChannelWithSecret> {
+  async setWebhook(principal: Principal, input: SetWebhookInput): Promise<ChannelWithSecret> {
     const data = parseOrThrow(SetWebhook, input);
     if (data.management !== undefined) throw managementUnsupported();
     const channel = await this.channels.require(principal, data.channelId);
@@ -45,7 +47,7 @@ export class ChannelWebhooksService {
     return secret ? { ...presented, webhookSecret: secret } : presented;
   }
 
-  async deleteWebhook(principal: Principal, input: unknown): Promise<Channel> {
+  async deleteWebhook(principal: Principal, input: DeleteWebhookInput): Promise<Channel> {
     const data = parseOrThrow(DeleteWebhook, input);
     const channel = await this.channels.require(principal, data.channelId);
     return this.channels.apply(channel, { webhookUrl: null, webhookHeaders: null, webhookAuth: null });
@@ -60,7 +62,7 @@ export class ChannelWebhooksService {
   }
 
   /** The original's `setManagement`: validated (its fields are never silently dropped), then refused with 501. */
-  async setManagement(principal: Principal, input: unknown): Promise<never> {
+  async setManagement(principal: Principal, input: SetManagementInput): Promise<never> {
     const data = parseOrThrow(SetManagement, input);
     await this.channels.require(principal, data.channelId);
     throw managementUnsupported();

@@ -1,4 +1,12 @@
 import { inject, injectable } from 'tsyringe';
+import type { ChannelWithActivity } from '../contract/account.js';
+import type {
+  ChannelCommandsInput,
+  ChannelCreateInput,
+  ChannelUpdateInput,
+  SetSubagentInput,
+  SetTagInput,
+} from '../contract/channel.js';
 import {
   type Channel,
   ChannelCommands,
@@ -44,7 +52,7 @@ export class ChannelsService {
     return channel;
   }
 
-  async create(principal: Principal, input: unknown): Promise<Channel> {
+  async create(principal: Principal, input: ChannelCreateInput): Promise<Channel> {
     if (principal.kind === 'agent' && principal.channelId !== null) {
       throw new PlacetError('FORBIDDEN', 'A channel-scoped API key cannot create channels');
     }
@@ -145,7 +153,7 @@ export class ChannelsService {
   }
 
   /** `PATCH /agents/:id`. `null` clears a field; absent leaves it. */
-  async update(principal: Principal, channelId: string, input: unknown): Promise<Channel> {
+  async update(principal: Principal, channelId: string, input: ChannelUpdateInput): Promise<Channel> {
     const data = parseOrThrow(ChannelUpdate, input);
     const channel = await this.require(principal, channelId);
     const patch: Partial<ChannelRecord> = {};
@@ -164,19 +172,19 @@ export class ChannelsService {
   }
 
   /** `POST /agents/setTag`. */
-  async setTag(principal: Principal, input: unknown): Promise<Channel> {
+  async setTag(principal: Principal, input: SetTagInput): Promise<Channel> {
     const data = parseOrThrow(SetTag, input);
     return this.apply(await this.require(principal, data.channelId), { tag: data.tag });
   }
 
   /** `PUT /agents/:id/commands`: replaces the slash commands the agent accepts. */
-  async setCommands(principal: Principal, channelId: string, input: unknown): Promise<Channel> {
+  async setCommands(principal: Principal, channelId: string, input: ChannelCommandsInput): Promise<Channel> {
     const data = parseOrThrow(ChannelCommands, input);
     return this.apply(await this.require(principal, channelId), { commands: data.commands });
   }
 
   /** `POST /agents/setSubagent`: the parent must be the owner's channel; no cycles; depth at most 16. */
-  async setSubagent(principal: Principal, input: unknown): Promise<Channel> {
+  async setSubagent(principal: Principal, input: SetSubagentInput): Promise<Channel> {
     const data = parseOrThrow(SetSubagent, input);
     const channel = await this.require(principal, data.channelId);
     const parentId = data.isSubagent
@@ -284,8 +292,4 @@ export class ChannelsService {
 
 export const MAX_SUBAGENT_DEPTH = 16;
 
-export type ChannelWithActivity = Channel & {
-  unreadCount: number;
-  lastMessage: { id: string; text: string | null; senderType: string; createdAt: string } | null;
-  lastMessageAt: string | null;
-};
+export type { ChannelWithActivity } from '../contract/account.js';

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import type { MessageCreateInput, UserMessageCreateInput } from '../contract/message.js';
 import { type Message, MessageCreate, UserMessageCreate } from '../contract/message.js';
 import type { AgentPrincipal, UserPrincipal } from '../domain/principal.js';
 import type { AttachmentRecord, ChannelRecord, MessageRecord, ReviewRecord } from '../domain/records.js';
@@ -36,7 +37,7 @@ export class MessageWriter {
     @inject(MessageViews) private readonly views: MessageViews,
   ) {}
 
-  async createFromAgent(principal: AgentPrincipal, input: unknown): Promise<Message> {
+  async createFromAgent(principal: AgentPrincipal, input: MessageCreateInput): Promise<Message> {
     const data = parseOrThrow(MessageCreate, input);
     const channel = await this.channels.require(principal, data.channelId);
     const existing = await this.#existing(channel, data);
@@ -81,7 +82,7 @@ export class MessageWriter {
     }
   }
 
-  async createFromUser(principal: UserPrincipal, input: unknown): Promise<Message> {
+  async createFromUser(principal: UserPrincipal, input: UserMessageCreateInput): Promise<Message> {
     const data = parseOrThrow(UserMessageCreate, input);
     const channel = await this.channels.require(principal, data.channelId);
     const existing = data.clientId

@@ -1,11 +1,16 @@
 import { inject, injectable } from 'tsyringe';
+import type {
+  MessageCreateInput,
+  MessageListQueryInput,
+  UserMessageCreateInput,
+} from '../contract/message.js';
 import {
   type IterationChain,
   type Message,
   MessageListQuery,
   type MessagePage,
 } from '../contract/message.js';
-import type { Principal } from '../domain/principal.js';
+import type { AgentPrincipal, Principal, UserPrincipal } from '../domain/principal.js';
 import type { ChannelRecord, MessageRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
@@ -50,13 +55,17 @@ export class MessagesService {
   }
 
   /** `POST /api/v1/messages`: an agent message (optionally with a review, a draft, an iteration) or a user message. */
-  create(principal: Principal, input: unknown): Promise<Message> {
+  create(principal: AgentPrincipal, input: MessageCreateInput): Promise<Message>;
+  create(principal: UserPrincipal, input: UserMessageCreateInput): Promise<Message>;
+  create(principal: Principal, input: MessageCreateInput | UserMessageCreateInput): Promise<Message>;
+  create(principal: Principal, input: MessageCreateInput | UserMessageCreateInput): Promise<Message> {
+    // Each writer parses its own schema: the input is checked whatever its static type.
     return principal.kind === 'user'
-      ? this.writer.createFromUser(principal, input)
-      : this.writer.createFromAgent(principal, input);
+      ? this.writer.createFromUser(principal, input as UserMessageCreateInput)
+      : this.writer.createFromAgent(principal, input as MessageCreateInput);
   }
 
-  async list(principal: Principal, query: unknown): Promise<MessagePage> {
+  async list(principal: Principal, query: MessageListQueryInput): Promise<MessagePage> {
     const q = parseOrThrow(MessageListQuery, query);
     const channel = await this.channels.require(principal, q.channel);
     let before: { createdAt: Date; id: string } | undefined;

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import type { StatusStepCreateInput, StreamPatchInput } from '../contract/message.js';
 import { type Message, type StatusEvent, StatusStepCreate, StreamPatch } from '../contract/message.js';
 import { presentStatusStep } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
@@ -36,7 +37,7 @@ export class StreamsService {
    * finalises, `streamState: 'aborted'` aborts. On a finished stream, a PATCH equal to its final state is a
    * harmless retry (200); any other change is a 409.
    */
-  async patch(principal: Principal, streamId: string, input: unknown): Promise<Message> {
+  async patch(principal: Principal, streamId: string, input: StreamPatchInput): Promise<Message> {
     const data = parseOrThrow(StreamPatch, input);
     const channel = await this.channels.require(principal, data.channelId);
     const draft = await this.store.messages.findByStreamId(channel.id, streamId);
@@ -76,7 +77,7 @@ export class StreamsService {
   }
 
   /** `POST /messages/streams/:streamId/status`: a progress step, allowed before the draft exists. */
-  async addStep(principal: Principal, streamId: string, input: unknown): Promise<StatusEvent> {
+  async addStep(principal: Principal, streamId: string, input: StatusStepCreateInput): Promise<StatusEvent> {
     const data = parseOrThrow(StatusStepCreate, input);
     if (streamId.length === 0 || streamId.length > 200) throw noDraft();
     const channel = await this.channels.require(principal, data.channelId);

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
+import { MIN_PASSWORD_LENGTH, UserCreate, type UserCreateInput } from '../contract/account.js';
 import { type PublicUser, presentUser } from '../domain/present.js';
 import type { UserPrincipal } from '../domain/principal.js';
 import type { UserRecord, UserRole } from '../domain/records.js';
@@ -14,16 +15,7 @@ import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../util/secre
 import { emitRevoked } from './sessions-service.js';
 import { UnitOfWork } from './unit-of-work.js';
 
-export const MIN_PASSWORD_LENGTH = 8;
-
-export const UserCreate = z.object({
-  email: z.email().max(320),
-  displayName: z.string().trim().min(1).max(200),
-  password: z.string().min(MIN_PASSWORD_LENGTH).max(1024).optional(),
-  role: z.enum(['owner', 'member']).default('member'),
-  mustChangePassword: z.boolean().default(false),
-});
-export type UserCreateInput = z.input<typeof UserCreate>;
+export { MIN_PASSWORD_LENGTH, UserCreate, type UserCreateInput } from '../contract/account.js';
 
 export const UserEnsure = z.object({
   externalId: z.string().min(1).max(200),

@@ -16,6 +16,15 @@ export function messageRepository(ctx: RepoContext): MessageRepository {
         async () => void (await db.insertInto('placet_messages').values(m.message.toRow(message)).execute()),
       ),
     findById: find,
+    async findByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('placet_messages')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
+      return rows.map((row) => m.message.fromRow(row));
+    },
     async findByClientId(channelId, clientId) {
       const row = await db
         .selectFrom('placet_messages')

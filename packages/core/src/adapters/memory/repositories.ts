@@ -214,6 +214,7 @@ export function memoryRepositories(view: View): Repositories {
         insertRow(view, 'messages', message.id, message);
       },
       findById: async (id) => view.get('messages', id),
+      findByIds: async (ids) => ids.map((id) => view.get('messages', id)).filter((m) => m !== undefined),
       findByClientId: async (channelId, clientId) =>
         view.filter('messages', (m) => m.channelId === channelId && m.clientId === clientId)[0],
       findByStreamId: async (channelId, streamId) =>

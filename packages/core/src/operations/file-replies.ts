@@ -1,4 +1,5 @@
-import { parseMimeType, sanitizeMimeType } from '@placet/core';
+import { parseMimeType, sanitizeMimeType } from '../contract/mime-type.js';
+import type { ByteRange } from '../ports/file-store.js';
 
 /** How a stored file is sent: its `Content-Type` and whether a browser may show it in place. */
 export interface ServedFile {
@@ -87,4 +88,51 @@ export function servedAs(mimeType: string): ServedFile {
     contentType: charset && essence.startsWith('text/') ? `${essence}; charset=${charset}` : essence,
     disposition: 'attachment',
   };
+}
+
+/** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; other forms (several ranges) serve the whole file. */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): ByteRange | 'unsatisfiable' | undefined {
+  if (!header) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined;
+  const [, a, b] = match;
+  if (a === '' && b === '') return undefined;
+  if (size === 0) return 'unsatisfiable';
+  let start: number;
+  let end: number;
+  if (a === '') {
+    start = Math.max(0, size - Number(b));
+    end = size - 1;
+  } else {
+    start = Number(a);
+    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  }
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start > end || start >= size)
+    return 'unsatisfiable';
+  return { start, end };
+}
+
+/**
+ * RFC 6266: an ASCII fallback `filename` for older clients (accents dropped; other non-ASCII characters,
+ * quotes, backslashes and `%` as `_`) and the exact name as RFC 5987 `filename*=UTF-8''…` (percent-encoded
+ * UTF-8, only attr-chars left as they are), which browsers prefer.
+ */
+export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
+  // A lone surrogate (possible in a JSON string) has no UTF-8 form: encodeURIComponent would throw.
+  const name = filename.replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

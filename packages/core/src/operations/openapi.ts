@@ -1,7 +1,6 @@
-import { ERROR_CODES, HTTP_REASONS, z } from '@placet/core';
-import type { Request, Response } from 'express';
-import { type Auth, type NamedSchema, OPERATIONS, type Operation, TAGS } from './operations.js';
-import { ErrorBodySchema } from './schemas.js';
+import { z } from 'zod';
+import { ERROR_CODES, errorCodeInfo, HTTP_REASONS } from '../errors/codes.js';
+import type { AnyOperation, Auth, NamedSchema } from './operation.js';
 
 /** A JSON Schema (2020-12) or any other JSON object of the document. */
 export type JsonObject = { [key: string]: unknown };
@@ -25,7 +24,6 @@ export interface OpenApiDocumentOptions {
   version?: string;
 }
 
-export const ERROR_BODY_SCHEMA_NAME = 'ErrorBody';
 const SCHEMA_PREFIX = '#/components/schemas/';
 const ref = (name: string) => ({ $ref: `${SCHEMA_PREFIX}${name}` });
 
@@ -118,7 +116,11 @@ function components(
 /** Collects the named schemas: requests document their input side, responses their output side. */
 class SchemaSet {
   readonly requests = new Map<string, z.ZodType>();
-  readonly responses = new Map<string, z.ZodType>([[ERROR_BODY_SCHEMA_NAME, ErrorBodySchema]]);
+  readonly responses: Map<string, z.ZodType>;
+
+  constructor(errorBody: NamedSchema) {
+    this.responses = new Map([[errorBody.name, errorBody.schema]]);
+  }
 
   add(io: 'input' | 'output', { name, schema }: NamedSchema): string {
     const [mine, other] = io === 'input' ? [this.requests, this.responses] : [this.responses, this.requests];
@@ -144,7 +146,29 @@ function pathParamNames(expressPath: string): string[] {
   return [...expressPath.matchAll(/:(\w+)/g)].map((m) => m[1]!);
 }
 
-function errorResponse(status: number): JsonObject {
+/** Every error code an operation may answer: its own, and those of how it is called (see `errors`). */
+export function answerableCodes(op: AnyOperation): Set<string> {
+  const codes = new Set<string>(op.errors);
+  codes.add('INTERNAL');
+  codes.add('SERVICE_UNAVAILABLE');
+  if (op.success.kind === 'notImplemented') codes.add('NOT_IMPLEMENTED');
+  if (op.auth !== 'public') {
+    codes.add('UNAUTHORIZED');
+    codes.add('RATE_LIMITED');
+  }
+  if (op.auth === 'user' || op.role) codes.add('FORBIDDEN');
+  if (op.body || op.query) codes.add('VALIDATION_FAILED');
+  if (op.body) codes.add('PAYLOAD_TOO_LARGE');
+  return codes;
+}
+
+function statusOf(code: string): number {
+  const status = errorCodeInfo(code)?.status;
+  if (status === undefined) throw new Error(`OpenAPI: "${code}" is not a registered error code`);
+  return status;
+}
+
+function errorResponse(status: number, errorBody: string): JsonObject {
   const codes = Object.entries(ERROR_CODES)
     .filter(([code, info]) => info.status === status && !STARTUP_CODES.has(code))
     .map(([code]) => `\`${code}\``);
@@ -154,7 +178,7 @@ function errorResponse(status: number): JsonObject {
     ...(status === 429
       ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } }
       : {}),
-    content: { 'application/json': { schema: ref(ERROR_BODY_SCHEMA_NAME) } },
+    content: { 'application/json': { schema: ref(errorBody) } },
   };
 }
 
@@ -164,7 +188,7 @@ const binaryContent = (description: string) => ({
   },
 });
 
-function operationObject(op: Operation, schemas: SchemaSet): JsonObject {
+function operationObject(op: AnyOperation, schemas: SchemaSet, errorBody: string): JsonObject {
   const parameters: JsonObject[] = [];
   for (const name of pathParamNames(op.path)) {
     const description = op.params?.[name];
@@ -279,20 +303,12 @@ function operationObject(op: Operation, schemas: SchemaSet): JsonObject {
     };
   }
 
-  const errors = new Set(op.errors);
-  errors.add(500);
-  if (success.kind === 'notImplemented') errors.add(501);
-  if (op.auth !== 'public') {
-    errors.add(401);
-    errors.add(429);
-  }
-  if (op.body || op.query) errors.add(400);
-  if (op.body) errors.add(413);
-  for (const status of [...errors].sort((a, b) => a - b)) {
+  const statuses = [...new Set([...answerableCodes(op)].map(statusOf))].sort((a, b) => a - b);
+  for (const status of statuses) {
     responses[String(status)] =
       status === 501 && success.kind === 'notImplemented'
-        ? { ...errorResponse(501), description: success.description }
-        : errorResponse(status);
+        ? { ...errorResponse(501, errorBody), description: success.description }
+        : errorResponse(status, errorBody);
   }
 
   return {
@@ -308,30 +324,6 @@ function operationObject(op: Operation, schemas: SchemaSet): JsonObject {
   };
 }
 
-type Built = Pick<OpenApiDocument, 'tags' | 'paths' | 'components'>;
-
-function build(): Built {
-  const schemas = new SchemaSet();
-  const paths: Record<string, Record<string, JsonObject>> = {};
-  for (const op of OPERATIONS) {
-    const path = toOpenApiPath(op.path);
-    paths[path] ??= {};
-    const item = paths[path];
-    if (item[op.method]) throw new Error(`OpenAPI: ${op.method.toUpperCase()} ${op.path} is listed twice`);
-    item[op.method] = operationObject(op, schemas);
-  }
-  const requestSchemas = components(schemas.requests, 'input');
-  const responseSchemas = components(schemas.responses, 'output');
-  return {
-    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
-    paths,
-    components: {
-      schemas: { ...requestSchemas, ...responseSchemas },
-      securitySchemes: SECURITY_SCHEMES,
-    },
-  };
-}
-
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -340,47 +332,61 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-let built: Built | undefined;
-const documents = new Map<string, OpenApiDocument>();
+type Built = Pick<OpenApiDocument, 'tags' | 'paths' | 'components'>;
+const builtFor = new WeakMap<readonly AnyOperation[], Built>();
+
+function build(
+  operations: readonly AnyOperation[],
+  tags: Readonly<Record<string, string>>,
+  errorBody: NamedSchema,
+): Built {
+  const schemas = new SchemaSet(errorBody);
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  for (const op of operations) {
+    const path = toOpenApiPath(op.path);
+    paths[path] ??= {};
+    const item = paths[path];
+    if (item[op.method]) throw new Error(`OpenAPI: ${op.method.toUpperCase()} ${op.path} is listed twice`);
+    item[op.method] = operationObject(op, schemas, errorBody.name);
+  }
+  const requestSchemas = components(schemas.requests, 'input');
+  const responseSchemas = components(schemas.responses, 'output');
+  return deepFreeze({
+    tags: Object.entries(tags).map(([name, description]) => ({ name, description })),
+    paths,
+    components: {
+      schemas: { ...requestSchemas, ...responseSchemas },
+      securitySchemes: SECURITY_SCHEMES,
+    },
+  });
+}
 
 /**
- * The OpenAPI 3.1 document of `placetRouter()`, generated from the zod contract: request bodies and
- * queries document the input side of their schemas, responses the output side. Built once, frozen, and
- * shared (one copy per distinct options).
+ * The OpenAPI 3.1 document of a table of operations. The part made from the operations is built once per
+ * table and shared; `options` only change the top (server URL, title, version).
  */
-export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDocument {
-  const serverUrl = options.serverUrl ?? '/api/v1';
-  const title = options.title ?? 'Placet API';
-  const version = options.version ?? '1.0.0';
-  const key = JSON.stringify([serverUrl, title, version]);
-  const cached = documents.get(key);
-  if (cached) return cached;
-  built ??= deepFreeze(build());
-  const document: OpenApiDocument = deepFreeze({
+export function buildOpenApiDocument(
+  operations: readonly AnyOperation[],
+  tags: Readonly<Record<string, string>>,
+  errorBody: NamedSchema,
+  options: OpenApiDocumentOptions = {},
+): OpenApiDocument {
+  let built = builtFor.get(operations);
+  if (!built) {
+    built = build(operations, tags, errorBody);
+    builtFor.set(operations, built);
+  }
+  return deepFreeze({
     openapi: '3.1.0',
     info: {
-      title,
-      version,
+      title: options.title ?? 'Placet API',
+      version: options.version ?? '1.0.0',
       description:
         'The human-in-the-loop inbox for AI agents. Agents authenticate with an API key (`x-api-key`); humans through the host (a session). Errors are `{ statusCode, error, code, message, issues? }`.',
     },
-    servers: [{ url: serverUrl }],
+    servers: [{ url: options.serverUrl ?? '/api/v1' }],
     tags: built.tags,
     paths: built.paths,
     components: built.components,
   });
-  if (documents.size >= 16) documents.clear();
-  documents.set(key, document);
-  return document;
-}
-
-/**
- * `GET /openapi.json` for the router: the document with the router's mount path as its server, so
- * `app.use('/api/v1', router)` documents `/api/v1`.
- */
-export function openApiHandler(options: Omit<OpenApiDocumentOptions, 'serverUrl'> = {}) {
-  return (req: Request, res: Response): void => {
-    res.set('Cache-Control', 'no-cache');
-    res.json(openApiDocument({ ...options, serverUrl: req.baseUrl || '/' }));
-  };
 }

@@ -1,25 +1,10 @@
-import {
-  Channel,
-  ChannelQuery,
-  type ChannelWithActivity as ChannelWithActivityType,
-  type ChannelWithSecret as ChannelWithSecretType,
-  type DeliveryPage as DeliveryPageType,
-  type DeliveryView as DeliveryViewType,
-  type ErrorBody,
-  FileUploadFields,
-  Id,
-  IsoDateTime,
-  JsonObject,
-  MIN_PASSWORD_LENGTH,
-  type PublicApiKey as PublicApiKeyType,
-  type PublicUser as PublicUserType,
-  type UserCreateInput,
-  z,
-} from '@placet/core';
+import { z } from 'zod';
+import { Channel } from './channel.js';
+import { Id, IsoDateTime } from './common.js';
 
 /**
- * Wire shapes the router answers that have no schema in `@placet/core`'s contract (they are plain
- * TypeScript types there). Each is pinned to its type below, so a change on either side fails `tsc`.
+ * Wire shapes of the human side (users, API keys, channel lists, webhook secrets, delivery logs) and the
+ * error body. Each is the one definition: the services' return types are inferred from these schemas.
  */
 
 /** The error body of every 4xx/5xx answer (`toErrorBody`). */
@@ -31,6 +16,9 @@ export const ErrorBodySchema = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** A user without the password hash. */
 export const PublicUser = z.object({
   id: Id,
   email: z.string(),
@@ -40,10 +28,22 @@ export const PublicUser = z.object({
   mustChangePassword: z.boolean(),
   createdAt: IsoDateTime,
 });
+export type PublicUser = z.output<typeof PublicUser>;
 
 /** `GET /me`. */
 export const MeResult = z.object({ user: PublicUser });
 
+/** Body of `POST /users` and input of `placet.users.create`. */
+export const UserCreate = z.object({
+  email: z.email().max(320),
+  displayName: z.string().trim().min(1).max(200),
+  password: z.string().min(MIN_PASSWORD_LENGTH).max(1024).optional(),
+  role: z.enum(['owner', 'member']).default('member'),
+  mustChangePassword: z.boolean().default(false),
+});
+export type UserCreateInput = z.input<typeof UserCreate>;
+
+/** An API key without its hash (the raw key is only ever returned by create and rotate). */
 export const PublicApiKey = z.object({
   id: Id,
   userId: Id,
@@ -53,23 +53,16 @@ export const PublicApiKey = z.object({
   lastUsedAt: IsoDateTime.nullable(),
   createdAt: IsoDateTime,
 });
+export type PublicApiKey = z.output<typeof PublicApiKey>;
 
 /** `POST /api-keys` and `POST /api-keys/:id/rotate`: the key with its raw value, shown this once. */
 export const ApiKeyWithSecret = PublicApiKey.extend({ key: z.string() });
+export type ApiKeyWithSecret = z.output<typeof ApiKeyWithSecret>;
 
-/** Body of `POST /api-keys` (the route's own schema in `routes/human.ts`). */
+/** Body of `POST /api-keys` (a key's raw value is never chosen over HTTP). */
 export const ApiKeyCreateBody = z.object({
   label: z.string().trim().min(1).max(64).optional(),
   channelId: z.string().min(1).max(200).optional(),
-});
-
-/** Body of `POST /users` (the users service's schema). */
-export const UserCreateBody = z.object({
-  email: z.email().max(320),
-  displayName: z.string().trim().min(1).max(200),
-  password: z.string().min(MIN_PASSWORD_LENGTH).max(1024).optional(),
-  role: z.enum(['owner', 'member']).default('member'),
-  mustChangePassword: z.boolean().default(false),
 });
 
 /** A channel as a signed-in human lists it: with unread count and last message. */
@@ -80,24 +73,20 @@ export const ChannelWithActivity = Channel.extend({
     .nullable(),
   lastMessageAt: IsoDateTime.nullable(),
 });
+export type ChannelWithActivity = z.output<typeof ChannelWithActivity>;
 
 /** `GET /agents`: humans get channels with activity, agents plain channels. */
 export const AgentListItem = z.union([ChannelWithActivity, Channel]);
 
 /** `setWebhook`: the channel, plus the signing secret the first time one is made. */
 export const ChannelWithSecret = Channel.extend({ webhookSecret: z.string().optional() });
+export type ChannelWithSecret = z.output<typeof ChannelWithSecret>;
 
 /** `POST /agents/:id/webhook-secret/rotate`. */
 export const WebhookSecret = z.object({ webhookSecret: z.string() });
 
 /** `POST /agents/:id/read`. */
 export const ReadResult = z.object({ read: z.literal(true), lastReadAt: IsoDateTime });
-
-/** The optional `?channel=` of `GET /reviews/pending`. */
-export const OptionalChannelQuery = ChannelQuery.partial();
-
-/** Fields of `POST /files/store` (a `text` field is not used there). */
-export const FileStoreFields = FileUploadFields.pick({ channelId: true });
 
 /** One attempt of a webhook delivery: `status` is null when no HTTP answer arrived (then `error` says why). */
 export const DeliveryAttempt = z.object({
@@ -124,31 +113,18 @@ export const DeliveryView = z.object({
   nextAttemptAt: IsoDateTime.nullable(),
   /** The HTTP status of the latest attempt; null when it got no answer or none was made yet. */
   lastStatus: z.number().int().nullable(),
-  /** Why the latest attempt failed or the delivery was cancelled (short, secret-free); null on success. */
+  /**
+   * Why the latest attempt failed, or why the delivery was cancelled: a short, secret-free reason from
+   * the sender's fixed vocabulary (never a URL, header value or response body); null on success.
+   */
   lastError: z.string().nullable(),
   createdAt: IsoDateTime,
 });
+export type DeliveryView = z.output<typeof DeliveryView>;
 
 /** `GET /agents/:id/deliveries`: a page of a channel's delivery log, newest first. */
 export const DeliveryPage = z.object({
   data: z.array(DeliveryView),
   nextCursor: Id.nullable(),
 });
-
-/** `GET /openapi.json`: this document. */
-export const OpenApiDocumentSchema = JsonObject.describe('An OpenAPI 3.1 document');
-
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
-
-/** Compile-time checks: the schemas above describe exactly the core's types. */
-export type SchemaChecks = [
-  Assert<Same<z.output<typeof ErrorBodySchema>, ErrorBody>>,
-  Assert<Same<z.output<typeof PublicUser>, PublicUserType>>,
-  Assert<Same<z.output<typeof PublicApiKey>, PublicApiKeyType>>,
-  Assert<Same<z.output<typeof ChannelWithActivity>, ChannelWithActivityType>>,
-  Assert<Same<z.output<typeof ChannelWithSecret>, ChannelWithSecretType>>,
-  Assert<Same<z.output<typeof DeliveryView>, DeliveryViewType>>,
-  Assert<Same<z.output<typeof DeliveryPage>, DeliveryPageType>>,
-  Assert<Same<z.input<typeof UserCreateBody>, UserCreateInput>>,
-];
+export type DeliveryPage = z.output<typeof DeliveryPage>;

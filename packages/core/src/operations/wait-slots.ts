@@ -1,5 +1,7 @@
-import type { Principal } from '@placet/core';
-import type { ResolvedRouterOptions } from './options.js';
+import type { Principal } from '../domain/principal.js';
+
+/** Long-polls held open at once per API key and per user; `false` turns the cap off. */
+export type ConcurrentWaits = false | { readonly perKey: number; readonly perUser: number };
 
 /** One long-poll held open; `deadline` (ms since the epoch) is when it times out at the latest. */
 interface Slot {
@@ -18,7 +20,7 @@ const FREE: WaitSlot = { ok: true, release: () => undefined };
  * requests together), in this process. A refusal names the cap and a `Retry-After`: the time until the
  * oldest wait of the full bucket times out at the latest (at least 1 s), when a slot is sure to be free.
  */
-export function waitSlots(config: ResolvedRouterOptions['concurrentWaits'], now: () => number = Date.now) {
+export function waitSlots(config: ConcurrentWaits, now: () => number = Date.now): WaitSlots {
   const held = new Map<string, Set<Slot>>();
 
   const bucketsOf = (principal: Principal): [key: string, limit: number, what: string][] => {
@@ -68,4 +70,10 @@ export function waitSlots(config: ResolvedRouterOptions['concurrentWaits'], now:
       };
     },
   };
+}
+
+/** The long-polls held open at once (see `waitSlots`). */
+export interface WaitSlots {
+  /** Takes a slot for a wait that lasts at most `holdMs`, or says why not. */
+  acquire(principal: Principal, holdMs: number): WaitSlot;
 }

@@ -1,0 +1,145 @@
+import { provide } from '@placet/core';
+import { approval } from '@placet/plugin-approval';
+import { AUDIT_LOG, type AuditLog, audit, waitFor } from '@placet/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, type Server, startServer } from './harness.js';
+
+/**
+ * A plugin's routes and error codes over real HTTP: the example `audit` plugin's
+ * `GET /plugins/audit/entries` is served by the router with the core's auth, listed in the OpenAPI
+ * document, and shows each owner their own entries only; its `review.beforeRespond` refusal reaches the
+ * client as the plugin's code and status.
+ */
+
+let s: Server;
+
+beforeAll(async () => {
+  s = await startServer({ placet: { plugins: [approval(), audit({ blockedOptions: ['reject'] })] } });
+});
+
+afterAll(async () => {
+  await s?.close();
+});
+
+async function approvalReview(channelId = s.channelId, key = s.key): Promise<string> {
+  const res = await call(`${s.url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json' },
+    body: {
+      channelId,
+      text: 'Deploy?',
+      review: {
+        type: 'approval',
+        payload: {
+          options: [
+            { id: 'approve', label: 'Approve' },
+            { id: 'reject', label: 'Reject' },
+          ],
+        },
+      },
+    },
+  });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+const respond = (id: string, selectedOption: string, headers = s.human) =>
+  call(`${s.url}/api/v1/reviews/${id}/respond`, {
+    method: 'POST',
+    headers,
+    body: { response: { selectedOption } },
+  });
+
+describe('plugin routes', () => {
+  it('are listed in the OpenAPI document under the plugin, with their own operation id', async () => {
+    const res = await call(`${s.url}/api/v1/openapi.json`);
+    const op = res.body.paths['/plugins/audit/entries']?.get;
+    expect(op).toMatchObject({ operationId: 'auditListEntries', tags: ['audit'], 'x-placet-auth': 'user' });
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '401', '403', '429', '500', '503']);
+    expect(res.body.tags).toContainEqual({ name: 'audit', description: expect.stringContaining('log') });
+    expect(res.body.components.schemas.AuditEntry).toBeDefined();
+  });
+
+  it('answer with the core’s auth: 401 without credentials, 403 for an API key on a human route', async () => {
+    const url = `${s.url}/api/v1/plugins/audit/entries`;
+    expect((await call(url)).body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+    expect((await call(url, { headers: { 'x-api-key': s.key } })).body).toMatchObject({
+      statusCode: 403,
+      code: 'FORBIDDEN',
+    });
+  });
+
+  it("show each owner their own entries only; a before hook's refusal answers the plugin's code", async () => {
+    const refused = await approvalReview();
+    const res = await respond(refused, 'reject');
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      code: 'AUDIT_OPTION_BLOCKED',
+      message: 'Answers that choose "reject" are not allowed',
+    });
+    const still = await call(`${s.url}/api/v1/reviews/${refused}?channel=${s.channelId}`, {
+      headers: s.agent,
+    });
+    expect(still.body.review.status).toBe('pending');
+
+    const answered = await approvalReview();
+    expect((await respond(answered, 'approve')).status).toBe(200);
+
+    // A second owner answers in their own channel: the first owner never sees that entry.
+    const other = await s.placet.users.create({
+      email: 'other@example.test',
+      displayName: 'O',
+      role: 'owner',
+    });
+    const { key } = await s.placet.apiKeys.create(other.id, { label: 'other' });
+    const otherAgent = (await s.placet.authenticate({ apiKey: key }))!;
+    const otherChannel = await s.placet.channels.create(otherAgent, { name: 'other-bot' });
+    const theirs = await approvalReview(otherChannel.id, key);
+    expect(
+      (await respond(theirs, 'approve', { 'x-test-user': other.id, 'content-type': 'application/json' }))
+        .status,
+    ).toBe(200);
+
+    const entriesOf = async (userId: string) =>
+      (await call(`${s.url}/api/v1/plugins/audit/entries`, { headers: { 'x-test-user': userId } })).body as {
+        messageId: string;
+      }[];
+    // The hook runs after commit, from the outbox: wait until both answers are in the log.
+    await waitFor(async () => (await entriesOf(other.id)).length === 1);
+    await waitFor(async () => (await entriesOf(s.owner.id)).length === 1);
+    expect((await entriesOf(s.owner.id)).map((e) => e.messageId)).toEqual([answered]);
+    expect((await entriesOf(other.id)).map((e) => e.messageId)).toEqual([theirs]);
+  });
+});
+
+describe('a service token replaced by the host', () => {
+  it('wins over what the plugin provides: the route and placet.resolve() use the host’s', async () => {
+    const fake: AuditLog = {
+      entries: async (ownerId) => [
+        {
+          seq: 1,
+          ownerId,
+          messageId: 'from-the-host',
+          type: 'approval',
+          response: {},
+          respondedBy: null,
+          at: new Date(0).toISOString(),
+        },
+      ],
+    };
+    const hosted = await startServer({
+      placet: { plugins: [approval(), audit()], provide: [provide(AUDIT_LOG, fake)] },
+    });
+    try {
+      expect(hosted.placet.resolve(AUDIT_LOG)).toBe(fake);
+      const res = await call(`${hosted.url}/api/v1/plugins/audit/entries`, { headers: hosted.human });
+      expect(res.body).toMatchObject([{ messageId: 'from-the-host', ownerId: hosted.owner.id }]);
+      // Without the host's value, the plugin's own service answers.
+      expect(s.placet.resolve(AUDIT_LOG)).not.toBe(fake);
+    } finally {
+      await hosted.close();
+    }
+  });
+});
