@@ -10,6 +10,25 @@ export { type MeteredBytes, meteredBytes } from './adapters/metered-bytes.js';
 export { assertStorageKey, resolveRange } from './adapters/storage-keys.js';
 export { systemClock } from './adapters/system-clock.js';
 export {
+  AgentListItem,
+  ApiKeyCreateBody,
+  ApiKeyWithSecret,
+  ChannelWithActivity,
+  ChannelWithSecret,
+  DeliveryAttempt,
+  DeliveryPage,
+  DeliveryView,
+  ErrorBodySchema,
+  MeResult,
+  MIN_PASSWORD_LENGTH,
+  PublicApiKey,
+  PublicUser,
+  ReadResult,
+  UserCreate,
+  type UserCreateInput,
+  WebhookSecret,
+} from './contract/account.js';
+export {
   BasicAuth,
   Channel,
   ChannelCommand,
@@ -117,8 +136,6 @@ export {
   WaitStatus,
 } from './contract/wait.js';
 export {
-  type PublicApiKey,
-  type PublicUser,
   presentApiKey,
   presentAttachment,
   presentChannel,
@@ -159,7 +176,15 @@ export {
 export { isRevokedBy } from './domain/revocation.js';
 export { CONSTRAINTS, isUniqueViolation, UniqueViolation } from './domain/unique-violation.js';
 export { reviewPayload, webhookTarget } from './domain/webhook-plan.js';
-export { ERROR_CODES, type ErrorCode, HTTP_REASONS } from './errors/codes.js';
+// Plugin API, part 2: options, init, hooks, error codes.
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  errorCodeInfo,
+  HTTP_REASONS,
+  pluginErrorCodes,
+} from './errors/codes.js';
 export {
   type ErrorBody,
   type Issue,
@@ -174,7 +199,21 @@ export {
   serviceUnavailable,
 } from './errors/unavailable.js';
 export { formatPath, parseOrThrow, zodIssues } from './errors/zod-issues.js';
+export type {
+  ApiKeysApi,
+  ChannelsApi,
+  DeliveriesApi,
+  FilesApi,
+  MessagesApi,
+  ReviewsApi,
+  SessionsApi,
+  StatusApi,
+  StreamsApi,
+  UsersApi,
+  WebhooksApi,
+} from './facade.js';
 export type { PlacetHealth, PlacetState, PlacetStats } from './health.js';
+export * from './operations/index.js';
 export { createPlacet, type Placet, type PlacetEvents, type PlacetPlugins } from './placet.js';
 export {
   type PlacetOptions,
@@ -182,12 +221,30 @@ export {
   parsePlacetOptions,
   type ResolvedPlacetOptions,
 } from './placet-options.js';
-export { definePlugin, defineReviewType } from './plugins/define.js';
+export type {
+  BeforeRespondInput,
+  MessageCreatedEvent,
+  PluginContext,
+  PluginDisposable,
+  PluginEventStream,
+  PluginHookEventBase,
+  PluginHookEvents,
+  PluginHookName,
+  PluginHooks,
+  PluginInitResult,
+  PluginKeyValueStore,
+  ReviewCreatedEvent,
+  ReviewExpiredEvent,
+  ReviewRespondedEvent,
+} from './plugins/context.js';
+export { definePlugin, defineReviewType, PLUGIN_HOOK_NAMES } from './plugins/define.js';
 export { oneLine } from './plugins/one-line.js';
+export { pluginError } from './plugins/plugin-error.js';
+export { pluginNamespace } from './plugins/plugin-kv.js';
 export { PluginRegistry } from './plugins/registry.js';
 export type {
   PlacetPlugin,
-  RendererDefinition,
+  PluginOptions,
   ReviewResponse,
   ReviewTypeDefinition,
   ReviewTypeUi,
@@ -202,7 +259,13 @@ export type {
   PutResult,
 } from './ports/file-store.js';
 export type { LogFields, Logger } from './ports/logger.js';
-export type { Notifier } from './ports/notifier.js';
+export {
+  NOTIFICATION_KINDS,
+  type Notification,
+  type NotificationKind,
+  type NotificationResult,
+  type Notifier,
+} from './ports/notifier.js';
 export type {
   ApiKeyRepository,
   AttachmentRepository,
@@ -236,14 +299,15 @@ export type { OutboundRequest, OutboundResult, WebhookSender } from './ports/web
 export type { AgentStatusService } from './services/agent-status-service.js';
 export type { ApiKeyCreateInput, ApiKeysService } from './services/api-keys-service.js';
 export type { AttachmentsService, IncomingFile, OpenedFile } from './services/attachments-service.js';
-export type { ChannelWebhooksService, ChannelWithSecret } from './services/channel-webhooks-service.js';
+export type { ChannelWebhooksService } from './services/channel-webhooks-service.js';
 export type { ChannelsService } from './services/channels-service.js';
-export { type ChannelWithActivity, MAX_SUBAGENT_DEPTH } from './services/channels-service.js';
-export type { DeliveriesService, DeliveryPage, DeliveryView } from './services/deliveries-service.js';
+export { MAX_SUBAGENT_DEPTH } from './services/channels-service.js';
+export type { DeliveriesService } from './services/deliveries-service.js';
 export { type EventFilter, type EventListener, OUTBOX_FLOOR, type Resync } from './services/event-hub.js';
 export { sanitizeFilename, storageKeyOf } from './services/files-service.js';
 export type { MessagesService } from './services/messages-service.js';
 export { OUTBOX_EPOCH } from './services/outbox-epoch.js';
+export { PLUGIN_HOOKS_NAMESPACE } from './services/plugin-hook-runner.js';
 export type { ReviewsService, WaitOptions } from './services/reviews-service.js';
 export type { SessionsService } from './services/sessions-service.js';
 export {
@@ -251,13 +315,8 @@ export {
   STALE_STREAM_MS,
   type StreamsService,
 } from './services/streams-service.js';
-export {
-  MIN_PASSWORD_LENGTH,
-  type UserCreateInput,
-  type UserEnsureInput,
-  type UsersService,
-} from './services/users-service.js';
-export { TOKENS } from './tokens.js';
+export type { UserEnsureInput, UsersService } from './services/users-service.js';
+export { defineToken, type Provision, provide, type Token } from './tokens.js';
 export { ID_PATTERN, isId, newId } from './util/ids.js';
 export {
   API_KEY_PATTERN,

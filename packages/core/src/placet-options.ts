@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PlacetError } from './errors/placet-error.js';
-import { formatPath } from './errors/zod-issues.js';
+import { parseOptions } from './errors/zod-issues.js';
 import type { PlacetPlugin } from './plugins/types.js';
 import type { Clock } from './ports/clock.js';
 import type { FileStore } from './ports/file-store.js';
@@ -9,6 +8,7 @@ import type { Notifier } from './ports/notifier.js';
 import type { Store } from './ports/store.js';
 import type { Transport } from './ports/transport.js';
 import type { WebhookSender } from './ports/webhook-sender.js';
+import type { Provision } from './tokens.js';
 
 const hasMethods =
   <T>(...methods: string[]) =>
@@ -19,6 +19,19 @@ const hasMethods =
 
 /** Options of `createPlacet()`. Ports default to the in-memory adapters and the system clock. */
 export const PlacetOptionsSchema = z.object({
+  /**
+   * Values for service tokens (`defineToken`), for this instance: a plugin's `ctx.resolve(token)` and
+   * `placet.resolve(token)` get them, and they win over what a plugin `provide`s (a host replaces a
+   * plugin's service, e.g. with a fake in tests).
+   */
+  provide: z
+    .array(
+      z.custom<Provision>(
+        (v) => typeof (v as Provision | null)?.token?.key === 'symbol',
+        'must be { token, value } (see defineToken)',
+      ),
+    )
+    .default([]),
   plugins: z
     .array(
       z.custom<PlacetPlugin>(
@@ -36,9 +49,7 @@ export const PlacetOptionsSchema = z.object({
   transport: z
     .custom<Transport>(hasMethods('publish', 'subscribe', 'close'), 'must implement the Transport port')
     .optional(),
-  notifiers: z
-    .array(z.custom<Notifier>(hasMethods('notify'), 'must implement the Notifier port'))
-    .default([]),
+  notifiers: z.array(z.custom<Notifier>(hasMethods('send'), 'must implement the Notifier port')).default([]),
   clock: z
     .custom<Clock>(hasMethods('now', 'setTimer', 'clearTimer'), 'must implement the Clock port')
     .optional(),
@@ -105,6 +116,23 @@ export const PlacetOptionsSchema = z.object({
       leaseMs: z.number().int().min(1000).default(60_000),
     })
     .prefault({}),
+  /**
+   * Plugins' after-commit hooks: a hook that throws is retried with exponential backoff (the plugin's
+   * later events wait for it) up to `maxAttempts`, then given up and logged. With a store several
+   * processes share, one process at a time runs a plugin's hooks, under a lease of `leaseMs`.
+   */
+  pluginHooks: z
+    .object({
+      maxAttempts: z.number().int().min(1).max(1000).default(10),
+      initialDelayMs: z.number().int().min(1).default(1_000),
+      maxDelayMs: z
+        .number()
+        .int()
+        .min(1)
+        .default(5 * 60_000),
+      leaseMs: z.number().int().min(1000).default(60_000),
+    })
+    .prefault({}),
   /** Size limit of one text attachment sent inline with a message. */
   maxTextAttachmentBytes: z
     .number()
@@ -126,15 +154,5 @@ export type ResolvedPlacetOptions = Readonly<
 
 /** Parses options once; an invalid option throws INVALID_OPTIONS listing paths, never values. */
 export function parsePlacetOptions(input: unknown): z.output<typeof PlacetOptionsSchema> {
-  const result = PlacetOptionsSchema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: formatPath(issue.path),
-    message: issue.message,
-  }));
-  throw new PlacetError(
-    'INVALID_OPTIONS',
-    `Invalid createPlacet() options: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-    { issues },
-  );
+  return parseOptions(PlacetOptionsSchema, input ?? {}, 'createPlacet() options');
 }

@@ -10,7 +10,21 @@ import type { Principal, UserPrincipal } from './domain/principal.js';
 import type { EventRecord } from './domain/records.js';
 import { PlacetError } from './errors/placet-error.js';
 import { isServiceUnavailable } from './errors/unavailable.js';
+import type {
+  ApiKeysApi,
+  ChannelsApi,
+  DeliveriesApi,
+  FilesApi,
+  MessagesApi,
+  ReviewsApi,
+  SessionsApi,
+  StatusApi,
+  StreamsApi,
+  UsersApi,
+  WebhooksApi,
+} from './facade.js';
 import type { PlacetHealth, PlacetState, PlacetStats } from './health.js';
+import { type OperationTable, operationTable } from './operations/plugin-routes.js';
 import { type PlacetOptions, parsePlacetOptions, type ResolvedPlacetOptions } from './placet-options.js';
 import { PluginRegistry } from './plugins/registry.js';
 import type { ReviewTypeUi } from './plugins/types.js';
@@ -26,16 +40,19 @@ import { FilesService } from './services/files-service.js';
 import { MessageViews } from './services/message-views.js';
 import { MessageWriter } from './services/message-writer.js';
 import { MessagesService } from './services/messages-service.js';
+import { Notifications } from './services/notifications.js';
 import { observeStore } from './services/observed-store.js';
 import { OutboxEpoch } from './services/outbox-epoch.js';
+import { PluginRuntime } from './services/plugin-runtime.js';
 import { ReviewsService } from './services/reviews-service.js';
+import { ServiceTokens } from './services/service-tokens.js';
 import { SessionsService } from './services/sessions-service.js';
 import { StreamsService } from './services/streams-service.js';
 import { Sweeper } from './services/sweeper.js';
 import { UnitOfWork } from './services/unit-of-work.js';
 import { UsersService } from './services/users-service.js';
 import { Waiters } from './services/waiters.js';
-import { TOKENS } from './tokens.js';
+import { TOKENS, type Token } from './tokens.js';
 
 export interface PlacetEvents {
   /** Events of one owner (optionally some channels), in seq order; replays from `fromSeq` first. */
@@ -67,31 +84,37 @@ export interface PlacetPlugins {
   ui(name: string, type: string): ReviewTypeUi | undefined;
 }
 
-/** One Placet instance: what embedding hosts call. Two instances share nothing. */
+/**
+ * One Placet instance: what embedding hosts call (the typed facade of `facade.ts`: public methods only,
+ * typed inputs). Two instances share nothing.
+ */
 export interface Placet {
   readonly options: ResolvedPlacetOptions;
-  readonly registry: PluginRegistry;
-  readonly users: UsersService;
+  readonly users: UsersApi;
   /** Server-side sessions of signed-in humans: ending one closes what it opened, in every process. */
-  readonly sessions: SessionsService;
-  readonly apiKeys: ApiKeysService;
-  readonly channels: ChannelsService;
-  readonly messages: MessagesService;
-  readonly reviews: ReviewsService;
+  readonly sessions: SessionsApi;
+  readonly apiKeys: ApiKeysApi;
+  readonly channels: ChannelsApi;
+  readonly messages: MessagesApi;
+  readonly reviews: ReviewsApi;
   /** Streamed replies: PATCH of the full text, status steps. */
-  readonly streams: StreamsService;
+  readonly streams: StreamsApi;
   /** A channel's webhook settings and signing secret. */
-  readonly webhooks: ChannelWebhooksService;
+  readonly webhooks: WebhooksApi;
   /** Webhook deliveries: the per-message log with every attempt, and redrive. */
-  readonly deliveries: DeliveriesService;
+  readonly deliveries: DeliveriesApi;
   /** Agent heartbeats and status history. */
-  readonly status: AgentStatusService;
+  readonly status: StatusApi;
   /** Files: store, upload, list, open, delete. */
-  readonly files: AttachmentsService;
+  readonly files: FilesApi;
   /** One housekeeping pass now (expiry, stale drafts, offline agents, orphan files); also runs on a timer. */
   sweep(): Promise<void>;
   readonly events: PlacetEvents;
   readonly plugins: PlacetPlugins;
+  /** The HTTP operations this instance serves: the core's `OPERATIONS`, then its plugins' routes. */
+  readonly api: OperationTable;
+  /** The service under a token (`defineToken`): the host's (`provide` option) or a plugin's. */
+  resolve<T>(token: Token<T>): T;
   /** The agent behind an API key, or null. */
   authenticate(credentials: { apiKey: string }): Promise<Principal | null>;
   /** The principal of a human the host authenticated. */
@@ -103,9 +126,15 @@ export interface Placet {
   health(options?: { timeoutMs?: number }): Promise<PlacetHealth>;
   /** What the engine knows about its own work, for metrics (read-only; store values null while it is away). */
   stats(): Promise<PlacetStats>;
-  /** Runs migrations, starts the event hub and the sweeper. Idempotent. */
+  /**
+   * Checks plugins' UI modules, runs migrations, starts the event hub, runs plugins' `init` and starts
+   * their hook runners, then the sweeper and the webhook dispatcher. Idempotent.
+   */
   start(): Promise<void>;
-  /** Stops sweeping, releases waiters, closes the ports, disposes the container. Idempotent. */
+  /**
+   * Stops sweeping, stops plugins' hook runners and disposes what their `init` returned (in reverse
+   * order), releases waiters, closes the ports, disposes the container. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -129,6 +158,9 @@ const SERVICES = [
   ReviewsService,
   Sweeper,
   OutboxEpoch,
+  PluginRuntime,
+  Notifications,
+  ServiceTokens,
 ] as const;
 
 /** Creates a Placet instance in its own tsyringe child container. Ports default to in-memory adapters. */
@@ -150,11 +182,11 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
 
   const scope: DependencyContainer = container.createChildContainer();
   scope.register(TOKENS.Options, { useValue: options });
+  scope.register(TOKENS.Container, { useValue: scope });
   scope.register(TOKENS.Store, { useValue: store });
   scope.register(Availability, { useValue: availability });
   scope.register(TOKENS.FileStore, { useValue: options.files });
   scope.register(TOKENS.Transport, { useValue: options.transport });
-  scope.register(TOKENS.Notifiers, { useValue: options.notifiers });
   scope.register(TOKENS.Clock, { useValue: options.clock });
   scope.register(TOKENS.Logger, { useValue: options.logger });
   scope.register(TOKENS.Registry, { useValue: registry });
@@ -165,6 +197,9 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     scope.register(service, { useClass: service }, { lifecycle: Lifecycle.ContainerScoped });
   }
 
+  // First: two notifiers with one name fail createPlacet() with a clear error (not a DI one).
+  const notifications = scope.resolve(Notifications);
+  const services = scope.resolve(ServiceTokens);
   const hub = scope.resolve(EventHub);
   const epoch = scope.resolve(OutboxEpoch);
   const waiters = scope.resolve(Waiters);
@@ -173,6 +208,8 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
   const reviews = scope.resolve(ReviewsService);
   const users = scope.resolve(UsersService);
   const apiKeys = scope.resolve(ApiKeysService);
+  const pluginRuntime = scope.resolve(PluginRuntime);
+  const api = operationTable(registry.plugins(), (plugin) => pluginRuntime.context(plugin));
   let state: PlacetState = 'new';
   let starting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
@@ -265,7 +302,6 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
 
   const placet: Placet = {
     options,
-    registry,
     users,
     sessions: scope.resolve(SessionsService),
     apiKeys,
@@ -285,6 +321,8 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       epoch: () => epoch.current(),
       checkResume: (input) => epoch.checkResume(input),
     },
+    api,
+    resolve: (token) => services.resolve(token),
     plugins: {
       list: () => registry.manifests(),
       get: (name) => registry.manifest(name),
@@ -300,10 +338,13 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       if (state === 'started') return;
       starting ??= (async () => {
         state = 'starting';
+        await pluginRuntime.checkUiModules();
         await store.migrate();
         await epoch.ensure();
         await options.transport.start?.();
         await hub.start();
+        // Plugins' init (in registration order), then their hook runners: after migrations, before work.
+        await pluginRuntime.start();
         await sweeper.start();
         deliveries.start();
         state = 'started';
@@ -325,12 +366,14 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     state = 'stopping';
     await sweeper.stop();
     await deliveries.stop();
+    // Hook runners stop (a running hook may finish), then what plugins' init returned is disposed.
+    await pluginRuntime.stop();
     // Waits that arrive from now on answer 'timeout' at once instead of registering.
     reviews.releaseWaiters();
     // Released waiters answer without the store; give their requests a moment to finish first.
     for (let i = 0; i < 100 && waiters.count() > 0; i++) await new Promise((r) => setTimeout(r, 10));
     await hub.stop();
-    for (const notifier of options.notifiers) await notifier.close?.();
+    for (const notifier of notifications.all()) await notifier.close?.();
     await options.transport.close();
     await options.files.close?.();
     availability.stop();
@@ -338,5 +381,6 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     state = 'stopped';
     await scope.dispose();
   }
+  pluginRuntime.bind(placet);
   return placet;
 }

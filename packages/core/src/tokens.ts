@@ -1,24 +1,56 @@
-import type { InjectionToken } from 'tsyringe';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { ResolvedPlacetOptions } from './placet-options.js';
 import type { PluginRegistry } from './plugins/registry.js';
 import type { Clock } from './ports/clock.js';
 import type { FileStore } from './ports/file-store.js';
 import type { Logger } from './ports/logger.js';
-import type { Notifier } from './ports/notifier.js';
 import type { Store } from './ports/store.js';
 import type { Transport } from './ports/transport.js';
 import type { WebhookSender } from './ports/webhook-sender.js';
 
-/** DI tokens of one Placet instance. Every registration is made on that instance's child container. */
+/**
+ * A typed key of a service in a Placet instance: a plugin `provide`s a value under it in `init`, others
+ * (plugins, the host) `resolve` it, and a host may replace it for one instance with `createPlacet({
+ * provide: [{ token, value }] })` — the host's value wins over what a plugin provides. Tokens are
+ * compared by name (`Symbol.for`), so two copies of a plugin package agree.
+ */
+export interface Token<T> {
+  readonly name: string;
+  readonly key: symbol;
+  /** Never set: carries `T` for the compiler. */
+  readonly type?: T;
+}
+
+/** A token for a service of type `T`; `name` is unique by convention (`<plugin>:<service>`). */
+export function defineToken<T>(name: string): Token<T> {
+  return Object.freeze({ name, key: Symbol.for(`@placet/token:${name}`) });
+}
+
+/** A value a host provides for a token (`createPlacet({ provide })`). */
+export interface Provision<T = unknown> {
+  readonly token: Token<T>;
+  readonly value: T;
+}
+
+/** `{ token, value }`, typed: the value must be a `T`. */
+export function provide<T>(token: Token<T>, value: T): Provision<T> {
+  return { token, value };
+}
+
+/**
+ * The engine's own DI tokens (internal: never exported). Every registration is made on the instance's
+ * child container.
+ */
 export const TOKENS = {
   Store: Symbol.for('@placet/core:Store') as InjectionToken<Store>,
   FileStore: Symbol.for('@placet/core:FileStore') as InjectionToken<FileStore>,
   Transport: Symbol.for('@placet/core:Transport') as InjectionToken<Transport>,
-  Notifiers: Symbol.for('@placet/core:Notifiers') as InjectionToken<readonly Notifier[]>,
   Clock: Symbol.for('@placet/core:Clock') as InjectionToken<Clock>,
   Logger: Symbol.for('@placet/core:Logger') as InjectionToken<Logger>,
   Registry: Symbol.for('@placet/core:Registry') as InjectionToken<PluginRegistry>,
   Options: Symbol.for('@placet/core:Options') as InjectionToken<ResolvedPlacetOptions>,
+  /** The instance's own child container (for `ServiceTokens`). */
+  Container: Symbol.for('@placet/core:Container') as InjectionToken<DependencyContainer>,
   /** Wrapped: tsyringe cannot inject a bare `null` when no sender is configured. */
   WebhookSender: Symbol.for('@placet/core:WebhookSender') as InjectionToken<{ sender: WebhookSender | null }>,
 } as const;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPlacet, type EventRecord, type Notifier, silentLogger } from '../src/index.js';
+import { createPlacet, definePlugin, type EventRecord, silentLogger } from '../src/index.js';
 import { choiceReview, codeOf, testPlugin, type World, world } from './fixtures.js';
 
 let w: World;
@@ -51,14 +51,17 @@ describe('event outbox', () => {
     expect(stranger).toEqual([]);
   });
 
-  it('notifiers receive committed events after commit, never rolled-back ones', async () => {
+  it("plugins' event streams receive committed events after commit, never rolled-back ones", async () => {
     const got: string[] = [];
-    const notifier: Notifier = {
+    const spy = definePlugin({
       name: 'spy',
-      events: ['message:created'],
-      notify: (e) => void got.push((e.payload as { text: string }).text),
-    };
-    const placet = createPlacet({ plugins: [testPlugin()], notifiers: [notifier], logger: silentLogger() });
+      version: '1.0.0',
+      init: (ctx) =>
+        ctx.events.subscribe((e) => void got.push((e.payload as { text: string }).text), {
+          types: ['message:created'],
+        }),
+    });
+    const placet = createPlacet({ plugins: [testPlugin(), spy], logger: silentLogger() });
     await placet.start();
     const owner = await placet.users.create({
       email: 'n@example.test',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../src/index.js';
-import { memoryStore } from '../src/index.js';
+import { definePlugin, memoryStore } from '../src/index.js';
 import { PASSWORD_HASHING, passwordHashingLoad, verifyPassword } from '../src/util/secrets.js';
-import { codeOf, countingStore, world } from './fixtures.js';
+import { codeOf, countingStore, testPlugin, world } from './fixtures.js';
 
 function revocations(events: EventRecord[]) {
   return events.filter((e) => e.type === 'access:revoked').map((e) => e.payload);
@@ -54,11 +54,14 @@ describe('sessions and revocation', () => {
     await w.placet.stop();
   });
 
-  it('internal events never reach a notifier', async () => {
+  it("internal events never reach a plugin's event stream", async () => {
     const seen: string[] = [];
-    const w = await world({
-      placet: { notifiers: [{ name: 'spy', notify: (e: EventRecord) => void seen.push(e.type) }] },
+    const spy = definePlugin({
+      name: 'spy',
+      version: '1.0.0',
+      init: (ctx) => ctx.events.subscribe((e: EventRecord) => void seen.push(e.type)),
     });
+    const w = await world({ placet: { plugins: [testPlugin(), spy] } });
     const s = await w.placet.sessions.create(w.owner.id, 60_000);
     await w.placet.sessions.end(s.id);
     await w.placet.messages.create(w.agent, { channelId: w.channelId, text: 'hi' });

@@ -22,6 +22,7 @@ import { freeform } from '@placet/plugin-freeform';
 import { selection } from '@placet/plugin-selection';
 import { textInput } from '@placet/plugin-text-input';
 import { fsFileStore } from '@placet/storage-fs';
+import { audit } from '@placet/test-utils';
 import { attachRealtime, type Realtime } from '@placet/ws';
 import express from 'express';
 
@@ -72,6 +73,12 @@ export interface TargetOptions {
  * the `/api/v1` router on an Express app on 127.0.0.1:0, and the realtime endpoints on the same server.
  * Humans authenticate with the `x-test-user` header (the host's auth of the tests). Rate limit off.
  */
+/**
+ * The plugins of every target: the built-in review types and the example `audit` plugin, whose route
+ * (`GET /plugins/audit/entries`) the tenancy matrix covers like a core operation.
+ */
+export const targetPlugins = () => [approval(), selection(), form(), textInput(), freeform(), audit()];
+
 export async function startTarget(options: TargetOptions = {}): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'placet-reliability-'));
   const kind = options.store ?? { kind: 'sqlite' };
@@ -80,7 +87,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
       ? sqliteStore({ filename: join(dir, 'placet.db') })
       : postgresStore({ connectionString: kind.url, max: 10 });
   const placet = createPlacet({
-    plugins: [approval(), selection(), form(), textInput(), freeform()],
+    plugins: targetPlugins(),
     store,
     files: fsFileStore({ dir: join(dir, 'files') }),
     logger: options.logger ?? silentLogger(),

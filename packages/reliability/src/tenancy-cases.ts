@@ -126,6 +126,21 @@ export const TENANCY_CASES: Readonly<Record<string, TenancyCase>> = {
     () => ({ params: { name: 'approval' } }),
     publicOp('a plugin installed on the server'),
   ),
+  // A plugin's route (the example audit plugin): each owner sees their own audited answers only.
+  'GET /plugins/audit/entries': {
+    variants: [
+      {
+        name: "the caller's audit log",
+        request: () => ({}),
+        expect: {
+          foreignKey: forbidden,
+          foreignOwner: ownList("the caller's audited answers"),
+          member: ownList("the caller's audited answers"),
+        },
+        control,
+      },
+    ],
+  },
   'GET /plugins/{name}/ui/{type}': {
     variants: [
       {

@@ -1,3 +1,11 @@
+export {
+  AUDIT_LOG,
+  AuditEntry,
+  type AuditLog,
+  AuditOptions,
+  type AuditOptionsInput,
+  audit,
+} from './audit-plugin.js';
 export { countingStore } from './counting-store.js';
 export { FakeClock } from './fake-clock.js';
 export {

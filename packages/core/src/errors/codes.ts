@@ -46,9 +46,64 @@ export const ERROR_CODES = {
     status: 500,
     description: 'A plugin depends on a plugin that is not registered.',
   },
+  PLUGIN_UI_MODULE_MISSING: {
+    status: 500,
+    description: "A review type's ui.module names a file that does not exist (the plugin is not built).",
+  },
+  PLUGIN_INIT_FAILED: { status: 500, description: "A plugin's init() threw: start() fails." },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** What the code table says about one code: its HTTP status, its meaning and who declared it. */
+export interface ErrorCodeInfo {
+  status: number;
+  description: string;
+  /** The plugin that declared the code; absent for the core's own codes. */
+  plugin?: string;
+}
+
+/**
+ * The codes plugins declared (`errorCodes`), registered when a Placet instance is created with them.
+ * Codes are data, like `ERROR_CODES`: a code means the same in every instance of the process, so the
+ * table is shared, and a second declaration of a code must agree with the first.
+ */
+const PLUGIN_ERROR_CODES = new Map<string, Required<ErrorCodeInfo>>();
+
+/**
+ * Registers the error codes of plugin `plugin`. Returns the problem as text when a code is a core code,
+ * or was declared by another plugin or with another status (the caller throws `INVALID_PLUGIN`).
+ */
+export function registerPluginErrorCodes(
+  plugin: string,
+  codes: Readonly<Record<string, { status: number; description: string }>>,
+): string | undefined {
+  for (const [code, { status }] of Object.entries(codes)) {
+    if (Object.hasOwn(ERROR_CODES, code)) return `error code ${code} is one of the core's codes`;
+    const known = PLUGIN_ERROR_CODES.get(code);
+    if (known && (known.plugin !== plugin || known.status !== status)) {
+      return `error code ${code} is already declared by plugin "${known.plugin}" with status ${known.status}`;
+    }
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      return `error code ${code} has status ${status}, which is not an HTTP error status (400-599)`;
+    }
+  }
+  for (const [code, { status, description }] of Object.entries(codes)) {
+    PLUGIN_ERROR_CODES.set(code, { status, description, plugin });
+  }
+  return undefined;
+}
+
+/** A core code or a registered plugin code, with its status; undefined for a code nobody declared. */
+export function errorCodeInfo(code: string): ErrorCodeInfo | undefined {
+  if (Object.hasOwn(ERROR_CODES, code)) return (ERROR_CODES as Record<string, ErrorCodeInfo>)[code];
+  return PLUGIN_ERROR_CODES.get(code);
+}
+
+/** The plugin codes registered in this process, by code. */
+export function pluginErrorCodes(): ReadonlyMap<string, Required<ErrorCodeInfo>> {
+  return new Map(PLUGIN_ERROR_CODES);
+}
 
 /** HTTP reason phrases for the statuses Placet uses (the `error` field of the error body). */
 export const HTTP_REASONS: Readonly<Record<number, string>> = {

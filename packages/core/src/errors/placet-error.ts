@@ -1,4 +1,6 @@
-import { ERROR_CODES, type ErrorCode, HTTP_REASONS } from './codes.js';
+import type { z } from 'zod';
+import type { ErrorBodySchema } from '../contract/account.js';
+import { type ErrorCode, errorCodeInfo, HTTP_REASONS } from './codes.js';
 
 const BRAND = Symbol.for('@placet/core:PlacetError');
 
@@ -35,7 +37,8 @@ export class PlacetError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PlacetError';
     this.code = code;
-    this.status = options.status ?? (ERROR_CODES as Record<string, { status: number }>)[code]?.status ?? 500;
+    // The core's codes and those registered plugins declared (`errorCodes`) carry their own status.
+    this.status = options.status ?? errorCodeInfo(code)?.status ?? 500;
     // 501 says what is not supported and 503 that a retry will do: a client needs those messages (written
     // by Placet, never a driver's text); other 5xx stay private.
     this.expose = options.expose ?? (this.status < 500 || this.status === 501 || this.status === 503);
@@ -50,13 +53,7 @@ export function isPlacetError(value: unknown): value is PlacetError {
 }
 
 /** The HTTP error body of CONVENTIONS.md: the original's `{statusCode, message, error}` plus `code`, `issues`. */
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: string;
-  message: string;
-  issues?: Issue[];
-}
+export type ErrorBody = z.output<typeof ErrorBodySchema>;
 
 /**
  * Turns any thrown value into a client-safe body. Unknown throws become `INTERNAL`; their text never

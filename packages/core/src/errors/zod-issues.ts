@@ -38,3 +38,21 @@ export function parseOrThrow<S extends z.ZodType>(
     },
   );
 }
+
+/**
+ * Parses options with their schema; invalid ones throw `INVALID_OPTIONS` naming `what` and the path of
+ * each problem, never the values (options may hold secrets).
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: formatPath(issue.path),
+    message: issue.message,
+  }));
+  throw new PlacetError(
+    'INVALID_OPTIONS',
+    `Invalid ${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+    { issues },
+  );
+}

@@ -81,4 +81,17 @@ describe('PluginRegistry', () => {
       properties: { choice: { enum: ['x'] } },
     });
   });
+
+  it('parses the options of each plugin once, defaults applied; the manifest lists no renderers', () => {
+    const Options = z.object({ limit: z.number().int().default(5), label: z.string().optional() });
+    const configurable = definePlugin({
+      name: 'configurable',
+      version: '1.0.0',
+      options: { schema: Options, input: { label: 'x' } },
+    });
+    const registry = new PluginRegistry([votePlugin(), configurable]);
+    expect(registry.options('configurable')).toEqual({ limit: 5, label: 'x' });
+    expect(registry.options('vote')).toBeUndefined();
+    expect(registry.manifest('vote')?.renderers).toEqual([]);
+  });
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { PluginManifest, ReviewTypeManifest } from '../contract/plugin-manifest.js';
+import { registerPluginErrorCodes } from '../errors/codes.js';
 import { PlacetError } from '../errors/placet-error.js';
-import { parseOrThrow } from '../errors/zod-issues.js';
+import { parseOptions, parseOrThrow } from '../errors/zod-issues.js';
 import { definePlugin } from './define.js';
 import type { PlacetPlugin, ReviewResponse, ReviewTypeDefinition } from './types.js';
 
@@ -12,6 +13,29 @@ const DISMISSED = z.strictObject({ _dismissed: z.literal(true) });
 
 function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   return z.toJSONSchema(schema, { unrepresentable: 'any', io }) as Record<string, unknown>;
+}
+
+/** A POSIX (`/…`) or Windows (`C:\…`, `\\server\…`) absolute path. */
+const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/]|\\\\)/;
+
+/** Parses a plugin's options with its schema: INVALID_OPTIONS naming the plugin and the paths, never values. */
+function parsePluginOptions(plugin: PlacetPlugin): unknown {
+  if (!plugin.options) return undefined;
+  return parseOptions(plugin.options.schema, plugin.options.input, `options of plugin "${plugin.name}"`);
+}
+
+/** Refuses a review type whose `ui.module` is not an absolute path (the router reads it from disk). */
+function checkUiModulePaths(plugin: PlacetPlugin): void {
+  for (const definition of plugin.reviewTypes ?? []) {
+    const module = definition.ui?.module;
+    if (module === undefined || ABSOLUTE_PATH.test(module)) continue;
+    throw new PlacetError(
+      'INVALID_PLUGIN',
+      `Plugin "${plugin.name}": ui.module of review type "${definition.type}" must be an absolute path ` +
+        `on disk, not "${module}" (relative to what?). Resolve it from the plugin's own file: ` +
+        "fileURLToPath(new URL('../dist/ui.js', import.meta.url))",
+    );
+  }
 }
 
 function defaultDismissible(payload: unknown): boolean {
@@ -27,6 +51,7 @@ function defaultDismissible(payload: unknown): boolean {
 export class PluginRegistry {
   readonly #plugins = new Map<string, PlacetPlugin>();
   readonly #reviewTypes = new Map<string, { plugin: PlacetPlugin; definition: AnyReviewType }>();
+  readonly #options = new Map<string, unknown>();
 
   constructor(plugins: readonly PlacetPlugin[]) {
     for (const plugin of plugins) {
@@ -35,6 +60,8 @@ export class PluginRegistry {
         throw new PlacetError('DUPLICATE_PLUGIN', `Plugin "${plugin.name}" is registered twice`);
       }
       this.#plugins.set(plugin.name, plugin);
+      checkUiModulePaths(plugin);
+      this.#options.set(plugin.name, parsePluginOptions(plugin));
       for (const definition of plugin.reviewTypes ?? []) {
         const existing = this.#reviewTypes.get(definition.type);
         if (existing) {
@@ -56,6 +83,15 @@ export class PluginRegistry {
         }
       }
     }
+    for (const plugin of plugins) {
+      const problem = registerPluginErrorCodes(plugin.name, plugin.errorCodes ?? {});
+      if (problem) throw new PlacetError('INVALID_PLUGIN', `Plugin "${plugin.name}": ${problem}`);
+    }
+  }
+
+  /** The options of plugin `name` as its schema parsed them (undefined when it declares none). */
+  options(name: string): unknown {
+    return this.#options.get(name);
   }
 
   plugins(): PlacetPlugin[] {
@@ -176,12 +212,8 @@ export class PluginRegistry {
       version: plugin.version,
       displayName: plugin.displayName ?? plugin.name,
       reviewTypes,
-      renderers: (plugin.renderers ?? []).map((renderer) => ({
-        name: renderer.name,
-        ...(renderer.displayName ? { displayName: renderer.displayName } : {}),
-        ...(renderer.description ? { description: renderer.description } : {}),
-        ...(renderer.input ? { inputSchema: toJsonSchema(renderer.input, 'input') } : {}),
-      })),
+      // Renderers are no longer part of the plugin API; the field stays in the wire manifest, empty.
+      renderers: [],
     };
     if (plugin.description) manifest.description = plugin.description;
     if (plugin.author) manifest.author = plugin.author;

@@ -1,4 +1,7 @@
 import type { z } from 'zod';
+import type { AnyOperation } from '../operations/operation.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { PluginContext, PluginHooks, PluginInitResult } from './context.js';
 
 /**
  * The browser side of a review type: a self-contained ES module that defines a custom element. The
@@ -8,7 +11,11 @@ import type { z } from 'zod';
 export interface ReviewTypeUi {
   /** Custom element tag name, e.g. `placet-approval`. Must contain a hyphen. */
   element: string;
-  /** Absolute path of the ES module on disk (served by the dashboard) or a URL path. */
+  /**
+   * Absolute path of the built ES module on disk (the router serves it at
+   * `/api/v1/plugins/:name/ui/:type`). A relative path is refused by `createPlacet()`, a file that does
+   * not exist by `start()` (`PLUGIN_UI_MODULE_MISSING`).
+   */
   module: string;
 }
 
@@ -48,20 +55,26 @@ export type ReviewSchemas<Payload = Record<string, unknown>, Response = ReviewRe
   'type' | 'payload' | 'response' | 'responseSchema' | 'dismissible'
 >;
 
-/** A renderer for custom message content (`metadata.plugin`), declared with the schema of its input. */
-export interface RendererDefinition {
-  name: string;
-  displayName?: string;
-  description?: string;
-  input?: z.ZodType;
-  ui?: ReviewTypeUi;
+/** The options of a plugin: the factory's raw `input` and the zod `schema` it is parsed with. */
+export interface PluginOptions<Options> {
+  /**
+   * Parsed once by `createPlacet()`, defaults applied; `init` and every hook get the result as
+   * `ctx.options`. Invalid input fails `createPlacet()` with `INVALID_OPTIONS`, naming the plugin and
+   * the path of each problem (never the values: they may hold secrets).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the schema's input type is the factory's business.
+  schema: z.ZodType<Options, any>;
+  /** What the factory received, as it received it. */
+  input: unknown;
 }
 
 /**
- * A Placet plugin: a plain object made by a factory (`approval()`), checked with `satisfies PlacetPlugin`.
- * `name` is its short id (`approval`, as in `GET /api/v1/plugins/approval`).
+ * A Placet plugin: a plain object made by a factory (`approval()`), checked with `satisfies PlacetPlugin`
+ * or built with `definePlugin` (which types `ctx.options` from `options.schema` and `ctx.error` from
+ * `errorCodes`). `name` is its short id (`approval`, as in `GET /api/v1/plugins/approval`).
  */
-export interface PlacetPlugin {
+// biome-ignore lint/suspicious/noExplicitAny: a list of plugins holds plugins with different options.
+export interface PlacetPlugin<Options = any, Code extends string = string> {
   name: string;
   version: string;
   displayName?: string;
@@ -71,7 +84,34 @@ export interface PlacetPlugin {
   dependencies?: readonly string[];
   // biome-ignore lint/suspicious/noExplicitAny: payload/response types differ per review type.
   reviewTypes?: readonly ReviewTypeDefinition<any, any>[];
-  renderers?: readonly RendererDefinition[];
   /** Error codes this plugin may throw, each prefixed with the plugin name in UPPER_SNAKE. */
-  errorCodes?: Readonly<Record<string, { status: number; description: string }>>;
+  errorCodes?: Readonly<Record<Code, { status: number; description: string }>>;
+  /** The plugin's options: parsed with `schema` at `createPlacet()`, handed to `init` and hooks. */
+  options?: PluginOptions<Options>;
+  /**
+   * Runs at `placet.start()`, after migrations, in registration order. It may return what `stop()`
+   * disposes (functions, or objects with `dispose()` or `close()`), in reverse order. When it throws,
+   * `start()` fails with `PLUGIN_INIT_FAILED` naming the plugin.
+   */
+  init?: (ctx: PluginContext<Options, Code>) => PluginInitResult | Promise<PluginInitResult>;
+  /**
+   * Lifecycle hooks. After-commit hooks (`message.created`, `review.created`, `review.responded`,
+   * `review.expired`, `review.dismissed`) run from the outbox, at least once, in seq order; before
+   * hooks (`review.beforeRespond`) run before the change and may refuse it with one of `errorCodes`.
+   */
+  hooks?: PluginHooks<Options, Code>;
+  /**
+   * HTTP operations of the plugin, defined with `defineOperation` as the core's are, mounted under
+   * `/api/v1/plugins/<name>` (a route `/entries` answers `/plugins/<name>/entries`). Called once at
+   * `createPlacet()` with the plugin's context (its options, key-value store, logger, `error`). The
+   * routes are in the OpenAPI document and served by every HTTP adapter, with the same auth, validation
+   * and error bodies as the core's operations.
+   */
+  routes?: (ctx: PluginContext<Options, Code>) => readonly AnyOperation[];
+  /**
+   * Channels that reach humans (e-mail, push, chat): the engine plans one durable notification per
+   * (review event, recipient, notifier) with the event, sends it through `send`, retries it like a
+   * webhook and records every attempt in the delivery log (see the `Notifier` port).
+   */
+  notifiers?: readonly Notifier[];
 }

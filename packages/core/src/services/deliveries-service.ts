@@ -1,5 +1,8 @@
 import { inject, injectable } from 'tsyringe';
+import type { DeliveryPage, DeliveryView } from '../contract/account.js';
+import type { DeliveryListQueryInput } from '../contract/delivery.js';
 import { DeliveryListQuery } from '../contract/delivery.js';
+import { presentChannel, presentUser } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
 import type { DeliveryAttemptRecord, DeliveryRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
@@ -15,33 +18,11 @@ import { signWebhook } from '../util/standard-webhooks.js';
 import { Availability } from './availability.js';
 import { ChannelsService } from './channels-service.js';
 import { EventHub } from './event-hub.js';
+import { MessageViews } from './message-views.js';
+import { type NotificationPlan, Notifications } from './notifications.js';
 import { UnitOfWork } from './unit-of-work.js';
 
-/** A delivery as its owner sees it: no headers (they may hold credentials). */
-export interface DeliveryView {
-  id: string;
-  messageId: string | null;
-  event: string;
-  url: string;
-  method: string;
-  state: DeliveryRecord['state'];
-  attempts: {
-    attempt: number;
-    at: string;
-    status: number | null;
-    error: string | null;
-    durationMs: number;
-  }[];
-  nextAttemptAt: string | null;
-  /** The HTTP status of the latest attempt (null: no answer, or not attempted yet). */
-  lastStatus: number | null;
-  /**
-   * Why the latest attempt failed, or why the delivery was cancelled: a short, secret-free reason from
-   * the sender's fixed vocabulary (never a URL, header value or response body); null on success.
-   */
-  lastError: string | null;
-  createdAt: string;
-}
+export type { DeliveryPage, DeliveryView } from '../contract/account.js';
 
 /** Webhook attempts recorded by this process since it started (for metrics). */
 export interface DeliveryCounters {
@@ -53,13 +34,17 @@ export interface DeliveryCounters {
   failed: number;
 }
 
-/** A page of a channel's delivery log, newest first; `nextCursor` is the `cursor` of the next page. */
-export interface DeliveryPage {
-  data: DeliveryView[];
-  nextCursor: string | null;
-}
-
 const WAKE = new Set(['review:responded', 'review:expired', 'message:created']);
+
+/** One attempt's outcome, webhook or notification. */
+interface AttemptResult {
+  ok: boolean;
+  /** Stop retrying (410 Gone, a notifier's `retry: false`). */
+  giveUp: boolean;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
 const BATCH = 20;
 
 /**
@@ -88,6 +73,8 @@ export class DeliveriesService {
     @inject(EventHub) private readonly hub: EventHub,
     @inject(ChannelsService) private readonly channels: ChannelsService,
     @inject(Availability) private readonly availability: Availability,
+    @inject(Notifications) private readonly notifications: Notifications,
+    @inject(MessageViews) private readonly views: MessageViews,
   ) {
     this.sender = slot.sender;
   }
@@ -102,7 +89,8 @@ export class DeliveriesService {
   start(): void {
     if (!this.sender) {
       this.logger.info('webhooks: no webhookSender configured; deliveries are recorded but not sent');
-      return;
+      // Notifications are still sent, through their notifiers.
+      if (this.notifications.size === 0) return;
     }
     this.#stopped = false;
     this.#off = this.hub.onEvent((event) => {
@@ -161,7 +149,11 @@ export class DeliveriesService {
    * A channel's delivery log (every webhook delivery with its attempts), newest first, keyset-paged by
    * delivery id: `?limit=` (25 by default, at most 100) and `?cursor=` (the previous page's `nextCursor`).
    */
-  async listForChannel(principal: Principal, channelId: string, query: unknown): Promise<DeliveryPage> {
+  async listForChannel(
+    principal: Principal,
+    channelId: string,
+    query: DeliveryListQueryInput = {},
+  ): Promise<DeliveryPage> {
     const q = parseOrThrow(DeliveryListQuery, query);
     const channel = await this.channels.require(principal, channelId);
     let before: { createdAt: Date; id: string } | undefined;
@@ -194,7 +186,12 @@ export class DeliveriesService {
     const channel = await this.channels.require(principal, delivery.channelId).catch(() => {
       throw new PlacetError('NOT_FOUND', 'Delivery not found');
     });
-    if (delivery.state !== 'pending' && delivery.url !== channel.webhookUrl) {
+    // A notification goes to its notifier again, whatever became of the channel's webhook.
+    if (
+      delivery.state !== 'pending' &&
+      delivery.url !== channel.webhookUrl &&
+      !this.notifications.of(delivery)
+    ) {
       // A delivery planned for the channel's webhook is only sent again while the channel still has that
       // URL: once the owner removed or changed it (which cancelled what was pending), the old endpoint
       // and its baked-in headers are not to be used again. Message-level and legacy callback URLs keep
@@ -243,11 +240,22 @@ export class DeliveriesService {
   }
 
   async #attempt(claimed: DeliveryRecord): Promise<void> {
-    const config = this.options.webhooks;
     // Re-read under the claim: a delivery cancelled since it was claimed (the channel's webhook was
     // removed or changed while earlier ones in the batch were being sent) is not sent.
     const delivery = await this.store.deliveries.findById(claimed.id);
     if (delivery?.state !== 'pending') return;
+    const notification = this.notifications.of(delivery);
+    // Without a sender, webhook deliveries stay pending (recorded, not sent); their claim lapses.
+    if (!notification && !this.sender) return;
+    const result = notification
+      ? await this.#notify(delivery, notification.name)
+      : await this.#sendWebhook(delivery);
+    await this.#record(delivery, result, notification !== undefined);
+  }
+
+  /** One webhook attempt: signed per Standard Webhooks when the channel has a secret. */
+  async #sendWebhook(delivery: DeliveryRecord): Promise<AttemptResult> {
+    const config = this.options.webhooks;
     const channel = await this.store.channels.findById(delivery.channelId);
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     const headers: Record<string, string> = {
@@ -271,10 +279,59 @@ export class DeliveriesService {
       body: delivery.body,
       timeoutMs: config.timeoutMs,
     });
+    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    return { ...result, ok, giveUp: result.status === 410 };
+  }
+
+  /**
+   * One attempt of a notification: the message, channel and recipient are read now (the delivery row
+   * holds only what to send), then handed to the notifier. A notifier that throws, or is no longer
+   * registered, fails the attempt (retried: it may be back after a restart).
+   */
+  async #notify(delivery: DeliveryRecord, name: string): Promise<AttemptResult> {
+    const started = Date.now();
+    const failed = (error: string, giveUp = false): AttemptResult => ({
+      ok: false,
+      giveUp,
+      status: null,
+      error,
+      durationMs: Date.now() - started,
+    });
+    const notifier = this.notifications.of(delivery)?.notifier;
+    if (!notifier) return failed(`no notifier named "${name}" is registered`);
+    const plan = JSON.parse(delivery.body) as NotificationPlan;
+    const [message, channel, recipient] = await Promise.all([
+      this.store.messages.findById(plan.messageId),
+      this.store.channels.findById(delivery.channelId),
+      this.store.users.findById(plan.recipientId),
+    ]);
+    if (!message || !channel || !recipient)
+      return failed('cancelled: the review or its recipient is gone', true);
+    try {
+      const outcome = await notifier.send({
+        id: delivery.id,
+        attempt: delivery.attempts + 1,
+        kind: plan.kind,
+        recipient: presentUser(recipient),
+        message: await this.views.presentOne(message, { agentName: channel.name }),
+        channel: presentChannel(channel),
+      });
+      if (outcome.ok)
+        return { ok: true, giveUp: false, status: null, error: null, durationMs: Date.now() - started };
+      return failed(outcome.error.slice(0, 200), outcome.retry === false);
+    } catch (error) {
+      this.logger.warn('notifier failed', { notifier: name, deliveryId: delivery.id, error: String(error) });
+      return failed(`${name}: the notifier threw`);
+    }
+  }
+
+  /** Records an attempt and its outcome; a webhook's outcome also becomes the message's deliveryStatus. */
+  async #record(delivery: DeliveryRecord, result: AttemptResult, isNotification: boolean): Promise<void> {
+    const config = this.options.webhooks;
     const now = this.clock.now();
     const attempts = delivery.attempts + 1;
-    const ok = result.status !== null && result.status >= 200 && result.status < 300;
-    const gone = result.status === 410;
+    const { ok } = result;
+    const gone = result.giveUp;
     const exhausted = attempts >= config.maxAttempts;
     const state = ok ? 'delivered' : gone || exhausted ? 'failed' : 'pending';
     const nextAttemptAt = state === 'pending' ? new Date(now.getTime() + this.#backoff(attempts)) : null;
@@ -300,8 +357,9 @@ export class DeliveriesService {
         },
       );
       recordedAttempt = recorded !== undefined;
-      // Not recorded as an outcome: cancelled while in flight (the cancellation stands).
-      if (!recorded || state === 'pending' || !delivery.messageId) return;
+      // Not recorded as an outcome: cancelled while in flight (the cancellation stands). A notification's
+      // outcome is its own: the message's deliveryStatus is about the agent's webhook.
+      if (!recorded || state === 'pending' || !delivery.messageId || isNotification) return;
       const updated = await tx.messages.setDeliveryStatus(
         delivery.messageId,
         ok ? 'webhook_delivered' : 'webhook_failed',
@@ -320,7 +378,7 @@ export class DeliveriesService {
     // Counted once committed (a retried transaction runs its function again).
     if (recordedAttempt) this.#counters[state === 'pending' ? 'retried' : state]++;
     if (!ok)
-      this.logger.info('webhook attempt failed', {
+      this.logger.info(isNotification ? 'notification attempt failed' : 'webhook attempt failed', {
         deliveryId: delivery.id,
         attempt: attempts,
         status: result.status,

@@ -1,8 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import { type EventRecord, INTERNAL_EVENT_TYPES } from '../domain/records.js';
+import type { EventRecord } from '../domain/records.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import type { Transport } from '../ports/transport.js';
 import { TOKENS } from '../tokens.js';
@@ -61,7 +60,7 @@ interface Subscription {
 
 /**
  * Reads the outbox when the transport signals new events — never on a timer — and dispatches each
- * event once, in seq order, to internal listeners (waiters), notifiers and subscriptions.
+ * event once, in seq order, to internal listeners (waiters, plugins' event streams) and subscriptions.
  */
 @injectable()
 export class EventHub {
@@ -79,7 +78,6 @@ export class EventHub {
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Transport) private readonly transport: Transport,
-    @inject(TOKENS.Notifiers) private readonly notifiers: readonly Notifier[],
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(Availability) private readonly availability: Availability,
@@ -186,12 +184,6 @@ export class EventHub {
 
   #dispatch(event: EventRecord): void {
     for (const listener of this.#internal) this.#safely(() => listener(event), 'listener');
-    // Internal events (access:revoked) reach the engine and adapters' subscriptions, never a notifier.
-    if (!INTERNAL_EVENT_TYPES.has(event.type))
-      for (const notifier of this.notifiers) {
-        if (notifier.events && !notifier.events.includes(event.type)) continue;
-        this.#safely(() => notifier.notify(event), `notifier ${notifier.name}`);
-      }
     for (const sub of this.#subscriptions) {
       if (!sub.active || !this.#matches(sub, event)) continue;
       if (sub.buffer) sub.buffer.push(event);

@@ -1,5 +1,5 @@
 import { REPOSITORY_NAMES } from '../adapters/autocommit.js';
-import type { Repositories, Store } from '../ports/store.js';
+import type { Store } from '../ports/store.js';
 import type { Availability } from './availability.js';
 
 type Method = (...args: unknown[]) => Promise<unknown>;

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import type { InboxCountQueryInput } from '../contract/inbox.js';
 import {
   type InboxCount,
   InboxCountQuery,
@@ -6,6 +7,7 @@ import {
   type ReviewReadResult,
 } from '../contract/inbox.js';
 import type { Message } from '../contract/message.js';
+import type { InboxQueryInput, RespondReviewInput } from '../contract/review.js';
 import { InboxQuery, RespondReview } from '../contract/review.js';
 import { MIN_WAIT_TIMEOUT_MS, type WaitResult } from '../contract/wait.js';
 import type { Principal } from '../domain/principal.js';
@@ -22,6 +24,7 @@ import { TOKENS } from '../tokens.js';
 import { ChannelsService } from './channels-service.js';
 import { MessageViews } from './message-views.js';
 import { MessagesService } from './messages-service.js';
+import { PluginRuntime } from './plugin-runtime.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { Waiters } from './waiters.js';
 
@@ -52,6 +55,7 @@ export class ReviewsService {
     @inject(ChannelsService) private readonly channels: ChannelsService,
     @inject(MessageViews) private readonly views: MessageViews,
     @inject(Waiters) private readonly waiters: Waiters,
+    @inject(PluginRuntime) private readonly plugins: PluginRuntime,
   ) {}
 
   /** `GET /reviews/:id`: the message carrying the review. */
@@ -78,9 +82,7 @@ export class ReviewsService {
       ...(channel ? { channelId: channel.id } : {}),
       ...(before ? { before } : {}),
     });
-    const rows = (await Promise.all(reviews.map((r) => this.store.messages.findById(r.messageId)))).filter(
-      (m): m is MessageRecord => m !== undefined,
-    );
+    const rows = await this.#messagesOf(reviews);
     return this.views.present(rows, channel ? { agentName: channel.name } : {});
   }
 
@@ -88,7 +90,7 @@ export class ReviewsService {
    * The inbox: the principal's reviews across channels (or one), by status and type, newest first,
    * keyset-paged by message id, with the ids of those on the page the principal has marked read.
    */
-  async list(principal: Principal, query: unknown): Promise<InboxPage> {
+  async list(principal: Principal, query: InboxQueryInput = {}): Promise<InboxPage> {
     const q = parseOrThrow(InboxQuery, query);
     const channel = q.channel ? await this.channels.require(principal, q.channel) : undefined;
     const before = await this.#keysetOf(principal, q.cursor);
@@ -101,9 +103,7 @@ export class ReviewsService {
       ...(before ? { before } : {}),
     });
     const page = reviews.slice(0, q.limit);
-    const rows = (await Promise.all(page.map((r) => this.store.messages.findById(r.messageId)))).filter(
-      (m): m is MessageRecord => m !== undefined,
-    );
+    const rows = await this.#messagesOf(page);
     const [data, readIds] = await Promise.all([
       this.views.present(rows, channel ? { agentName: channel.name } : {}),
       rows.length === 0
@@ -125,7 +125,7 @@ export class ReviewsService {
    * default, `channel`, `type`) and how many of those the principal has not marked read. One indexed
    * aggregate query, never a page walk.
    */
-  async count(principal: Principal, query: unknown): Promise<InboxCount> {
+  async count(principal: Principal, query: InboxCountQueryInput = {}): Promise<InboxCount> {
     const q = parseOrThrow(InboxCountQuery, query);
     const channel = q.channel ? await this.channels.require(principal, q.channel) : undefined;
     const { total, unread } = await this.store.reviews.count({
@@ -155,7 +155,7 @@ export class ReviewsService {
    * A human answers. Exactly once: a conditional update on `pending` and not past `expiresAt`; every
    * other caller gets 409. The response is validated by the review type's plugin against the payload.
    */
-  async respond(principal: Principal, messageId: string, input: unknown): Promise<Message> {
+  async respond(principal: Principal, messageId: string, input: RespondReviewInput): Promise<Message> {
     if (principal.kind !== 'user') throw new PlacetError('FORBIDDEN', 'Agents cannot answer reviews');
     const body = parseOrThrow(RespondReview, input);
     const { message, channel } = await this.messages.require(principal, messageId);
@@ -163,6 +163,21 @@ export class ReviewsService {
     if (!review) throw noReview();
     if (review.status !== 'pending') throw notPending(review);
     const response = this.registry.parseResponse(review.type, review.payload, body.response);
+    // Plugins' policies: a `review.beforeRespond` hook may refuse the answer with its own error code.
+    await this.plugins.beforeRespond({
+      user: principal,
+      messageId: message.id,
+      channelId: message.channelId,
+      ownerId: message.ownerId,
+      review: {
+        type: review.type,
+        payload: review.payload,
+        createdAt: review.createdAt,
+        expiresAt: review.expiresAt,
+      },
+      response,
+      feedback: body.feedback ?? review.feedback,
+    });
     const now = this.clock.now();
     return this.uow.run(async (tx, emit) => {
       const completed = await tx.reviews.complete(message.id, {
@@ -255,6 +270,14 @@ export class ReviewsService {
   }
 
   /** The keyset position of a cursor (a review's message id), which must be one of the principal's reviews. */
+  /** The messages of a page of reviews, in the page's order: one store read for the whole page. */
+  async #messagesOf(reviews: readonly ReviewRecord[]): Promise<MessageRecord[]> {
+    const found = new Map(
+      (await this.store.messages.findByIds(reviews.map((r) => r.messageId))).map((m) => [m.id, m]),
+    );
+    return reviews.map((r) => found.get(r.messageId)).filter((m): m is MessageRecord => m !== undefined);
+  }
+
   async #keysetOf(principal: Principal, cursor: string | undefined) {
     if (!cursor) return undefined;
     const review = await this.store.reviews.findByMessageId(cursor);

@@ -6,12 +6,14 @@ import type { Logger } from '../ports/logger.js';
 import type { Repositories, Store } from '../ports/store.js';
 import type { Transport } from '../ports/transport.js';
 import { TOKENS } from '../tokens.js';
+import { Notifications } from './notifications.js';
 
 export type Emit = (event: Omit<NewEvent, 'createdAt'>) => Promise<EventRecord>;
 
 /**
- * Runs a state change and its outbox events in one store transaction, then — after commit — tells the
- * transport that events up to the highest new seq exist. Every engine write goes through here.
+ * Runs a state change and its outbox events (with the notifications they call for) in one store
+ * transaction, then — after commit — tells the transport that events up to the highest new seq exist.
+ * Every engine write goes through here.
  */
 @injectable()
 export class UnitOfWork {
@@ -20,6 +22,7 @@ export class UnitOfWork {
     @inject(TOKENS.Transport) private readonly transport: Transport,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(Notifications) private readonly notifications: Notifications,
   ) {}
 
   async run<T>(fn: (tx: Repositories, emit: Emit) => Promise<T>): Promise<T> {
@@ -29,6 +32,8 @@ export class UnitOfWork {
       const emit: Emit = async (event) => {
         const record = await tx.events.append({ ...event, createdAt: this.clock.now() });
         maxSeq = Math.max(maxSeq, record.seq);
+        // Notifications are planned with the event: committed together, or not at all.
+        await this.notifications.plan(tx, record);
         return record;
       };
       return fn(tx, emit);
