@@ -111,6 +111,30 @@ describe('reviews', () => {
     expect((await w.placet.reviews.get(w.agent, msg.id)).review?.status).toBe('expired');
   });
 
+  it('expires each review when it falls due, not at the next periodic sweep (nextExpiry)', async () => {
+    w = await world({ placet: { sweepIntervalMs: 3_600_000 } });
+    const expired: string[] = [];
+    w.placet.events.subscribe(
+      { ownerId: w.owner.id },
+      (e) => e.type === 'review:expired' && expired.push((e.payload as { messageId: string }).messageId),
+    );
+    const later = await w.placet.messages.create(w.agent, {
+      channelId: w.channelId,
+      review: choiceReview({ expiresInSeconds: 90 }),
+    });
+    // Created after `later`, due before it: brings the sweep forward again.
+    const sooner = await w.placet.messages.create(w.agent, {
+      channelId: w.channelId,
+      review: choiceReview({ expiresInSeconds: 30 }),
+    });
+    await w.clock.advance(29_999);
+    expect(expired).toEqual([]);
+    await w.clock.advance(1);
+    expect(expired).toEqual([sooner.id]);
+    await w.clock.advance(60_000);
+    expect(expired).toEqual([sooner.id, later.id]);
+  });
+
   it('lists pending reviews of the owner, newest first', async () => {
     w = await world();
     const a = await w.placet.messages.create(w.agent, { channelId: w.channelId, review: choiceReview() });

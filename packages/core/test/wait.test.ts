@@ -40,9 +40,11 @@ describe('reviews.wait', () => {
     const idle = [...counting.calls]
       .filter(([key, n]) => n !== (before.get(key) ?? 0))
       .map(([key, n]) => [key, n - (before.get(key) ?? 0)]);
-    // 25 s / 5 s sweep interval = 5 sweeps of 4 indexed queries each, whatever the number of waiters.
+    // 25 s / 5 s sweep interval = 5 sweeps of 4 indexed queries each, plus the next due review to plan
+    // the following sweep, whatever the number of waiters.
     expect(Object.fromEntries(idle)).toEqual({
       'reviews.listDue': 5,
+      'reviews.nextExpiry': 5,
       'messages.listStaleStreams': 5,
       'channels.listSilent': 5,
       'attachments.listOrphansBefore': 5,

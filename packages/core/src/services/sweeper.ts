@@ -7,7 +7,7 @@ import { TOKENS } from '../tokens.js';
 import { AgentStatusService } from './agent-status-service.js';
 import { AttachmentsService } from './attachments-service.js';
 import { Availability } from './availability.js';
-import { OUTBOX_FLOOR } from './event-hub.js';
+import { EventHub, OUTBOX_FLOOR } from './event-hub.js';
 import { ReviewsService } from './reviews-service.js';
 import { SessionsService } from './sessions-service.js';
 import { STALE_STREAM_AT_START_MS, StreamsService } from './streams-service.js';
@@ -40,11 +40,16 @@ async function repeatWhileFull(batch: () => Promise<number>, size: number): Prom
 
 /**
  * Periodic housekeeping on the injected clock: expires due reviews, aborts stale stream drafts, turns
- * silent agents offline and deletes old orphan files — each change exactly once, with its event.
+ * silent agents offline and deletes old orphan files — each change exactly once, with its event. It runs
+ * every `sweepIntervalMs`, and sooner when a review falls due before then (`reviews.nextExpiry()` after
+ * each sweep, and the expiry of each new review as it is created), so reviews expire on time.
  */
 @injectable()
 export class Sweeper {
   #timer: TimerHandle | undefined;
+  /** When the armed timer fires (ms since the epoch). */
+  #dueAt = Number.POSITIVE_INFINITY;
+  #offEvents: (() => void) | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
   #lastHousekeeping = 0;
@@ -61,6 +66,7 @@ export class Sweeper {
     @inject(AttachmentsService) private readonly attachments: AttachmentsService,
     @inject(SessionsService) private readonly sessions: SessionsService,
     @inject(Availability) private readonly availability: Availability,
+    @inject(EventHub) private readonly hub: EventHub,
   ) {}
 
   stats(): SweeperStats {
@@ -77,13 +83,22 @@ export class Sweeper {
       const aborted = await this.streams.abortStale(STALE_STREAM_AT_START_MS);
       if (aborted > 0) this.logger.info('aborted stale stream drafts at start', { aborted });
     }
-    this.#schedule();
+    // A new review due before the next sweep brings that sweep forward (in every process: events are
+    // dispatched everywhere).
+    this.#offEvents = this.hub.onEvent((event) => {
+      if (event.type !== 'message:created') return;
+      const expiresAt = (event.payload as { review?: { expiresAt?: unknown } } | null)?.review?.expiresAt;
+      if (typeof expiresAt === 'string') this.#arm(Date.parse(expiresAt));
+    });
+    await this.#scheduleNext();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#offEvents?.();
     if (this.#timer) this.clock.clearTimer(this.#timer);
     this.#timer = undefined;
+    this.#dueAt = Number.POSITIVE_INFINITY;
     await this.#running;
   }
 
@@ -143,15 +158,30 @@ export class Sweeper {
     });
   }
 
-  #schedule(): void {
-    if (this.#stopped) return;
-    this.#timer = this.clock.setTimer(() => {
-      this.#running = this.sweep({ housekeeping: 'when-due' })
-        .catch((error: unknown) => this.logger.error('sweep failed', { error: String(error) }))
-        .finally(() => {
-          this.#running = undefined;
-          this.#schedule();
-        });
-    }, this.options.sweepIntervalMs);
+  /** The next sweep: after `sweepIntervalMs`, or when the next pending review falls due if sooner. */
+  async #scheduleNext(): Promise<void> {
+    const interval = this.clock.now().getTime() + this.options.sweepIntervalMs;
+    const nextExpiry = await this.store.reviews.nextExpiry().catch(() => undefined);
+    this.#dueAt = Number.POSITIVE_INFINITY;
+    this.#arm(Math.min(interval, nextExpiry?.getTime() ?? interval));
+  }
+
+  /** Arms the timer for `at`, unless it is already due no later (a sweep in progress re-arms after). */
+  #arm(at: number): void {
+    if (this.#stopped || this.#running || at >= this.#dueAt) return;
+    if (this.#timer) this.clock.clearTimer(this.#timer);
+    this.#dueAt = at;
+    this.#timer = this.clock.setTimer(
+      () => {
+        this.#timer = undefined;
+        this.#running = this.sweep({ housekeeping: 'when-due' })
+          .catch((error: unknown) => this.logger.error('sweep failed', { error: String(error) }))
+          .then(() => {
+            this.#running = undefined;
+            return this.#scheduleNext();
+          });
+      },
+      Math.max(0, at - this.clock.now().getTime()),
+    );
   }
 }
