@@ -8,33 +8,13 @@
 //     `@placet/source` condition, and packing left the committed package.json as it was.
 // Run it after `npm run build`: the packs reuse dist/ (PLACET_PACK_SKIP_BUILD=1) instead of rebuilding.
 // Usage: node scripts/check-packages.mjs [package name or directory ...]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { DEV_CONDITION } from './pack-manifest.mjs';
+import { packPackage, run, tarballProblems } from './tarball-rules.mjs';
 import { listWorkspaces, root } from './workspace-list.mjs';
 
 const BIN = join(root, 'node_modules/.bin');
-
-function run(command, args, options = {}) {
-  return new Promise((done) => {
-    const child = spawn(command, args, {
-      ...options,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', (error) => done({ code: 1, stdout, stderr: `${stderr}${error.message}\n` }));
-    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 const wanted = process.argv.slice(2);
 const packages = listWorkspaces().filter(
@@ -57,55 +37,20 @@ const fail = (pkg, message) => failures.push(`${pkg.name}: ${message}`);
 const packed = [];
 for (const pkg of packages) {
   const manifestText = readFileSync(join(pkg.dir, 'package.json'), 'utf8');
-  const result = await run('npm', ['pack', '--json', '--pack-destination', out], {
-    cwd: pkg.dir,
-    env: { PLACET_PACK_SKIP_BUILD: '1' },
-  });
+  const result = await packPackage(pkg.dir, out, { PLACET_PACK_SKIP_BUILD: '1' });
   if (readFileSync(join(pkg.dir, 'package.json'), 'utf8') !== manifestText)
     fail(pkg, 'npm pack left package.json changed (postpack did not restore it)');
-  if (result.code !== 0) {
-    fail(pkg, `npm pack failed:\n${result.stderr}`);
+  if (result.error) {
+    fail(pkg, result.error);
     continue;
   }
-  const [info] = JSON.parse(result.stdout.slice(result.stdout.indexOf('[')));
-  const files = info.files.map((f) => f.path);
-  for (const required of ['package.json', 'LICENSE', 'README.md'])
-    if (!files.includes(required)) fail(pkg, `the tarball has no ${required}`);
-  if (!files.some((f) => f.startsWith('dist/')))
-    fail(pkg, 'the tarball has no dist/ (run npm run build first)');
-  const unwanted = files.filter(
-    (f) => f.startsWith('src/') || f.startsWith('test/') || /\.test\.|\.tsbuildinfo$/.test(f),
-  );
-  if (unwanted.length > 0) fail(pkg, `the tarball has files it should not: ${unwanted.join(', ')}`);
-  packed.push({ pkg, tarball: join(out, info.filename), files, size: info.size });
+  packed.push({ pkg, ...result });
 }
 
-// 2. The published manifest (read back from each tarball), publint and attw, a few tarballs at a time.
-/** Every file path an `exports` map names (its string leaves), with `*` patterns as regular expressions. */
-function exportTargets(value, found = []) {
-  if (typeof value === 'string') found.push(value);
-  else if (value !== null && typeof value === 'object')
-    for (const inner of Object.values(value)) exportTargets(inner, found);
-  return found;
-}
-
-/** An `exports` path, where `*` stands for any non-empty string, as a regular expression. */
-function globToRegExp(path) {
-  const escaped = path.split('*').map((part) => part.replace(/[.+?^$()|[\]\\{}]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('.+')}$`);
-}
-
-async function check({ pkg, tarball, files, size }) {
-  const manifestText = (await run('tar', ['-xOzf', tarball, 'package/package.json'])).stdout;
-  if (manifestText.includes(`"${DEV_CONDITION}"`))
-    fail(pkg, `the published package.json still has the ${DEV_CONDITION} condition`);
-  // Every file the published exports name is in the tarball (publint does not look at every condition).
-  const manifest = JSON.parse(manifestText);
-  for (const target of exportTargets(manifest.exports ?? {})) {
-    const pattern = globToRegExp(target.replace(/^\.\//, ''));
-    if (!files.some((file) => pattern.test(file)))
-      fail(pkg, `its exports name ${target}, which is not in the tarball`);
-  }
+// 2. The tarball rules (scripts/tarball-rules.mjs: LICENSE, README.md and dist/ in, src/ and tests out, no
+// development condition, every file the published exports name present), publint and attw, a few at a time.
+async function check({ pkg, tarball, files, size, manifest, manifestText }) {
+  for (const problem of tarballProblems({ files, manifest, manifestText })) fail(pkg, problem);
   const publint = await run(join(BIN, 'publint'), ['run', tarball, '--strict']);
   if (publint.code !== 0) fail(pkg, `publint:\n${publint.stdout}${publint.stderr}`);
   const attw = await run(join(BIN, 'attw'), [

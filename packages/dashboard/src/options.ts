@@ -1,4 +1,4 @@
-import { PlacetError, z } from '@placet/core';
+import { PlacetError, z } from '@placet/core/adapter';
 
 /** A URL path on this origin: `/api/v1`, never a full URL (the dashboard talks only to its own origin). */
 const Path = z
@@ -15,7 +15,11 @@ export const DashboardOptionsSchema = z.object({
    * refused with 401, sends the browser to `loginUrl`.
    */
   authBase: z.union([Path, z.literal(false)]).default('/api/auth'),
-  /** Where to send a signed-out person when `authBase` is false. */
+  /**
+   * Where to send a signed-out person when `authBase` is false. A `{returnTo}` in it is replaced with the
+   * page they were on (path, query and hash on this origin, URL-encoded), for the host to send them back
+   * after signing in: `'/login?next={returnTo}'`. Without it the URL is used as it is.
+   */
   loginUrl: z.string().max(2000).optional(),
   /** The native WebSocket endpoint of `attachRealtime()`. */
   wsPath: Path.default('/ws'),

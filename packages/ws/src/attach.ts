@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { apiKeyFromHeaders, hostUserPrincipal, type Placet, type Principal } from '@placet/core';
+import type { Placet, Principal } from '@placet/core';
+import { apiKeyFromHeaders, hostUserPrincipal, isPlacetError } from '@placet/core/adapter';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { EngineServer } from './engine-server.js';
 import { LocalRelay } from './local-relay.js';
@@ -85,7 +86,22 @@ export function attachRealtime(placet: Placet, server: Server, input: RealtimeOp
     if (key) return byApiKey(key);
     const ticket = url.searchParams.get('ticket');
     if (ticket) return byTicket(ticket);
-    return hostUserPrincipal(placet, await options.authenticateUser?.(req));
+    return byHost(req);
+  }
+
+  /**
+   * The host's `authenticateUser`. A `PlacetError` it throws with a 4xx status (`UNAUTHORIZED` for an
+   * expired session, `FORBIDDEN`, or `CONFLICT` from making the person a user) refuses the socket (401):
+   * a refusal, as on the router, never the retriable 503 of an outage. Anything else it throws (its
+   * session store is down) stays retriable.
+   */
+  async function byHost(req: IncomingMessage): Promise<Principal | null> {
+    try {
+      return await hostUserPrincipal(placet, await options.authenticateUser?.(req));
+    } catch (error) {
+      if (isPlacetError(error) && error.status >= 400 && error.status < 500) return null;
+      throw error;
+    }
   }
 
   const engine =

@@ -18,3 +18,15 @@ export function readConfig(doc: Document = document): DashboardConfig {
     title: parsed.title ?? 'Placet',
   };
 }
+
+/** The placeholder of `loginUrl` that becomes the page to come back to. */
+export const RETURN_TO = '{returnTo}';
+
+/**
+ * Where a signed-out person goes: `loginUrl` with every `{returnTo}` replaced by the current page on this
+ * origin (path, query and hash), URL-encoded. The host's sign-in sends them back there.
+ */
+export function loginHref(loginUrl: string, here: Pick<Location, 'pathname' | 'search' | 'hash'>): string {
+  const back = encodeURIComponent(`${here.pathname}${here.search}${here.hash}`);
+  return loginUrl.replaceAll(RETURN_TO, back);
+}

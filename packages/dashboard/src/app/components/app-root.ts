@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { Api, ApiError } from '../api.js';
-import { readConfig } from '../config.js';
+import { loginHref, readConfig } from '../config.js';
 import { Notifier } from '../notifications.js';
 import { Realtime } from '../realtime.js';
 import { ReviewTypes } from '../review-types.js';
@@ -185,7 +185,7 @@ export class PlacetApp extends LitElement {
     this.#off = [];
     this.user = undefined;
     if (this.config.authBase === false && this.config.loginUrl) {
-      location.assign(this.config.loginUrl);
+      location.assign(loginHref(this.config.loginUrl, location));
       return;
     }
     this.phase = 'signed-out';
