@@ -1,4 +1,4 @@
-import type { Notification, NotificationResult } from '@placet/core';
+import type { Notification, NotificationResult } from '@placet/core/plugin';
 import { audit } from '@placet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../src/index.js';
@@ -140,5 +140,64 @@ describe('notifiers', () => {
         },
       }),
     ).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: 'Two notifiers are named "audit"' });
+  });
+});
+
+describe('the dispatcher and notifiers', () => {
+  it('a notifier that never answers fails its attempt at webhooks.timeoutMs (aborted), and is retried', async () => {
+    const signals: AbortSignal[] = [];
+    w = await world({
+      placet: {
+        plugins: [
+          testPlugin(),
+          audit({
+            deliver: (n) => {
+              signals.push(n.signal);
+              return new Promise(() => {}); // Never answers.
+            },
+          }),
+        ],
+        webhooks: { initialDelayMs: 1000, maxAttempts: 5, timeoutMs: 2000 },
+      },
+    });
+    const msg = await w.placet.messages.create(w.agent, {
+      channelId: w.channelId,
+      text: 'Deploy?',
+      review: choiceReview(),
+    });
+    await settle();
+    expect(signals).toHaveLength(1);
+    await w.clock.advance(2_000);
+    await settle();
+    expect(signals[0]!.aborted).toBe(true);
+    const [log] = await w.placet.deliveries.listForMessage(w.user, msg.id);
+    expect(log).toMatchObject({ state: 'pending', attempts: [{ attempt: 1, error: 'timeout' }] });
+    await w.clock.advance(5_000);
+    await settle();
+    expect(signals.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('without a webhook sender, notifications are sent and webhook deliveries are left alone (never claimed)', async () => {
+    const r = receiver();
+    r.up();
+    w = await withAudit(r.deliver);
+    await w.placet.webhooks.setWebhook(w.agent, {
+      channelId: w.channelId,
+      url: 'https://hooks.example.test/p',
+    });
+    const msg = await w.placet.messages.create(w.agent, {
+      channelId: w.channelId,
+      text: 'Deploy?',
+      review: choiceReview(),
+    });
+    await w.placet.reviews.respond(w.user, msg.id, { response: { selectedOption: 'approve' } });
+    for (let i = 0; i < 5; i++) await w.clock.advance(60_000);
+    await settle();
+    const log = await w.placet.deliveries.listForMessage(w.user, msg.id);
+    const webhook = log.find((d) => d.url.startsWith('https:'))!;
+    expect(log.find((d) => d.url === 'notifier:audit')).toMatchObject({ state: 'delivered' });
+    expect(webhook).toMatchObject({ state: 'pending', attempts: [] });
+    // Never claimed: no lease was ever written on it.
+    expect((await w.store.deliveries.findById(webhook.id))?.lockedUntil).toBeNull();
   });
 });

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  answerableCodes,
-  createOperationEnv,
-  defineOperation,
-  ERROR_CODES,
-  named,
-  OPERATIONS,
-  type OperationRequest,
-  runOperation,
-  z,
-} from '../src/index.js';
+import { answerableCodes, createOperationEnv, OPERATIONS, runOperation } from '../src/adapter.js';
+import { createPlacet, ERROR_CODES, silentLogger } from '../src/index.js';
+import { defineOperation, definePlugin, named, type OperationRequest, z } from '../src/plugin.js';
 import { world } from './fixtures.js';
 
 /**
@@ -70,6 +62,60 @@ describe('OPERATIONS', () => {
     );
     const ui = OPERATIONS.find((op) => op.operationId === 'getReviewTypeUi')!;
     expect(answerableCodes(ui).has('UNAUTHORIZED')).toBe(false);
+  });
+});
+
+describe('plugin routes', () => {
+  const route = (path: string, extra: Record<string, unknown> = {}) =>
+    defineOperation({
+      method: 'get',
+      path,
+      operationId: 'thing',
+      summary: 'A thing',
+      tag: 'x',
+      auth: 'either',
+      success: { kind: 'json', status: 200, description: 'x', schema: named('Thing', z.object({})) },
+      errors: [],
+      handler: () => ({}),
+      ...extra,
+    });
+  const withRoutes = (name: string, routes: ReturnType<typeof route>[]) =>
+    definePlugin({ name, version: '1.0.0', routes: () => routes });
+  const start = (plugin: ReturnType<typeof withRoutes>) =>
+    createPlacet({ plugins: [plugin], logger: silentLogger() });
+
+  it('mount under /plugins/<name> with a prefixed id; mistakes fail createPlacet, not the OpenAPI document', () => {
+    const placet = start(withRoutes('acme-audit', [route('/things')]));
+    const op = placet.api.operations.find((o) => o.path === '/plugins/acme-audit/things');
+    expect(op).toMatchObject({ operationId: 'acmeAuditThing', tag: 'acme-audit' });
+    const refused = (plugin: ReturnType<typeof withRoutes>) => {
+      try {
+        start(plugin);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    // A name Express would read as a parameter.
+    expect(refused(withRoutes('acme:audit', [route('/things')]))).toMatchObject({ code: 'INVALID_PLUGIN' });
+    // An undescribed :param, an unregistered error code: checked with the OpenAPI builder at once.
+    expect(refused(withRoutes('a', [route('/things/:id')]))).toMatchObject({
+      code: 'INVALID_PLUGIN',
+      message: expect.stringContaining(':id'),
+    });
+    expect(refused(withRoutes('b', [route('/things', { errors: ['NO_SUCH_CODE'] })]))).toMatchObject({
+      code: 'INVALID_PLUGIN',
+    });
+    // The same route twice, by shape; the ui/ segment of review-type modules.
+    expect(
+      refused(
+        withRoutes('c', [
+          route('/t/:a', { params: { a: 'a' } }),
+          route('/t/:b', { params: { b: 'b' }, operationId: 'other' }),
+        ]),
+      ),
+    ).toMatchObject({ code: 'INVALID_PLUGIN', message: expect.stringContaining('two routes') });
+    expect(refused(withRoutes('d', [route('/ui/x')]))).toMatchObject({ code: 'INVALID_PLUGIN' });
   });
 });
 
@@ -167,3 +213,18 @@ export const typedOperation = defineOperation({
     return { identifier: query.channel };
   },
 });
+
+// The host facade is typed the same way: a host calling the engine directly gets compile errors for a
+// misspelt field or a wrong value, not a 400 at run time (the engine still validates untyped callers).
+export async function typedHost(
+  placet: Awaited<ReturnType<typeof world>>['placet'],
+  agent: Awaited<ReturnType<typeof world>>['agent'],
+) {
+  // @ts-expect-error `txt` is not a field of MessageCreateInput.
+  await placet.messages.create(agent, { channelId: 'c', txt: 'Deploy?' });
+  // @ts-expect-error `status` must be one of info | success | warning | error.
+  await placet.messages.create(agent, { channelId: 'c', text: 'x', status: 'fine' });
+  // @ts-expect-error internal methods are not on the host's type.
+  placet.channels.require(agent, 'c');
+  await placet.messages.create(agent, { channelId: 'c', text: 'Deploy?', status: 'info' });
+}

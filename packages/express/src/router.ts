@@ -1,17 +1,17 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Placet } from '@placet/core';
 import {
   type AnyOperation,
-  type Attachment,
   createOperationEnv,
   type OperationEnv,
   type OperationRequest,
-  type Placet,
   PlacetError,
   type Reply,
   runOperation,
   type UploadInput,
-} from '@placet/core';
+} from '@placet/core/adapter';
+import type { Attachment } from '@placet/core/contract';
 import express, { type Request, type Response, type Router } from 'express';
 import { authenticate } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
@@ -99,12 +99,12 @@ function mount(router: Router, ctx: RouteContext, env: OperationEnv, op: AnyOper
     ...handlers,
     async (req, res) => {
       const result: Reply = res.locals.placetReply ?? (await run(req, res));
-      await send(req, res, op, result);
+      await send(ctx, req, res, op, result);
     },
   );
 }
 
-async function send(req: Request, res: Response, op: AnyOperation, result: Reply): Promise<void> {
+async function send(ctx: RouteContext, req: Request, res: Response, op: AnyOperation, result: Reply) {
   const aborted = (res.locals.placetAbort as AbortController).signal.aborted;
   if (aborted || res.writableEnded) {
     if (result.stream) discard(result.stream);
@@ -116,8 +116,18 @@ async function send(req: Request, res: Response, op: AnyOperation, result: Reply
     const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}${op.path}?${search}`;
     res.set('Link', `<${url}>; rel="next"`);
   }
-  if (result.stream) await pipeline(Readable.from(result.stream), res);
-  else if (result.json !== undefined) res.json(result.json);
+  if (result.stream) {
+    // Once the bytes flow, a failure cannot become an error body: a client that hung up is nothing to
+    // report; a store that failed mid-file is logged, and the response is cut off.
+    await pipeline(Readable.from(result.stream), res).catch((error: unknown) => {
+      if ((res.locals.placetAbort as AbortController).signal.aborted) return;
+      ctx.placet.options.logger.warn('response stream failed', {
+        operation: op.operationId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      res.destroy();
+    });
+  } else if (result.json !== undefined) res.json(result.json);
   else res.end();
 }
 

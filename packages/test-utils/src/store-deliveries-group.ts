@@ -5,7 +5,7 @@ import {
   isUniqueViolation,
   newId,
   type Repositories,
-} from '@placet/core';
+} from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { deferred, makeDelivery } from './helpers.js';
 import type { StoreSuiteOptions } from './store-conformance.js';
@@ -270,6 +270,32 @@ export function storeDeliveriesGroup(options: StoreSuiteOptions): void {
       );
       expect(ids(await store.deliveries.claimDue(now, lease, 2))).toEqual([idAt(50_000)]);
       expect(await store.deliveries.claimDue(now, lease, 2)).toEqual([]);
+    });
+
+    it('claimDue and nextDue with a urlPrefix: only deliveries whose url starts with it (LIKE characters literal)', async () => {
+      const { store } = h();
+      const { channel } = await seedOwnerChannel(store);
+      const now = at(60_000);
+      const lease = at(90_000);
+      const webhook = makeDelivery(channel, {
+        url: 'https://hooks.example.test/x',
+        nextAttemptAt: at(10_000),
+      });
+      const notification = makeDelivery(channel, { url: 'notifier:mail', nextAttemptAt: at(20_000) });
+      // `_` and `%` in the prefix are literal: `notifier_…` does not start with `notifier:`.
+      const lookalike = makeDelivery(channel, { url: 'notifier_mail', nextAttemptAt: at(5_000) });
+      for (const d of [webhook, notification, lookalike]) await store.deliveries.insert(d);
+      expect((await store.deliveries.nextDue({ urlPrefix: 'notifier:' }))?.getTime()).toBe(
+        at(20_000).getTime(),
+      );
+      expect((await store.deliveries.nextDue())?.getTime()).toBe(at(5_000).getTime());
+      expect(ids(await store.deliveries.claimDue(now, lease, 10, { urlPrefix: 'notifier:' }))).toEqual([
+        notification.id,
+      ]);
+      expect(await store.deliveries.claimDue(now, lease, 10, { urlPrefix: 'notif%' })).toEqual([]);
+      expect(sorted(ids(await store.deliveries.claimDue(now, lease, 10)))).toEqual(
+        sorted([webhook.id, lookalike.id]),
+      );
     });
 
     it('claimDue: a held delivery is not claimed again before its lease ends, and is after', async () => {

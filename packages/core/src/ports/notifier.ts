@@ -23,6 +23,8 @@ export interface Notification {
   /** The message carrying the review, as the dashboard shows it (with `review`). */
   readonly message: Message;
   readonly channel: Channel;
+  /** Aborted when the attempt times out (`webhooks.timeoutMs`): stop the outbound call. */
+  readonly signal: AbortSignal;
 }
 
 /** The outcome of one attempt: delivered, or failed (retried unless `retry: false`). */

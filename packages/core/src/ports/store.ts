@@ -326,6 +326,13 @@ export interface KeysetPage {
 
 /** A page of a channel's delivery log. */
 export type DeliveryListFilter = KeysetPage;
+/**
+ * Which deliveries `claimDue` and `nextDue` consider: all by default, or only those whose `url` starts
+ * with `urlPrefix` (the dispatcher without a webhook sender still sends notifications, `notifier:…`).
+ */
+export interface DeliveryDueFilter {
+  urlPrefix?: string;
+}
 
 export interface DeliveryRepository {
   insert(delivery: DeliveryRecord): Promise<void>;
@@ -342,7 +349,7 @@ export interface DeliveryRepository {
    * returns them. Concurrent claimers (other processes) MUST never receive the same delivery while its
    * lease runs (Postgres: `FOR UPDATE SKIP LOCKED`; SQLite: one writer).
    */
-  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<DeliveryRecord[]>;
+  claimDue(now: Date, leaseUntil: Date, limit: number, filter?: DeliveryDueFilter): Promise<DeliveryRecord[]>;
   /**
    * Records an attempt and the delivery's new state in one step; releases the claim. The state change
    * MUST be conditional on the delivery still being `pending`: when it was cancelled (`cancelPending`)
@@ -382,7 +389,7 @@ export interface DeliveryRepository {
    * When the dispatcher should look next: the earliest `nextAttemptAt` of a pending delivery, or the end
    * of its lease when another process holds it. Claimed rows come back oldest due first.
    */
-  nextDue(): Promise<Date | undefined>;
+  nextDue(filter?: DeliveryDueFilter): Promise<Date | undefined>;
   /** How many deliveries are `pending` (for metrics); by index, never by scanning finished ones. */
   countPending(): Promise<number>;
 }

@@ -10,7 +10,7 @@ import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { Store } from '../ports/store.js';
+import type { DeliveryDueFilter, Store } from '../ports/store.js';
 import type { WebhookSender } from '../ports/webhook-sender.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
@@ -19,7 +19,7 @@ import { Availability } from './availability.js';
 import { ChannelsService } from './channels-service.js';
 import { EventHub } from './event-hub.js';
 import { MessageViews } from './message-views.js';
-import { type NotificationPlan, Notifications } from './notifications.js';
+import { NOTIFIER_SCHEME, type NotificationPlan, Notifications } from './notifications.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 export type { DeliveryPage, DeliveryView } from '../contract/account.js';
@@ -85,6 +85,8 @@ export class DeliveriesService {
   }
 
   private readonly sender: WebhookSender | null;
+  /** Cuts short the notifier calls under way (stop()). */
+  readonly #inflight = new Set<() => void>();
 
   start(): void {
     if (!this.sender) {
@@ -105,6 +107,7 @@ export class DeliveriesService {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    for (const cut of this.#inflight) cut();
     this.#off?.();
     this.#offAvailability?.();
     if (this.#timer) this.clock.clearTimer(this.#timer);
@@ -233,7 +236,12 @@ export class DeliveriesService {
       // that no lease runs out mid-batch and hands a delivery to a second process.
       const { leaseMs, timeoutMs } = this.options.webhooks;
       const batch = Math.max(1, Math.min(BATCH, Math.floor(leaseMs / timeoutMs) - 1));
-      const claimed = await this.store.deliveries.claimDue(now, new Date(now.getTime() + leaseMs), batch);
+      const claimed = await this.store.deliveries.claimDue(
+        now,
+        new Date(now.getTime() + leaseMs),
+        batch,
+        this.#dueFilter(),
+      );
       for (const delivery of claimed) await this.#attempt(delivery);
       if (claimed.length < batch || this.#stopped) return;
     }
@@ -245,8 +253,7 @@ export class DeliveriesService {
     const delivery = await this.store.deliveries.findById(claimed.id);
     if (delivery?.state !== 'pending') return;
     const notification = this.notifications.of(delivery);
-    // Without a sender, webhook deliveries stay pending (recorded, not sent); their claim lapses.
-    if (!notification && !this.sender) return;
+    if (!notification && !this.sender) return; // Not claimed without a sender (#dueFilter); a guard.
     const result = notification
       ? await this.#notify(delivery, notification.name)
       : await this.#sendWebhook(delivery);
@@ -307,21 +314,50 @@ export class DeliveriesService {
     ]);
     if (!message || !channel || !recipient)
       return failed('cancelled: the review or its recipient is gone', true);
+    // One attempt lasts at most `webhooks.timeoutMs` (on the instance's clock): a notifier that never
+    // answers fails the attempt (retried) instead of holding up every delivery behind it and `stop()`.
+    const controller = new AbortController();
+    let timer: TimerHandle | undefined;
+    let cut: () => void = () => {};
+    const timedOut = new Promise<'timeout' | 'stopped'>((resolve) => {
+      timer = this.clock.setTimer(() => {
+        controller.abort();
+        resolve('timeout');
+      }, this.options.webhooks.timeoutMs);
+      // stop() does not wait for a notifier: the attempt is cut short (and retried after a restart).
+      cut = () => {
+        controller.abort();
+        resolve('stopped');
+      };
+    });
+    this.#inflight.add(cut);
     try {
-      const outcome = await notifier.send({
+      const notification = {
         id: delivery.id,
         attempt: delivery.attempts + 1,
         kind: plan.kind,
         recipient: presentUser(recipient),
         message: await this.views.presentOne(message, { agentName: channel.name }),
         channel: presentChannel(channel),
-      });
-      if (outcome.ok)
+        signal: controller.signal,
+      };
+      const outcome = await Promise.race([notifier.send(notification), timedOut]);
+      if (outcome === 'timeout' || outcome === 'stopped') return failed(outcome);
+      if (outcome?.ok === true)
         return { ok: true, giveUp: false, status: null, error: null, durationMs: Date.now() - started };
-      return failed(outcome.error.slice(0, 200), outcome.retry === false);
+      if (outcome?.ok === false) return failed(String(outcome.error).slice(0, 200), outcome.retry === false);
+      return failed(`${name}: send() resolved no outcome`);
     } catch (error) {
-      this.logger.warn('notifier failed', { notifier: name, deliveryId: delivery.id, error: String(error) });
+      // The error's text may carry what the notifier was given (a URL with a token): its name only.
+      this.logger.warn('notifier threw', {
+        notifier: name,
+        deliveryId: delivery.id,
+        error: error instanceof Error ? error.name : typeof error,
+      });
       return failed(`${name}: the notifier threw`);
+    } finally {
+      if (timer) this.clock.clearTimer(timer);
+      this.#inflight.delete(cut);
     }
   }
 
@@ -387,6 +423,11 @@ export class DeliveriesService {
       });
   }
 
+  /** Without a webhook sender only notifications are claimed: webhook deliveries stay pending, untouched. */
+  #dueFilter(): DeliveryDueFilter {
+    return this.sender ? {} : { urlPrefix: NOTIFIER_SCHEME };
+  }
+
   /** Exponential backoff with ±20 % jitter, capped. */
   #backoff(attempts: number): number {
     const { initialDelayMs, maxDelayMs } = this.options.webhooks;
@@ -397,7 +438,7 @@ export class DeliveriesService {
   async #schedule(): Promise<void> {
     if (this.#stopped) return;
     if (this.#timer) this.clock.clearTimer(this.#timer);
-    const next = await this.store.deliveries.nextDue().catch(() => undefined);
+    const next = await this.store.deliveries.nextDue(this.#dueFilter()).catch(() => undefined);
     if (!next || this.#stopped) return;
     const wait = Math.max(0, next.getTime() - this.clock.now().getTime());
     // Re-check at least every lease period, for deliveries another (crashed) process had claimed.

@@ -19,6 +19,13 @@ export interface HookLeaseOptions {
  */
 export class HookLease {
   #until = 0;
+  /** Set by the runner's stop(): a hook still running after it no longer keeps the plugin's claim. */
+  #stopped = false;
+
+  /** Stops renewing: the lease runs out, and another process may take the plugin's hooks over. */
+  stop(): void {
+    this.#stopped = true;
+  }
 
   constructor(
     private readonly options: HookLeaseOptions,
@@ -61,8 +68,10 @@ export class HookLease {
     const { clock, leaseMs } = this.options;
     let timer: TimerHandle | undefined;
     const renewLater = () => {
+      if (this.#stopped) return;
       timer = clock.setTimer(
         () => {
+          if (this.#stopped) return;
           void this.#write().catch(() => {});
           renewLater();
         },

@@ -1,5 +1,6 @@
 import type { Message } from '../contract/message.js';
 import { type EventRecord, INTERNAL_EVENT_TYPES } from '../domain/records.js';
+import { isServiceUnavailable } from '../errors/unavailable.js';
 import type { PlacetPlugin } from '../plugins/types.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -128,6 +129,7 @@ export class PluginHookRunner {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#lease.stop();
     this.#off?.();
     this.#offAvailability?.();
     if (this.#retry) this.deps.clock.clearTimer(this.#retry);
@@ -244,8 +246,10 @@ export class PluginHookRunner {
         else await hook(payload, this.ctx);
         done.add(call.hook);
       } catch (error) {
-        // An unreachable store is an outage, not this hook's failure: it does not use up attempts.
-        const outage = this.deps.availability.reportFailure(error);
+        // An unreachable store is an outage, not this hook's failure: it does not use up attempts. The
+        // engine's store reports its own failures to the tracker; a SERVICE_UNAVAILABLE the hook itself
+        // threw (an upstream 503) while the store answers is the hook's failure like any other.
+        const outage = isServiceUnavailable(error) && !this.deps.availability.available;
         const attempts = (retry?.hook === call.hook ? retry.attempts : 0) + (outage ? 0 : 1);
         const fields = {
           plugin: this.plugin.name,

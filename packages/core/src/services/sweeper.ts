@@ -49,6 +49,10 @@ export class Sweeper {
   #timer: TimerHandle | undefined;
   /** When the armed timer fires (ms since the epoch). */
   #dueAt = Number.POSITIVE_INFINITY;
+  /** When the next full sweep is due; expiry-only runs may come before it. */
+  #nextFullAt = 0;
+  /** The earliest arm asked for while a run was under way. */
+  #deferred = Number.POSITIVE_INFINITY;
   #offEvents: (() => void) | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
@@ -99,6 +103,7 @@ export class Sweeper {
     if (this.#timer) this.clock.clearTimer(this.#timer);
     this.#timer = undefined;
     this.#dueAt = Number.POSITIVE_INFINITY;
+    this.#deferred = Number.POSITIVE_INFINITY;
     await this.#running;
   }
 
@@ -158,30 +163,70 @@ export class Sweeper {
     });
   }
 
-  /** The next sweep: after `sweepIntervalMs`, or when the next pending review falls due if sooner. */
-  async #scheduleNext(): Promise<void> {
-    const interval = this.clock.now().getTime() + this.options.sweepIntervalMs;
-    const nextExpiry = await this.store.reviews.nextExpiry().catch(() => undefined);
+  /**
+   * Arms the next run: the full sweep every `sweepIntervalMs`, and in between an expiry-only run when a
+   * pending review falls due sooner. After a run that failed, nothing before the next full sweep (a due
+   * review that cannot be expired must not make a tight loop).
+   */
+  async #scheduleNext(failed = false): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (this.#nextFullAt <= now) this.#nextFullAt = now + this.options.sweepIntervalMs;
+    let at = this.#nextFullAt;
+    if (!failed) {
+      const nextExpiry = await this.store.reviews.nextExpiry().catch(() => undefined);
+      if (nextExpiry) at = Math.min(at, nextExpiry.getTime());
+      // Reviews created while the run was under way (their arm was deferred).
+      at = Math.min(at, this.#deferred);
+    }
+    this.#deferred = Number.POSITIVE_INFINITY;
     this.#dueAt = Number.POSITIVE_INFINITY;
-    this.#arm(Math.min(interval, nextExpiry?.getTime() ?? interval));
+    this.#arm(at);
   }
 
-  /** Arms the timer for `at`, unless it is already due no later (a sweep in progress re-arms after). */
+  /** Arms the timer for `at`, unless it is already due no later; during a run, remembers it for after. */
   #arm(at: number): void {
-    if (this.#stopped || this.#running || at >= this.#dueAt) return;
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#deferred = Math.min(this.#deferred, at);
+      return;
+    }
+    if (at >= this.#dueAt) return;
     if (this.#timer) this.clock.clearTimer(this.#timer);
     this.#dueAt = at;
     this.#timer = this.clock.setTimer(
       () => {
         this.#timer = undefined;
-        this.#running = this.sweep({ housekeeping: 'when-due' })
-          .catch((error: unknown) => this.logger.error('sweep failed', { error: String(error) }))
-          .then(() => {
+        this.#dueAt = Number.POSITIVE_INFINITY;
+        const full = this.clock.now().getTime() >= this.#nextFullAt;
+        if (full) this.#nextFullAt = this.clock.now().getTime() + this.options.sweepIntervalMs;
+        const failedBefore = this.#stats.failedRuns;
+        // Between full sweeps, a run for a review falling due expires reviews only.
+        const run = full ? this.sweep({ housekeeping: 'when-due' }) : this.#expireOnly();
+        this.#running = run
+          .then(
+            () => this.#stats.failedRuns > failedBefore,
+            (error: unknown) => {
+              this.logger.error('sweep failed', { error: String(error) });
+              return true;
+            },
+          )
+          .then((failed) => {
             this.#running = undefined;
-            return this.#scheduleNext();
+            return this.#scheduleNext(failed);
           });
       },
       Math.max(0, at - this.clock.now().getTime()),
     );
+  }
+
+  async #expireOnly(): Promise<void> {
+    try {
+      const count = await this.reviews.expireDue();
+      if (count > 0) this.logger.debug('sweep', { expiredReviews: count });
+    } catch (error) {
+      this.#stats.failedRuns++;
+      if (!this.availability.reportFailure(error))
+        this.logger.error('sweep job expiredReviews failed', { error: String(error) });
+    }
   }
 }

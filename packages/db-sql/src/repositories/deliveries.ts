@@ -3,11 +3,11 @@ import {
   type DeliveryRecord,
   type DeliveryRepository,
   newId,
-} from '@placet/core';
-import type { Selectable } from 'kysely';
+} from '@placet/core/adapter';
+import { type Selectable, sql } from 'kysely';
 import { readBool, readInt } from '../codec.js';
 import type { DeliveriesTable, DeliveryAttemptsTable } from '../schema.js';
-import { guarded, type RepoContext } from './context.js';
+import { guarded, likeLiteral, type RepoContext } from './context.js';
 
 export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
   const { db, d } = ctx;
@@ -96,7 +96,7 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
       const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(fromRow);
     },
-    async claimDue(now, leaseUntil, limit) {
+    async claimDue(now, leaseUntil, limit, filter = {}) {
       // Select the due ids (Postgres: skipping rows another process holds), then lease them in the same
       // statement; the lease check in the WHERE keeps a concurrent claimer off a row it did not lock.
       let ids = db
@@ -105,6 +105,7 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
         .where('state', '=', 'pending')
         .where('next_attempt_at', '<=', d.date(now))
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', d.date(now))]))
+        .$if(filter.urlPrefix !== undefined, (q) => q.where(urlStartsWith(filter.urlPrefix!)))
         .orderBy('next_attempt_at')
         .limit(limit);
       if (d.name === 'postgres') ids = ids.forUpdate().skipLocked();
@@ -217,13 +218,14 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
         .executeTakeFirst();
       return row && fromRow(row);
     },
-    async nextDue() {
+    async nextDue(filter = {}) {
       // A delivery another process holds is not due before its lease ends (no busy loop meanwhile).
       const rows = await db
         .selectFrom('placet_deliveries')
         .select(['next_attempt_at', 'locked_until'])
         .where('state', '=', 'pending')
         .where('next_attempt_at', 'is not', null)
+        .$if(filter.urlPrefix !== undefined, (q) => q.where(urlStartsWith(filter.urlPrefix!)))
         .orderBy('next_attempt_at')
         .limit(50)
         .execute();
@@ -246,4 +248,9 @@ export function deliveryRepository(ctx: RepoContext): DeliveryRepository {
       return Number(row.n);
     },
   };
+}
+
+/** `url LIKE 'prefix%'` with the prefix's own `%`, `_` and `\` taken literally (both dialects). */
+function urlStartsWith(prefix: string) {
+  return sql<boolean>`${sql.ref('url')} like ${`${likeLiteral(prefix)}%`} escape '\\'`;
 }

@@ -420,12 +420,13 @@ export function memoryRepositories(view: View): Repositories {
           .filter('deliveries', (d) => d.channelId === channelId && (!before || byNewest(d, before) > 0))
           .sort(byNewest)
           .slice(0, limit),
-      async claimDue(now, leaseUntil, limit) {
+      async claimDue(now, leaseUntil, limit, filter = {}) {
         const due = view
           .filter(
             'deliveries',
             (d) =>
               d.state === 'pending' &&
+              (filter.urlPrefix === undefined || d.url.startsWith(filter.urlPrefix)) &&
               d.nextAttemptAt !== null &&
               d.nextAttemptAt <= now &&
               (d.lockedUntil === null || d.lockedUntil <= now),
@@ -491,9 +492,13 @@ export function memoryRepositories(view: View): Repositories {
           updatedAt: now,
         });
       },
-      async nextDue() {
+      async nextDue(filter = {}) {
         let next: Date | undefined;
-        for (const d of view.filter('deliveries', (d) => d.state === 'pending' && d.nextAttemptAt !== null)) {
+        const wanted = (d: DeliveryRecord) =>
+          d.state === 'pending' &&
+          d.nextAttemptAt !== null &&
+          (filter.urlPrefix === undefined || d.url.startsWith(filter.urlPrefix));
+        for (const d of view.filter('deliveries', wanted)) {
           // A held delivery is not due before its lease ends.
           const at = d.lockedUntil && d.lockedUntil > d.nextAttemptAt! ? d.lockedUntil : d.nextAttemptAt!;
           if (!next || at < next) next = at;
