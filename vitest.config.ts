@@ -39,16 +39,20 @@ export default defineConfig({
     // `expect.poll` waits for a condition (a browser or a socket catching up), never for a duration:
     // a generous ceiling keeps loaded CI machines from failing a test that would pass a moment later.
     expect: { poll: { timeout: 10_000, interval: 50 } },
-    projects: workspacePackages().map(({ name, dir }) => ({
-      extends: true as const,
-      test: {
-        name,
-        root: dir,
-        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        // Postgres test files share one database: kysely's Migrator introspects every schema, which
-        // races with another file dropping its test schema. One file at a time there.
-        ...(name === '@placet/db-postgres' ? { fileParallelism: false } : {}),
-      },
-    })),
+    projects: [
+      ...workspacePackages().map(({ name, dir }) => ({
+        extends: true as const,
+        test: {
+          name,
+          root: dir,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // Postgres test files share one database: kysely's Migrator introspects every schema, which
+          // races with another file dropping its test schema. One file at a time there.
+          ...(name === '@placet/db-postgres' ? { fileParallelism: false } : {}),
+        },
+      })),
+      // The repository's own scripts (the tarball rules of check:packages and test:packages).
+      { extends: true as const, test: { name: 'scripts', root: 'scripts', include: ['*.test.mjs'] } },
+    ],
   },
 });

@@ -25,7 +25,7 @@ for (const pkg of packages) {
 
 // The foundation issue's promise, from the built packages: a plugin validates a payload, then a response.
 try {
-  const { PluginRegistry } = await import('@placet/core');
+  const { PluginRegistry } = await import('@placet/core/plugin');
   const { approval } = await import('@placet/plugin-approval');
   const registry = new PluginRegistry([approval()]);
   const payload = registry.parsePayload('approval', { options: [{ id: 'approve', label: 'Approve' }] });

@@ -1,17 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import {
   createPlacet,
-  generatePassword,
-  hashApiKey,
   isPlacetError,
   type Logger,
   type Placet,
   type Store,
   type Transport,
 } from '@placet/core';
+import { hashApiKey } from '@placet/core/adapter';
 import { apiReferenceHandler, placetDashboard } from '@placet/dashboard';
 import { isPostgresUnavailable, postgresStore, postgresTransport } from '@placet/db-postgres';
 import { sqliteStore } from '@placet/db-sqlite';
@@ -211,7 +211,8 @@ export async function seed(placet: Placet, config: ServerConfig, say: (line: str
   /** Another process created the owner while this one tried: it also creates the default key. */
   let lostRace = false;
   if (!owner) {
-    const password = config.initialUser.password ?? generatePassword();
+    // 144 random bits, URL-safe: typed once by a human, then changed at first sign-in.
+    const password = config.initialUser.password ?? randomBytes(18).toString('base64url');
     try {
       const created = await placet.users.create({
         email: config.initialUser.email,

@@ -1,12 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  type Placet,
-  PlacetError,
-  type PublicUser,
-  type UserPrincipal,
-  type UserRecord,
-  z,
-} from '@placet/core';
+import { type Placet, PlacetError, type UserPrincipal } from '@placet/core';
+import type { UserRecord } from '@placet/core/adapter';
+import { type PublicUser, z } from '@placet/core/contract';
 import express, { type Request, type Response, type Router } from 'express';
 import { errorResponder } from './errors.js';
 import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, type SessionSigner } from './sessions.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { API_KEY_PATTERN, z } from '@placet/core';
+import { API_KEY_PATTERN, z } from '@placet/core/contract';
 import { type S3FileStoreOptions, S3FileStoreOptionsSchema } from '@placet/storage-s3';
 
 /** Every setting, from the environment, with its default: also what `--help` prints. */

@@ -1,4 +1,4 @@
-/// <reference lib="dom" />
+/// <reference lib="dom" preserve="true" />
 /**
  * `@placet/core/browser`: what the browser UI of a review type needs, and nothing Node-only (no
  * reflect-metadata, tsyringe or `node:*`). A plugin's `src/schema.ts` imports `z` from here, so the same
@@ -23,14 +23,13 @@
  * reads the response from them and renders an answer.
  */
 import { z } from 'zod';
+import type { ReviewStatus } from './contract/common.js';
 import type { ReviewResponse, ReviewSchemas } from './plugins/types.js';
 
 export { defineReviewSchemas } from './plugins/define.js';
-export type { ReviewResponse, ReviewSchemas };
+export type { ReviewResponse, ReviewSchemas, ReviewStatus };
 export { z };
 
-/** A review's lifecycle state on the wire. */
-export type ReviewStatus = 'pending' | 'completed' | 'expired';
 export type PlacetTheme = 'light' | 'dark';
 
 /** A review as the REST API and events carry it (`message.review`); the host may add the message `id`. */

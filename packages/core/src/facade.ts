@@ -1,21 +1,57 @@
-import type { AgentStatusService } from './services/agent-status-service.js';
-import type { ApiKeysService } from './services/api-keys-service.js';
-import type { AttachmentsService } from './services/attachments-service.js';
-import type { ChannelWebhooksService } from './services/channel-webhooks-service.js';
-import type { ChannelsService } from './services/channels-service.js';
-import type { DeliveriesService } from './services/deliveries-service.js';
-import type { MessagesService } from './services/messages-service.js';
-import type { ReviewsService } from './services/reviews-service.js';
-import type { SessionsService } from './services/sessions-service.js';
-import type { StreamsService } from './services/streams-service.js';
-import type { UsersService } from './services/users-service.js';
+import type {
+  ChannelWithActivity,
+  ChannelWithSecret,
+  DeliveryPage,
+  DeliveryView,
+  PublicApiKey,
+  PublicUser,
+  UserCreateInput,
+} from './contract/account.js';
+import type {
+  Channel,
+  ChannelCommandsInput,
+  ChannelCreateInput,
+  ChannelUpdateInput,
+  DeleteWebhookInput,
+  SetManagementInput,
+  SetSubagentInput,
+  SetTagInput,
+  SetWebhookInput,
+  StatusHistoryEntry,
+  StatusHistoryQueryInput,
+  StatusPingInput,
+} from './contract/channel.js';
+import type { DeliveryListQueryInput } from './contract/delivery.js';
+import type { StoreTextInput } from './contract/files.js';
+import type { InboxCount, InboxCountQueryInput, InboxPage, ReviewReadResult } from './contract/inbox.js';
+import type {
+  Attachment,
+  IterationChain,
+  Message,
+  MessageCreateInput,
+  MessageListQueryInput,
+  MessagePage,
+  StatusEvent,
+  StatusStepCreateInput,
+  StreamPatchInput,
+  UserMessageCreateInput,
+} from './contract/message.js';
+import type { InboxQueryInput, RespondReviewInput } from './contract/review.js';
+import type { WaitResult } from './contract/wait.js';
+import type { AgentPrincipal, Principal, UserPrincipal } from './domain/principal.js';
+import type { SessionRecord, UserRecord } from './domain/records.js';
+import type { ApiKeyCreateInput, HostIdentity } from './host-inputs.js';
+import type { ByteRange } from './ports/file-store.js';
+import type { IncomingFile, OpenedFile } from './services/attachments-service.js';
+import type { WaitOptions } from './services/reviews-service.js';
 
 /**
- * The typed host API: what `placet.<resource>` offers an embedding host, the public methods of the engine
- * services. Internal methods (the sweeper's `expireDue`, the dispatcher's `kick`, `channels.require`, …)
- * are not on these types. Inputs are the `…Input` types of the wire contract (`z.input` of its schemas):
- * a misspelt field is a compile error, and the engine still validates at run time (400-style
- * `VALIDATION_FAILED` with issue paths) for callers without types.
+ * The typed host API: what `placet.<resource>` offers an embedding host. The engine services implement
+ * these interfaces (`createPlacet` hands them out under these types, so the compiler checks that they
+ * do); their other methods (the sweeper's `expireDue`, the dispatcher's `kick`, `channels.require`, …)
+ * are internal. Inputs are the `…Input` types of the wire contract (`z.input` of its schemas): a misspelt
+ * field is a compile error, and the engine still validates at run time (400-style `VALIDATION_FAILED`
+ * with issue paths) for callers without types.
  *
  * The resources and the HTTP API: `channels` are the `/agents` endpoints, `webhooks` the
  * `/agents/setWebhook`, `/agents/deleteWebhook` and `/agents/:id/webhook-secret/rotate` endpoints,
@@ -23,46 +59,222 @@ import type { UsersService } from './services/users-service.js';
  * names are the paths' own (`messages`, `reviews`, `files`, `deliveries`, `users`, `apiKeys` =
  * `/api-keys`). Each operation's handler in `OPERATIONS` names the method it calls.
  */
-export type UsersApi = Pick<
-  UsersService,
-  'create' | 'ensure' | 'get' | 'list' | 'delete' | 'changePassword' | 'verifyCredentials'
->;
-export type SessionsApi = Pick<SessionsService, 'create' | 'find' | 'end' | 'endAll' | 'claimOnce'>;
-export type ApiKeysApi = Pick<ApiKeysService, 'create' | 'list' | 'revoke' | 'rotate'>;
-export type ChannelsApi = Pick<
-  ChannelsService,
-  | 'create'
-  | 'list'
-  | 'listWithActivity'
-  | 'get'
-  | 'update'
-  | 'delete'
-  | 'setTag'
-  | 'setCommands'
-  | 'setSubagent'
-  | 'markRead'
->;
-export type MessagesApi = Pick<MessagesService, 'create' | 'list' | 'get' | 'delete' | 'ack' | 'iterations'>;
-export type ReviewsApi = Pick<
-  ReviewsService,
-  | 'get'
-  | 'list'
-  | 'listPending'
-  | 'count'
-  | 'markRead'
-  | 'respond'
-  | 'wait'
-  | 'waiterCount'
-  | 'releaseWaiters'
->;
-export type StreamsApi = Pick<StreamsService, 'patch' | 'addStep'>;
-export type WebhooksApi = Pick<
-  ChannelWebhooksService,
-  'setWebhook' | 'deleteWebhook' | 'rotateSecret' | 'setManagement'
->;
-export type DeliveriesApi = Pick<DeliveriesService, 'listForMessage' | 'listForChannel' | 'redrive'>;
-export type StatusApi = Pick<AgentStatusService, 'ping' | 'history'>;
-export type FilesApi = Pick<
-  AttachmentsService,
-  'upload' | 'store' | 'storeText' | 'list' | 'info' | 'open' | 'delete'
->;
+
+/** Humans: created with a password, or ensured from a host identity; `users` of the HTTP API. */
+export interface UsersApi {
+  create(input: UserCreateInput): Promise<PublicUser>;
+  /** Finds or creates the user a host authenticated, by the host's own id; keeps email and name current. */
+  ensure(input: HostIdentity): Promise<PublicUser>;
+  get(id: string): Promise<PublicUser | undefined>;
+  list(): Promise<PublicUser[]>;
+  /**
+   * The user whose email and password match, or undefined (same answer for both failures). An unknown
+   * email, or a user without a password, is checked against a dummy hash: every failure costs one scrypt,
+   * so response times do not tell which emails have accounts.
+   */
+  verifyCredentials(email: string, password: string): Promise<PublicUser | undefined>;
+  /**
+   * Changes the password and ends every session of the user (their sockets close in every process); the
+   * caller signs the human in again with a new session if it wants to keep them signed in.
+   */
+  changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void>;
+  /**
+   * Deletes a user with their sessions, keys and channels; whatever they had open closes in every
+   * process. Owners only; never oneself.
+   */
+  delete(actor: UserPrincipal, id: string): Promise<void>;
+}
+
+/** Server-side sessions of signed-in humans: ending one closes what it opened, in every process. */
+export interface SessionsApi {
+  create(userId: string, ttlMs: number): Promise<SessionRecord>;
+  /** The live session and its user, or undefined (unknown, ended, expired, or the user is gone). */
+  find(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
+  /** Ends one session (logout). */
+  end(id: string): Promise<boolean>;
+  /** Ends every session of a user (e.g. "sign out everywhere"). */
+  endAll(userId: string): Promise<number>;
+  /**
+   * Claims a single-use token (a WebSocket ticket's nonce) until `expiresAt`: true for the first claim
+   * in any process sharing the store, false for every later one.
+   */
+  claimOnce(nonce: string, expiresAt: Date): Promise<boolean>;
+}
+
+/** Agents' API keys (`/api-keys`): the raw key is returned once, by `create` and `rotate`. */
+export interface ApiKeysApi {
+  create(userId: string, input?: ApiKeyCreateInput): Promise<{ key: string; apiKey: PublicApiKey }>;
+  list(userId: string): Promise<PublicApiKey[]>;
+  /** Deletes the key: requests with it fail at once, and sockets opened with it close in every process. */
+  revoke(userId: string, id: string): Promise<void>;
+  /** Same row, new secret: the old key stops working at once, and what it opened closes. */
+  rotate(userId: string, id: string): Promise<{ key: string; apiKey: PublicApiKey }>;
+}
+
+/** Channels (= agents): the `/agents` endpoints. */
+export interface ChannelsApi {
+  create(principal: Principal, input: ChannelCreateInput): Promise<Channel>;
+  list(principal: Principal): Promise<Channel[]>;
+  /**
+   * A human's channel list: each channel with `unreadCount` (agent messages since the user's read mark,
+   * kept on the server), `lastMessage` and `lastMessageAt`.
+   */
+  listWithActivity(principal: Principal): Promise<ChannelWithActivity[]>;
+  /** `POST /agents/:id/read`: the user has read the channel up to now. */
+  markRead(principal: Principal, channelId: string): Promise<{ read: true; lastReadAt: string }>;
+  get(principal: Principal, channelId: string): Promise<Channel>;
+  /** `PATCH /agents/:id`. `null` clears a field; absent leaves it. */
+  update(principal: Principal, channelId: string, input: ChannelUpdateInput): Promise<Channel>;
+  /** `POST /agents/setTag`. */
+  setTag(principal: Principal, input: SetTagInput): Promise<Channel>;
+  /** `PUT /agents/:id/commands`: replaces the slash commands the agent accepts. */
+  setCommands(principal: Principal, channelId: string, input: ChannelCommandsInput): Promise<Channel>;
+  /** `POST /agents/setSubagent`: the parent must be the owner's channel; no cycles; depth at most 16. */
+  setSubagent(principal: Principal, input: SetSubagentInput): Promise<Channel>;
+  /** Deletes a channel with its messages, reviews, steps and files. */
+  delete(principal: Principal, channelId: string): Promise<{ deleted: true }>;
+}
+
+/** Messages: `/messages`. */
+export interface MessagesApi {
+  /** `POST /api/v1/messages`: an agent message (optionally with a review, a draft, an iteration) or a user message. */
+  create(principal: AgentPrincipal, input: MessageCreateInput): Promise<Message>;
+  create(principal: UserPrincipal, input: UserMessageCreateInput): Promise<Message>;
+  create(principal: Principal, input: MessageCreateInput | UserMessageCreateInput): Promise<Message>;
+  list(principal: Principal, query: MessageListQueryInput): Promise<MessagePage>;
+  get(principal: Principal, messageId: string, channelId?: string): Promise<Message>;
+  delete(principal: Principal, messageId: string, channelId?: string): Promise<{ deleted: true }>;
+  /** `GET /messages/iterations/:id`: the chain of any of its members, root first. */
+  iterations(principal: Principal, messageId: string, channelId?: string): Promise<IterationChain>;
+  /** The agent acknowledges receipt: `agent_received`, which later webhook outcomes never downgrade. */
+  ack(principal: Principal, messageId: string, channelId?: string): Promise<{ acknowledged: true }>;
+}
+
+/** Reviews and the inbox: `/reviews`, answered exactly once, waited for without polling. */
+export interface ReviewsApi {
+  /** `GET /reviews/:id`: the message carrying the review. */
+  get(principal: Principal, messageId: string, channelId?: string): Promise<Message>;
+  /** Pending reviews of the principal (one channel or all), newest first, from the index. */
+  listPending(
+    principal: Principal,
+    options?: {
+      channelId?: string;
+      limit?: number;
+      cursor?: string;
+    },
+  ): Promise<Message[]>;
+  /**
+   * The inbox: the principal's reviews across channels (or one), by status and type, newest first,
+   * keyset-paged by message id, with the ids of those on the page the principal has marked read.
+   */
+  list(principal: Principal, query?: InboxQueryInput): Promise<InboxPage>;
+  /**
+   * The inbox badge: how many of the principal's reviews match the inbox filters (`status` pending by
+   * default, `channel`, `type`) and how many of those the principal has not marked read. One indexed
+   * aggregate query, never a page walk.
+   */
+  count(principal: Principal, query?: InboxCountQueryInput): Promise<InboxCount>;
+  /**
+   * Marks the review on `messageId` read for the calling human (per user, per review). Idempotent: a
+   * second call keeps, and answers, the time of the first. 404 for a message that is not the caller's
+   * or carries no review.
+   */
+  markRead(principal: Principal, messageId: string): Promise<ReviewReadResult>;
+  /**
+   * A human answers. Exactly once: a conditional update on `pending` and not past `expiresAt`; every
+   * other caller gets 409. The response is validated by the review type's plugin against the payload.
+   */
+  respond(principal: Principal, messageId: string, input: RespondReviewInput): Promise<Message>;
+  /**
+   * Long-poll. Terminal → at once. Otherwise: register a waiter, re-read once (an answer that landed in
+   * between is never missed), then sleep until an event for this review, the timeout, or the abort
+   * signal. Never polls the store on a timer.
+   */
+  wait(principal: Principal, messageId: string, options?: WaitOptions): Promise<WaitResult>;
+  /** Open waiters (for tests and metrics). */
+  waiterCount(): number;
+  /**
+   * Answers every open wait `timeout` at once, and every later wait too (graceful shutdown: agents poll
+   * again and reach another process, or this one once it is back).
+   */
+  releaseWaiters(): void;
+}
+
+/** Streamed replies: `/messages/streams/*` (PATCH of the full text, status steps). */
+export interface StreamsApi {
+  /**
+   * `PATCH /messages/streams/:streamId`: replaces the text with the full accumulated text; `complete: true`
+   * finalises, `streamState: 'aborted'` aborts. On a finished stream, a PATCH equal to its final state is a
+   * harmless retry (200); any other change is a 409.
+   */
+  patch(principal: Principal, streamId: string, input: StreamPatchInput): Promise<Message>;
+  /** `POST /messages/streams/:streamId/status`: a progress step, allowed before the draft exists. */
+  addStep(principal: Principal, streamId: string, input: StatusStepCreateInput): Promise<StatusEvent>;
+}
+
+/** A channel's webhook settings and signing secret: `/agents/setWebhook`, `/agents/deleteWebhook`, `/agents/:id/webhook-secret/rotate`. */
+export interface WebhooksApi {
+  setWebhook(principal: Principal, input: SetWebhookInput): Promise<ChannelWithSecret>;
+  deleteWebhook(principal: Principal, input: DeleteWebhookInput): Promise<Channel>;
+  /** A new signing secret, returned once; the old one stops signing at once. */
+  rotateSecret(principal: Principal, channelId: string): Promise<{ webhookSecret: string }>;
+  /** The original's `setManagement`: validated (its fields are never silently dropped), then refused with 501. */
+  setManagement(principal: Principal, input: SetManagementInput): Promise<never>;
+}
+
+/** Webhook deliveries: the per-message and per-channel logs with every attempt, and redrive. */
+export interface DeliveriesApi {
+  /** The deliveries of a message with every attempt: the owner's delivery log. */
+  listForMessage(principal: Principal, messageId: string): Promise<DeliveryView[]>;
+  /**
+   * A channel's delivery log (every webhook delivery with its attempts), newest first, keyset-paged by
+   * delivery id: `?limit=` (25 by default, at most 100) and `?cursor=` (the previous page's `nextCursor`).
+   */
+  listForChannel(
+    principal: Principal,
+    channelId: string,
+    query?: DeliveryListQueryInput,
+  ): Promise<DeliveryPage>;
+  /** Queues a finished delivery again (same `webhook-id`), due now. */
+  redrive(principal: Principal, deliveryId: string): Promise<DeliveryView>;
+}
+
+/** Agent heartbeats (`/status/ping`) and status history (`/agents/:id/status-history`). */
+export interface StatusApi {
+  /** `POST /status/ping`. */
+  ping(principal: Principal, input: StatusPingInput): Promise<Channel>;
+  /** Status transitions of a channel, newest first (`query`: `{ limit? }`, 1–500, default 100). */
+  history(
+    principal: Principal,
+    channelId: string,
+    query?: StatusHistoryQueryInput,
+  ): Promise<StatusHistoryEntry[]>;
+}
+
+/** Files: `/files` (store, upload, list, open, delete). */
+export interface FilesApi {
+  /** `POST /files/store`: keeps the file as an orphan of the channel. */
+  store(principal: Principal, file: IncomingFile): Promise<Attachment>;
+  /** `POST /files/store-text`. */
+  storeText(principal: Principal, input: StoreTextInput): Promise<Attachment>;
+  /** `POST /files/upload`: an agent message carrying the file (`message:created` with it). */
+  upload(
+    principal: Principal,
+    file: IncomingFile & { text?: string },
+  ): Promise<{ attachment: Attachment; message: Message }>;
+  /**
+   * `GET /files?channel=`: a page of the channel's files, newest first, keyset-paged by index. `cursor`
+   * (a file id of this channel) continues after that file; `nextCursor` is set when more follow.
+   */
+  list(
+    principal: Principal,
+    channelId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{ items: Attachment[]; nextCursor: string | undefined }>;
+  /** The file's metadata (size, type, name) without opening it. */
+  info(principal: Principal, attachmentId: string): Promise<Attachment>;
+  /** The file's metadata and bytes (optionally a byte range), for download. */
+  open(principal: Principal, attachmentId: string, options?: { range?: ByteRange }): Promise<OpenedFile>;
+  /** Deletes one file (row and bytes). */
+  delete(principal: Principal, attachmentId: string): Promise<{ deleted: true }>;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Provision } from './define-token.js';
 import { parseOptions } from './errors/zod-issues.js';
 import type { PlacetPlugin } from './plugins/types.js';
 import type { Clock } from './ports/clock.js';
@@ -8,7 +9,6 @@ import type { Notifier } from './ports/notifier.js';
 import type { Store } from './ports/store.js';
 import type { Transport } from './ports/transport.js';
 import type { WebhookSender } from './ports/webhook-sender.js';
-import type { Provision } from './tokens.js';
 
 const hasMethods =
   <T>(...methods: string[]) =>

@@ -5,6 +5,7 @@ import { memoryFileStore } from './adapters/memory-file-store.js';
 import { memoryTransport } from './adapters/memory-transport.js';
 import { systemClock } from './adapters/system-clock.js';
 import type { PluginManifest } from './contract/plugin-manifest.js';
+import type { Token } from './define-token.js';
 import type { PublicUser } from './domain/present.js';
 import type { Principal, UserPrincipal } from './domain/principal.js';
 import type { EventRecord } from './domain/records.js';
@@ -52,7 +53,7 @@ import { Sweeper } from './services/sweeper.js';
 import { UnitOfWork } from './services/unit-of-work.js';
 import { UsersService } from './services/users-service.js';
 import { Waiters } from './services/waiters.js';
-import { TOKENS, type Token } from './tokens.js';
+import { TOKENS } from './tokens.js';
 
 export interface PlacetEvents {
   /** Events of one owner (optionally some channels), in seq order; replays from `fromSeq` first. */

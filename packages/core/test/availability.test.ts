@@ -1,5 +1,6 @@
 import { outageStore } from '@placet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serviceUnavailable } from '../src/adapter.js';
 import {
   createPlacet,
   type EventRecord,
@@ -8,7 +9,6 @@ import {
   memoryStore,
   memoryTransport,
   type Placet,
-  serviceUnavailable,
   silentLogger,
   toErrorBody,
 } from '../src/index.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPlacet, definePlugin, type EventRecord, silentLogger } from '../src/index.js';
+import { createPlacet, type EventRecord, silentLogger } from '../src/index.js';
+import { definePlugin } from '../src/plugin.js';
 import { choiceReview, codeOf, testPlugin, type World, world } from './fixtures.js';
 
 let w: World;

@@ -2,16 +2,8 @@ import { countingStore, FakeClock } from '@placet/test-utils';
 
 export { countingStore };
 
-import {
-  createPlacet,
-  definePlugin,
-  defineReviewType,
-  memoryStore,
-  type Placet,
-  type Store,
-  silentLogger,
-  z,
-} from '../src/index.js';
+import { createPlacet, memoryStore, type Placet, type Store, silentLogger } from '../src/index.js';
+import { definePlugin, defineReviewType, z } from '../src/plugin.js';
 
 /** A small approval-like review type, so the engine tests do not depend on the plugin packages. */
 export const choiceType = defineReviewType({

@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type AgentPrincipal,
-  memoryStore,
-  type OutboundRequest,
-  type UserPrincipal,
-  type WebhookSender,
-} from '../src/index.js';
+import type { OutboundRequest, WebhookSender } from '../src/adapter.js';
+import { type AgentPrincipal, memoryStore, type UserPrincipal } from '../src/index.js';
 import { choiceReview, codeOf, countingStore, type World, world } from './fixtures.js';
 
 let w: World;

@@ -1,4 +1,4 @@
-import { definePlugin, type PluginHookEvents, type PluginHookName } from '../src/index.js';
+import { definePlugin, type PluginHookEvents, type PluginHookName } from '../src/plugin.js';
 
 export interface Recorded {
   hook: PluginHookName;

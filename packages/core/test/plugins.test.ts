@@ -2,23 +2,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type AuditEntry, audit } from '@placet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { errorCodeInfo } from '../src/errors/codes.js';
 import {
   createPlacet,
-  definePlugin,
-  defineReviewType,
   type EventRecord,
-  errorCodeInfo,
   type Logger,
   memoryStore,
   memoryTransport,
-  PLUGIN_HOOKS_NAMESPACE,
   type Placet,
-  pluginError,
   type Store,
   silentLogger,
   toErrorBody,
-  z,
 } from '../src/index.js';
+import { definePlugin, defineReviewType, pluginError, z } from '../src/plugin.js';
+import { PLUGIN_HOOKS_NAMESPACE } from '../src/services/plugin-hook-runner.js';
 import { choiceReview, codeOf, testPlugin, type World, world } from './fixtures.js';
 import { type Recorded, recorder } from './plugin-recorder.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../src/index.js';
-import { definePlugin, memoryStore } from '../src/index.js';
+import { memoryStore } from '../src/index.js';
+import { definePlugin } from '../src/plugin.js';
 import { PASSWORD_HASHING, passwordHashingLoad, verifyPassword } from '../src/util/secrets.js';
 import { codeOf, countingStore, testPlugin, world } from './fixtures.js';
 

@@ -1,6 +1,7 @@
 // Run by wait-keeps-alive.test.ts as `node --import tsx --conditions=@placet/source <this file>`: a script whose
 // only pending work is one `reviews.wait()` on the real clock. It must stay alive until the wait settles.
-import { createPlacet, definePlugin, defineReviewType, memoryStore, silentLogger, z } from '@placet/core';
+import { createPlacet, memoryStore, silentLogger } from '@placet/core';
+import { definePlugin, defineReviewType, z } from '@placet/core/plugin';
 
 const choice = defineReviewType({
   type: 'choice',

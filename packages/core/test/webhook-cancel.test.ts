@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryStore, type OutboundRequest, type OutboundResult, type WebhookSender } from '../src/index.js';
+import type { OutboundRequest, OutboundResult, WebhookSender } from '../src/adapter.js';
+import { memoryStore } from '../src/index.js';
 import { choiceReview, countingStore, type World, world } from './fixtures.js';
 
 /**

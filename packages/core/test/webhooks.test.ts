@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { memoryStore, type OutboundRequest, type OutboundResult, type WebhookSender } from '../src/index.js';
+import type { OutboundRequest, OutboundResult, WebhookSender } from '../src/adapter.js';
+import { memoryStore } from '../src/index.js';
 import { choiceReview, type World, world } from './fixtures.js';
 
 /** A scripted receiver behind the WebhookSender port: answers statuses in order, records every request. */

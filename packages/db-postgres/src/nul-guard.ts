@@ -1,4 +1,4 @@
-import { PlacetError } from '@placet/core';
+import { PlacetError } from '@placet/core/adapter';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 
 /**

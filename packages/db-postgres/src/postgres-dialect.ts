@@ -1,4 +1,4 @@
-import { CONSTRAINTS } from '@placet/core';
+import { CONSTRAINTS } from '@placet/core/adapter';
 import { constraintOfIndex, type SqlDialect } from '@placet/db-sql';
 import { sql } from 'kysely';
 import { jsonHasNul, nulRefused } from './nul-guard.js';

@@ -1,4 +1,4 @@
-import { PlacetError } from '@placet/core';
+import { PlacetError } from '@placet/core/adapter';
 import { createSqlStore, type PlacetDatabase, type SqlStore } from '@placet/db-sql';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';

@@ -1,4 +1,4 @@
-import { serviceUnavailable, type Transport, type TransportSignal } from '@placet/core';
+import { serviceUnavailable, type Transport, type TransportSignal } from '@placet/core/adapter';
 import type pg from 'pg';
 import { createPool } from './postgres-store.js';
 import { isPostgresUnavailable } from './unavailable.js';

@@ -1,4 +1,4 @@
-import { isPlacetError } from '@placet/core';
+import { isPlacetError } from '@placet/core/adapter';
 import { makeChannel, makeMessage, makeUser } from '@placet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { postgresStore } from '../src/index.js';

@@ -1,4 +1,4 @@
-import type { Store } from '@placet/core';
+import type { Store } from '@placet/core/adapter';
 import { createSqlStore, type PlacetDatabase, type SqlStore } from '@placet/db-sql';
 import {
   CompiledQuery as Compiled,

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { isServiceUnavailable } from '@placet/core';
+import { isServiceUnavailable } from '@placet/core/adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPostgresUnavailable, postgresStore, postgresTransport } from '../src/index.js';
 

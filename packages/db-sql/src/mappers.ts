@@ -10,7 +10,7 @@ import type {
   StatusHistoryRecord,
   StatusStepRecord,
   UserRecord,
-} from '@placet/core';
+} from '@placet/core/adapter';
 import type { Selectable } from 'kysely';
 import { readBool, readInt, type SqlDialect } from './codec.js';
 import type {

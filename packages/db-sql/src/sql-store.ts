@@ -6,7 +6,7 @@ import {
   type StoreCapabilities,
   type StorePoolStats,
   serviceUnavailable,
-} from '@placet/core';
+} from '@placet/core/adapter';
 import { type Kysely, sql } from 'kysely';
 import type { SqlDialect } from './codec.js';
 import { type Mappers, mappers } from './mappers.js';

@@ -1,4 +1,4 @@
-import { CONSTRAINTS } from '@placet/core';
+import { CONSTRAINTS } from '@placet/core/adapter';
 import { constraintOfColumns, type SqlDialect } from '@placet/db-sql';
 
 /** SQLite: dates as epoch milliseconds, JSON as text, booleans as 0/1; one writer at a time. */

@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PlacetError } from '@placet/core';
+import { PlacetError } from '@placet/core/adapter';
 import { createSqlStore, type PlacetDatabase, type SqlStore } from '@placet/db-sql';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';

@@ -1,4 +1,4 @@
-import type { Store } from '@placet/core';
+import type { Store } from '@placet/core/adapter';
 import { createSqlStore, type PlacetDatabase, type SqlStore } from '@placet/db-sql';
 import Database from 'better-sqlite3';
 import { CompiledQuery as Compiled, type CompiledQuery, Kysely, SqliteDialect } from 'kysely';

@@ -1,4 +1,4 @@
-import { apiKeyFromHeaders, hostUserPrincipal, PlacetError } from '@placet/core';
+import { apiKeyFromHeaders, hostUserPrincipal, PlacetError } from '@placet/core/adapter';
 import type { NextFunction, Request, Response } from 'express';
 import type { RouteContext } from './router.js';
 

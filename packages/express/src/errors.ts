@@ -1,4 +1,4 @@
-import { isPlacetError, isServiceUnavailable, PlacetError, toErrorBody } from '@placet/core';
+import { isPlacetError, isServiceUnavailable, PlacetError, toErrorBody } from '@placet/core/adapter';
 import type { NextFunction, Request, Response } from 'express';
 import type { RouteContext } from './router.js';
 
@@ -44,8 +44,8 @@ export function mapHttpError(error: unknown): unknown {
 }
 
 /**
- * Writes PlacetErrors as the error body of CONVENTIONS.md (with `Retry-After` for 429 and 503); anything
- * else becomes a logged 500.
+ * Writes PlacetErrors as the JSON error body `{ statusCode, error, code, message, issues? }` (with
+ * `Retry-After` for 429 and 503); anything else becomes a logged 500.
  */
 export function errorHandler(ctx: RouteContext) {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,5 @@
-import { type AuthenticateHostUser, z } from '@placet/core';
+import type { AuthenticateHostUser } from '@placet/core';
+import { z } from '@placet/core/adapter';
 import type { Request } from 'express';
 
 /**

@@ -1,4 +1,5 @@
-import type { AgentPrincipal, OutboundRequest, OutboundResult, WebhookSender } from '@placet/core';
+import type { AgentPrincipal } from '@placet/core';
+import type { OutboundRequest, OutboundResult, WebhookSender } from '@placet/core/adapter';
 import { FakeClock } from '@placet/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, type Server, startServer } from './harness.js';

@@ -1,13 +1,6 @@
-import {
-  DeliveryListQuery,
-  type DeliveryView,
-  hashApiKey,
-  InboxCount,
-  Message,
-  type OutboundRequest,
-  type Placet,
-  type WebhookSender,
-} from '@placet/core';
+import type { Placet } from '@placet/core';
+import { hashApiKey, type OutboundRequest, type WebhookSender } from '@placet/core/adapter';
+import { DeliveryListQuery, type DeliveryView, InboxCount, Message } from '@placet/core/contract';
 import { expect, vi } from 'vitest';
 import {
   type Actor,

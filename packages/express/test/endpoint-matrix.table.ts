@@ -1,19 +1,17 @@
+import type { AgentPrincipal, Placet, UserPrincipal } from '@placet/core';
 import {
   AckResult,
-  type AgentPrincipal,
   Attachment,
   Channel,
   DeleteResult,
   IterationChain,
   Message,
   MessagePage,
-  type Placet,
   PluginManifest,
   StatusEvent,
   StatusHistoryEntry,
-  type UserPrincipal,
   WaitResult,
-} from '@placet/core';
+} from '@placet/core/contract';
 import { expect } from 'vitest';
 
 /**

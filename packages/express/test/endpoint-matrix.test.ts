@@ -1,10 +1,5 @@
-import {
-  type AgentPrincipal,
-  type AnyOperation,
-  answerableCodes,
-  OPERATIONS,
-  type UserPrincipal,
-} from '@placet/core';
+import type { AgentPrincipal, UserPrincipal } from '@placet/core';
+import { type AnyOperation, answerableCodes, OPERATIONS } from '@placet/core/adapter';
 import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placetRouter } from '../src/index.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { contentDisposition, memoryFileStore, servedAs } from '@placet/core';
+import { memoryFileStore } from '@placet/core';
+import { contentDisposition, servedAs } from '@placet/core/adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, type Server, startServer } from './harness.js';
 

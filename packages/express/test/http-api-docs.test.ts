@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type AnyOperation, answerableCodes, ERROR_CODES, OPERATIONS } from '@placet/core';
+import { ERROR_CODES } from '@placet/core';
+import { type AnyOperation, answerableCodes, OPERATIONS } from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 /**

@@ -1,4 +1,6 @@
-import { type AgentPrincipal, hashApiKey, Message } from '@placet/core';
+import type { AgentPrincipal } from '@placet/core';
+import { hashApiKey } from '@placet/core/adapter';
+import { Message } from '@placet/core/contract';
 import { FakeClock } from '@placet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, type Server, startServer } from './harness.js';

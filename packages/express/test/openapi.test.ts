@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { ERROR_BODY, OPERATIONS, type OpenApiDocument, openApiDocument } from '@placet/core';
+import { ERROR_BODY, OPERATIONS, type OpenApiDocument, openApiDocument } from '@placet/core/adapter';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import express, { type Router } from 'express';

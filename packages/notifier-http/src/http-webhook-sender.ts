@@ -2,7 +2,7 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { OutboundRequest, OutboundResult, WebhookSender } from '@placet/core';
+import type { OutboundRequest, OutboundResult, WebhookSender } from '@placet/core/adapter';
 import { checkParsedTarget } from './check-target.js';
 import {
   type HttpWebhookSenderOptions,

@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { PlacetError, z, zodIssues } from '@placet/core';
+import { PlacetError, z, zodIssues } from '@placet/core/adapter';
 import ipaddr from 'ipaddr.js';
 
 /** One answer of a name lookup. */

@@ -1,4 +1,4 @@
-import { isPlacetError } from '@placet/core';
+import { isPlacetError } from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { checkTarget, httpWebhookSender, type ResolvedAddress, type Resolver } from '../src/index.js';
 

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { OutboundRequest } from '@placet/core';
+import type { OutboundRequest } from '@placet/core/adapter';
 import { waitFor } from '@placet/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { httpWebhookSender, type ResolvedAddress } from '../src/index.js';

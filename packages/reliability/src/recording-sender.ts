@@ -1,4 +1,4 @@
-import type { OutboundRequest, OutboundResult, WebhookSender } from '@placet/core';
+import type { OutboundRequest, OutboundResult, WebhookSender } from '@placet/core/adapter';
 
 export interface RecordedAttempt {
   request: OutboundRequest;

@@ -8,7 +8,8 @@
 // It prints one line, `ready <origin> <channelId>`, once it listens. A second start on the same database
 // finds the owner, the key and the channel it made the first time.
 import type { AddressInfo } from 'node:net';
-import { type AgentPrincipal, consoleLogger, createPlacet, hashApiKey, type Store } from '@placet/core';
+import { type AgentPrincipal, consoleLogger, createPlacet, type Store } from '@placet/core';
+import { hashApiKey } from '@placet/core/adapter';
 import { postgresStore } from '@placet/db-postgres';
 import { sqliteStore } from '@placet/db-sqlite';
 import { placetRouter } from '@placet/express';

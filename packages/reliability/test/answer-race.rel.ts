@@ -1,4 +1,4 @@
-import type { Message } from '@placet/core';
+import type { Message } from '@placet/core/contract';
 import { httpWebhookSender } from '@placet/notifier-http';
 import { waitFor } from '@placet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { DeliveryAttemptRecord } from '@placet/core';
+import type { DeliveryAttemptRecord } from '@placet/core/adapter';
 import { httpWebhookSender } from '@placet/notifier-http';
 import { FakeClock, waitFor } from '@placet/test-utils';
 import { Webhook } from 'standardwebhooks';

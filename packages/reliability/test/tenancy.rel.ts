@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { AgentPrincipal, UserPrincipal, WebhookSender } from '@placet/core';
-import { createPlacet, openApiDocument, silentLogger } from '@placet/core';
+import type { AgentPrincipal, UserPrincipal } from '@placet/core';
+import { createPlacet, silentLogger } from '@placet/core';
+import type { WebhookSender } from '@placet/core/adapter';
+import { openApiDocument } from '@placet/core/adapter';
 import { waitFor } from '@placet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figure } from '../src/figures.js';

@@ -21,7 +21,7 @@ import {
   PlacetError,
   type PutResult,
   resolveRange,
-} from '@placet/core';
+} from '@placet/core/adapter';
 import { type FsFileStoreOptions, parseFsFileStoreOptions } from './options.js';
 import { assertRealInside, errnoOf, pathOfKey } from './safe-path.js';
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { PlacetError, z, zodIssues } from '@placet/core';
+import { PlacetError, z, zodIssues } from '@placet/core/adapter';
 
 /** Options of `fsFileStore()`. Unknown keys are ignored, as in the core's options. */
 export const FsFileStoreOptionsSchema = z.object({

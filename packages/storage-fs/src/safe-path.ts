@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { assertStorageKey, PlacetError } from '@placet/core';
+import { assertStorageKey, PlacetError } from '@placet/core/adapter';
 
 /** Whether `path` is `root` itself or lies below it (both absolute and normalised). */
 export function isInside(root: string, path: string): boolean {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { type ByteSource, type FileStore, isPlacetError } from '@placet/core';
+import { type ByteSource, type FileStore, isPlacetError } from '@placet/core/adapter';
 import { waitFor } from '@placet/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fsFileStore } from '../src/index.js';

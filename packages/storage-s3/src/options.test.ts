@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { isPlacetError, type PlacetError } from '@placet/core';
+import { isPlacetError, type PlacetError } from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { MIN_PART_SIZE, parseS3FileStoreOptions, S3FileStoreOptionsSchema } from './options.js';
 import { s3FileStore } from './s3-file-store.js';

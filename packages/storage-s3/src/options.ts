@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PlacetError, z, zodIssues } from '@placet/core';
+import { PlacetError, z, zodIssues } from '@placet/core/adapter';
 
 const MiB = 1024 * 1024;
 /** S3's bounds for one part of a multipart upload (the last part may be smaller). */

@@ -1,4 +1,4 @@
-import type { ByteRange } from '@placet/core';
+import type { ByteRange } from '@placet/core/adapter';
 
 /** The bytes a GetObject answer holds: `[start, end]` of an object of `size` bytes. */
 export interface ServedSpan {

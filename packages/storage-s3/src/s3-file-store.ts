@@ -17,7 +17,7 @@ import {
   PlacetError,
   type PutResult,
   resolveRange,
-} from '@placet/core';
+} from '@placet/core/adapter';
 import { parseS3FileStoreOptions, type S3FileStoreOptions } from './options.js';
 import { rangeHeader, servedSpan, sliceBody } from './ranges.js';
 import { isMissingObject, isUnsatisfiableRange, statusOf } from './s3-errors.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type FileStore, isPlacetError } from '@placet/core';
+import { type FileStore, isPlacetError } from '@placet/core/adapter';
 import { randomId } from '@placet/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MIN_PART_SIZE, s3FileStore } from '../src/index.js';

@@ -9,7 +9,7 @@ import {
   type NotificationResult,
   named,
   z,
-} from '@placet/core';
+} from '@placet/core/plugin';
 
 /** The options of `audit()`: parsed once by createPlacet(); invalid ones fail it, naming the paths. */
 export const AuditOptions = z.object({

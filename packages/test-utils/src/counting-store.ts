@@ -1,4 +1,4 @@
-import { REPOSITORY_NAMES, type Store } from '@placet/core';
+import { REPOSITORY_NAMES, type Store } from '@placet/core/adapter';
 
 /**
  * Wraps a store so that every repository call (outside and inside transactions) is counted per

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '@placet/core';
+import type { Clock, TimerHandle } from '@placet/core/adapter';
 
 interface PendingTimer {
   readonly id: number;

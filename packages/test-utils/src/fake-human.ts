@@ -1,4 +1,6 @@
-import type { Message, Placet, TimerHandle, UserPrincipal } from '@placet/core';
+import type { Placet, UserPrincipal } from '@placet/core';
+import type { TimerHandle } from '@placet/core/adapter';
+import type { Message } from '@placet/core/contract';
 
 type JsonObject = Record<string, unknown>;
 

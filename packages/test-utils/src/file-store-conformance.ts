@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type FileStore, type GetResult, isPlacetError } from '@placet/core';
+import { type FileStore, type GetResult, isPlacetError } from '@placet/core/adapter';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deferred, randomId } from './helpers.js';
 

@@ -10,7 +10,7 @@ import {
   type Repositories,
   type ReviewRecord,
   type UserRecord,
-} from '@placet/core';
+} from '@placet/core/adapter';
 
 /** What `statusSteps.append` takes: a status step without its `index`, which the store allocates. */
 export type StatusStepInput = Parameters<Repositories['statusSteps']['append']>[0];

@@ -1,4 +1,4 @@
-import { type Store, serviceUnavailable } from '@placet/core';
+import { type Store, serviceUnavailable } from '@placet/core/adapter';
 
 /** A store wrapper whose database can be "taken away" and "brought back" by a test. */
 export interface OutageStore {

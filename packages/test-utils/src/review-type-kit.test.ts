@@ -1,5 +1,5 @@
-import { defineReviewType, z } from '@placet/core';
 import { defineReviewSchemas } from '@placet/core/browser';
+import { defineReviewType, z } from '@placet/core/plugin';
 import { describe, expect, it } from 'vitest';
 import {
   describeReviewType,

@@ -6,7 +6,7 @@
  * accepted payload or response comes back unchanged, a refused one throws `INVALID_REVIEW_PAYLOAD` or
  * `INVALID_REVIEW_RESPONSE` (400) with exactly the issue paths (and, when given, messages) of the case.
  */
-import { definePlugin, isPlacetError, PluginRegistry, type ReviewTypeDefinition } from '@placet/core';
+import { definePlugin, isPlacetError, PluginRegistry, type ReviewTypeDefinition } from '@placet/core/plugin';
 import { describe, expect, it } from 'vitest';
 
 /** A payload the type accepts, and answers it accepts to that payload. */

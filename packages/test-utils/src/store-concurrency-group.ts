@@ -1,4 +1,4 @@
-import { CONSTRAINTS, isUniqueViolation } from '@placet/core';
+import { CONSTRAINTS, isUniqueViolation } from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 import {
   deferred,

@@ -7,7 +7,7 @@ import type {
   ReviewRecord,
   Store,
   UserRecord,
-} from '@placet/core';
+} from '@placet/core/adapter';
 import { describe } from 'vitest';
 import { storeConcurrencyGroup } from './store-concurrency-group.js';
 import { storeConditionalGroup } from './store-conditional-group.js';

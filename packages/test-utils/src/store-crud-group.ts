@@ -1,4 +1,4 @@
-import { type ChannelRecord, CONSTRAINTS, isUniqueViolation, type MessageRecord } from '@placet/core';
+import { type ChannelRecord, CONSTRAINTS, isUniqueViolation, type MessageRecord } from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 import {
   makeApiKey,

@@ -9,7 +9,7 @@ import type {
   ReviewRecord,
   Store,
   UserRecord,
-} from '@placet/core';
+} from '@placet/core/adapter';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { makeChannel, makeMessage, makeReview, makeUser } from './helpers.js';
 import type { StoreHarness, StoreSuiteOptions } from './store-conformance.js';

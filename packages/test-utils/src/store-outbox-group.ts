@@ -1,4 +1,4 @@
-import type { EventRecord } from '@placet/core';
+import type { EventRecord } from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { makeEvent } from './helpers.js';
 import type { StoreSuiteOptions } from './store-conformance.js';

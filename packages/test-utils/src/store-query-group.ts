@@ -1,4 +1,4 @@
-import type { MessageRecord, Repositories, Store } from '@placet/core';
+import type { MessageRecord, Repositories, Store } from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { makeApiKey, makeAttachment, makeMessage } from './helpers.js';
 import type { StoreSuiteOptions } from './store-conformance.js';

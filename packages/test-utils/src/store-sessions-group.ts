@@ -1,4 +1,4 @@
-import type { SessionRecord } from '@placet/core';
+import type { SessionRecord } from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { makeEvent, randomId } from './helpers.js';
 import type { StoreSuiteOptions } from './store-conformance.js';

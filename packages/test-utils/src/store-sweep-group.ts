@@ -1,4 +1,4 @@
-import type { ChannelRecord } from '@placet/core';
+import type { ChannelRecord } from '@placet/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { makeAttachment, randomId } from './helpers.js';
 import type { StoreSuiteOptions } from './store-conformance.js';

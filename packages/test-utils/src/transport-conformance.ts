@@ -1,4 +1,4 @@
-import type { Transport, TransportSignal } from '@placet/core';
+import type { Transport, TransportSignal } from '@placet/core/adapter';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settle, waitFor } from './helpers.js';
 

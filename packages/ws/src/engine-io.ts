@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Clock } from '@placet/core';
+import type { Clock } from '@placet/core/adapter';
 
 /** Engine.IO v4 packet types: the first character of every packet. */
 export const EIO = {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TimerHandle } from '@placet/core';
+import type { TimerHandle } from '@placet/core/adapter';
 import type { WebSocket } from 'ws';
 import { EIO, type EngineOptions, ERRORS, refuse, SEPARATOR } from './engine-io.js';
 import { Heartbeat } from './heartbeat.js';

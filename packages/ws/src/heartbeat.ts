@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '@placet/core';
+import type { Clock, TimerHandle } from '@placet/core/adapter';
 
 /**
  * Pings every `intervalMs`; if no pong arrived since the previous ping, the peer is dead and `onDead`

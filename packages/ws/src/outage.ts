@@ -1,4 +1,4 @@
-import { isPlacetError, type Logger } from '@placet/core';
+import { isPlacetError, type Logger } from '@placet/core/adapter';
 
 /** What a client is told to wait before retrying when the store cannot answer (unless the error says). */
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Clock, type KeyValueRepository, OUTBOX_FLOOR, type Principal } from '@placet/core';
+import type { Principal } from '@placet/core';
+import { type Clock, type KeyValueRepository, OUTBOX_FLOOR } from '@placet/core/adapter';
 
 /** The key-value namespace of Socket.IO connection state (one entry per `pid`). */
 export const RECOVERY_NAMESPACE = 'placet-ws:sio';

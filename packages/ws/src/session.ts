@@ -1,12 +1,11 @@
+import type { Placet, Principal } from '@placet/core';
 import {
   type EventRecord,
   INTERNAL_EVENT_TYPES,
   isPlacetError,
   isRevokedBy,
-  type Placet,
-  type Principal,
   type Resync,
-} from '@placet/core';
+} from '@placet/core/adapter';
 import type { LocalRelay } from './local-relay.js';
 import type { ResolvedRealtimeOptions } from './options.js';
 import { SeqRanges } from './seq-ranges.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Placet, Principal, TimerHandle } from '@placet/core';
+import type { Placet, Principal } from '@placet/core';
+import type { TimerHandle } from '@placet/core/adapter';
 import { EIO } from './engine-io.js';
 import type { EngineSession } from './engine-session.js';
 import type { LocalRelay } from './local-relay.js';

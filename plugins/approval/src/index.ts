@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType, oneLine } from '@placet/core';
+import { definePlugin, defineReviewType, oneLine } from '@placet/core/plugin';
 import {
   ApprovalOption,
   ApprovalPayload,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType, oneLine } from '@placet/core';
+import { definePlugin, defineReviewType, oneLine } from '@placet/core/plugin';
 import type { FormFieldValue } from './field-value.js';
 import { type FormField, type FormPayload, optionLabel, optionValue } from './form-field.js';
 import { type FormResponse, formSchemas } from './schema.js';

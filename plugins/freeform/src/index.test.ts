@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { PluginRegistry } from '@placet/core';
+import { PluginRegistry } from '@placet/core/plugin';
 import { describeReviewType, placetErrorOf } from '@placet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {

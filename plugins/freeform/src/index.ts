@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType, oneLine, PlacetError, z } from '@placet/core';
+import { definePlugin, defineReviewType, oneLine, PlacetError, z } from '@placet/core/plugin';
 import { DEFAULT_FREEFORM_MAX_BYTES, FreeformPayload, FreeformResponse, freeformSchemas } from './schema.js';
 
 export { DEFAULT_FREEFORM_MAX_BYTES, FreeformPayload, FreeformResponse, freeformSchemas };

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, PluginRegistry } from '@placet/core';
+import { definePlugin, PluginRegistry } from '@placet/core/plugin';
 import { describeReviewType } from '@placet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { rating, ratingReviewType, ratingSchemas, summarizeRating } from './index.js';

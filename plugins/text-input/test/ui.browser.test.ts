@@ -4,7 +4,7 @@
  * serves it on 127.0.0.1, answers with the keyboard and checks every event against the server's parser.
  * Skips only when /usr/bin/chromium is missing and CI is not set.
  */
-import { PluginRegistry } from '@placet/core';
+import { PluginRegistry } from '@placet/core/plugin';
 import { describeReviewElement, pendingReview } from '@placet/test-utils/browser';
 import { expect, it } from 'vitest';
 import { textInput, textInputResponseFor } from '../src/index.js';

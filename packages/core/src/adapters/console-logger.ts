@@ -1,7 +1,7 @@
 import type { LogFields, Logger } from '../ports/logger.js';
 
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-export type LogLevel = keyof typeof LEVELS;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /** One JSON line per entry on stderr, at or above `level`. */
 export function consoleLogger(options: { level?: LogLevel } = {}): Logger {

@@ -5,6 +5,9 @@ import { z } from 'zod';
  * keys are stripped); free-form objects (`JsonObject`) keep every key.
  */
 
+/** An API key as agents send it (`Authorization: Bearer` or `x-api-key`): `hp_` + 48 hex characters. */
+export const API_KEY_PATTERN = /^hp_[0-9a-f]{48}$/;
+
 /** An id sent by a client: any non-empty string up to 200 characters (ids are opaque, not checked as cuid). */
 export const Id = z.string().min(1).max(200);
 export type Id = z.infer<typeof Id>;

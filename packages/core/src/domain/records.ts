@@ -1,8 +1,29 @@
 /**
  * The rows the engine stores, as the Store port reads and writes them. Dates are `Date` objects;
  * JSON columns are plain values. These are internal: HTTP and events use the contract shapes, built by
- * `domain/present.ts`, which strip every secret.
+ * `domain/present.ts`, which strip every secret. The enumerations they share with the wire are the
+ * contract's types.
  */
+import type { ChannelCommand } from '../contract/channel.js';
+import type {
+  AgentStatus,
+  DeliveryStatus,
+  MessageStatus,
+  ReviewStatus,
+  SenderType,
+  StreamState,
+} from '../contract/common.js';
+
+export type {
+  AgentStatus,
+  ChannelCommand,
+  DeliveryStatus,
+  MessageStatus,
+  ReviewStatus,
+  SenderType,
+  StreamState,
+};
+
 export type UserRole = 'owner' | 'member';
 
 export interface UserRecord {
@@ -52,15 +73,6 @@ export interface ApiKeyRecord {
   createdAt: Date;
 }
 
-export type AgentStatus = 'active' | 'busy' | 'error' | 'offline';
-
-export interface ChannelCommand {
-  command: string;
-  description: string;
-  acceptsArgs?: boolean;
-  argHint?: string;
-}
-
 export interface ChannelRecord {
   id: string;
   ownerId: string;
@@ -84,11 +96,6 @@ export interface ChannelRecord {
   updatedAt: Date;
 }
 
-export type SenderType = 'agent' | 'user';
-export type MessageStatus = 'info' | 'success' | 'warning' | 'error';
-export type StreamState = 'streaming' | 'complete' | 'aborted';
-export type DeliveryStatus = 'sent' | 'webhook_delivered' | 'webhook_failed' | 'agent_received';
-
 export interface MessageRecord {
   id: string;
   channelId: string;
@@ -110,8 +117,6 @@ export interface MessageRecord {
   createdAt: Date;
   updatedAt: Date;
 }
-
-export type ReviewStatus = 'pending' | 'completed' | 'expired';
 
 export interface ReviewCallbackRecord {
   url: string;

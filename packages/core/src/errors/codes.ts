@@ -1,7 +1,7 @@
 /**
  * Every error code Placet can produce, with its HTTP status. Codes are data: adding one here is the only
- * way to introduce it, and a code is never reused for another meaning. `docs/reference/errors.md` lists
- * them for users.
+ * way to introduce it, and a code is never reused for another meaning. The error-code reference of the
+ * documentation (docs/reference/errors.md in the repository) lists them for users.
  */
 export const ERROR_CODES = {
   // 400

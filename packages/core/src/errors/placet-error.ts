@@ -52,7 +52,7 @@ export function isPlacetError(value: unknown): value is PlacetError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** The HTTP error body of CONVENTIONS.md: the original's `{statusCode, message, error}` plus `code`, `issues`. */
+/** The HTTP error body: the original's `{ statusCode, message, error }` plus `code` and `issues`. */
 export type ErrorBody = z.output<typeof ErrorBodySchema>;
 
 /**

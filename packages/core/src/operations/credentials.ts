@@ -1,13 +1,6 @@
 import type { UserPrincipal } from '../domain/principal.js';
+import type { HostIdentity } from '../host-inputs.js';
 import type { Placet } from '../placet.js';
-import type { UserEnsureInput } from '../services/users-service.js';
-
-/**
- * A user of the host application (its own sign-in, SSO, …), made a Placet user by `placet.users.ensure`
- * on first sight. What a host's `authenticateUser` hook returns, for the router and the realtime
- * endpoints alike (or a `UserPrincipal` it already has).
- */
-export type HostIdentity = UserEnsureInput;
 
 /** What a host's user-auth hook answers: a user principal, a host identity, or nobody signed in. */
 export type HostUser = UserPrincipal | HostIdentity | null | undefined;

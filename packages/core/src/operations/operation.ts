@@ -137,18 +137,22 @@ export function isReply(value: unknown): value is Reply {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[REPLY] === true;
 }
 
-type PrincipalOf<A extends Auth> = A extends 'public'
+/** What an operation's handler gets as `call.principal`: none when public, a human for `user`. */
+export type PrincipalOf<A extends Auth> = A extends 'public'
   ? undefined
   : A extends 'user'
     ? UserPrincipal
     : Principal;
-type QueryOf<Q> = Q extends z.ZodType ? z.output<Q> : undefined;
-type BodyOf<B> = B extends { kind: 'json'; schema: NamedSchema<infer S> }
+/** `call.query`: the parsed query string. */
+export type QueryOf<Q> = Q extends z.ZodType ? z.output<Q> : undefined;
+/** `call.body`: the parsed JSON body, or the upload of a multipart one. */
+export type BodyOf<B> = B extends { kind: 'json'; schema: NamedSchema<infer S> }
   ? z.output<S>
   : B extends { kind: 'multipart' }
     ? UploadInput
     : undefined;
-type OutputOf<S> = S extends { kind: 'json'; schema: NamedSchema<infer O>; list: true }
+/** What the handler returns on success: the input of the success schema (an array of it for a list). */
+export type OutputOf<S> = S extends { kind: 'json'; schema: NamedSchema<infer O>; list: true }
   ? z.input<O>[]
   : S extends { kind: 'json'; schema: NamedSchema<infer O> }
     ? z.input<O>

@@ -1,12 +1,12 @@
 import type { Message } from '../contract/message.js';
 import type { Review } from '../contract/review.js';
+import type { Token } from '../define-token.js';
 import type { UserPrincipal } from '../domain/principal.js';
 import type { EventRecord, EventType } from '../domain/records.js';
 import type { PlacetError, PlacetErrorOptions } from '../errors/placet-error.js';
 import type { Placet } from '../placet.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { Token } from '../tokens.js';
 
 /**
  * A plugin's own key-value store, kept in the Store (namespace `plugin:<name>`), shared by every process

@@ -111,7 +111,8 @@ export class PluginRegistry {
   }
 
   /** The definition of `type`, or `UNKNOWN_REVIEW_TYPE` (400) naming the registered types. */
-  reviewType(type: string): AnyReviewType {
+  // biome-ignore lint/suspicious/noExplicitAny: one of any registered type (the alias above, spelled out for the API).
+  reviewType(type: string): ReviewTypeDefinition<any, any> {
     const entry = this.#reviewTypes.get(type);
     if (!entry) {
       const known = this.reviewTypeNames();

@@ -1,10 +1,10 @@
 import { inject, injectable } from 'tsyringe';
-import { z } from 'zod';
 import { type PublicApiKey, presentApiKey } from '../domain/present.js';
 import type { AgentPrincipal } from '../domain/principal.js';
 import type { ApiKeyRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
+import { ApiKeyCreate, type ApiKeyCreateInput } from '../host-inputs.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -14,14 +14,6 @@ import { newId } from '../util/ids.js';
 import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../util/secrets.js';
 import { emitRevoked } from './sessions-service.js';
 import { UnitOfWork } from './unit-of-work.js';
-
-export const ApiKeyCreate = z.object({
-  label: z.string().trim().min(1).max(64).default('Default'),
-  channelId: z.string().min(1).max(200).nullable().optional(),
-  /** Pin the raw key instead of generating one (a self-hoster's configured first key). */
-  key: z.string().regex(API_KEY_PATTERN, 'must be hp_ followed by 48 hex characters').optional(),
-});
-export type ApiKeyCreateInput = z.input<typeof ApiKeyCreate>;
 
 /** Agent API keys: `hp_` + 48 hex, SHA-256 at rest, the raw key returned once (create, rotate). */
 @injectable()

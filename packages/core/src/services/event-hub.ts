@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { OUTBOX_FLOOR } from '../domain/outbox-floor.js';
 import type { EventRecord } from '../domain/records.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -12,8 +13,8 @@ const PAGE = 500;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
-/** Where the outbox's retention floor is kept: events with seq ≤ floor may have been deleted. */
-export const OUTBOX_FLOOR = { namespace: 'placet:outbox', key: 'floor' } as const;
+// Kept in its own module so that `@placet/core/adapter` can export it without loading the engine.
+export { OUTBOX_FLOOR };
 
 /** Why a replay could not be given: the client must reload its state, then continue live. */
 export interface Resync {

@@ -1,7 +1,8 @@
 import { type DependencyContainer, inject, injectable } from 'tsyringe';
+import type { Token } from '../define-token.js';
 import { PlacetError } from '../errors/placet-error.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
-import { TOKENS, type Token } from '../tokens.js';
+import { TOKENS } from '../tokens.js';
 
 /**
  * Services by token in the instance's own child container — the extension point plugins and hosts share:

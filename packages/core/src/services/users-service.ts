@@ -7,6 +7,7 @@ import type { UserRecord, UserRole } from '../domain/records.js';
 import { CONSTRAINTS, isUniqueViolation } from '../domain/unique-violation.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
+import { HostIdentity } from '../host-inputs.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
@@ -16,14 +17,6 @@ import { emitRevoked } from './sessions-service.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 export { MIN_PASSWORD_LENGTH, UserCreate, type UserCreateInput } from '../contract/account.js';
-
-export const UserEnsure = z.object({
-  externalId: z.string().min(1).max(200),
-  email: z.email().max(320),
-  displayName: z.string().trim().min(1).max(200),
-  role: z.enum(['owner', 'member']).optional(),
-});
-export type UserEnsureInput = z.input<typeof UserEnsure>;
 
 /** Humans: created with a scrypt-hashed password, or host-managed through `ensure({ externalId })`. */
 @injectable()
@@ -60,8 +53,8 @@ export class UsersService {
   }
 
   /** Finds or creates the user a host authenticated, by the host's own id; keeps email and name current. */
-  async ensure(input: UserEnsureInput): Promise<PublicUser> {
-    const data = parseOrThrow(UserEnsure, input);
+  async ensure(input: HostIdentity): Promise<PublicUser> {
+    const data = parseOrThrow(HostIdentity, input);
     for (let attempt = 0; attempt < 3; attempt++) {
       const existing = await this.store.users.findByExternalId(data.externalId);
       if (existing) {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { API_KEY_PATTERN } from '../contract/common.js';
 import { PlacetError } from '../errors/placet-error.js';
 
 /** `hp_` + 48 hex characters (24 random bytes), as the original. */
@@ -12,7 +13,7 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-export const API_KEY_PATTERN = /^hp_[0-9a-f]{48}$/;
+export { API_KEY_PATTERN };
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
 

@@ -9,7 +9,7 @@ import type {
   Review,
   StatusEvent,
   StatusHistoryEntry,
-} from '@placet/core';
+} from '@placet/core/contract';
 
 export type { Attachment, Message, MessagePage, PluginManifest, Review, StatusEvent, StatusHistoryEntry };
 export type User = PublicUser;

@@ -1,4 +1,4 @@
-import type { AttachmentRepository, StatusStepRepository } from '@placet/core';
+import type { AttachmentRepository, StatusStepRepository } from '@placet/core/adapter';
 import { sql } from 'kysely';
 import { guarded, type RepoContext } from './context.js';
 

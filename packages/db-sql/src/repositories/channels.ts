@@ -3,7 +3,7 @@ import type {
   ChannelRepository,
   ReadMark,
   StatusHistoryRepository,
-} from '@placet/core';
+} from '@placet/core/adapter';
 import { CHANNEL_FIELDS, toPatch } from '../patch.js';
 import { guarded, type RepoContext } from './context.js';
 

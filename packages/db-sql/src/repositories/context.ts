@@ -1,4 +1,4 @@
-import { UniqueViolation } from '@placet/core';
+import { UniqueViolation } from '@placet/core/adapter';
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../codec.js';
 import type { Mappers } from '../mappers.js';

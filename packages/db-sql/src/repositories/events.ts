@@ -1,4 +1,4 @@
-import type { EventRepository } from '@placet/core';
+import type { EventRepository } from '@placet/core/adapter';
 import type { RepoContext } from './context.js';
 
 export function eventRepository(ctx: RepoContext): EventRepository {

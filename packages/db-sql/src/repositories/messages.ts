@@ -1,4 +1,4 @@
-import type { MessageRepository } from '@placet/core';
+import type { MessageRepository } from '@placet/core/adapter';
 import { sql } from 'kysely';
 import { MESSAGE_FIELDS, toPatch } from '../patch.js';
 import { guarded, likeLiteral, type RepoContext } from './context.js';

@@ -1,4 +1,4 @@
-import type { ReviewReadRepository } from '@placet/core';
+import type { ReviewReadRepository } from '@placet/core/adapter';
 import type { RepoContext } from './context.js';
 
 export function reviewReadRepository(ctx: RepoContext): ReviewReadRepository {

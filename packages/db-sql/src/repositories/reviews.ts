@@ -1,4 +1,4 @@
-import type { ReviewRepository } from '@placet/core';
+import type { ReviewRepository } from '@placet/core/adapter';
 import { REVIEW_COMPLETION_FIELDS, toPatch } from '../patch.js';
 import { guarded, type RepoContext } from './context.js';
 

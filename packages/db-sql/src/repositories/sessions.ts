@@ -1,4 +1,4 @@
-import type { KeyValueRepository, SessionRepository } from '@placet/core';
+import type { KeyValueRepository, SessionRepository } from '@placet/core/adapter';
 import { guarded, type RepoContext } from './context.js';
 
 export function sessionRepository(ctx: RepoContext): SessionRepository {

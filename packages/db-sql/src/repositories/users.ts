@@ -1,4 +1,4 @@
-import type { ApiKeyRepository, UserRepository } from '@placet/core';
+import type { ApiKeyRepository, UserRepository } from '@placet/core/adapter';
 import { API_KEY_FIELDS, toPatch, USER_FIELDS } from '../patch.js';
 import { guarded, type RepoContext } from './context.js';
 

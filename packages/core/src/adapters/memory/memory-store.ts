@@ -1,7 +1,31 @@
+import type {
+  ApiKeyRecord,
+  AttachmentRecord,
+  ChannelRecord,
+  EventRecord,
+  MessageRecord,
+  ReviewRecord,
+  UserRecord,
+} from '../../domain/records.js';
 import type { Repositories, Store } from '../../ports/store.js';
 import { autocommitRepositories } from '../autocommit.js';
 import { memoryRepositories } from './repositories.js';
 import { MemoryState, type Rows, type TableName, View } from './state.js';
+
+/** The tables `inspect().count` counts, by their SQL names (as the SQL stores' inspectors). */
+export type MemoryTable =
+  | 'users'
+  | 'api_keys'
+  | 'channels'
+  | 'messages'
+  | 'reviews'
+  | 'attachments'
+  | 'status_steps'
+  | 'status_history'
+  | 'review_reads'
+  | 'events'
+  | 'sessions'
+  | 'kv';
 
 const TABLE_OF = {
   users: 'users',
@@ -16,18 +40,18 @@ const TABLE_OF = {
   events: 'events',
   sessions: 'sessions',
   kv: 'kv',
-} as const satisfies Record<string, TableName>;
+} as const satisfies Record<MemoryTable, TableName>;
 
 /** Reads the committed rows directly, bypassing repository code: the conformance suite's `inspect`. */
 export interface MemoryInspector {
-  user(id: string): Promise<Rows['users'] | undefined>;
-  apiKey(id: string): Promise<Rows['apiKeys'] | undefined>;
-  channel(id: string): Promise<Rows['channels'] | undefined>;
-  message(id: string): Promise<Rows['messages'] | undefined>;
-  review(messageId: string): Promise<Rows['reviews'] | undefined>;
-  attachment(id: string): Promise<Rows['attachments'] | undefined>;
-  events(): Promise<Rows['events'][]>;
-  count(table: keyof typeof TABLE_OF): Promise<number>;
+  user(id: string): Promise<UserRecord | undefined>;
+  apiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  channel(id: string): Promise<ChannelRecord | undefined>;
+  message(id: string): Promise<MessageRecord | undefined>;
+  review(messageId: string): Promise<ReviewRecord | undefined>;
+  attachment(id: string): Promise<AttachmentRecord | undefined>;
+  events(): Promise<EventRecord[]>;
+  count(table: MemoryTable): Promise<number>;
 }
 
 export interface MemoryStore extends Store {

@@ -1,4 +1,4 @@
-import type { IterationChain } from '@placet/core';
+import type { IterationChain } from '@placet/core/contract';
 import type { Api } from '../../api.js';
 
 export type { IterationChain };

@@ -5,7 +5,7 @@ import type {
   PublicApiKey,
   PublicUser,
   UserCreateInput,
-} from '@placet/core';
+} from '@placet/core/contract';
 import type { Api } from '../../api.js';
 import type { Channel, PluginManifest } from '../../types.js';
 

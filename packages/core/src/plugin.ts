@@ -1,0 +1,61 @@
+/**
+ * `@placet/core/plugin`: what a plugin author needs — `definePlugin` and `defineReviewType`, the context
+ * `init` and hooks get, the hook events, the `Notifier` port, operations for a plugin's own HTTP routes,
+ * tokens for services, errors, and `PluginRegistry` for tests. A review type's browser UI imports
+ * `@placet/core/browser` instead; a host's `createPlacet` comes from `@placet/core`.
+ */
+
+export { z } from 'zod';
+export { defineToken, type Token } from './define-token.js';
+export { isPlacetError, PlacetError, type PlacetErrorOptions } from './errors/placet-error.js';
+export {
+  type AnyOperation,
+  type Auth,
+  type BodyOf,
+  defineOperation,
+  type HttpMethod,
+  type NamedSchema,
+  named,
+  type Operation,
+  type OperationCall,
+  type OperationEnv,
+  type OperationRequest,
+  type OperationSpec,
+  type OutputOf,
+  type PrincipalOf,
+  type QueryOf,
+  type Reply,
+  type RequestBody,
+  reply,
+  type Success,
+  type UploadInput,
+} from './operations/operation.js';
+export type {
+  BeforeRespondInput,
+  MessageCreatedEvent,
+  PluginContext,
+  PluginDisposable,
+  PluginEventStream,
+  PluginHookEventBase,
+  PluginHookEvents,
+  PluginHookName,
+  PluginHooks,
+  PluginInitResult,
+  PluginKeyValueStore,
+  ReviewCreatedEvent,
+  ReviewExpiredEvent,
+  ReviewRespondedEvent,
+} from './plugins/context.js';
+export { definePlugin, defineReviewType } from './plugins/define.js';
+export { oneLine } from './plugins/one-line.js';
+export { pluginError } from './plugins/plugin-error.js';
+export { PluginRegistry } from './plugins/registry.js';
+export type {
+  PlacetPlugin,
+  PluginOptions,
+  ReviewResponse,
+  ReviewSchemas,
+  ReviewTypeDefinition,
+  ReviewTypeUi,
+} from './plugins/types.js';
+export type { Notification, NotificationKind, NotificationResult, Notifier } from './ports/notifier.js';
