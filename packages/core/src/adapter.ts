@@ -101,6 +101,7 @@ export type {
   Store,
   StoreCapabilities,
   StorePoolStats,
+  StoreTable,
   UserRepository,
 } from './ports/store.js';
 export type { Transport, TransportCapabilities, TransportSignal } from './ports/transport.js';

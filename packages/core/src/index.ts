@@ -12,7 +12,6 @@ export { consoleLogger, type LogLevel, silentLogger } from './adapters/console-l
 export {
   type MemoryInspector,
   type MemoryStore,
-  type MemoryTable,
   memoryStore,
 } from './adapters/memory/memory-store.js';
 export { memoryFileStore } from './adapters/memory-file-store.js';

@@ -6,9 +6,14 @@ import type {
   MessageRecord,
   ReviewRecord,
   Store,
+  StoreTable,
   UserRecord,
 } from '@placet/core/adapter';
 import { describe } from 'vitest';
+
+/** The tables the independent read path counts: the port's own list (`@placet/core/adapter`). */
+export type { StoreTable };
+
 import { storeConcurrencyGroup } from './store-concurrency-group.js';
 import { storeConditionalGroup } from './store-conditional-group.js';
 import { storeCrudGroup } from './store-crud-group.js';
@@ -21,20 +26,6 @@ import { storeStatusGroup } from './store-status-group.js';
 import { storeStreamsGroup } from './store-streams-group.js';
 import { storeSweepGroup } from './store-sweep-group.js';
 import { storeTransactionGroup } from './store-transaction-group.js';
-
-export type StoreTable =
-  | 'users'
-  | 'api_keys'
-  | 'channels'
-  | 'messages'
-  | 'reviews'
-  | 'attachments'
-  | 'status_steps'
-  | 'status_history'
-  | 'review_reads'
-  | 'events'
-  | 'sessions'
-  | 'kv';
 
 /**
  * An independent read path supplied by the adapter under test: raw reads of what is committed, which

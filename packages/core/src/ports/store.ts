@@ -478,3 +478,21 @@ export interface Store extends Repositories {
   /** Releases what the adapter opened. Idempotent. */
   close(): Promise<void>;
 }
+
+/**
+ * The tables of a Store by their SQL names: what the conformance suite's independent read path counts
+ * (`inspect().count(table)`), for the memory store and the SQL stores alike.
+ */
+export type StoreTable =
+  | 'users'
+  | 'api_keys'
+  | 'channels'
+  | 'messages'
+  | 'reviews'
+  | 'attachments'
+  | 'status_steps'
+  | 'status_history'
+  | 'review_reads'
+  | 'events'
+  | 'sessions'
+  | 'kv';

@@ -7,25 +7,10 @@ import type {
   ReviewRecord,
   UserRecord,
 } from '../../domain/records.js';
-import type { Repositories, Store } from '../../ports/store.js';
+import type { Repositories, Store, StoreTable } from '../../ports/store.js';
 import { autocommitRepositories } from '../autocommit.js';
 import { memoryRepositories } from './repositories.js';
 import { MemoryState, type Rows, type TableName, View } from './state.js';
-
-/** The tables `inspect().count` counts, by their SQL names (as the SQL stores' inspectors). */
-export type MemoryTable =
-  | 'users'
-  | 'api_keys'
-  | 'channels'
-  | 'messages'
-  | 'reviews'
-  | 'attachments'
-  | 'status_steps'
-  | 'status_history'
-  | 'review_reads'
-  | 'events'
-  | 'sessions'
-  | 'kv';
 
 const TABLE_OF = {
   users: 'users',
@@ -40,7 +25,7 @@ const TABLE_OF = {
   events: 'events',
   sessions: 'sessions',
   kv: 'kv',
-} as const satisfies Record<MemoryTable, TableName>;
+} as const satisfies Record<StoreTable, TableName>;
 
 /** Reads the committed rows directly, bypassing repository code: the conformance suite's `inspect`. */
 export interface MemoryInspector {
@@ -51,7 +36,7 @@ export interface MemoryInspector {
   review(messageId: string): Promise<ReviewRecord | undefined>;
   attachment(id: string): Promise<AttachmentRecord | undefined>;
   events(): Promise<EventRecord[]>;
-  count(table: MemoryTable): Promise<number>;
+  count(table: StoreTable): Promise<number>;
 }
 
 export interface MemoryStore extends Store {
