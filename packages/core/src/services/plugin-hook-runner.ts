@@ -214,7 +214,10 @@ export class PluginHookRunner {
               more = false;
               break;
             }
-            await this.#writeCursor(event.seq);
+            if (!(await this.#writeCursor(event.seq))) {
+              more = false;
+              break;
+            }
             persisted = event.seq;
             if (retry?.seq === event.seq) await store.kv.delete(PLUGIN_HOOKS_NAMESPACE, this.#key('retry'));
           }
@@ -306,14 +309,29 @@ export class PluginHookRunner {
     return this.#cursor;
   }
 
-  async #writeCursor(seq: number): Promise<void> {
-    await this.deps.store.kv.set({
+  /**
+   * Moves the cursor to `seq`. With several processes, only while this one still holds the lease (one
+   * that stalled past it has lost the plugin's hooks to another) and never backwards over another
+   * process's progress; false when this process must stop its round.
+   */
+  async #writeCursor(seq: number): Promise<boolean> {
+    const { store, clock } = this.deps;
+    if (this.#multiProcess) {
+      if (!(await this.#lease.hold())) return false;
+      const current = await store.kv.get(PLUGIN_HOOKS_NAMESPACE, this.#key('cursor'), clock.now());
+      if (typeof current?.value === 'number' && current.value >= seq) {
+        this.#cursor = current.value;
+        return true;
+      }
+    }
+    await store.kv.set({
       namespace: PLUGIN_HOOKS_NAMESPACE,
       key: this.#key('cursor'),
       value: seq,
       expiresAt: null,
     });
     this.#cursor = seq;
+    return true;
   }
 
   async #readRetry(cursor: number): Promise<RetryState | undefined> {
