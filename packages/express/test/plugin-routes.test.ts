@@ -143,3 +143,24 @@ describe('a service token replaced by the host', () => {
     }
   });
 });
+
+describe("a review type's UI module", () => {
+  it('answers 304 for its ETag alone, in a list, weakly compared, or *; 200 otherwise', async () => {
+    const url = `${s.url}/api/v1/plugins/approval/ui/approval`;
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    await first.text();
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    const status = async (ifNoneMatch: string) => {
+      const res = await fetch(url, { headers: { 'if-none-match': ifNoneMatch } });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    expect(await status(etag)).toBe(304);
+    expect(await status(`"other", ${etag}`)).toBe(304);
+    expect(await status(etag.replace(/^W\//, ''))).toBe(304);
+    expect(await status('*')).toBe(304);
+    expect(await status('"other"')).toBe(200);
+  });
+});

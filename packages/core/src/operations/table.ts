@@ -127,6 +127,15 @@ const MESSAGE_ID = 'The message id.';
 const CHANNEL_ID = 'The channel id.';
 const STREAM_ID = "The stream's client-chosen id (`streamId` of the first message).";
 
+/**
+ * RFC 9110 `If-None-Match`: `*`, or a list of entity tags compared weakly (`W/"x"` matches `"x"`).
+ */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.trim() === '*' || header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
 /** The URL path (under the API's mount path) of the UI module of review type `type` of plugin `name`. */
 export function uiModulePath(baseUrl: string, name: string, type: string): string {
   return `${baseUrl}/plugins/${encodeURIComponent(name)}/ui/${encodeURIComponent(type)}`;
@@ -219,7 +228,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
         'X-Content-Type-Options': 'nosniff',
         ETag: etag,
       };
-      if (request.header('if-none-match') === etag) return reply({ status: 304, headers });
+      if (matchesEtag(request.header('if-none-match'), etag)) return reply({ status: 304, headers });
       return reply({
         status: 200,
         headers: { ...headers, 'Content-Length': String(info.size) },
