@@ -100,6 +100,7 @@ export type {
   StatusStepRepository,
   Store,
   StoreCapabilities,
+  StoreInspector,
   StorePoolStats,
   StoreTable,
   UserRepository,

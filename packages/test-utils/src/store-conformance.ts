@@ -1,18 +1,8 @@
-import type {
-  ApiKeyRecord,
-  AttachmentRecord,
-  ChannelRecord,
-  EventRecord,
-  MessageRecord,
-  ReviewRecord,
-  Store,
-  StoreTable,
-  UserRecord,
-} from '@placet/core/adapter';
+import type { Store, StoreInspector, StoreTable } from '@placet/core/adapter';
 import { describe } from 'vitest';
 
-/** The tables the independent read path counts: the port's own list (`@placet/core/adapter`). */
-export type { StoreTable };
+/** The independent read path and the tables it counts: the port's own (`@placet/core/adapter`). */
+export type { StoreInspector, StoreTable };
 
 import { storeConcurrencyGroup } from './store-concurrency-group.js';
 import { storeConditionalGroup } from './store-conditional-group.js';
@@ -26,23 +16,6 @@ import { storeStatusGroup } from './store-status-group.js';
 import { storeStreamsGroup } from './store-streams-group.js';
 import { storeSweepGroup } from './store-sweep-group.js';
 import { storeTransactionGroup } from './store-transaction-group.js';
-
-/**
- * An independent read path supplied by the adapter under test: raw reads of what is committed, which
- * bypass the repository code (plain SQL, the memory adapter's internal maps, …). The suite writes
- * through the `Store` and checks what landed through this.
- */
-export interface StoreInspector {
-  user(id: string): Promise<UserRecord | undefined>;
-  apiKey(id: string): Promise<ApiKeyRecord | undefined>;
-  channel(id: string): Promise<ChannelRecord | undefined>;
-  message(id: string): Promise<MessageRecord | undefined>;
-  review(messageId: string): Promise<ReviewRecord | undefined>;
-  attachment(id: string): Promise<AttachmentRecord | undefined>;
-  /** Every committed event, ascending `seq`. */
-  events(): Promise<EventRecord[]>;
-  count(table: StoreTable): Promise<number>;
-}
 
 export interface StoreHarness {
   /** A ready (migrated) store with no rows. */

@@ -496,3 +496,20 @@ export type StoreTable =
   | 'events'
   | 'sessions'
   | 'kv';
+
+/**
+ * An independent read path of a Store (raw reads of what is committed, bypassing the repository code:
+ * plain SQL, the memory adapter's maps): the conformance suite writes through the `Store` and checks
+ * what landed through this.
+ */
+export interface StoreInspector {
+  user(id: string): Promise<UserRecord | undefined>;
+  apiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  channel(id: string): Promise<ChannelRecord | undefined>;
+  message(id: string): Promise<MessageRecord | undefined>;
+  review(messageId: string): Promise<ReviewRecord | undefined>;
+  attachment(id: string): Promise<AttachmentRecord | undefined>;
+  /** Every committed event, ascending `seq`. */
+  events(): Promise<EventRecord[]>;
+  count(table: StoreTable): Promise<number>;
+}

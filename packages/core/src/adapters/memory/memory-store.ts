@@ -1,13 +1,4 @@
-import type {
-  ApiKeyRecord,
-  AttachmentRecord,
-  ChannelRecord,
-  EventRecord,
-  MessageRecord,
-  ReviewRecord,
-  UserRecord,
-} from '../../domain/records.js';
-import type { Repositories, Store, StoreTable } from '../../ports/store.js';
+import type { Repositories, Store, StoreInspector, StoreTable } from '../../ports/store.js';
 import { autocommitRepositories } from '../autocommit.js';
 import { memoryRepositories } from './repositories.js';
 import { MemoryState, type Rows, type TableName, View } from './state.js';
@@ -28,16 +19,7 @@ const TABLE_OF = {
 } as const satisfies Record<StoreTable, TableName>;
 
 /** Reads the committed rows directly, bypassing repository code: the conformance suite's `inspect`. */
-export interface MemoryInspector {
-  user(id: string): Promise<UserRecord | undefined>;
-  apiKey(id: string): Promise<ApiKeyRecord | undefined>;
-  channel(id: string): Promise<ChannelRecord | undefined>;
-  message(id: string): Promise<MessageRecord | undefined>;
-  review(messageId: string): Promise<ReviewRecord | undefined>;
-  attachment(id: string): Promise<AttachmentRecord | undefined>;
-  events(): Promise<EventRecord[]>;
-  count(table: StoreTable): Promise<number>;
-}
+export type MemoryInspector = StoreInspector;
 
 export interface MemoryStore extends Store {
   inspect(): MemoryInspector;
