@@ -87,6 +87,7 @@ export type {
   KeyValueRepository,
   MessageListFilter,
   MessageRepository,
+  PendingCreatedQuery,
   ReadMark,
   Repositories,
   ReviewCompletion,

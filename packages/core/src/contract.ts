@@ -125,6 +125,20 @@ export {
 } from './contract/message.js';
 export { MimeType } from './contract/mime-type.js';
 export {
+  AvailableNotifier,
+  ClockTime,
+  DEFAULT_NOTIFICATION_EVENTS,
+  DIGEST_MINUTES,
+  NOTIFICATION_EVENTS,
+  NotificationEvent,
+  NotificationPreferences,
+  NotificationPreferencesUpdate,
+  type NotificationPreferencesUpdateInput,
+  NotifierPreferences,
+  QuietHours,
+  TimeZone,
+} from './contract/notifications.js';
+export {
   JsonSchemaDocument,
   PluginManifest,
   RendererManifest,

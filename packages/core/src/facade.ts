@@ -36,6 +36,10 @@ import type {
   StreamPatchInput,
   UserMessageCreateInput,
 } from './contract/message.js';
+import type {
+  NotificationPreferences,
+  NotificationPreferencesUpdateInput,
+} from './contract/notifications.js';
 import type { InboxQueryInput, RespondReviewInput } from './contract/review.js';
 import type { WaitResult } from './contract/wait.js';
 import type { AgentPrincipal, Principal, UserPrincipal } from './domain/principal.js';
@@ -83,6 +87,17 @@ export interface UsersApi {
    * process. Owners only; never oneself.
    */
   delete(actor: UserPrincipal, id: string): Promise<void>;
+}
+
+/** A human's notification preferences: `/notifications/preferences` of the HTTP API. */
+export interface NotificationsApi {
+  /** The user's settings for every notifier of the instance (defaults where they chose nothing). */
+  preferences(userId: string): Promise<NotificationPreferences>;
+  /**
+   * Replaces time zone and quiet hours and the settings of the notifiers named (the others keep theirs).
+   * A notifier the instance lacks, an event it cannot report or a digest it cannot send: VALIDATION_FAILED.
+   */
+  setPreferences(userId: string, input: NotificationPreferencesUpdateInput): Promise<NotificationPreferences>;
 }
 
 /** Server-side sessions of signed-in humans: ending one closes what it opened, in every process. */

@@ -36,6 +36,7 @@ export type {
   DeliveriesApi,
   FilesApi,
   MessagesApi,
+  NotificationsApi,
   ReviewsApi,
   SessionsApi,
   StatusApi,

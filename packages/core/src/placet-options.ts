@@ -116,6 +116,17 @@ export const PlacetOptionsSchema = z.object({
       leaseMs: z.number().int().min(1000).default(60_000),
     })
     .prefault({}),
+  /** Notifications to humans (the `notifiers`): one reminder per recipient for a review still pending this long after it was created (checked by the sweeper); `null`: no reminders. */
+  notifications: z
+    .object({
+      reminderAfterMs: z
+        .number()
+        .int()
+        .min(60_000)
+        .nullable()
+        .default(60 * 60_000),
+    })
+    .prefault({}),
   /**
    * Plugins' after-commit hooks: a hook that throws is retried with exponential backoff (the plugin's
    * later events wait for it) up to `maxAttempts`, then given up and logged. With a store several

@@ -17,6 +17,7 @@ import type {
   DeliveriesApi,
   FilesApi,
   MessagesApi,
+  NotificationsApi,
   ReviewsApi,
   SessionsApi,
   StatusApi,
@@ -41,10 +42,12 @@ import { FilesService } from './services/files-service.js';
 import { MessageViews } from './services/message-views.js';
 import { MessageWriter } from './services/message-writer.js';
 import { MessagesService } from './services/messages-service.js';
+import { NotificationPreferencesService } from './services/notification-preferences-service.js';
 import { Notifications } from './services/notifications.js';
 import { observeStore } from './services/observed-store.js';
 import { OutboxEpoch } from './services/outbox-epoch.js';
 import { PluginRuntime } from './services/plugin-runtime.js';
+import { Reminders } from './services/reminders.js';
 import { ReviewsService } from './services/reviews-service.js';
 import { ServiceTokens } from './services/service-tokens.js';
 import { SessionsService } from './services/sessions-service.js';
@@ -108,6 +111,8 @@ export interface Placet {
   readonly status: StatusApi;
   /** Files: store, upload, list, open, delete. */
   readonly files: FilesApi;
+  /** Humans' notification preferences (which notifier tells them what, when). */
+  readonly notifications: NotificationsApi;
   /** One housekeeping pass now (expiry, stale drafts, offline agents, orphan files); also runs on a timer. */
   sweep(): Promise<void>;
   readonly events: PlacetEvents;
@@ -161,6 +166,8 @@ const SERVICES = [
   OutboxEpoch,
   PluginRuntime,
   Notifications,
+  NotificationPreferencesService,
+  Reminders,
   ServiceTokens,
 ] as const;
 
@@ -314,6 +321,13 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     status: scope.resolve(AgentStatusService),
     deliveries,
     files: scope.resolve(AttachmentsService),
+    notifications: (() => {
+      const preferences = scope.resolve(NotificationPreferencesService);
+      return {
+        preferences: (userId) => preferences.get(userId),
+        setPreferences: (userId, input) => preferences.update(userId, input),
+      };
+    })(),
     sweep: () => sweeper.sweep(),
     events: {
       subscribe: (filter, listener) => hub.subscribe(filter, listener),

@@ -14,6 +14,7 @@ export {
   type BodyOf,
   defineOperation,
   type HttpMethod,
+  htmlPage,
   type NamedSchema,
   named,
   type Operation,
@@ -58,4 +59,13 @@ export type {
   ReviewTypeDefinition,
   ReviewTypeUi,
 } from './plugins/types.js';
-export type { Notification, NotificationKind, NotificationResult, Notifier } from './ports/notifier.js';
+export type {
+  DigestNotification,
+  Notification,
+  NotificationBase,
+  NotificationKind,
+  NotificationResult,
+  NotifiedReview,
+  Notifier,
+  ReviewNotification,
+} from './ports/notifier.js';

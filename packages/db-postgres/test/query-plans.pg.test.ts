@@ -253,6 +253,13 @@ const CASES: Case[] = [
     check: defined,
   },
   {
+    name: 'reviews.listPendingCreated',
+    table: 'placet_reviews',
+    run: (s) =>
+      s.reviews.listPendingCreated({ from: new Date(T0 - 12 * HOUR), until: new Date(T0), limit: 100 }),
+    check: rows(100),
+  },
+  {
     name: 'messages.listStaleStreams',
     table: 'placet_messages',
     run: (s) => s.messages.listStaleStreams(new Date(T0 - 60_000), 50),

@@ -389,6 +389,20 @@ function sessionsAndReplay(dialect: SqlDialect): Migration {
   };
 }
 
+/** 0006: pending reviews by creation time, across owners (the reminders' sweep). */
+function pendingByCreation(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createIndex('placet_reviews_pending_created')
+        .on('placet_reviews')
+        .columns(['created_at', 'message_id'])
+        .where(sql.raw<boolean>("status = 'pending'"))
+        .execute();
+    },
+  };
+}
+
 class CodeMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -398,6 +412,7 @@ class CodeMigrations implements MigrationProvider {
       '0003_deliveries': deliveries(this.dialect),
       '0004_review_reads_and_delivery_log': reviewReadsAndDeliveryLog(this.dialect),
       '0005_sessions_kv_and_replay': sessionsAndReplay(this.dialect),
+      '0006_pending_by_creation': pendingByCreation(),
     };
   }
 }

@@ -437,6 +437,71 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/notifications/preferences',
+    caller: 'human',
+    request: () => ({}),
+    success: {
+      status: 200,
+      check: async (res, _v, a, placet) => {
+        // This router's instance has no notifiers: the defaults, and nothing to choose from.
+        expect(res.body).toEqual({ timeZone: 'UTC', quietHours: null, notifiers: {}, available: [] });
+        await placet.notifications.setPreferences(a.userId, {
+          timeZone: 'Asia/Tokyo',
+          quietHours: null,
+          notifiers: {},
+        });
+        expect((await placet.notifications.preferences(a.userId)).timeZone).toBe('Asia/Tokyo');
+      },
+    },
+    unauthorized: true,
+    foreign: 'Takes no id or channel: it answers the caller, which the member case checks.',
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: {
+      status: 200,
+      check: (res) => expect(res.body).toMatchObject({ timeZone: 'UTC', quietHours: null }),
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/notifications/preferences',
+    caller: 'human',
+    request: () => ({
+      body: { timeZone: 'Europe/Berlin', quietHours: { start: '22:00', end: '07:00' }, notifiers: {} },
+    }),
+    success: {
+      status: 200,
+      check: async (res, _v, a, placet) => {
+        const expected = {
+          timeZone: 'Europe/Berlin',
+          quietHours: { start: '22:00', end: '07:00' },
+          notifiers: {},
+          available: [],
+        };
+        expect(res.body).toEqual(expected);
+        expect(await placet.notifications.preferences(a.userId)).toEqual(expected);
+      },
+    },
+    unauthorized: true,
+    foreign: 'Takes no id or channel: it sets the caller’s own preferences, which the member case checks.',
+    invalid: {
+      request: () => ({ body: { timeZone: 'Mars/Olympus_Mons', quietHours: null, notifiers: {} } }),
+      path: 'timeZone',
+    },
+    agentKey: true,
+    member: {
+      status: 200,
+      request: () => ({ body: { timeZone: 'America/Lima', quietHours: null, notifiers: {} } }),
+      check: async (res, _v, owner, member, placet) => {
+        expect(res.body).toMatchObject({ timeZone: 'America/Lima' });
+        // The member's own preferences; the owner's are not theirs.
+        expect((await placet.notifications.preferences(member.userId)).timeZone).toBe('America/Lima');
+        expect((await placet.notifications.preferences(owner.userId)).timeZone).not.toBe('America/Lima');
+      },
+    },
+  },
+  {
     method: 'POST',
     path: '/api-keys',
     caller: 'human',

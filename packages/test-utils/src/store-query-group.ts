@@ -222,6 +222,37 @@ export function storeQueryGroup(options: StoreSuiteOptions): void {
       expect((await store.reviews.nextExpiry())?.getTime()).toBe(early.expiresAt.getTime());
     });
 
+    it('reviews.listPendingCreated: pending reviews of every owner created in [from, until), oldest first, keyset-paged', async () => {
+      const { store } = h();
+      const { channel } = await seedOwnerChannel(store);
+      const { channel: foreign } = await seedOwnerChannel(store);
+      const before = await seedReview(store, channel, { createdAt: at(999) });
+      const first = await seedReview(store, foreign, { createdAt: at(1_000) });
+      const second = await seedReview(store, channel, { createdAt: at(2_000) });
+      const third = await seedReview(store, channel, { createdAt: at(2_000) });
+      await seedReview(store, channel, {
+        createdAt: at(1_500),
+        status: 'completed',
+        completedAt: at(1_600),
+        response: { ok: true },
+      });
+      await seedReview(store, channel, { createdAt: at(3_000) });
+      const query = { from: at(1_000), until: at(3_000) };
+      const all = await store.reviews.listPendingCreated({ ...query, limit: 100 });
+      const tied = [second, third].map((r) => r.review.messageId).sort();
+      expect(all.map((r) => r.messageId)).toEqual([first.review.messageId, ...tied]);
+      expect(all.map((r) => r.messageId)).not.toContain(before.review.messageId);
+      // The keyset cursor continues after (createdAt, messageId), also between two of the same instant.
+      const page = await store.reviews.listPendingCreated({ ...query, limit: 2 });
+      const last = page.at(-1)!;
+      const rest = await store.reviews.listPendingCreated({
+        ...query,
+        after: { createdAt: last.createdAt, messageId: last.messageId },
+        limit: 100,
+      });
+      expect([...page, ...rest].map((r) => r.messageId)).toEqual(all.map((r) => r.messageId));
+    });
+
     it('attachments.linkOrphans links only orphans of that channel and returns exactly the linked ids', async () => {
       const { store, inspect } = h();
       const { owner, channel } = await seedOwnerChannel(store);

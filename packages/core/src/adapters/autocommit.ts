@@ -68,6 +68,7 @@ export const STORE_METHOD_ACCESS = {
     count: 'read',
     listDue: 'read',
     nextExpiry: 'read',
+    listPendingCreated: 'read',
   },
   attachments: {
     insert: 'write',

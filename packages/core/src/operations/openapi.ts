@@ -260,6 +260,11 @@ function operationObject(op: AnyOperation, schemas: SchemaSet, errorBody: string
         : {}),
       content: { 'application/json': { schema: success.list ? { type: 'array', items: target } : target } },
     };
+  } else if (success.kind === 'html') {
+    responses['200'] = {
+      description: success.description,
+      content: { 'text/html': { schema: { type: 'string' } } },
+    };
   } else if (success.kind === 'script') {
     responses['200'] = {
       description: success.description,

@@ -50,6 +50,11 @@ export type Success<S extends z.ZodType = z.ZodType> =
       readonly description: string;
     }
   | {
+      /** A web page (`htmlPage()`): a confirmation page a link in an e-mail opens, for example. */
+      readonly kind: 'html';
+      readonly description: string;
+    }
+  | {
       /** Validated, then always refused: the operation exists in the original API only. */
       readonly kind: 'notImplemented';
       readonly description: string;
@@ -135,6 +140,34 @@ export function reply(
 
 export function isReply(value: unknown): value is Reply {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[REPLY] === true;
+}
+
+/**
+ * A page of HTML for an `html` operation: UTF-8, never cached, and locked down: no script runs, nothing
+ * is loaded from elsewhere, no other site may frame it, a form posts only back to this server. Styles
+ * inline in the page work (`<style>`).
+ */
+export function htmlPage(
+  html: string,
+  init: { status?: number; headers?: Record<string, string> } = {},
+): Reply {
+  const bytes = new TextEncoder().encode(html);
+  return reply({
+    status: init.status ?? 200,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': String(bytes.byteLength),
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      ...init.headers,
+    },
+    stream: (async function* () {
+      yield bytes;
+    })(),
+  });
 }
 
 /** What an operation's handler gets as `call.principal`: none when public, a human for `user`. */

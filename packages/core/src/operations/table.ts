@@ -48,6 +48,7 @@ import {
   StatusStepCreate,
   StreamPatch,
 } from '../contract/message.js';
+import { NotificationPreferences, NotificationPreferencesUpdate } from '../contract/notifications.js';
 import { PluginManifest } from '../contract/plugin-manifest.js';
 import { InboxQuery, RespondReview } from '../contract/review.js';
 import { WaitQuery, WaitResult } from '../contract/wait.js';
@@ -310,6 +311,37 @@ export const OPERATIONS: readonly AnyOperation[] = [
       const { key, apiKey } = await placet.apiKeys.rotate(principal.userId, params.id ?? '');
       return { ...apiKey, key };
     },
+  }),
+  defineOperation({
+    method: 'get',
+    path: '/notifications/preferences',
+    operationId: 'getNotificationPreferences',
+    summary: "The human's notification preferences",
+    description:
+      'For each notifier of the server (e-mail, web push, …): on or off, the events it reports, a digest period; ' +
+      'and quiet hours in the time zone given. Notifiers never set show their defaults; `available` lists what ' +
+      'each notifier can report.',
+    tag: 'Account',
+    auth: 'user',
+    success: ok(named('NotificationPreferences', NotificationPreferences), 'The preferences.'),
+    errors: [],
+    handler: ({ placet, principal }) => placet.notifications.preferences(principal.userId),
+  }),
+  defineOperation({
+    method: 'put',
+    path: '/notifications/preferences',
+    operationId: 'putNotificationPreferences',
+    summary: 'Set notification preferences',
+    description:
+      'Replaces time zone and quiet hours, and the settings of the notifiers named (the others keep theirs). ' +
+      'A notifier the server lacks, an event it cannot report or a digest it cannot send answers 400 with ' +
+      'the path of the field.',
+    tag: 'Account',
+    auth: 'user',
+    body: json(named('NotificationPreferencesUpdate', NotificationPreferencesUpdate)),
+    success: ok(named('NotificationPreferences', NotificationPreferences), 'The preferences now.'),
+    errors: [],
+    handler: ({ placet, principal, body }) => placet.notifications.setPreferences(principal.userId, body),
   }),
   defineOperation({
     method: 'get',

@@ -1,31 +1,50 @@
 import type { PublicUser } from '../contract/account.js';
 import type { Channel } from '../contract/channel.js';
 import type { Message } from '../contract/message.js';
+import { NOTIFICATION_EVENTS, type NotificationEvent } from '../contract/notifications.js';
 
-/** What a notification is about: a review that waits for a human, was answered, or expired. */
-export type NotificationKind = 'review.created' | 'review.responded' | 'review.expired';
+/**
+ * What a notification is about: a review that waits for a human (`review.created`), still waits
+ * (`review.reminder`), was answered (`review.responded`) or expired; or a `digest` of new reviews.
+ */
+export type NotificationKind = NotificationEvent | 'digest';
 
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
-  'review.created',
-  'review.responded',
-  'review.expired',
-];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = [...NOTIFICATION_EVENTS, 'digest'];
 
-/** One notification to one human through one notifier, as the engine hands it to `send`. */
-export interface Notification {
+export interface NotificationBase {
   /** Stable across attempts and redrives: deduplicate on it where the channel allows. */
   readonly id: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
-  readonly kind: NotificationKind;
   /** Who is notified (the channel's owner). */
   readonly recipient: PublicUser;
-  /** The message carrying the review, as the dashboard shows it (with `review`). */
-  readonly message: Message;
-  readonly channel: Channel;
   /** Aborted when the attempt times out (`webhooks.timeoutMs`): stop the outbound call. */
   readonly signal: AbortSignal;
 }
+
+/** A review with its message and agent, as the dashboard shows it. */
+export interface NotifiedReview {
+  /** The message carrying the review (with `review`: its type, payload, status, response). */
+  readonly message: Message;
+  readonly channel: Channel;
+}
+
+/** About one review. */
+export interface ReviewNotification extends NotificationBase, NotifiedReview {
+  readonly kind: NotificationEvent;
+}
+
+/** The new reviews of a digest period that still wait, oldest first (at least one). */
+export interface DigestNotification extends NotificationBase {
+  readonly kind: 'digest';
+  readonly reviews: readonly NotifiedReview[];
+  /** The period the digest covers. */
+  readonly since: Date;
+  readonly until: Date;
+}
+
+/** One notification to one human through one notifier, as the engine hands it to `send`. */
+export type Notification = ReviewNotification | DigestNotification;
 
 /** The outcome of one attempt: delivered, or failed (retried unless `retry: false`). */
 export type NotificationResult =
@@ -39,10 +58,12 @@ export type NotificationResult =
     };
 
 /**
- * A channel that reaches humans (e-mail, web push, chat). The engine decides what is sent and when: it
- * plans one durable notification per (review event, recipient, notifier) in the same transaction as the
- * event, sends it through `send`, records every attempt in the delivery log, and retries failures with
- * the webhooks' backoff (`webhooks.maxAttempts` and delays), from any process sharing the store.
+ * A channel that reaches humans (e-mail, web push, chat). The engine decides what is sent, to whom and
+ * when: it plans one durable notification per (review, recipient, notifier, kind) — at most one, ever —
+ * in the same transaction as the event, following each recipient's preferences (the notifier on or off,
+ * which events, quiet hours, digests), sends it through `send`, records every attempt in the delivery log,
+ * and retries failures with the webhooks' backoff (`webhooks.maxAttempts` and delays), from any process
+ * sharing the store. Reminders come from the sweeper (`notifications.reminderAfterMs`).
  *
  * Contract:
  * - `send` performs one attempt and resolves its outcome; a rejection counts as a failed attempt that is
@@ -53,7 +74,10 @@ export type NotificationResult =
  */
 export interface Notifier {
   readonly name: string;
-  /** The kinds it is told about; `['review.created']` when omitted. */
+  /**
+   * The kinds it can send; `['review.created']` when omitted. Users choose among these events in their
+   * preferences; with `'digest'` they may also have new reviews gathered into one notification.
+   */
   readonly kinds?: readonly NotificationKind[];
   send(notification: Notification): Promise<NotificationResult>;
   close?(): Promise<void>;

@@ -240,6 +240,18 @@ export interface ReviewRepository {
   listDue(now: Date, limit: number): Promise<ReviewRecord[]>;
   /** The earliest `expiresAt` of any pending review, for scheduling the sweeper. */
   nextExpiry(): Promise<Date | undefined>;
+  /**
+   * Pending reviews of every owner created in `[from, until)`, oldest first (createdAt, messageId), after
+   * the keyset cursor `after` when given: the reminders' sweep. By index on `createdAt` of pending rows.
+   */
+  listPendingCreated(query: PendingCreatedQuery): Promise<ReviewRecord[]>;
+}
+
+export interface PendingCreatedQuery {
+  from: Date;
+  until: Date;
+  after?: { createdAt: Date; messageId: string };
+  limit: number;
 }
 
 export interface AttachmentRepository {

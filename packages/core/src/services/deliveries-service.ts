@@ -4,12 +4,18 @@ import type { DeliveryListQueryInput } from '../contract/delivery.js';
 import { DeliveryListQuery } from '../contract/delivery.js';
 import { presentChannel, presentUser } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
-import type { DeliveryAttemptRecord, DeliveryRecord } from '../domain/records.js';
+import type { DeliveryAttemptRecord, DeliveryRecord, ReviewRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type {
+  DigestNotification,
+  Notification,
+  NotifiedReview,
+  ReviewNotification,
+} from '../ports/notifier.js';
 import type { DeliveryDueFilter, Store } from '../ports/store.js';
 import type { WebhookSender } from '../ports/webhook-sender.js';
 import { TOKENS } from '../tokens.js';
@@ -33,6 +39,9 @@ export interface DeliveryCounters {
   /** Failed attempts after which the delivery was given up (410, or out of attempts). */
   failed: number;
 }
+
+/** The most reviews one digest lists (the oldest of the period first). */
+const MAX_DIGEST_REVIEWS = 50;
 
 const WAKE = new Set(['review:responded', 'review:expired', 'message:created']);
 
@@ -306,14 +315,8 @@ export class DeliveriesService {
     });
     const notifier = this.notifications.of(delivery)?.notifier;
     if (!notifier) return failed(`no notifier named "${name}" is registered`);
-    const plan = JSON.parse(delivery.body) as NotificationPlan;
-    const [message, channel, recipient] = await Promise.all([
-      this.store.messages.findById(plan.messageId),
-      this.store.channels.findById(delivery.channelId),
-      this.store.users.findById(plan.recipientId),
-    ]);
-    if (!message || !channel || !recipient)
-      return failed('cancelled: the review or its recipient is gone', true);
+    const content = await this.#contentOf(JSON.parse(delivery.body) as NotificationPlan);
+    if ('skip' in content) return failed(content.skip, true);
     // One attempt lasts at most `webhooks.timeoutMs` (on the instance's clock): a notifier that never
     // answers fails the attempt (retried) instead of holding up every delivery behind it and `stop()`.
     const controller = new AbortController();
@@ -333,14 +336,11 @@ export class DeliveriesService {
     this.#inflight.add(cut);
     try {
       const notification = {
+        ...content,
         id: delivery.id,
         attempt: delivery.attempts + 1,
-        kind: plan.kind,
-        recipient: presentUser(recipient),
-        message: await this.views.presentOne(message, { agentName: channel.name }),
-        channel: presentChannel(channel),
         signal: controller.signal,
-      };
+      } as Notification;
       const outcome = await Promise.race([notifier.send(notification), timedOut]);
       if (outcome === 'timeout' || outcome === 'stopped') return failed(outcome);
       if (outcome?.ok === true)
@@ -359,6 +359,79 @@ export class DeliveriesService {
       if (timer) this.clock.clearTimer(timer);
       this.#inflight.delete(cut);
     }
+  }
+
+  /**
+   * What a notification says, read at send time: the review (skipped once it no longer waits, unless the
+   * notification is about its answer or expiry), or a digest's reviews that still wait (skipped if none).
+   */
+  async #contentOf(
+    plan: NotificationPlan,
+  ): Promise<
+    | Omit<ReviewNotification, 'id' | 'attempt' | 'signal'>
+    | Omit<DigestNotification, 'id' | 'attempt' | 'signal'>
+    | { skip: string }
+  > {
+    const recipient = await this.store.users.findById(plan.recipientId);
+    if (!recipient) return { skip: 'cancelled: the recipient is gone' };
+    if (plan.kind === 'digest') {
+      const since = new Date(plan.since);
+      const until = new Date(plan.until);
+      const waiting: ReviewRecord[] = [];
+      // The recipient's pending reviews, newest first, back to the start of the period.
+      let before: { createdAt: Date; messageId: string } | undefined;
+      for (;;) {
+        const page = await this.store.reviews.list({
+          ownerId: recipient.id,
+          status: 'pending',
+          limit: 100,
+          ...(before ? { before } : {}),
+        });
+        for (const review of page)
+          if (review.createdAt >= since && review.createdAt < until) waiting.push(review);
+        const last = page.at(-1);
+        if (page.length < 100 || !last || last.createdAt < since || waiting.length >= MAX_DIGEST_REVIEWS)
+          break;
+        before = { createdAt: last.createdAt, messageId: last.messageId };
+      }
+      if (waiting.length === 0) return { skip: 'skipped: no review of the digest is still waiting' };
+      const chosen = waiting.slice(0, MAX_DIGEST_REVIEWS).reverse();
+      const [messages, channels] = await Promise.all([
+        this.store.messages.findByIds(chosen.map((review) => review.messageId)),
+        Promise.all(
+          [...new Set(chosen.map((review) => review.channelId))].map((id) =>
+            this.store.channels.findById(id),
+          ),
+        ),
+      ]);
+      const channelOf = new Map(channels.filter((c) => c !== undefined).map((c) => [c.id, c]));
+      const reviews: NotifiedReview[] = [];
+      for (const message of messages.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+        const channel = channelOf.get(message.channelId);
+        if (!channel) continue;
+        reviews.push({
+          message: await this.views.presentOne(message, { agentName: channel.name }),
+          channel: presentChannel(channel),
+        });
+      }
+      if (reviews.length === 0) return { skip: 'skipped: no review of the digest is still waiting' };
+      return { kind: 'digest', recipient: presentUser(recipient), reviews, since, until };
+    }
+    const [message, review] = await Promise.all([
+      this.store.messages.findById(plan.messageId),
+      this.store.reviews.findByMessageId(plan.messageId),
+    ]);
+    const channel = message ? await this.store.channels.findById(message.channelId) : undefined;
+    if (!message || !review || !channel) return { skip: 'cancelled: the review is gone' };
+    // "It waits for you" is not sent about a review answered (or expired) while it was held back.
+    if ((plan.kind === 'review.created' || plan.kind === 'review.reminder') && review.status !== 'pending')
+      return { skip: `skipped: the review was ${review.status} before it was sent` };
+    return {
+      kind: plan.kind,
+      recipient: presentUser(recipient),
+      message: await this.views.presentOne(message, { agentName: channel.name }),
+      channel: presentChannel(channel),
+    };
   }
 
   /** Records an attempt and its outcome; a webhook's outcome also becomes the message's deliveryStatus. */

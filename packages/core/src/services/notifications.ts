@@ -1,25 +1,32 @@
+import { createHash } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { DeliveryRecord, EventRecord } from '../domain/records.js';
+import type { NotificationEvent } from '../contract/notifications.js';
+import type { DeliveryRecord, EventRecord, ReviewRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { NotificationKind, Notifier } from '../ports/notifier.js';
 import type { Repositories } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
-import { newId } from '../util/ids.js';
+import {
+  canDigest,
+  digestPeriod,
+  PREFERENCES_NAMESPACE,
+  quietUntil,
+  resolvePreferences,
+  type StoredPreferences,
+} from './notification-policy.js';
 
 /** A notification's delivery row has this URL scheme: `notifier:email`. */
 export const NOTIFIER_SCHEME = 'notifier:';
 
 /** The body of a notification's delivery row: what to send, read again at send time. */
-export interface NotificationPlan {
-  kind: NotificationKind;
-  recipientId: string;
-  messageId: string;
-}
+export type NotificationPlan =
+  | { kind: NotificationEvent; recipientId: string; messageId: string }
+  | { kind: 'digest'; recipientId: string; since: string; until: string };
 
 /** The review event an outbox event is, for notifiers (none for every other event). */
-function kindOf(event: EventRecord): NotificationKind | undefined {
+function kindOf(event: EventRecord): NotificationEvent | undefined {
   if (event.type === 'review:responded') return 'review.responded';
   if (event.type === 'review:expired') return 'review.expired';
   if (event.type === 'message:created' && (event.payload as { review?: unknown } | null)?.review)
@@ -28,10 +35,36 @@ function kindOf(event: EventRecord): NotificationKind | undefined {
 }
 
 /**
+ * The id of the one notification of `subject` (a review, or a digest period) for a recipient through a
+ * notifier: planning the same notification twice — two processes sweeping for reminders, a replayed
+ * event — finds the row already there.
+ */
+export function notificationId(subject: string, recipientId: string, notifier: string, kind: string): string {
+  const digest = createHash('sha256').update(`${subject}\u0000${recipientId}\u0000${notifier}\u0000${kind}`);
+  return `ntf_${digest.digest('base64url').slice(0, 32)}`;
+}
+
+/** What one planned notification is: its row's id, subject, time and body. */
+interface Planned {
+  id: string;
+  ownerId: string;
+  channelId: string;
+  messageId: string | null;
+  kind: NotificationKind;
+  notifier: string;
+  /** When it is planned, and when it is sent (later in quiet hours, at the end of a digest period). */
+  createdAt: Date;
+  at: Date;
+  plan: NotificationPlan;
+}
+
+/**
  * The notifiers of an instance (the host's `notifiers` and those of its plugins) and the planning of
- * their notifications: one durable delivery row per (review event, recipient, notifier), written by the
- * transaction that emits the event (`UnitOfWork`), so that a committed review always has them. The
- * webhook dispatcher sends them (`DeliveriesService`), with retries and the attempt log.
+ * their notifications: at most one durable delivery row per (review, recipient, notifier, kind), written
+ * by the transaction that emits the event (`UnitOfWork`), so that a committed review always has them.
+ * Each recipient's preferences decide: the notifier on or off, the events it reports, quiet hours (the
+ * row waits until they end), a digest (new reviews wait for the end of the period, one row per period).
+ * The webhook dispatcher sends them (`DeliveriesService`), with retries and the attempt log.
  */
 @injectable()
 export class Notifications {
@@ -64,34 +97,100 @@ export class Notifications {
     return [...this.#byName.values()];
   }
 
-  /** Inside the event's transaction: the notifications it calls for. The recipient is the channel's owner. */
+  /**
+   * Who is told about a review: its channel's owner. (Assignees join them with the approval policies.)
+   */
+  recipientsOf(review: { ownerId: string }): string[] {
+    return [review.ownerId];
+  }
+
+  /** Inside the event's transaction: the notifications it calls for. */
   async plan(tx: Repositories, event: EventRecord): Promise<void> {
     if (this.#byName.size === 0 || event.channelId === null || event.subjectId === null) return;
     const kind = kindOf(event);
     if (!kind) return;
-    for (const [name, notifier] of this.#byName) {
-      if (!(notifier.kinds ?? ['review.created']).includes(kind)) continue;
-      const plan: NotificationPlan = { kind, recipientId: event.ownerId, messageId: event.subjectId };
-      await tx.deliveries.insert({
-        id: `ntf_${newId()}`,
-        ownerId: event.ownerId,
-        channelId: event.channelId,
-        messageId: event.subjectId,
-        event: kind,
-        url: `${NOTIFIER_SCHEME}${name}`,
-        method: 'NOTIFY',
-        headers: {},
-        body: JSON.stringify(plan),
-        signed: false,
-        state: 'pending',
-        attempts: 0,
-        nextAttemptAt: event.createdAt,
-        lockedUntil: null,
-        lastStatus: null,
-        lastError: null,
-        createdAt: event.createdAt,
-        updatedAt: event.createdAt,
-      });
+    const review = { ownerId: event.ownerId, channelId: event.channelId, messageId: event.subjectId };
+    await this.#planFor(tx, review, kind, event.createdAt);
+  }
+
+  /** Inside a transaction: the reminders of a review still pending (`Reminders`, on the sweeper). */
+  async planReminder(
+    tx: Repositories,
+    review: Pick<ReviewRecord, 'ownerId' | 'channelId' | 'messageId'>,
+    now: Date,
+  ) {
+    if (this.#byName.size === 0) return 0;
+    return this.#planFor(tx, review, 'review.reminder', now);
+  }
+
+  /** Plans `kind` about a review for each recipient and notifier their preferences allow; how many. */
+  async #planFor(
+    tx: Repositories,
+    review: Pick<ReviewRecord, 'ownerId' | 'channelId' | 'messageId'>,
+    kind: NotificationEvent,
+    now: Date,
+  ): Promise<number> {
+    let planned = 0;
+    for (const recipientId of this.recipientsOf(review)) {
+      const stored = (await tx.kv.get(PREFERENCES_NAMESPACE, recipientId, now))?.value as
+        | StoredPreferences
+        | undefined;
+      const preferences = resolvePreferences(stored, this.all());
+      const quiet = (at: Date) => quietUntil(at, preferences.quietHours, preferences.timeZone) ?? at;
+      for (const [name, notifier] of this.#byName) {
+        const chosen = preferences.notifiers[name];
+        if (!chosen?.enabled || !chosen.events.includes(kind)) continue;
+        const base = { ownerId: review.ownerId, channelId: review.channelId, notifier: name, createdAt: now };
+        if (kind === 'review.created' && chosen.digestMinutes !== null && canDigest(notifier)) {
+          // One digest row per period: the first review of the period plans it, the others find it.
+          const { since, until } = digestPeriod(now, chosen.digestMinutes);
+          const id = notificationId(`digest:${since.toISOString()}`, recipientId, name, 'digest');
+          planned += await this.#insert(tx, {
+            ...base,
+            id,
+            messageId: null,
+            kind: 'digest',
+            at: quiet(until),
+            plan: { kind: 'digest', recipientId, since: since.toISOString(), until: until.toISOString() },
+          });
+          continue;
+        }
+        planned += await this.#insert(tx, {
+          ...base,
+          id: notificationId(review.messageId, recipientId, name, kind),
+          messageId: review.messageId,
+          kind,
+          at: quiet(now),
+          plan: { kind, recipientId, messageId: review.messageId },
+        });
+      }
     }
+    return planned;
+  }
+
+  /** Writes a planned notification unless it exists (it is planned at most once); 1 when written. */
+  async #insert(tx: Repositories, planned: Planned): Promise<number> {
+    if (await tx.deliveries.findById(planned.id)) return 0;
+    await tx.deliveries.insert({
+      id: planned.id,
+      ownerId: planned.ownerId,
+      channelId: planned.channelId,
+      messageId: planned.messageId,
+      event: planned.kind,
+      url: `${NOTIFIER_SCHEME}${planned.notifier}`,
+      method: 'NOTIFY',
+      headers: {},
+      body: JSON.stringify(planned.plan),
+      signed: false,
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: planned.at,
+      lockedUntil: null,
+      lastStatus: null,
+      lastError: null,
+      createdAt: planned.createdAt,
+      updatedAt: planned.createdAt,
+    });
+    return 1;
   }
 }

@@ -8,6 +8,7 @@ import { AgentStatusService } from './agent-status-service.js';
 import { AttachmentsService } from './attachments-service.js';
 import { Availability } from './availability.js';
 import { EventHub, OUTBOX_FLOOR } from './event-hub.js';
+import { Reminders } from './reminders.js';
 import { ReviewsService } from './reviews-service.js';
 import { SessionsService } from './sessions-service.js';
 import { STALE_STREAM_AT_START_MS, StreamsService } from './streams-service.js';
@@ -71,6 +72,7 @@ export class Sweeper {
     @inject(SessionsService) private readonly sessions: SessionsService,
     @inject(Availability) private readonly availability: Availability,
     @inject(EventHub) private readonly hub: EventHub,
+    @inject(Reminders) private readonly reminders: Reminders,
   ) {}
 
   stats(): SweeperStats {
@@ -114,6 +116,7 @@ export class Sweeper {
       abortedStreams: () => this.streams.abortStale(),
       offlineAgents: () => this.status.markSilentOffline(),
       deletedOrphans: () => this.attachments.sweepOrphans(),
+      plannedReminders: () => this.reminders.run(),
     };
     // Retention and expired sessions are not urgent: at most once per HOUSEKEEPING_INTERVAL_MS.
     const now = this.clock.now().getTime();

@@ -13,6 +13,7 @@ import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../util/secrets.js';
+import { PREFERENCES_NAMESPACE } from './notification-policy.js';
 import { emitRevoked } from './sessions-service.js';
 import { UnitOfWork } from './unit-of-work.js';
 
@@ -157,6 +158,7 @@ export class UsersService {
     if (actor.userId === id) throw new PlacetError('FORBIDDEN', 'Cannot delete your own account');
     await this.uow.run(async (tx, emit) => {
       if (!(await tx.users.delete(id))) throw new PlacetError('NOT_FOUND', 'User not found');
+      await tx.kv.delete(PREFERENCES_NAMESPACE, id);
       await emitRevoked(emit, { userId: id, reason: 'user_deleted' });
     });
   }

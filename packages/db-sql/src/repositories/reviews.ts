@@ -105,6 +105,25 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
         .execute();
       return rows.map(m.review.fromRow);
     },
+    async listPendingCreated({ from, until, after, limit }) {
+      let query = db
+        .selectFrom('placet_reviews')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('created_at', '>=', d.date(from))
+        .where('created_at', '<', d.date(until));
+      if (after) {
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('created_at', 'message_id'),
+            '>',
+            eb.tuple(d.date(after.createdAt), after.messageId),
+          ),
+        );
+      }
+      const rows = await query.orderBy('created_at').orderBy('message_id').limit(limit).execute();
+      return rows.map(m.review.fromRow);
+    },
     async nextExpiry() {
       const row = await db
         .selectFrom('placet_reviews')

@@ -331,6 +331,22 @@ export function memoryRepositories(view: View): Repositories {
           .filter('reviews', (r) => r.status === 'pending' && r.expiresAt.getTime() <= now.getTime())
           .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
           .slice(0, limit),
+      listPendingCreated: async ({ from, until, after, limit }) =>
+        view
+          .filter(
+            'reviews',
+            (r) =>
+              r.status === 'pending' &&
+              r.createdAt >= from &&
+              r.createdAt < until &&
+              (!after ||
+                r.createdAt > after.createdAt ||
+                (r.createdAt.getTime() === after.createdAt.getTime() && r.messageId > after.messageId)),
+          )
+          .sort(
+            (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.messageId < b.messageId ? -1 : 1),
+          )
+          .slice(0, limit),
       async nextExpiry() {
         let next: Date | undefined;
         for (const r of view.filter('reviews', (r) => r.status === 'pending')) {
