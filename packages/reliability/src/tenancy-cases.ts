@@ -163,6 +163,17 @@ export const TENANCY_CASES: Readonly<Record<string, TenancyCase>> = {
     member: ownList("the caller's keys"),
   }),
   'POST /api-keys': one((v) => ({ body: { label: 'scoped', channelId: v.channelId } })),
+  'GET /notifications/preferences': one(() => ({}), {
+    foreignOwner: { allowed: "answers the caller's own preferences", status: 200 },
+    member: { allowed: "answers the caller's own preferences", status: 200 },
+  }),
+  'PUT /notifications/preferences': one(
+    () => ({ body: { timeZone: 'Pacific/Auckland', quietHours: null, notifiers: {} } }),
+    {
+      foreignOwner: { allowed: "sets the caller's own preferences", status: 200 },
+      member: { allowed: "sets the caller's own preferences", status: 200 },
+    },
+  ),
   'DELETE /api-keys/{id}': one((v) => ({ params: { id: v.spareKeyId } })),
   'POST /api-keys/{id}/rotate': one((v) => ({ params: { id: v.spareKeyId } })),
   'GET /users': one(() => ({}), {
