@@ -53,6 +53,7 @@ export { pluginError } from './plugins/plugin-error.js';
 export { PluginRegistry } from './plugins/registry.js';
 export type {
   PlacetPlugin,
+  PluginNotifier,
   PluginOptions,
   ReviewResponse,
   ReviewSchemas,

@@ -1,6 +1,7 @@
-import type { Notification, NotificationResult } from '@placet/core/plugin';
+import { definePlugin, type Notification, type NotificationResult } from '@placet/core/plugin';
 import { audit } from '@placet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { memoryStore } from '../src/index.js';
 import { choiceReview, testPlugin, type World, world } from './fixtures.js';
 
@@ -199,5 +200,49 @@ describe('the dispatcher and notifiers', () => {
     expect(webhook).toMatchObject({ state: 'pending', attempts: [] });
     // Never claimed: no lease was ever written on it.
     expect((await w.store.deliveries.findById(webhook.id))?.lockedUntil).toBeNull();
+  });
+});
+
+describe("a plugin's notifier", () => {
+  it('gets the context of the instance that sends: one plugin object serves two instances', async () => {
+    const seen: { placet: unknown; options: unknown; messageId: string }[] = [];
+    const shared = definePlugin({
+      name: 'pager',
+      version: '1.0.0',
+      options: { schema: z.object({ team: z.string() }), input: { team: 'ops' } },
+      notifiers: [
+        {
+          name: 'pager',
+          kinds: ['review.created'],
+          send: async (notification, ctx) => {
+            if (notification.kind !== 'digest')
+              seen.push({ placet: ctx.placet, options: ctx.options, messageId: notification.message.id });
+            return { ok: true };
+          },
+        },
+      ],
+    });
+    const first = await world({ placet: { plugins: [testPlugin(), shared] } });
+    const second = await world({ placet: { plugins: [testPlugin(), shared] } });
+    try {
+      const a = await first.placet.messages.create(first.agent, {
+        channelId: first.channelId,
+        text: 'a',
+        review: choiceReview(),
+      });
+      const b = await second.placet.messages.create(second.agent, {
+        channelId: second.channelId,
+        text: 'b',
+        review: choiceReview(),
+      });
+      await settle();
+      expect(seen).toHaveLength(2);
+      expect(seen.find((s) => s.messageId === a.id)?.placet).toBe(first.placet);
+      expect(seen.find((s) => s.messageId === b.id)?.placet).toBe(second.placet);
+      expect(seen.map((s) => s.options)).toEqual([{ team: 'ops' }, { team: 'ops' }]);
+    } finally {
+      await first.placet.stop();
+      await second.placet.stop();
+    }
   });
 });

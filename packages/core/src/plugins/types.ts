@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AnyOperation } from '../operations/operation.js';
-import type { Notifier } from '../ports/notifier.js';
+import type { Notification, NotificationResult, Notifier } from '../ports/notifier.js';
 import type { PluginContext, PluginHooks, PluginInitResult } from './context.js';
 
 /**
@@ -113,5 +113,13 @@ export interface PlacetPlugin<Options = any, Code extends string = string> {
    * (review event, recipient, notifier) with the event, sends it through `send`, retries it like a
    * webhook and records every attempt in the delivery log (see the `Notifier` port).
    */
-  notifiers?: readonly Notifier[];
+  notifiers?: readonly PluginNotifier<Options, Code>[];
+}
+
+/**
+ * A plugin's notifier: a `Notifier` whose `send` also gets the plugin's context for the instance that
+ * sends (its options, key-value store, clock, the facade) — one plugin object may serve several instances.
+ */
+export interface PluginNotifier<Options = any, Code extends string = string> extends Omit<Notifier, 'send'> {
+  send(notification: Notification, ctx: PluginContext<Options, Code>): Promise<NotificationResult>;
 }

@@ -8,12 +8,14 @@ import type { DeliveryAttemptRecord, DeliveryRecord, ReviewRecord } from '../dom
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
+import type { PluginNotifier } from '../plugins/types.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type {
   DigestNotification,
   Notification,
   NotifiedReview,
+  Notifier,
   ReviewNotification,
 } from '../ports/notifier.js';
 import type { DeliveryDueFilter, Store } from '../ports/store.js';
@@ -26,6 +28,7 @@ import { ChannelsService } from './channels-service.js';
 import { EventHub } from './event-hub.js';
 import { MessageViews } from './message-views.js';
 import { NOTIFIER_SCHEME, type NotificationPlan, Notifications } from './notifications.js';
+import { PluginRuntime } from './plugin-runtime.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 export type { DeliveryPage, DeliveryView } from '../contract/account.js';
@@ -83,6 +86,7 @@ export class DeliveriesService {
     @inject(ChannelsService) private readonly channels: ChannelsService,
     @inject(Availability) private readonly availability: Availability,
     @inject(Notifications) private readonly notifications: Notifications,
+    @inject(PluginRuntime) private readonly plugins: PluginRuntime,
     @inject(MessageViews) private readonly views: MessageViews,
   ) {
     this.sender = slot.sender;
@@ -341,7 +345,11 @@ export class DeliveriesService {
         attempt: delivery.attempts + 1,
         signal: controller.signal,
       } as Notification;
-      const outcome = await Promise.race([notifier.send(notification), timedOut]);
+      const plugin = this.notifications.pluginOf(name);
+      const sent = plugin
+        ? (notifier as PluginNotifier).send(notification, this.plugins.context(plugin))
+        : (notifier as Notifier).send(notification);
+      const outcome = await Promise.race([sent, timedOut]);
       if (outcome === 'timeout' || outcome === 'stopped') return failed(outcome);
       if (outcome?.ok === true)
         return { ok: true, giveUp: false, status: null, error: null, durationMs: Date.now() - started };

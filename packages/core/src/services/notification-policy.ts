@@ -9,6 +9,9 @@ import {
 } from '../contract/notifications.js';
 import type { Notifier } from '../ports/notifier.js';
 
+/** What the rules need of a notifier (the host's or a plugin's). */
+type NotifierKinds = Pick<Notifier, 'name' | 'kinds'>;
+
 /**
  * The rules of who is told what and when, as pure functions over a user's stored preferences: which
  * events a notifier reports, when quiet hours end, which digest period a moment belongs to. The planner
@@ -24,15 +27,15 @@ export type StoredPreferences = NotificationPreferencesUpdate;
 export const DEFAULT_TIME_ZONE = 'UTC';
 
 /** The events a notifier can report (its `kinds` without `digest`). */
-export function eventsOf(notifier: Notifier): NotificationEvent[] {
+export function eventsOf(notifier: NotifierKinds): NotificationEvent[] {
   const kinds = notifier.kinds ?? ['review.created'];
   return NOTIFICATION_EVENTS.filter((event) => kinds.includes(event));
 }
 
-export const canDigest = (notifier: Notifier): boolean => (notifier.kinds ?? []).includes('digest');
+export const canDigest = (notifier: NotifierKinds): boolean => (notifier.kinds ?? []).includes('digest');
 
 /** A notifier's settings for a user who has not chosen: on, new reviews and reminders, no digest. */
-export function defaultsFor(notifier: Notifier): NotifierPreferences {
+export function defaultsFor(notifier: NotifierKinds): NotifierPreferences {
   const supported = eventsOf(notifier);
   return {
     enabled: true,
@@ -44,7 +47,7 @@ export function defaultsFor(notifier: Notifier): NotifierPreferences {
 /** A user's preferences for every notifier of the instance: what they chose, defaults for the rest. */
 export function resolvePreferences(
   stored: StoredPreferences | undefined,
-  notifiers: readonly Notifier[],
+  notifiers: readonly NotifierKinds[],
 ): NotificationPreferences {
   const notifierPreferences: Record<string, NotifierPreferences> = {};
   for (const notifier of notifiers) {

@@ -5,6 +5,7 @@ import type { DeliveryRecord, EventRecord, ReviewRecord } from '../domain/record
 import { PlacetError } from '../errors/placet-error.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { PluginRegistry } from '../plugins/registry.js';
+import type { PlacetPlugin, PluginNotifier } from '../plugins/types.js';
 import type { NotificationKind, Notifier } from '../ports/notifier.js';
 import type { Repositories } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
@@ -68,18 +69,31 @@ interface Planned {
  */
 @injectable()
 export class Notifications {
-  readonly #byName = new Map<string, Notifier>();
+  readonly #byName = new Map<string, Notifier | PluginNotifier>();
+  /** The plugin that declared a notifier (its `send` gets that plugin's context). */
+  readonly #pluginOf = new Map<string, PlacetPlugin>();
 
   constructor(
     @inject(TOKENS.Options) options: ResolvedPlacetOptions,
     @inject(TOKENS.Registry) registry: PluginRegistry,
   ) {
-    const all = [...options.notifiers, ...registry.plugins().flatMap((plugin) => plugin.notifiers ?? [])];
-    for (const notifier of all) {
+    const all: (readonly [Notifier | PluginNotifier, PlacetPlugin | undefined])[] = [
+      ...options.notifiers.map((notifier) => [notifier, undefined] as const),
+      ...registry
+        .plugins()
+        .flatMap((plugin) => (plugin.notifiers ?? []).map((notifier) => [notifier, plugin] as const)),
+    ];
+    for (const [notifier, plugin] of all) {
       if (this.#byName.has(notifier.name))
         throw new PlacetError('INVALID_OPTIONS', `Two notifiers are named "${notifier.name}"`);
       this.#byName.set(notifier.name, notifier);
+      if (plugin) this.#pluginOf.set(notifier.name, plugin);
     }
+  }
+
+  /** The plugin that declared notifier `name`, if a plugin did (not the host). */
+  pluginOf(name: string): PlacetPlugin | undefined {
+    return this.#pluginOf.get(name);
   }
 
   get size(): number {
@@ -87,13 +101,15 @@ export class Notifications {
   }
 
   /** The notifier of a delivery row (`notifier:<name>`), if it is a notification's. */
-  of(delivery: Pick<DeliveryRecord, 'url'>): { name: string; notifier: Notifier | undefined } | undefined {
+  of(
+    delivery: Pick<DeliveryRecord, 'url'>,
+  ): { name: string; notifier: Notifier | PluginNotifier | undefined } | undefined {
     if (!delivery.url.startsWith(NOTIFIER_SCHEME)) return undefined;
     const name = delivery.url.slice(NOTIFIER_SCHEME.length);
     return { name, notifier: this.#byName.get(name) };
   }
 
-  all(): Notifier[] {
+  all(): (Notifier | PluginNotifier)[] {
     return [...this.#byName.values()];
   }
 
