@@ -18,11 +18,13 @@ import { sqliteStore } from '@placet/db-sqlite';
 import { placetRouter } from '@placet/express';
 import { httpWebhookSender } from '@placet/notifier-http';
 import { approval } from '@placet/plugin-approval';
+import { email } from '@placet/plugin-email';
 import { form } from '@placet/plugin-form';
 import { freeform } from '@placet/plugin-freeform';
 import { rating } from '@placet/plugin-rating';
 import { selection } from '@placet/plugin-selection';
 import { textInput } from '@placet/plugin-text-input';
+import { webpush } from '@placet/plugin-webpush';
 import { fsFileStore } from '@placet/storage-fs';
 import { s3FileStore } from '@placet/storage-s3';
 import { attachRealtime, type Realtime } from '@placet/ws';
@@ -90,7 +92,9 @@ export function createServer(
     store = sqliteStore({ filename: config.database.filename, exclusive: true });
   }
   const placet = createPlacet({
-    plugins: [approval(), selection(), form(), textInput(), freeform(), rating()],
+    plugins: [approval(), selection(), form(), textInput(), freeform(), rating(), ...notifierPlugins(config)],
+    // One reminder per recipient of a review still pending after REMINDER_AFTER_MINUTES (0: none).
+    notifications: { reminderAfterMs: config.reminderAfterMs },
     store,
     // Uploaded files: in an S3 bucket when S3_BUCKET is set (what several processes share), else on disk.
     files: config.s3 ? s3FileStore(config.s3) : fsFileStore({ dir: join(config.dataDir, 'files') }),
@@ -271,4 +275,23 @@ function cors(origins: string[] | '*') {
     }
     next();
   };
+}
+
+/** The notifier plugins the environment turns on (SMTP_URL, WEBPUSH): none without it. */
+function notifierPlugins(config: ServerConfig) {
+  const plugins = [];
+  if (config.email && config.publicUrl) {
+    plugins.push(email({ smtp: config.email.smtp, from: config.email.from, publicUrl: config.publicUrl }));
+  }
+  if (config.webPush) {
+    plugins.push(
+      webpush({
+        ...(config.webPush.vapid ? { vapid: config.webPush.vapid } : {}),
+        subject: config.webPush.subject,
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+        allowHosts: config.webPush.allowHosts,
+      }),
+    );
+  }
+  return plugins;
 }

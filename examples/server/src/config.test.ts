@@ -56,3 +56,54 @@ describe('operations settings', () => {
     expect(help).toContain('readiness: /ready');
   });
 });
+
+describe('notification settings', () => {
+  it('are all off without their variables; reminders after an hour', () => {
+    const config = loadConfig({});
+    expect([config.email, config.webPush, config.publicUrl]).toEqual([undefined, undefined, undefined]);
+    expect(config.reminderAfterMs).toBe(3_600_000);
+    expect(loadConfig({ REMINDER_AFTER_MINUTES: '0' }).reminderAfterMs).toBeNull();
+    expect(loadConfig({ REMINDER_AFTER_MINUTES: '15' }).reminderAfterMs).toBe(900_000);
+  });
+
+  it('SMTP_URL turns e-mail on, needs PLACET_PUBLIC_URL, and no error echoes the password', () => {
+    const smtp = 'smtp://mailer:s3cret-pass@127.0.0.1:2525';
+    const error = (() => {
+      try {
+        loadConfig({ SMTP_URL: smtp });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(error).toMatch(/SMTP_URL: needs PLACET_PUBLIC_URL/);
+    expect(error).not.toContain('s3cret-pass');
+    expect(() => loadConfig({ SMTP_URL: 'http://127.0.0.1:2525' })).toThrow(/SMTP_URL: must be smtp/);
+    expect(() => loadConfig({ SMTP_FROM: 'a@b.test' })).toThrow(/SMTP_FROM: needs SMTP_URL/);
+    const config = loadConfig({ SMTP_URL: smtp, PLACET_PUBLIC_URL: 'https://placet.example.com/' });
+    expect(config.publicUrl).toBe('https://placet.example.com');
+    expect(config.email).toEqual({ smtp, from: 'Placet <placet@placet.example.com>' });
+  });
+
+  it('WEBPUSH=on turns Web Push on with generated keys; a key pair turns it on; half a pair is refused', () => {
+    expect(loadConfig({ WEBPUSH: 'on', WEBPUSH_ALLOW_HOSTS: '127.0.0.1, ::1' }).webPush).toEqual({
+      vapid: undefined,
+      subject: 'mailto:admin@placet.local',
+      allowHosts: ['127.0.0.1', '::1'],
+    });
+    const publicKey = `B${'A'.repeat(86)}`;
+    const privateKey = 'x'.repeat(43);
+    expect(
+      loadConfig({ WEBPUSH_VAPID_PUBLIC_KEY: publicKey, WEBPUSH_VAPID_PRIVATE_KEY: privateKey }).webPush
+        ?.vapid,
+    ).toEqual({ publicKey, privateKey });
+    expect(() => loadConfig({ WEBPUSH_VAPID_PUBLIC_KEY: publicKey })).toThrow(/set both, or neither/);
+    expect(() => loadConfig({ WEBPUSH_ALLOW_HOSTS: '127.0.0.1' })).toThrow(/need WEBPUSH=on/);
+    expect(
+      loadConfig({
+        WEBPUSH: 'off',
+        WEBPUSH_VAPID_PUBLIC_KEY: publicKey,
+        WEBPUSH_VAPID_PRIVATE_KEY: privateKey,
+      }).webPush,
+    ).toBeUndefined();
+  });
+});

@@ -45,6 +45,47 @@ export const SETTINGS = [
     'hosts or CIDRs webhooks may reach although private, each optionally with :port (e.g. 127.0.0.1:9000,hooks.internal:8443,[::1]:9000); all else private is refused. Without a port an entry opens every port: 127.0.0.1/32 lets any tenant reach every local service',
   ],
   [
+    'PLACET_PUBLIC_URL',
+    '(none)',
+    'the origin people reach this server at, e.g. https://placet.example.com: links in e-mails and push notifications (needed by SMTP_URL)',
+  ],
+  [
+    'SMTP_URL',
+    '(none: no e-mail)',
+    'turns e-mail notifications on: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; the password is never printed',
+  ],
+  [
+    'SMTP_FROM',
+    '(placet@ the host of PLACET_PUBLIC_URL)',
+    'sender of the mails, e.g. "Placet <placet@example.com>"',
+  ],
+  [
+    'WEBPUSH',
+    'off',
+    'on: Web Push notifications ("notify me on this device" in the dashboard), with VAPID keys made on first start and kept in the database',
+  ],
+  [
+    'WEBPUSH_VAPID_PUBLIC_KEY',
+    '(generated)',
+    'your own VAPID key pair, with WEBPUSH_VAPID_PRIVATE_KEY (never printed); setting them turns WEBPUSH on',
+  ],
+  ['WEBPUSH_VAPID_PRIVATE_KEY', '(generated)', 'its private key'],
+  [
+    'WEBPUSH_SUBJECT',
+    '(PLACET_PUBLIC_URL, else mailto:INITIAL_USER_EMAIL)',
+    'the VAPID contact: mailto:… or https://…',
+  ],
+  [
+    'WEBPUSH_ALLOW_HOSTS',
+    '(none)',
+    'hosts or CIDRs push endpoints may reach although private (a self-hosted push service; tests use 127.0.0.1)',
+  ],
+  [
+    'REMINDER_AFTER_MINUTES',
+    '60',
+    'remind each recipient once of a review still pending this many minutes after it was asked (at least 1); 0: no reminders',
+  ],
+  [
     'PLACET_SESSION_SECRET',
     '(a key kept in PLACET_DATA_DIR/session.key)',
     'signs sign-in cookies; set the same value on every process behind one load balancer',
@@ -116,6 +157,26 @@ const Env = z.object({
   CORS_ORIGIN: z.string().optional(),
   WEBHOOK_ALLOW_HOSTS: z.string().optional(),
   PLACET_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PLACET_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://placet.example.com' })
+    .optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be smtp://… or smtps://…' }).optional(),
+  SMTP_FROM: z.string().min(3).max(320).optional(),
+  WEBPUSH: z.enum(['on', 'off']).optional(),
+  WEBPUSH_VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,100}$/, 'must be a VAPID public key (base64url)')
+    .optional(),
+  WEBPUSH_VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{40,50}$/, 'must be a VAPID private key (base64url)')
+    .optional(),
+  WEBPUSH_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'must start with mailto: or https://')
+    .optional(),
+  WEBPUSH_ALLOW_HOSTS: z.string().optional(),
+  REMINDER_AFTER_MINUTES: z.coerce.number().int().min(0).max(525_600).default(60),
   THROTTLE_TTL: z.coerce.number().int().min(1).max(86_400).default(60),
   THROTTLE_LIMIT: z.coerce.number().int().min(0).default(600),
   THROTTLE_WAITS_PER_KEY: z.coerce.number().int().min(0).default(100),
@@ -153,6 +214,16 @@ export interface ServerConfig {
   shutdownDelayMs: number;
   /** Test hooks (SIGUSR2 drops every WebSocket). */
   testHooks: boolean;
+  /** Where people reach the server (links in notifications). */
+  publicUrl: string | undefined;
+  /** E-mail notifications (`SMTP_URL`), or off. */
+  email: { smtp: string; from: string } | undefined;
+  /** Web Push notifications (`WEBPUSH`), or off. */
+  webPush:
+    | { vapid: { publicKey: string; privateKey: string } | undefined; subject: string; allowHosts: string[] }
+    | undefined;
+  /** Reminders of pending reviews after this long; null: none. */
+  reminderAfterMs: number | null;
   ignored: string[];
 }
 
@@ -218,7 +289,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
         : false,
     shutdownDelayMs: Math.round(e.SHUTDOWN_DELAY * 1000),
     testHooks: e.PLACET_TEST_HOOKS === '1',
+    ...notificationSettings(e),
     ignored: Object.keys(env).filter((name) => IGNORED_VARIABLES.some((re) => re.test(name))),
+  };
+}
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** E-mail and Web Push from their variables; a half-configured pair is an error naming what is missing. */
+function notificationSettings(
+  e: z.infer<typeof Env>,
+): Pick<ServerConfig, 'publicUrl' | 'email' | 'webPush' | 'reminderAfterMs'> {
+  const problems: string[] = [];
+  const publicUrl = e.PLACET_PUBLIC_URL?.replace(/\/+$/, '');
+  if (e.SMTP_URL !== undefined && publicUrl === undefined)
+    problems.push('SMTP_URL: needs PLACET_PUBLIC_URL (the links in the mails point there)');
+  if (e.SMTP_FROM !== undefined && e.SMTP_URL === undefined) problems.push('SMTP_FROM: needs SMTP_URL');
+  if ((e.WEBPUSH_VAPID_PUBLIC_KEY === undefined) !== (e.WEBPUSH_VAPID_PRIVATE_KEY === undefined))
+    problems.push(
+      'WEBPUSH_VAPID_PUBLIC_KEY, WEBPUSH_VAPID_PRIVATE_KEY: set both, or neither (then they are generated)',
+    );
+  const webPushOn =
+    e.WEBPUSH === 'on' || (e.WEBPUSH === undefined && e.WEBPUSH_VAPID_PUBLIC_KEY !== undefined);
+  if (!webPushOn && (e.WEBPUSH_SUBJECT !== undefined || e.WEBPUSH_ALLOW_HOSTS !== undefined))
+    problems.push('WEBPUSH_SUBJECT, WEBPUSH_ALLOW_HOSTS: need WEBPUSH=on');
+  if (problems.length > 0) throw configError(problems);
+  return {
+    publicUrl,
+    email:
+      e.SMTP_URL === undefined
+        ? undefined
+        : { smtp: e.SMTP_URL, from: e.SMTP_FROM ?? `Placet <placet@${new URL(publicUrl!).hostname}>` },
+    webPush: webPushOn
+      ? {
+          vapid:
+            e.WEBPUSH_VAPID_PUBLIC_KEY && e.WEBPUSH_VAPID_PRIVATE_KEY
+              ? { publicKey: e.WEBPUSH_VAPID_PUBLIC_KEY, privateKey: e.WEBPUSH_VAPID_PRIVATE_KEY }
+              : undefined,
+          subject:
+            e.WEBPUSH_SUBJECT ??
+            (publicUrl?.startsWith('https://') ? publicUrl : `mailto:${e.INITIAL_USER_EMAIL}`),
+          allowHosts: list(e.WEBPUSH_ALLOW_HOSTS),
+        }
+      : undefined,
+    reminderAfterMs: e.REMINDER_AFTER_MINUTES === 0 ? null : e.REMINDER_AFTER_MINUTES * 60_000,
   };
 }
 

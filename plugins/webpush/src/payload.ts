@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { Notification, NotificationKind, NotifiedReview } from '@placet/core/plugin';
+import { oneLine } from '@placet/core/plugin';
+import type { WebPushOptions } from './options.js';
+
+/** A button of the notification: it only opens the review; the human decides in the dashboard. */
+export interface WebPushAction {
+  /** `open:<optionId>`. */
+  action: string;
+  title: string;
+}
+
+/**
+ * What the service worker gets (JSON, decrypted by the browser): everything `showNotification` needs.
+ * `tag` is the review's message id, so a later push about the same review (answered, expired) replaces
+ * the notification in place; `url` opens the review in the dashboard.
+ */
+export interface WebPushPayload {
+  /** The agent's name (a digest: "3 reviews waiting"). */
+  title: string;
+  /** Plain text, one line, at most `MAX_BODY_LENGTH` characters. */
+  body: string;
+  tag: string;
+  url: string;
+  /** The review's message id; null for a digest. */
+  reviewId: string | null;
+  kind: NotificationKind;
+  /** Approval reviews that wait: one button per option, at most two. */
+  actions?: WebPushAction[];
+}
+
+export const MAX_TITLE_LENGTH = 80;
+export const MAX_BODY_LENGTH = 200;
+/** The JSON stays well under what push services carry (4 KB, less the encryption's overhead). */
+export const MAX_PAYLOAD_BYTES = 3072;
+/** The tag of digests: a new digest replaces the previous one. */
+export const DIGEST_TAG = 'placet-digest';
+const MAX_ACTIONS = 2;
+const MAX_ACTION_TITLE = 32;
+const MAX_ACTION_ID = 100;
+
+type UrlOptions = Pick<WebPushOptions, 'publicUrl' | 'dashboardPath'>;
+
+/** The dashboard's inbox, or one review in it: `<publicUrl><dashboardPath>#/inbox[/<messageId>]`. */
+export function inboxUrl(options: UrlOptions, messageId?: string): string {
+  const base = `${options.publicUrl ?? ''}${options.dashboardPath}`;
+  return messageId === undefined ? `${base}#/inbox` : `${base}#/inbox/${encodeURIComponent(messageId)}`;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** Markdown (and stray HTML) as plain text on one line: what a notification can show. */
+export function plainText(markdown: string, max = MAX_BODY_LENGTH): string {
+  const text = markdown
+    .replace(/\r\n?/g, '\n')
+    .replace(/^\s*(```|~~~).*$/gm, ' ') // code fences (their content stays)
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1') // images: their alt text
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1') // links: their text
+    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1') // reference links
+    .replace(/^\s*\[[^\]]+\]:\s+\S+.*$/gm, ' ') // reference definitions
+    .replace(/<(https?:\/\/[^>\s]+)>/g, '$1') // autolinks
+    .replace(/<\/?[a-zA-Z][^>]*>/g, ' ') // HTML tags
+    .replace(/^\s{0,3}#{1,6}\s+/gm, '') // headings
+    .replace(/^\s*(?:>\s?)+/gm, '') // block quotes
+    .replace(/^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/gm, '') // list items, task boxes
+    .replace(/^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$/gm, ' ') // table separator rows
+    .replace(/^\s*(?:[-*_]\s*){3,}$/gm, ' ') // horizontal rules
+    .replace(/\s*\|\s*/g, ' ') // table cells
+    .replace(/`+([^`]*)`+/g, '$1') // inline code
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2') // bold
+    .replace(/(^|[^\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)/g, '$1$2') // *italic*
+    .replace(/(^|[^\w])_(?=\S)([^_]+?)(?<=\S)_(?!\w)/g, '$1$2') // _italic_
+    .replace(/~~(?=\S)(.+?)(?<=\S)~~/g, '$1') // strikethrough
+    .replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, '$1') // escapes
+    .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (entity, name: string) => {
+      if (name[0] === '#') {
+        const code =
+          name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+        return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+      }
+      return ENTITIES[name.toLowerCase()] ?? entity;
+    });
+  return oneLine(text, max);
+}
+
+type Json = Record<string, unknown>;
+const asRecord = (value: unknown): Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+
+/** The options of a review's payload that have an id and a label (approval, selection). */
+function optionsOf(payload: Json): { id: string; label: string }[] {
+  const options = Array.isArray(payload.options) ? payload.options : [];
+  return options
+    .map(asRecord)
+    .filter((option) => typeof option.id === 'string' && option.id !== '')
+    .map((option) => ({
+      id: option.id as string,
+      label:
+        typeof option.label === 'string' && option.label.trim() !== '' ? option.label : (option.id as string),
+    }));
+}
+
+/** What the review asks, as plain text: the message's text, else a text field of its payload. */
+function askedText({ message }: NotifiedReview): string {
+  const fromText = plainText(message.text ?? '');
+  if (fromText) return fromText;
+  const payload = asRecord(message.review?.payload);
+  for (const key of ['question', 'title', 'prompt', 'description']) {
+    const value = payload[key];
+    if (typeof value === 'string' && plainText(value)) return plainText(value);
+  }
+  return `A ${message.review?.type ?? 'review'} review is waiting`;
+}
+
+/** The answer, in a few words: the chosen options' labels, the text given, or "Answered". */
+function answerText({ message }: NotifiedReview): string {
+  const review = message.review;
+  const response = asRecord(review?.response);
+  if (response._dismissed === true) return 'Dismissed';
+  const options = optionsOf(asRecord(review?.payload));
+  const label = (id: unknown) => options.find((option) => option.id === id)?.label ?? String(id);
+  if (typeof response.selectedOption === 'string') return plainText(label(response.selectedOption), 60);
+  if (Array.isArray(response.selectedIds)) return plainText(response.selectedIds.map(label).join(', '), 80);
+  if (typeof response.stars === 'number') return `${response.stars} stars`;
+  if (typeof response.text === 'string') return plainText(response.text, 80) || 'Answered';
+  return 'Answered';
+}
+
+/** One button per option of a waiting approval (at most two); none for anything else. */
+function actionsOf({ message }: NotifiedReview): WebPushAction[] | undefined {
+  const review = message.review;
+  if (review?.type !== 'approval' || review.status !== 'pending') return undefined;
+  const actions = optionsOf(asRecord(review.payload))
+    .filter((option) => option.id.length <= MAX_ACTION_ID)
+    .slice(0, MAX_ACTIONS)
+    .map((option) => ({
+      action: `open:${option.id}`,
+      title: plainText(option.label, MAX_ACTION_TITLE) || option.id,
+    }));
+  return actions.length > 0 ? actions : undefined;
+}
+
+const BODY_PREFIX: Record<string, string> = {
+  'review.created': '',
+  'review.reminder': 'Still waiting: ',
+  'review.expired': 'Expired: ',
+};
+
+const bytes = (payload: WebPushPayload) => Buffer.byteLength(JSON.stringify(payload));
+
+/** Shortens the body (then the title) until the JSON fits in `MAX_PAYLOAD_BYTES`. */
+function fit(payload: WebPushPayload): WebPushPayload {
+  let fitted = payload;
+  while (bytes(fitted) > MAX_PAYLOAD_BYTES && fitted.body.length > 1)
+    fitted = { ...fitted, body: oneLine(fitted.body, Math.floor(fitted.body.length / 2)) };
+  while (bytes(fitted) > MAX_PAYLOAD_BYTES && fitted.title.length > 1)
+    fitted = { ...fitted, title: oneLine(fitted.title, Math.floor(fitted.title.length / 2)) };
+  return fitted;
+}
+
+/** The push for one notification: a review's (new, reminder, answered, expired) or a digest's. */
+export function buildPayload(notification: Notification, options: UrlOptions): WebPushPayload {
+  if (notification.kind === 'digest') {
+    const count = notification.reviews.length;
+    const agents = [...new Set(notification.reviews.map((review) => review.channel.name))];
+    const body = notification.reviews
+      .map((review) => `${review.channel.name}: ${askedText(review)}`)
+      .join(' · ');
+    return fit({
+      title: `${count} ${count === 1 ? 'review' : 'reviews'} waiting`,
+      body: plainText(body || agents.join(', '), MAX_BODY_LENGTH),
+      tag: DIGEST_TAG,
+      url: inboxUrl(options),
+      reviewId: null,
+      kind: 'digest',
+    });
+  }
+  const { message, channel } = notification;
+  const body =
+    notification.kind === 'review.responded'
+      ? `Answered: ${answerText(notification)} · ${askedText(notification)}`
+      : `${BODY_PREFIX[notification.kind] ?? ''}${askedText(notification)}`;
+  const actions =
+    notification.kind === 'review.created' || notification.kind === 'review.reminder'
+      ? actionsOf(notification)
+      : undefined;
+  return fit({
+    title: plainText(channel.name || message.agentName || 'Placet', MAX_TITLE_LENGTH),
+    body: plainText(body, MAX_BODY_LENGTH),
+    tag: message.id,
+    url: inboxUrl(options, message.id),
+    reviewId: message.id,
+    kind: notification.kind,
+    ...(actions ? { actions } : {}),
+  });
+}
+
+/**
+ * The `Topic` header of a push (RFC 8030 §5.4): a push service that still holds an undelivered push of
+ * the same topic replaces it, as the browser replaces a notification of the same tag.
+ */
+export function topicOf(tag: string): string {
+  return createHash('sha256').update(tag).digest('base64url').slice(0, 32);
+}

@@ -1,0 +1,124 @@
+import type { Channel, Message } from '@placet/core/contract';
+import type { Notification } from '@placet/core/plugin';
+import { describe, expect, it } from 'vitest';
+import { buildPayload, MAX_BODY_LENGTH, MAX_PAYLOAD_BYTES, plainText } from '../src/index.js';
+
+/** What a push says, built from notifications as the engine hands them over. */
+
+const channel = { id: 'ch1', name: 'deploy-bot' } as Channel;
+
+function message(
+  overrides: Omit<Partial<Message>, 'review'> & { review?: Partial<NonNullable<Message['review']>> },
+): Message {
+  const { review, ...rest } = overrides;
+  return {
+    id: 'msg_1',
+    channelId: 'ch1',
+    text: 'Deploy?',
+    review: {
+      type: 'approval',
+      payload: { options: [{ id: 'yes', label: 'Yes' }] },
+      status: 'pending',
+      response: null,
+      ...review,
+    },
+    ...rest,
+  } as Message;
+}
+
+const notify = (
+  kind: 'review.created' | 'review.reminder' | 'review.responded' | 'review.expired',
+  m: Message,
+) =>
+  ({ kind, message: m, channel, recipient: { id: 'u1' }, id: 'n1', attempt: 1 }) as unknown as Notification;
+
+const urls = { dashboardPath: '/' };
+
+describe('plainText', () => {
+  it('turns markdown into one line of text', () => {
+    const markdown = [
+      '# Release **v2.1**',
+      '',
+      '> Please check _carefully_ — see [the plan](https://example.test/plan) and ![chart](c.png).',
+      '',
+      '- first `item`',
+      '1. second ~~item~~',
+      '',
+      '```bash',
+      'npm run deploy',
+      '```',
+      '| a | b |',
+      '|---|---|',
+      '| 1 | 2 |',
+      'snake_case_name stays, <b>tags</b> go &amp; entities decode',
+    ].join('\n');
+    expect(plainText(markdown, 500)).toBe(
+      'Release v2.1 Please check carefully — see the plan and chart. first item second item npm run deploy a b 1 2 snake_case_name stays, tags go & entities decode',
+    );
+  });
+
+  it('cuts long text with an ellipsis', () => {
+    const text = plainText('word '.repeat(200));
+    expect(text.length).toBe(MAX_BODY_LENGTH);
+    expect(text.endsWith('…')).toBe(true);
+  });
+});
+
+describe('buildPayload', () => {
+  it('says what the review is about, per kind, with the same tag and url', () => {
+    const pending = message({});
+    expect(buildPayload(notify('review.reminder', pending), urls)).toEqual({
+      title: 'deploy-bot',
+      body: 'Still waiting: Deploy?',
+      tag: 'msg_1',
+      url: '/#/inbox/msg_1',
+      reviewId: 'msg_1',
+      kind: 'review.reminder',
+      actions: [{ action: 'open:yes', title: 'Yes' }],
+    });
+    const expired = buildPayload(notify('review.expired', message({ review: { status: 'expired' } })), urls);
+    expect(expired).toMatchObject({ body: 'Expired: Deploy?', tag: 'msg_1' });
+    expect(expired.actions).toBeUndefined();
+    const dismissed = message({ review: { status: 'completed', response: { _dismissed: true } } });
+    expect(buildPayload(notify('review.responded', dismissed), urls).body).toBe(
+      'Answered: Dismissed · Deploy?',
+    );
+  });
+
+  it('falls back on the payload when the message has no text, and offers no buttons but for approvals', () => {
+    const selection = message({
+      text: null,
+      review: {
+        type: 'selection',
+        payload: { question: 'Which *region*?', options: [{ id: 'eu', label: 'EU' }] },
+      },
+    });
+    const payload = buildPayload(notify('review.created', selection), urls);
+    expect(payload.body).toBe('Which region?');
+    expect(payload.actions).toBeUndefined();
+    const bare = message({ text: '', review: { type: 'form', payload: {} } });
+    expect(buildPayload(notify('review.created', bare), urls).body).toBe('A form review is waiting');
+  });
+
+  it('stays under the size limit whatever the message, the agent name and the labels', () => {
+    const huge = message({
+      text: '😀'.repeat(50_000),
+      review: {
+        payload: {
+          options: [
+            { id: 'a'.repeat(90), label: 'L'.repeat(5_000) },
+            { id: 'b', label: '🚀'.repeat(5_000) },
+          ],
+        },
+      },
+    });
+    const payload = buildPayload(
+      { ...notify('review.created', huge), channel: { ...channel, name: 'N'.repeat(5_000) } } as Notification,
+      { publicUrl: 'https://placet.example.test', dashboardPath: '/' },
+    );
+    expect(Buffer.byteLength(JSON.stringify(payload))).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+    expect(payload.title.length).toBeLessThanOrEqual(80);
+    expect(payload.actions).toHaveLength(2);
+    expect(payload.actions!.every((action) => action.title.length <= 32)).toBe(true);
+  });
+});
