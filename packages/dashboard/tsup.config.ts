@@ -29,11 +29,11 @@ function finishApp(): void {
     raw += statSync(join(out, name)).size;
     gzip += zipped;
     rows.push(
-      `  ${name.padEnd(16)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KiB  ${(zipped / 1024).toFixed(1).padStart(6)} KiB gzip`,
+      `  ${name.padEnd(22)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KiB  ${(zipped / 1024).toFixed(1).padStart(6)} KiB gzip`,
     );
   }
   console.log(
-    `@placet/dashboard bundle (dist/app):\n${rows.join('\n')}\n  ${'total'.padEnd(16)} ${(raw / 1024).toFixed(1).padStart(7)} KiB  ${(gzip / 1024).toFixed(1).padStart(6)} KiB gzip`,
+    `@placet/dashboard bundle (dist/app):\n${rows.join('\n')}\n  ${'total'.padEnd(22)} ${(raw / 1024).toFixed(1).padStart(7)} KiB  ${(gzip / 1024).toFixed(1).padStart(6)} KiB gzip`,
   );
 }
 
@@ -62,6 +62,22 @@ export default defineConfig([
     clean: true,
     outExtension: () => ({ js: '.js' }),
     onSuccess: async () => finishApp(),
+  },
+  {
+    // The service worker (browser): one classic script (module workers are not everywhere yet), served by
+    // the handler at the dashboard's root with the build's version filled in. Not under dist/app: the
+    // app's build cleans that folder, and the assets must not serve a second copy with a narrower scope.
+    entry: { sw: 'src/sw/sw.ts' },
+    outDir: 'dist/sw',
+    format: ['iife'],
+    platform: 'browser',
+    target: 'es2022',
+    noExternal: [/.*/],
+    minify: true,
+    sourcemap: false,
+    dts: false,
+    clean: true,
+    outExtension: () => ({ js: '.js' }),
   },
   {
     // The API reference page (browser): one classic script that `apiReferenceHandler()` inlines into its

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,9 @@ export const DASHBOARD_CSP = [
   "media-src 'self' blob:",
   "font-src 'self'",
   "connect-src 'self'",
+  // The service worker (`sw.js`, same origin) and the web app manifest.
+  "worker-src 'self'",
+  "manifest-src 'self'",
   "frame-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'none'",
@@ -38,6 +42,26 @@ function appDir(): string {
   return found;
 }
 
+/**
+ * The service worker's script (`dist/sw/sw.js`) with the build's version in it: a hash of every file of
+ * the app, so that a new build is a new worker (browsers compare the script byte for byte), which
+ * replaces the old shell cache.
+ */
+function serviceWorkerScript(dir: string): string {
+  const file = join(dir, '..', 'sw', 'sw.js');
+  if (!existsSync(file)) {
+    throw new Error(
+      `@placet/dashboard: the service worker is not built (${file}). Run: npm run build -w @placet/dashboard`,
+    );
+  }
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith('.map')) continue;
+    hash.update(name).update(readFileSync(join(dir, name)));
+  }
+  return readFileSync(file, 'utf8').replaceAll('__PLACET_BUILD__', hash.digest('hex').slice(0, 16));
+}
+
 function securityHeaders(res: Response): void {
   res.set({
     'Content-Security-Policy': DASHBOARD_CSP,
@@ -51,7 +75,8 @@ function securityHeaders(res: Response): void {
 /**
  * The web inbox, as an Express router: `app.use(placetDashboard())` serves it at `/`,
  * `app.use('/inbox', placetDashboard({ authBase: false }))` under a path of the host. It serves only its
- * page (`/`) and its assets (`/placet-assets/*`), each with a strict Content Security Policy; everything
+ * page (`/`), its service worker (`/sw.js`) and its assets (`/placet-assets/*`: the bundle, the web app
+ * manifest, icons), each with a strict Content Security Policy; everything
  * the browser loads comes from this server. A bad asset path gets a plain 404 or 400 from it: no error
  * reaches the host's handlers.
  */
@@ -59,6 +84,7 @@ export function placetDashboard(input: PlacetDashboardOptions = {}): Router {
   const options = parseDashboardOptions(input);
   const dir = appDir();
   const template = readFileSync(join(dir, 'index.html'), 'utf8');
+  const worker = serviceWorkerScript(dir);
   const router = express.Router({ strict: true });
 
   const page = (req: Request, res: Response) => {
@@ -84,6 +110,12 @@ export function placetDashboard(input: PlacetDashboardOptions = {}): Router {
   };
   router.get('/', page);
   router.get('/index.html', page);
+  // The service worker, next to the page: its default scope is the dashboard's root (no
+  // Service-Worker-Allowed needed). Never cached by HTTP, so that a new build reaches browsers at once.
+  router.get('/sw.js', (_req, res) => {
+    securityHeaders(res);
+    res.set('Cache-Control', 'no-cache').type('text/javascript').send(worker);
+  });
   router.use(`/${ASSETS}`, (_req, res, next) => {
     securityHeaders(res);
     next();

@@ -133,6 +133,57 @@ describe('placetDashboard()', () => {
     expect(post.body).toBe('');
   });
 
+  it('serves the service worker at its root (not cached, versioned) and the web app manifest with its icons', async () => {
+    const url = await serve((app) => {
+      app.use(placetDashboard());
+      app.use('/inbox', placetDashboard({ authBase: false }));
+    });
+    expect(DASHBOARD_CSP).toContain("worker-src 'self'");
+    expect(DASHBOARD_CSP).toContain("manifest-src 'self'");
+    for (const base of ['', '/inbox']) {
+      const sw = await fetch(`${url}${base}/sw.js`);
+      expect(sw.status).toBe(200);
+      expect(sw.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(sw.headers.get('cache-control')).toBe('no-cache');
+      expect(sw.headers.get('content-security-policy')).toBe(DASHBOARD_CSP);
+      const script = await sw.text();
+      expect(script).not.toContain('__PLACET_BUILD__');
+      expect(script).toMatch(/"[0-9a-f]{16}"/);
+      expect(script).toContain('notificationclick');
+
+      const html = await (await fetch(`${url}${base}/`)).text();
+      expect(html).toContain(`<link rel="manifest" href="${base}/placet-assets/manifest.webmanifest" />`);
+      expect(html).toContain(
+        `<link rel="apple-touch-icon" href="${base}/placet-assets/apple-touch-icon.png" />`,
+      );
+      expect(html).toContain('<meta name="theme-color"');
+      const res = await fetch(`${url}${base}/placet-assets/manifest.webmanifest`);
+      expect(res.headers.get('content-type')).toMatch(/^application\/manifest\+json/);
+      const manifest = (await res.json()) as {
+        start_url: string;
+        scope: string;
+        display: string;
+        icons: { src: string; sizes: string; purpose: string }[];
+      };
+      // Relative to the manifest: the dashboard's root, wherever it is mounted.
+      const manifestUrl = `${url}${base}/placet-assets/manifest.webmanifest`;
+      expect(new URL(manifest.start_url, manifestUrl).href).toBe(`${url}${base}/`);
+      expect(new URL(manifest.scope, manifestUrl).href).toBe(`${url}${base}/`);
+      expect(manifest).toMatchObject({ name: 'Placet', display: 'standalone' });
+      for (const icon of manifest.icons.filter((i) => i.src.endsWith('.png'))) {
+        const png = await fetch(new URL(icon.src, manifestUrl));
+        expect(png.headers.get('content-type')).toBe('image/png');
+        const bytes = Buffer.from(await png.arrayBuffer());
+        // The PNG's IHDR: width and height as the manifest says.
+        const [w, h] = icon.sizes.split('x').map(Number);
+        expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([w, h]);
+      }
+      expect(manifest.icons.map((i) => `${i.sizes} ${i.purpose}`)).toEqual(
+        expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']),
+      );
+    }
+  });
+
   it('escapes the title into the page', async () => {
     const url = await serve((app) =>
       app.use(placetDashboard({ title: '</title><script>alert(1)</script>' })),

@@ -243,6 +243,48 @@ export async function signIn(page: Page, world: DashboardWorld): Promise<void> {
   await page.locator('[data-connection="open"]').waitFor({ state: 'attached' });
 }
 
+/** A signed-in human over plain HTTP (the session cookie of `POST /api/auth/login`), for checks outside the page. */
+export interface HumanSession {
+  /** Sends a request as the human (with the CSRF header the server wants on changes). */
+  request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+}
+
+/** Signs the world's owner in over HTTP; `path`s of `request` are under `/api/v1`. */
+export async function humanSession(world: DashboardWorld): Promise<HumanSession> {
+  const login = await fetch(`${world.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: world.email, password: world.password }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  await login.arrayBuffer();
+  if (login.status !== 200) throw new Error(`signing in over HTTP: ${login.status}`);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  return {
+    async request<T>(method: string, path: string, body?: unknown) {
+      const res = await fetch(`${world.url}/api/v1${path}`, {
+        method,
+        headers: {
+          cookie,
+          ...(method === 'GET' ? {} : { 'X-Requested-With': 'placet-test' }),
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+    },
+  };
+}
+
 /** Creates a channel as the agent and returns its id. */
 export async function createAgent(world: DashboardWorld, name: string): Promise<string> {
   const res = await world.agent<{ id: string }>('POST', '/agents', { name });

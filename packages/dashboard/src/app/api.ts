@@ -78,6 +78,9 @@ export class Api {
   /** The inbox: messages carrying reviews, newest first, and which of them the caller has read. */
   inbox = (query: { status?: string; channel?: string; type?: string; cursor?: string; limit?: number }) =>
     this.request<MessagePage & { readIds: string[] }>('GET', this.v1('/reviews'), undefined, query);
+  /** One review's message (a deep link to a review that is not in the inbox's current page). */
+  review = (messageId: string) =>
+    this.request<Message>('GET', this.v1(`/reviews/${encodeURIComponent(messageId)}`));
   markReviewRead = (messageId: string) =>
     this.request<{ read: true; readAt: string }>(
       'POST',

@@ -7,6 +7,7 @@ import { PlacetMessage } from './components/message-bubble.js';
 import { PlacetReviewHost } from './components/review-host.js';
 import { PlacetSettings } from './components/settings/settings-view.js';
 import { PlacetChangePassword, PlacetSignIn } from './components/sign-in.js';
+import { listenToServiceWorker, registerServiceWorker } from './pwa.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['placet-sign-in', PlacetSignIn],
@@ -24,3 +25,7 @@ const elements: [string, CustomElementConstructor][] = [
 for (const [name, element] of elements) {
   if (!customElements.get(name)) customElements.define(name, element);
 }
+
+// The service worker: offline start, installing the app, web push; a clicked notification opens its review.
+listenToServiceWorker();
+void registerServiceWorker();

@@ -48,7 +48,9 @@ export class Notifier {
     const title = message.review ? `${agentName} asks for a review` : agentName;
     const notification = new Notification(title, {
       body: plainPreview(message.text, 160) || (message.review ? message.review.type : 'New message'),
-      tag: `placet-${message.channelId}-${message.id}`,
+      // A review's tag is its message id, as its web push has (webpush plugin): the two replace each other
+      // instead of showing twice on a device that has both.
+      tag: message.review ? message.id : `placet-${message.channelId}-${message.id}`,
     });
     notification.onclick = () => {
       window.focus();

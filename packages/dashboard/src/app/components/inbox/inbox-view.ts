@@ -34,6 +34,7 @@ export class PlacetInbox extends LitElement {
     type: { state: true },
     loading: { state: true },
     error: { state: true },
+    linked: { state: true },
   };
   declare api: Api;
   declare realtime: Realtime;
@@ -49,8 +50,12 @@ export class PlacetInbox extends LitElement {
   declare type: string;
   declare loading: boolean;
   declare error: string;
+  /** The open review when the list does not hold it (see `#fetchLinked`). */
+  declare linked: Message | undefined;
   #off: (() => void)[] = [];
   #generation = 0;
+  /** The latest list load. */
+  #loaded: Promise<void> = Promise.resolve();
 
   constructor() {
     super();
@@ -75,7 +80,7 @@ export class PlacetInbox extends LitElement {
       }),
       rt.on<Message>('review:responded', (m) => this.#replace(m)),
       rt.on<{ messageId: string }>('review:expired', ({ messageId }) => {
-        const item = this.items.find((i) => i.id === messageId);
+        const item = this.#find(messageId) ?? (this.linked?.id === messageId ? this.linked : undefined);
         if (item?.review) this.#replace({ ...item, review: { ...item.review, status: 'expired' } });
       }),
       rt.on<{ messageId: string }>('message:deleted', ({ messageId }) => {
@@ -85,8 +90,9 @@ export class PlacetInbox extends LitElement {
     const resync = () => void this.#load();
     rt.addEventListener('resync', resync);
     this.#off.push(() => rt.removeEventListener('resync', resync));
-    const hash = /^#\/inbox\/([a-z0-9]{1,64})$/.exec(location.hash);
-    if (hash) this.openId = hash[1];
+    window.addEventListener('hashchange', this.#route);
+    this.#off.push(() => window.removeEventListener('hashchange', this.#route));
+    this.#route();
     void this.#load();
   }
 
@@ -97,7 +103,37 @@ export class PlacetInbox extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>) {
-    if (changed.has('openId') && this.openId) void this.#markRead(this.openId);
+    if (changed.has('openId') && this.openId) {
+      void this.#markRead(this.openId);
+      void this.#fetchLinked(this.openId);
+    }
+  }
+
+  /** `#/inbox/<id>` (a deep link: a notification, a shared address) opens that review. */
+  #route = () => {
+    const hash = /^#\/inbox\/([a-z0-9]{1,64})$/.exec(location.hash);
+    if (hash && hash[1] !== this.openId) this.openId = hash[1];
+  };
+
+  /**
+   * A linked review that the list does not hold (another status, an older page) is fetched on its own, so
+   * that the link always shows it.
+   */
+  async #fetchLinked(id: string) {
+    if (this.#find(id) || this.linked?.id === id) return;
+    // The list's first page may still be on its way: it usually holds the review.
+    await this.#loaded;
+    if (this.#find(id) || this.openId !== id) return;
+    try {
+      const message = await this.api.review(id);
+      if (this.openId === id && message.review) this.linked = message;
+    } catch {
+      // Not found (or gone): the detail pane says to choose a review.
+    }
+  }
+
+  #find(id: string | undefined): Message | undefined {
+    return id ? this.items.find((i) => i.id === id) : undefined;
   }
 
   #matches(m: Message): boolean {
@@ -109,9 +145,15 @@ export class PlacetInbox extends LitElement {
 
   #replace(m: Message) {
     if (this.items.some((i) => i.id === m.id)) this.items = this.items.map((i) => (i.id === m.id ? m : i));
+    if (this.linked?.id === m.id) this.linked = m;
   }
 
-  async #load(more = false) {
+  #load(more = false): Promise<void> {
+    this.#loaded = this.#fetchPage(more);
+    return this.#loaded;
+  }
+
+  async #fetchPage(more: boolean) {
     const generation = ++this.#generation;
     this.loading = true;
     this.error = '';
@@ -203,7 +245,8 @@ export class PlacetInbox extends LitElement {
   override render() {
     const names = new Map(this.channels.map((c) => [c.id, c.name]));
     const typeNames = [...new Set(this.types.manifests.flatMap((p) => p.reviewTypes.map((t) => t.type)))];
-    const open = this.items.find((i) => i.id === this.openId);
+    const open =
+      this.#find(this.openId) ?? (this.linked && this.linked.id === this.openId ? this.linked : undefined);
     return html`<section class="list" aria-label="Reviews">
         <header>
           <h2>Inbox</h2>
@@ -263,7 +306,7 @@ export class PlacetInbox extends LitElement {
                 <strong>${names.get(open.channelId) ?? 'Agent'}</strong>
                 <a href="#/chats/${open.channelId}">Open in chat</a>
               </p>
-              <placet-message .api=${this.api} .types=${this.types} .message=${open} .agentName=${names.get(open.channelId) ?? 'Agent'} .theme=${this.theme}></placet-message>`
+              <placet-message data-id=${open.id} .api=${this.api} .types=${this.types} .message=${open} .agentName=${names.get(open.channelId) ?? 'Agent'} .theme=${this.theme}></placet-message>`
             : html`<p class="muted placeholder">Choose a review: ↓ ↑ to move, Enter to open.</p>`
         }
       </section>`;

@@ -2,14 +2,24 @@
 import type {
   ChannelWithSecret,
   DeliveryView,
+  NotificationPreferences,
+  NotificationPreferencesUpdateInput,
   PublicApiKey,
   PublicUser,
   UserCreateInput,
 } from '@placet/core/contract';
 import type { Api } from '../../api.js';
 import type { Channel, PluginManifest } from '../../types.js';
+import type { PushDevice, PushSubscriptionBody } from '../../web-push.js';
 
-export type { ChannelWithSecret, DeliveryView, PublicApiKey, PublicUser };
+export type {
+  ChannelWithSecret,
+  DeliveryView,
+  NotificationPreferences,
+  NotificationPreferencesUpdateInput,
+  PublicApiKey,
+  PublicUser,
+};
 
 /** `POST /api-keys` and `POST /api-keys/:id/rotate`: the key with its raw value, this once. */
 export type ApiKeyWithSecret = PublicApiKey & { key: string };
@@ -82,6 +92,20 @@ export class SettingsApi {
 
   // Plugins
   plugins = () => this.api.request<PluginManifest[]>('GET', this.v1('/plugins'));
+
+  // Notification preferences
+  notificationPreferences = () =>
+    this.api.request<NotificationPreferences>('GET', this.v1('/notifications/preferences'));
+  setNotificationPreferences = (body: NotificationPreferencesUpdateInput) =>
+    this.api.request<NotificationPreferences>('PUT', this.v1('/notifications/preferences'), body);
+
+  // Web push (the webpush plugin's routes)
+  webpushConfig = () => this.api.request<{ publicKey: string }>('GET', this.v1('/plugins/webpush/config'));
+  pushDevices = () => this.api.request<PushDevice[]>('GET', this.v1('/plugins/webpush/subscriptions'));
+  addPushDevice = (body: PushSubscriptionBody) =>
+    this.api.request<PushDevice>('POST', this.v1('/plugins/webpush/subscriptions'), body);
+  removePushDevice = (deviceId: string) =>
+    this.api.request<{ deleted: true }>('DELETE', this.v1(`/plugins/webpush/subscriptions/${id(deviceId)}`));
 
   // Users (owners)
   users = () => this.api.request<PublicUser[]>('GET', this.v1('/users'));

@@ -10,7 +10,9 @@ import { PlacetWebhookForm } from './channel-webhook-form.js';
 import { PlacetChannelsSection } from './channels-section.js';
 import { PlacetConfirmButton } from './confirm-button.js';
 import { PlacetDeliveryLog } from './delivery-log.js';
+import { PlacetNotificationsSection } from './notifications-section.js';
 import { PlacetPluginsSection } from './plugins-section.js';
+import { PlacetPushDevices } from './push-devices.js';
 import { PlacetSecretOnce } from './secret-once.js';
 import { SettingsApi } from './settings-api.js';
 import { PlacetUsersSection } from './users-section.js';
@@ -27,6 +29,8 @@ const ELEMENTS: [string, CustomElementConstructor][] = [
   ['placet-settings-plugins', PlacetPluginsSection],
   ['placet-settings-users', PlacetUsersSection],
   ['placet-settings-appearance', PlacetAppearanceSection],
+  ['placet-settings-notifications', PlacetNotificationsSection],
+  ['placet-push-devices', PlacetPushDevices],
 ];
 
 function defineSettingsElements(): void {
@@ -35,19 +39,20 @@ function defineSettingsElements(): void {
   }
 }
 
-type Section = 'api-keys' | 'channels' | 'plugins' | 'users' | 'appearance';
+type Section = 'api-keys' | 'channels' | 'notifications' | 'plugins' | 'users' | 'appearance';
 
 const SECTIONS: { id: Section; label: string; ownerOnly?: boolean }[] = [
   { id: 'api-keys', label: 'API keys' },
   { id: 'channels', label: 'Channels' },
+  { id: 'notifications', label: 'Notifications' },
   { id: 'plugins', label: 'Plugins' },
   { id: 'users', label: 'Users', ownerOnly: true },
   { id: 'appearance', label: 'Appearance' },
 ];
 
 /**
- * Settings: API keys, channels (webhooks, delivery log), plugins, users (owners), theme. The section is
- * part of the address (`#/settings/<section>[/<channel id>]`), so it survives a reload and Back works.
+ * Settings: API keys, channels (webhooks, delivery log), notifications (preferences, web push devices),
+ * plugins, users (owners), theme. The section is part of the address (`#/settings/<section>[/<channel id>]`), so it survives a reload and Back works.
  * Dispatches `theme-change` (`detail: 'light' | 'dark' | 'system'`).
  */
 export class PlacetSettings extends LitElement {
@@ -160,6 +165,8 @@ export class PlacetSettings extends LitElement {
     switch (this.section) {
       case 'channels':
         return html`<placet-settings-channels .client=${client} .selected=${this.detail}></placet-settings-channels>`;
+      case 'notifications':
+        return html`<placet-settings-notifications .client=${client}></placet-settings-notifications>`;
       case 'plugins':
         return html`<placet-settings-plugins .client=${client} .types=${this.types}></placet-settings-plugins>`;
       case 'users':
