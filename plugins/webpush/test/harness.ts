@@ -3,9 +3,9 @@ import { createPlacet, memoryStore, type Placet, type Store, silentLogger } from
 import { placetRouter } from '@placet/express';
 import { approval } from '@placet/plugin-approval';
 import { FakeClock } from '@placet/test-utils';
+import type { PushDevice } from '@placet/test-utils/push-service';
 import express from 'express';
 import { type WebPushOptionsInput, webpush } from '../src/index.js';
-import type { Device } from './push-service.js';
 
 /**
  * A real Placet (memory store, fake clock) with the approval type and the webpush plugin, served by
@@ -103,7 +103,7 @@ export async function call(
 }
 
 /** Subscribes a device for a user over HTTP, as the dashboard does: the subscription's view. */
-export async function subscribe(w: World, user: World['alice'], device: Device, label = 'Test browser') {
+export async function subscribe(w: World, user: World['alice'], device: PushDevice, label = 'Test browser') {
   const { endpoint, keys } = device;
   const res = await call(`${w.api}/plugins/webpush/subscriptions`, {
     method: 'POST',

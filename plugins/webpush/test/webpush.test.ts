@@ -1,7 +1,8 @@
 import { memoryStore } from '@placet/core';
+import { type PushService, startPushService } from '@placet/test-utils/push-service';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WebPushPayload } from '../src/index.js';
 import { askApproval, call, pushLog, settle, startWorld, subscribe, type World } from './harness.js';
-import { type PushService, startPushService } from './push-service.js';
 
 /**
  * The plugin end to end: browsers subscribe over the real HTTP routes, agents ask over HTTP, the engine
@@ -9,10 +10,10 @@ import { type PushService, startPushService } from './push-service.js';
  */
 
 let w: World;
-let push: PushService;
+let push: PushService<WebPushPayload>;
 
 beforeEach(async () => {
-  push = await startPushService();
+  push = await startPushService<WebPushPayload>();
 });
 
 afterEach(async () => {
@@ -193,8 +194,8 @@ describe('the webpush notifier', () => {
     await expect.poll(() => push.received.length).toBe(1);
     const [received] = push.received;
     expect(received!.endpoint).toBe(device.endpoint);
-    expect(received!.vapidKey).toBe(publicKey);
-    expect(received!.jwt).toMatchObject({ aud: push.origin, sub: 'https://placet.example.test' });
+    expect(received!.vapid.publicKey).toBe(publicKey);
+    expect(received!.vapid.claims).toMatchObject({ aud: push.origin, sub: 'https://placet.example.test' });
     expect(received!.headers).toMatchObject({
       ttl: '86400',
       urgency: 'high',
@@ -321,7 +322,7 @@ describe('the webpush notifier', () => {
     expect((await pushLog(w, messageId))[0]!.attempts[0]!.error).toContain('ECONNREFUSED');
 
     // The service comes back on the same port.
-    const back = await startPushService({ port: Number(port), devices: [device] });
+    const back = await startPushService<WebPushPayload>({ port: Number(port), devices: [device] });
     push = back;
     await expect.poll(() => retried(w, messageId)).toBe(2);
     await expect.poll(async () => (await pushLog(w, messageId))[0]?.state).toBe('delivered');
@@ -402,8 +403,7 @@ describe('VAPID keys', () => {
     await askApproval(w);
     await expect.poll(() => push.received.length).toBe(1);
     expect(push.received[0]).toMatchObject({
-      vapidKey: pair.publicKey,
-      jwt: { sub: 'mailto:ops@example.test' },
+      vapid: { publicKey: pair.publicKey, claims: { sub: 'mailto:ops@example.test' } },
     });
 
     const other = webPush.generateVAPIDKeys();

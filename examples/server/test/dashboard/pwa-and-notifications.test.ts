@@ -2,6 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type PushDevice,
+  type PushService,
+  startPushService,
+  subscribeStubScript,
+} from '@placet/test-utils/push-service';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,7 +25,6 @@ import {
   signIn,
   watch,
 } from './harness.js';
-import { type PushStub, startPushStub, subscribeStubScript } from './push-service-stub.js';
 
 /**
  * The dashboard as an installable web app and its notifications, in Chromium against the built example
@@ -171,12 +176,15 @@ describe.skipIf(skip)('dashboard: installable app, offline shell', { timeout: 90
 
 describe.skipIf(skip)('dashboard: notification preferences and web push', { timeout: 120_000 }, () => {
   let w: DashboardWorld;
-  let push: PushStub;
+  let push: PushService;
+  /** The one browser subscription the pages get (see subscribeStubScript). */
+  let device: PushDevice;
   let human: HumanSession;
   let publicUrl: string;
 
   beforeAll(async () => {
-    push = await startPushStub();
+    push = await startPushService();
+    device = push.newDevice();
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
     w = await dashboardWorld({
@@ -294,7 +302,7 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
   it('says so when notifications are not allowed, and registers nothing', async () => {
     // No permission granted: headless Chromium answers the request itself, without a prompt.
     const { page: ui } = await page(async (context) => {
-      await context.addInitScript(subscribeStubScript(push.subscription));
+      await context.addInitScript(subscribeStubScript(device));
     });
     await openSection(ui, 'notifications');
     const devices = ui.locator('placet-push-devices');
@@ -314,7 +322,7 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
     });
     const { page: ui } = await page(async (context) => {
       await context.grantPermissions(['notifications'], { origin: w.url });
-      await context.addInitScript(subscribeStubScript(push.subscription));
+      await context.addInitScript(subscribeStubScript(device));
     });
     const worker = await controlledBy(ui);
     await openSection(ui, 'notifications');
@@ -344,7 +352,7 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
     expect(listed).toEqual([
       expect.objectContaining({ device: 'Headless Chrome on Linux', endpointOrigin: push.origin }),
     ]);
-    expect(JSON.stringify(listed)).not.toContain(push.subscription.keys.auth);
+    expect(JSON.stringify(listed)).not.toContain(device.keys.auth);
 
     // An agent asks: the push service gets an encrypted push, signed with the server's VAPID key.
     const channelId = await createAgent(w, 'Deploy bot');
@@ -355,18 +363,19 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
     });
     expect(asked.status).toBe(201);
     const reviewId = asked.body.id;
-    await expect.poll(() => push.received.length, { timeout: 30_000 }).toBe(1);
+    // A push that fails a check (VAPID, encryption, headers) lands in `problems`, not `received`.
+    await expect.poll(() => push.received.length + push.problems.length, { timeout: 30_000 }).toBe(1);
+    expect(push.problems).toEqual([]);
     const first = push.received[0]!;
-    expect(first.error).toBeUndefined();
-    expect(first.vapidError).toBeUndefined();
+    expect(first.endpoint).toBe(device.endpoint);
     expect(first.headers['content-encoding']).toBe('aes128gcm');
     expect(Number(first.headers.ttl)).toBeGreaterThan(0);
-    expect(first.vapid!.publicKey).toBe(publicKey);
-    expect(first.vapid!.claims).toMatchObject({
+    expect(first.vapid.publicKey).toBe(publicKey);
+    expect(first.vapid.claims).toMatchObject({
       aud: push.origin,
       sub: expect.stringMatching(/^(mailto:|https:)/),
     });
-    expect(first.vapid!.claims.exp! * 1000).toBeGreaterThan(Date.now());
+    expect(first.vapid.claims.exp! * 1000).toBeGreaterThan(Date.now());
     const payload = first.payload as {
       title: string;
       body: string;
@@ -441,7 +450,8 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
     push.answer = 410;
     const again = await w.agent('POST', '/messages', { channelId, text: 'And 1.5?', review: approval });
     expect(again.status).toBe(201);
-    await expect.poll(() => push.received.length, { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => push.received.length + push.problems.length, { timeout: 30_000 }).toBe(2);
+    expect(push.problems).toEqual([]);
     expect(push.received[1]!.status).toBe(410);
     await expect
       .poll(async () => (await human.request<unknown[]>('GET', '/plugins/webpush/subscriptions')).body)
@@ -462,7 +472,7 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
   it('removes a device from the list', async () => {
     const { page: ui } = await page(async (context) => {
       await context.grantPermissions(['notifications'], { origin: w.url });
-      await context.addInitScript(subscribeStubScript(push.subscription));
+      await context.addInitScript(subscribeStubScript(device));
     });
     await openSection(ui, 'notifications');
     const devices = ui.locator('placet-push-devices');
