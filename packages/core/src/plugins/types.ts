@@ -120,6 +120,7 @@ export interface PlacetPlugin<Options = any, Code extends string = string> {
  * A plugin's notifier: a `Notifier` whose `send` also gets the plugin's context for the instance that
  * sends (its options, key-value store, clock, the facade) — one plugin object may serve several instances.
  */
+// biome-ignore lint/suspicious/noExplicitAny: as PlacetPlugin's (a list holds plugins with different options).
 export interface PluginNotifier<Options = any, Code extends string = string> extends Omit<Notifier, 'send'> {
   send(notification: Notification, ctx: PluginContext<Options, Code>): Promise<NotificationResult>;
 }
