@@ -3,6 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { redactUrl, routeOf } from './access-log.js';
 
 describe('redactUrl', () => {
+  it('redacts credential-like path parameters of the matched route (an action link token)', () => {
+    const route = '/api/v1/plugins/email/actions/:token';
+    expect(redactUrl('/api/v1/plugins/email/actions/eyJ2.c2ln?x=1', route)).toBe(
+      '/api/v1/plugins/email/actions/[redacted]?x=1',
+    );
+    expect(redactUrl('/api/v1/reviews/r1/wait', '/api/v1/reviews/:id/wait')).toBe('/api/v1/reviews/r1/wait');
+    // A path the template does not describe is left to the query rules.
+    expect(redactUrl('/api/v1/other', route)).toBe('/api/v1/other');
+  });
+
   it('keeps the path and harmless parameters; credential-like values become [redacted]', () => {
     expect(redactUrl('/api/v1/agents')).toBe('/api/v1/agents');
     expect(redactUrl('/ws?apiKey=hp_0123&fromSeq=12')).toBe('/ws?apiKey=[redacted]&fromSeq=12');

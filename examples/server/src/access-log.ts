@@ -17,8 +17,8 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * The URL as it may be logged: path and query, with the value of every credential-like parameter
  * (`apiKey`, `ticket`, `token`, …) replaced by `[redacted]`. Truncated to 300 characters.
  */
-export function redactUrl(url: string | undefined): string {
-  const raw = url ?? '/';
+export function redactUrl(url: string | undefined, route?: string): string {
+  const raw = redactPath(url ?? '/', route);
   const at = raw.indexOf('?');
   if (at < 0) return raw.slice(0, 300);
   const params = new URLSearchParams(raw.slice(at + 1));
@@ -29,6 +29,24 @@ export function redactUrl(url: string | undefined): string {
     )
     .join('&');
   return `${raw.slice(0, at)}?${shown}`.slice(0, 300);
+}
+
+/**
+ * The path with the segments of credential-like route parameters (`:token` of an e-mail's action link)
+ * replaced by `[redacted]`: `route` is the matched template (`routeOf`), aligned with the path from the end.
+ */
+function redactPath(url: string, route: string | undefined): string {
+  if (!route || !route.includes(':')) return url;
+  const at = url.indexOf('?');
+  const path = at < 0 ? url : url.slice(0, at);
+  const segments = path.split('/');
+  const template = route.split('/');
+  if (segments.length !== template.length) return url;
+  const shown = segments.map((segment, i) => {
+    const name = /^:(\w+)$/.exec(template[i] ?? '')?.[1];
+    return name && SECRET_PARAMETER.test(name) ? '[redacted]' : segment;
+  });
+  return `${shown.join('/')}${at < 0 ? '' : url.slice(at)}`;
 }
 
 /**
@@ -60,7 +78,7 @@ export function accessLog(log: pino.Logger): RequestHandler {
     method: req.method,
     route: routeOf(req),
     // Express rewrites `url` inside a router; `originalUrl` is what the client asked for.
-    url: redactUrl((req as Partial<Request>).originalUrl ?? req.url),
+    url: redactUrl((req as Partial<Request>).originalUrl ?? req.url, routeOf(req)),
     status: res.statusCode,
     remoteAddress: (req as Partial<Request>).ip ?? req.socket?.remoteAddress,
     // A client that went away before the answer: the status is what would have been sent.

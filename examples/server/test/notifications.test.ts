@@ -169,7 +169,9 @@ describe('notifications of the example server', () => {
     const again = await fetch(links[1]!, { method: 'POST', body: '' });
     expect(again.status).toBe(409);
     expect(await again.text()).toMatch(/already answered/i);
-    // The SMTP password is in no log line.
+    // Neither the SMTP password nor a link's token is in any log line (the access log redacts `:token`).
     expect(server!.output()).not.toContain(SMTP_PASSWORD);
+    for (const link of links) expect(server!.output()).not.toContain(link.split('/').at(-1)!);
+    expect(server!.output()).toContain('/api/v1/plugins/email/actions/[redacted]');
   });
 });

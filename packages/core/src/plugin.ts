@@ -70,3 +70,4 @@ export type {
   Notifier,
   ReviewNotification,
 } from './ports/notifier.js';
+export { NOTIFICATION_KINDS } from './ports/notifier.js';
