@@ -112,11 +112,12 @@ export function createMetrics(placet: Placet, sockets: () => number): Metrics {
   engine(
     'counter',
     'placet_webhook_attempts_total',
-    'Webhook attempts recorded by this process, by outcome (delivered; retried; failed: given up)',
+    'Webhook and notification attempts recorded by this process, by outcome (delivered; retried; failed: given up; skipped: a notification with nothing left to send)',
     (s) => ({
       delivered: s.deliveries.delivered,
       retried: s.deliveries.retried,
       failed: s.deliveries.failed,
+      skipped: s.deliveries.skipped,
     }),
     'outcome',
   );

@@ -64,6 +64,8 @@ export interface PlacetStats {
     delivered: number;
     retried: number;
     failed: number;
+    /** Notifications with nothing left to send when they were due. */
+    skipped: number;
   };
   sweeper: {
     runs: number;

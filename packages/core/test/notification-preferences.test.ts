@@ -1,7 +1,7 @@
 import type { Notification, NotificationKind, NotificationResult, Notifier } from '@placet/core/plugin';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPlacetError, memoryStore } from '../src/index.js';
-import { digestPeriod, minuteOfDay, quietUntil } from '../src/services/notification-policy.js';
+import { digestPeriod, minuteOfDay, quietUntil, zoneOffsetMs } from '../src/services/notification-policy.js';
 import { choiceReview, testPlugin, type World, world } from './fixtures.js';
 
 /**
@@ -84,6 +84,29 @@ describe('notification rules (pure)', () => {
     expect(minuteOfDay(end!, 'Europe/Berlin')).toBe(7 * 60);
   });
 
+  it('quiet hours whose end falls into the hour skipped by daylight saving end after it, never inside', () => {
+    // 22:00–02:30 in Berlin, the night 02:00 → 03:00 (2026-03-29): 02:30 does not exist that night.
+    const q = { start: '22:00', end: '02:30' };
+    for (const at of ['2026-03-28T21:30:00Z', '2026-03-29T00:50:00Z']) {
+      const end = quietUntil(new Date(at), q, 'Europe/Berlin')!;
+      expect(end.getTime()).toBeGreaterThan(new Date(at).getTime());
+      expect(quietUntil(end, q, 'Europe/Berlin'), `${at} → ${end.toISOString()}`).toBeUndefined();
+      expect(minuteOfDay(end, 'Europe/Berlin')).toBeGreaterThanOrEqual(3 * 60);
+    }
+  });
+
+  it('digest periods start at local midnight in the time zone given', () => {
+    // Kolkata is UTC+05:30: hourly periods start at :30 UTC; a daily one at 18:30 UTC the day before.
+    const hourly = digestPeriod(new Date('2026-03-01T12:10:00Z'), 60, 'Asia/Kolkata');
+    expect(hourly.since.toISOString()).toBe('2026-03-01T11:30:00.000Z');
+    const daily = digestPeriod(new Date('2026-03-01T12:10:00Z'), 1440, 'Asia/Kolkata');
+    expect([daily.since.toISOString(), daily.until.toISOString()]).toEqual([
+      '2026-02-28T18:30:00.000Z',
+      '2026-03-01T18:30:00.000Z',
+    ]);
+    expect(zoneOffsetMs(new Date('2026-07-01T00:00:00Z'), 'America/Los_Angeles')).toBe(-7 * 3600_000);
+  });
+
   it('digest periods are aligned, half-open and as long as asked', () => {
     const { since, until } = digestPeriod(new Date('2026-03-01T12:34:56Z'), 60);
     expect([since.toISOString(), until.toISOString()]).toEqual([
@@ -145,6 +168,20 @@ describe('notification preferences', () => {
       'notifiers.pager.digestMinutes',
     ]);
 
+    // A notifier may choose its own defaults (of what it supports).
+    const push = {
+      ...recorder('push').notifier,
+      defaultEvents: ['review.created', 'review.responded'] as const,
+    };
+    const resolved = await (async () => {
+      await w.placet.stop();
+      w = await withNotifiers([push]);
+      return w.placet.notifications.preferences(w.owner.id);
+    })();
+    expect(resolved.notifiers.push?.events).toEqual(['review.created', 'review.responded']);
+    await w.placet.stop();
+    w = await withNotifiers([pager.notifier, mail.notifier]);
+
     // A notifier left out keeps its settings.
     await w.placet.notifications.setPreferences(w.owner.id, {
       ...base,
@@ -202,8 +239,13 @@ describe('notification preferences', () => {
     await w.clock.advance(1_000);
     await settle();
     expect(pager.received.map((n) => n.kind === 'review.created' && n.message.id)).toEqual([kept.id]);
+    // Not a failure: nothing was left to say when it was due.
     const [skipped] = await w.placet.deliveries.listForMessage(w.user, answered.id);
-    expect(skipped?.lastError).toMatch(/completed before it was sent/);
+    expect(skipped).toMatchObject({
+      state: 'skipped',
+      lastError: 'the review was completed before it was due',
+    });
+    expect((await w.placet.stats()).deliveries).toMatchObject({ skipped: 1, failed: 0 });
   });
 
   it('a digest gathers the new reviews of a period into one notification, oldest first', async () => {
@@ -235,7 +277,11 @@ describe('notification preferences', () => {
 describe('reminders', () => {
   it('one per recipient and notifier for a review still pending after reminderAfterMs, from the sweeper', async () => {
     const pager = recorder();
-    w = await withNotifiers([pager.notifier], { notifications: { reminderAfterMs: 30 * 60_000 } });
+    // No sweep on the timer before the two below: they race for the same reminder.
+    w = await withNotifiers([pager.notifier], {
+      notifications: { reminderAfterMs: 30 * 60_000 },
+      sweepIntervalMs: 3_600_000,
+    });
     const waiting = await ask('waiting');
     const answered = await ask('answered');
     await settle();
@@ -274,6 +320,62 @@ describe('reminders', () => {
     for (let i = 0; i < 30; i++) await w.clock.advance(10 * 60_000);
     await settle();
     expect(other.received.map((n) => n.kind)).toEqual(['review.created']);
+  });
+});
+
+describe('reminders and the other rules', () => {
+  it('no reminder while the first notification is held by quiet hours', async () => {
+    const pager = recorder();
+    w = await withNotifiers([pager.notifier], { notifications: { reminderAfterMs: 30 * 60_000 } });
+    // The owner: quiet 11:00–14:00 (it is 12:00). Reminders would come at 12:30, before the first one.
+    await w.placet.notifications.setPreferences(w.owner.id, {
+      timeZone: 'UTC',
+      quietHours: { start: '11:00', end: '14:00' },
+      notifiers: {},
+    });
+    await ask('held');
+    for (let i = 0; i < 60; i++) await w.clock.advance(60_000);
+    await settle();
+    expect(pager.received).toEqual([]);
+    await w.clock.advance(2 * 3600_000);
+    await settle();
+    expect(pager.received.map((n) => n.kind)).toEqual(['review.created']);
+  });
+
+  it('a digest reader gets the digest, not a reminder per review', async () => {
+    const pager = recorder();
+    w = await withNotifiers([pager.notifier], { notifications: { reminderAfterMs: 30 * 60_000 } });
+    await w.placet.notifications.setPreferences(w.owner.id, {
+      timeZone: 'UTC',
+      quietHours: null,
+      notifiers: {
+        pager: { enabled: true, events: ['review.created', 'review.reminder'], digestMinutes: 60 },
+      },
+    });
+    await ask('one');
+    await ask('two');
+    for (let i = 0; i < 180; i++) await w.clock.advance(60_000);
+    await settle();
+    expect(pager.received.map((n) => n.kind)).toEqual(['digest']);
+    const digest = pager.received[0]!;
+    expect(digest.kind === 'digest' && digest.total).toBe(2);
+  });
+
+  it("a notifier's skipped outcome is recorded as skipped, not as a failure", async () => {
+    const skipping: Notifier = {
+      name: 'pager',
+      kinds: ['review.created'],
+      send: async () => ({ ok: true, skipped: 'no device to reach' }),
+    };
+    w = await withNotifiers([skipping]);
+    const msg = await ask();
+    await settle();
+    const [log] = await w.placet.deliveries.listForMessage(w.user, msg.id);
+    expect(log).toMatchObject({
+      state: 'skipped',
+      lastError: 'pager: no device to reach',
+      attempts: [{ attempt: 1 }],
+    });
   });
 });
 

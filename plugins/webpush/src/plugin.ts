@@ -1,6 +1,7 @@
 import {
   defineOperation,
   definePlugin,
+  NOTIFICATION_KINDS,
   type Notification,
   type NotificationResult,
   named,
@@ -55,7 +56,9 @@ export const webpush = (options: WebPushOptionsInput = {}): PlacetPlugin<WebPush
     notifiers: [
       {
         name: 'webpush',
-        kinds: ['review.created', 'review.reminder', 'review.responded', 'review.expired', 'digest'],
+        kinds: NOTIFICATION_KINDS,
+        // A later push replaces the earlier one (same tag): "answered elsewhere" and "expired" update it.
+        defaultEvents: ['review.created', 'review.reminder', 'review.responded', 'review.expired'],
         // The context is the sending instance's: one plugin object may serve several instances.
         send: (notification: Notification, ctx): Promise<NotificationResult> =>
           serviceOf(ctx).send(notification),

@@ -82,8 +82,8 @@ export class WebPushService {
   }
 
   /**
-   * Sends one notification to every device of its recipient. Delivered when at least one device took it,
-   * or when the recipient has none. A device whose push service answers 404 or 410 is forgotten.
+   * Sends one notification to every device of its recipient. Delivered when at least one device took it;
+   * skipped when the recipient has none. A device whose push service answers 404 or 410 is forgotten.
    * Failed (and retried by the engine) when no device took it and one may take it later; failed for good
    * when every device refused it for good.
    */
@@ -101,7 +101,7 @@ export class WebPushService {
         await this.subscriptions.remove(userId, record.id);
       else devices.push(record);
     }
-    if (devices.length === 0) return { ok: true };
+    if (devices.length === 0) return { ok: true, skipped: 'no device subscribed' };
 
     const payload = buildPayload(notification, this.ctx.options);
     const urgent = notification.kind === 'review.created' || notification.kind === 'review.reminder';

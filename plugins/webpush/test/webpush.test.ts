@@ -135,7 +135,7 @@ describe('subscriptions over HTTP', () => {
     expect((await call(`${routes(w)}/subscriptions`, { headers: w.alice.headers })).body).toEqual([]);
     expect((await call(`${routes(w)}/subscriptions`, { headers: w.bob.headers })).body).toEqual([bobs]);
     const messageId = await askApproval(w); // Alice's channel: Alice is notified, on no device.
-    await expect.poll(async () => (await pushLog(w, messageId))[0]?.state).toBe('delivered');
+    await expect.poll(async () => (await pushLog(w, messageId))[0]?.state).toBe('skipped');
     expect(push.received).toHaveLength(0);
   });
 
@@ -281,9 +281,10 @@ describe('the webpush notifier', () => {
     await settle();
     expect(push.received).toHaveLength(1);
 
-    // The next review finds no device: delivered to nobody, nothing sent.
+    // The next review finds no device: skipped (not "delivered"), nothing sent.
     const next = await askApproval(w);
-    await expect.poll(async () => (await pushLog(w, next))[0]?.state).toBe('delivered');
+    await expect.poll(async () => (await pushLog(w, next))[0]?.state).toBe('skipped');
+    expect((await pushLog(w, next))[0]?.lastError).toBe('webpush: no device subscribed');
     expect(push.received).toHaveLength(1);
   });
 
@@ -343,7 +344,8 @@ describe('the webpush notifier', () => {
     await askApproval(w, 'Second?');
     await settle();
     expect(push.received).toHaveLength(0);
-    await w.clock.advance(5 * 60_000);
+    // The period's end, then the grace after it.
+    await w.clock.advance(5 * 60_000 + 30_000);
     await expect.poll(() => push.received.length).toBe(1);
     expect(push.received[0]!.payload).toEqual({
       title: '2 reviews waiting',

@@ -108,7 +108,8 @@ export const DeliveryView = z.object({
   event: z.string(),
   url: z.string(),
   method: z.string(),
-  state: z.enum(['pending', 'delivered', 'failed']),
+  /** `skipped` only for notifications: nothing was left to send when it was due (the review was answered). */
+  state: z.enum(['pending', 'delivered', 'failed', 'skipped']),
   attempts: z.array(DeliveryAttempt),
   nextAttemptAt: IsoDateTime.nullable(),
   /** The HTTP status of the latest attempt; null when it got no answer or none was made yet. */

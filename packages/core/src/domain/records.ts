@@ -179,7 +179,8 @@ export interface StatusHistoryRecord {
   createdAt: Date;
 }
 
-export type DeliveryState = 'pending' | 'delivered' | 'failed';
+/** `skipped`: a notification with nothing left to say when it was due (its review answered meanwhile). */
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'skipped';
 
 /**
  * One webhook delivery: a fixed body sent to one URL until it succeeds, is refused for good (410) or

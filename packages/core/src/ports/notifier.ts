@@ -38,6 +38,8 @@ export interface ReviewNotification extends NotificationBase, NotifiedReview {
 export interface DigestNotification extends NotificationBase {
   readonly kind: 'digest';
   readonly reviews: readonly NotifiedReview[];
+  /** How many reviews of the period still wait (counted up to 1000): more than `reviews` lists when it is 50. */
+  readonly total: number;
   /** The period the digest covers. */
   readonly since: Date;
   readonly until: Date;
@@ -46,9 +48,13 @@ export interface DigestNotification extends NotificationBase {
 /** One notification to one human through one notifier, as the engine hands it to `send`. */
 export type Notification = ReviewNotification | DigestNotification;
 
-/** The outcome of one attempt: delivered, or failed (retried unless `retry: false`). */
+/**
+ * The outcome of one attempt: delivered; deliberately not sent (`skipped`, with the reason: nothing to
+ * tell this recipient, no device to reach) — recorded as `skipped`, not as a failure; or failed (retried
+ * unless `retry: false`).
+ */
 export type NotificationResult =
-  | { readonly ok: true }
+  | { readonly ok: true; readonly skipped?: string }
   | {
       readonly ok: false;
       /** A short, secret-free reason for the delivery log ("smtp: connection refused"). */
@@ -79,6 +85,12 @@ export interface Notifier {
    * preferences; with `'digest'` they may also have new reviews gathered into one notification.
    */
   readonly kinds?: readonly NotificationKind[];
+  /**
+   * The events it reports for a user who has not chosen (of its `kinds`); `['review.created',
+   * 'review.reminder']` when omitted. A channel that updates in place (a push replacing the earlier one)
+   * may add `review.responded` and `review.expired`.
+   */
+  readonly defaultEvents?: readonly NotificationEvent[];
   send(notification: Notification): Promise<NotificationResult>;
   close?(): Promise<void>;
 }

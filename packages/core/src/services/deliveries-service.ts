@@ -41,10 +41,13 @@ export interface DeliveryCounters {
   retried: number;
   /** Failed attempts after which the delivery was given up (410, or out of attempts). */
   failed: number;
+  /** Notifications with nothing left to send when they were due (`skipped`). */
+  skipped: number;
 }
 
-/** The most reviews one digest lists (the oldest of the period first). */
+/** The most reviews one digest lists (the oldest of the period first), and the most it counts. */
 const MAX_DIGEST_REVIEWS = 50;
+const MAX_DIGEST_SCAN = 1000;
 
 const WAKE = new Set(['review:responded', 'review:expired', 'message:created']);
 
@@ -53,6 +56,8 @@ interface AttemptResult {
   ok: boolean;
   /** Stop retrying (410 Gone, a notifier's `retry: false`). */
   giveUp: boolean;
+  /** Deliberately not sent (a notification with nothing left to say): done, not failed. */
+  skipped?: boolean;
   status: number | null;
   error: string | null;
   durationMs: number;
@@ -73,7 +78,7 @@ export class DeliveriesService {
   #off: (() => void) | undefined;
   #offAvailability: (() => void) | undefined;
   #stopped = true;
-  readonly #counters: DeliveryCounters = { delivered: 0, retried: 0, failed: 0 };
+  readonly #counters: DeliveryCounters = { delivered: 0, retried: 0, failed: 0, skipped: 0 };
 
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
@@ -319,8 +324,16 @@ export class DeliveriesService {
     });
     const notifier = this.notifications.of(delivery)?.notifier;
     if (!notifier) return failed(`no notifier named "${name}" is registered`);
+    const skipped = (reason: string): AttemptResult => ({
+      ok: true,
+      giveUp: false,
+      skipped: true,
+      status: null,
+      error: reason.slice(0, 200),
+      durationMs: Date.now() - started,
+    });
     const content = await this.#contentOf(JSON.parse(delivery.body) as NotificationPlan);
-    if ('skip' in content) return failed(content.skip, true);
+    if ('skip' in content) return skipped(content.skip);
     // One attempt lasts at most `webhooks.timeoutMs` (on the instance's clock): a notifier that never
     // answers fails the attempt (retried) instead of holding up every delivery behind it and `stop()`.
     const controller = new AbortController();
@@ -351,8 +364,10 @@ export class DeliveriesService {
         : (notifier as Notifier).send(notification);
       const outcome = await Promise.race([sent, timedOut]);
       if (outcome === 'timeout' || outcome === 'stopped') return failed(outcome);
-      if (outcome?.ok === true)
+      if (outcome?.ok === true) {
+        if (outcome.skipped !== undefined) return skipped(`${name}: ${String(outcome.skipped)}`);
         return { ok: true, giveUp: false, status: null, error: null, durationMs: Date.now() - started };
+      }
       if (outcome?.ok === false) return failed(String(outcome.error).slice(0, 200), outcome.retry === false);
       return failed(`${name}: send() resolved no outcome`);
     } catch (error) {
@@ -381,7 +396,7 @@ export class DeliveriesService {
     | { skip: string }
   > {
     const recipient = await this.store.users.findById(plan.recipientId);
-    if (!recipient) return { skip: 'cancelled: the recipient is gone' };
+    if (!recipient) return { skip: 'the recipient is gone' };
     if (plan.kind === 'digest') {
       const since = new Date(plan.since);
       const until = new Date(plan.until);
@@ -398,12 +413,12 @@ export class DeliveriesService {
         for (const review of page)
           if (review.createdAt >= since && review.createdAt < until) waiting.push(review);
         const last = page.at(-1);
-        if (page.length < 100 || !last || last.createdAt < since || waiting.length >= MAX_DIGEST_REVIEWS)
-          break;
+        if (page.length < 100 || !last || last.createdAt < since || waiting.length >= MAX_DIGEST_SCAN) break;
         before = { createdAt: last.createdAt, messageId: last.messageId };
       }
-      if (waiting.length === 0) return { skip: 'skipped: no review of the digest is still waiting' };
-      const chosen = waiting.slice(0, MAX_DIGEST_REVIEWS).reverse();
+      if (waiting.length === 0) return { skip: 'no review of the digest is still waiting' };
+      // The oldest of the period first (they have waited longest); `total` counts them all.
+      const chosen = waiting.slice(-MAX_DIGEST_REVIEWS).reverse();
       const [messages, channels] = await Promise.all([
         this.store.messages.findByIds(chosen.map((review) => review.messageId)),
         Promise.all(
@@ -422,18 +437,25 @@ export class DeliveriesService {
           channel: presentChannel(channel),
         });
       }
-      if (reviews.length === 0) return { skip: 'skipped: no review of the digest is still waiting' };
-      return { kind: 'digest', recipient: presentUser(recipient), reviews, since, until };
+      if (reviews.length === 0) return { skip: 'no review of the digest is still waiting' };
+      return {
+        kind: 'digest',
+        recipient: presentUser(recipient),
+        reviews,
+        total: waiting.length,
+        since,
+        until,
+      };
     }
     const [message, review] = await Promise.all([
       this.store.messages.findById(plan.messageId),
       this.store.reviews.findByMessageId(plan.messageId),
     ]);
     const channel = message ? await this.store.channels.findById(message.channelId) : undefined;
-    if (!message || !review || !channel) return { skip: 'cancelled: the review is gone' };
+    if (!message || !review || !channel) return { skip: 'the review is gone' };
     // "It waits for you" is not sent about a review answered (or expired) while it was held back.
     if ((plan.kind === 'review.created' || plan.kind === 'review.reminder') && review.status !== 'pending')
-      return { skip: `skipped: the review was ${review.status} before it was sent` };
+      return { skip: `the review was ${review.status} before it was due` };
     return {
       kind: plan.kind,
       recipient: presentUser(recipient),
@@ -450,7 +472,7 @@ export class DeliveriesService {
     const { ok } = result;
     const gone = result.giveUp;
     const exhausted = attempts >= config.maxAttempts;
-    const state = ok ? 'delivered' : gone || exhausted ? 'failed' : 'pending';
+    const state = result.skipped ? 'skipped' : ok ? 'delivered' : gone || exhausted ? 'failed' : 'pending';
     const nextAttemptAt = state === 'pending' ? new Date(now.getTime() + this.#backoff(attempts)) : null;
     let recordedAttempt = false;
     await this.uow.run(async (tx, emit) => {

@@ -10,7 +10,7 @@ import {
 import type { Notifier } from '../ports/notifier.js';
 
 /** What the rules need of a notifier (the host's or a plugin's). */
-type NotifierKinds = Pick<Notifier, 'name' | 'kinds'>;
+type NotifierKinds = Pick<Notifier, 'name' | 'kinds' | 'defaultEvents'>;
 
 /**
  * The rules of who is told what and when, as pure functions over a user's stored preferences: which
@@ -34,12 +34,16 @@ export function eventsOf(notifier: NotifierKinds): NotificationEvent[] {
 
 export const canDigest = (notifier: NotifierKinds): boolean => (notifier.kinds ?? []).includes('digest');
 
-/** A notifier's settings for a user who has not chosen: on, new reviews and reminders, no digest. */
+/**
+ * A notifier's settings for a user who has not chosen: on, its `defaultEvents` (new reviews and
+ * reminders unless it says otherwise), no digest.
+ */
 export function defaultsFor(notifier: NotifierKinds): NotifierPreferences {
   const supported = eventsOf(notifier);
+  const defaults = notifier.defaultEvents ?? DEFAULT_NOTIFICATION_EVENTS;
   return {
     enabled: true,
-    events: DEFAULT_NOTIFICATION_EVENTS.filter((event) => supported.includes(event)),
+    events: NOTIFICATION_EVENTS.filter((event) => defaults.includes(event) && supported.includes(event)),
     digestMinutes: null,
   };
 }
@@ -113,18 +117,52 @@ export function quietUntil(at: Date, quietHours: QuietHours | null, timeZone: st
   if (!inside) return undefined;
   const minuteStart = at.getTime() - (at.getTime() % 60_000);
   let candidate = minuteStart + ((end - now + 1440) % 1440) * 60_000;
-  // Across a daylight-saving change the local clock jumped: correct by what it shows at the candidate.
+  // Across a daylight-saving change the local clock jumped: correct by what it shows at the candidate,
+  // unless the end time does not exist that night (it fell into the skipped hour): then the uncorrected
+  // candidate, the first whole minute after the window that the clock does show.
   const shown = minuteOfDay(new Date(candidate), timeZone);
   if (shown !== end) {
     const drift = ((end - shown + 1440 + 720) % 1440) - 720;
-    candidate += drift * 60_000;
+    const corrected = candidate + drift * 60_000;
+    if (minuteOfDay(new Date(corrected), timeZone) === end) candidate = corrected;
   }
   return new Date(Math.max(candidate, at.getTime()));
 }
 
-/** The digest period `at` falls in: `digestMinutes`-long periods counted from the epoch (UTC). */
-export function digestPeriod(at: Date, digestMinutes: number): { since: Date; until: Date } {
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `at`, in milliseconds (+3 600 000 in Berlin in winter). */
+export function zoneOffsetMs(at: Date, timeZone: string): number {
+  let format = offsetFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    offsetFormatters.set(timeZone, format);
+  }
+  const part: Record<string, number> = {};
+  for (const { type, value } of format.formatToParts(at)) part[type] = Number(value);
+  const wall = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!);
+  return wall - (at.getTime() - (at.getTime() % 60_000));
+}
+
+/**
+ * The digest period `at` falls in: `digestMinutes`-long periods counted from local midnight in
+ * `timeZone` (a daily digest covers a local day; an hourly one local hours).
+ */
+export function digestPeriod(
+  at: Date,
+  digestMinutes: number,
+  timeZone = DEFAULT_TIME_ZONE,
+): { since: Date; until: Date } {
   const length = digestMinutes * 60_000;
-  const since = Math.floor(at.getTime() / length) * length;
+  const offset = zoneOffsetMs(at, timeZone);
+  const since = Math.floor((at.getTime() + offset) / length) * length - offset;
   return { since: new Date(since), until: new Date(since + length) };
 }

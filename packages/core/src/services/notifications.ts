@@ -18,6 +18,9 @@ import {
   type StoredPreferences,
 } from './notification-policy.js';
 
+/** A digest is sent this long after its period ends (reviews of the period's last moment have committed). */
+export const DIGEST_GRACE_MS = 30_000;
+
 /** A notification's delivery row has this URL scheme: `notifier:email`. */
 export const NOTIFIER_SCHEME = 'notifier:';
 
@@ -126,7 +129,15 @@ export class Notifications {
     const kind = kindOf(event);
     if (!kind) return;
     const review = { ownerId: event.ownerId, channelId: event.channelId, messageId: event.subjectId };
-    await this.#planFor(tx, review, kind, event.createdAt);
+    // A new review's digest period is that of the review's own time (what the digest is read by).
+    const createdAt = Date.parse(String((event.payload as { createdAt?: unknown } | null)?.createdAt));
+    await this.#planFor(
+      tx,
+      review,
+      kind,
+      event.createdAt,
+      Number.isNaN(createdAt) ? event.createdAt : new Date(createdAt),
+    );
   }
 
   /** Inside a transaction: the reminders of a review still pending (`Reminders`, on the sweeper). */
@@ -145,6 +156,7 @@ export class Notifications {
     review: Pick<ReviewRecord, 'ownerId' | 'channelId' | 'messageId'>,
     kind: NotificationEvent,
     now: Date,
+    reviewCreatedAt: Date = now,
   ): Promise<number> {
     let planned = 0;
     for (const recipientId of this.recipientsOf(review)) {
@@ -156,17 +168,27 @@ export class Notifications {
       for (const [name, notifier] of this.#byName) {
         const chosen = preferences.notifiers[name];
         if (!chosen?.enabled || !chosen.events.includes(kind)) continue;
+        if (kind === 'review.reminder') {
+          // Not for a digest reader (the digest is their reminder), nor while the first notification is
+          // still held (quiet hours) or retried: the two would arrive together.
+          if (chosen.digestMinutes !== null && canDigest(notifier)) continue;
+          const first = await tx.deliveries.findById(
+            notificationId(review.messageId, recipientId, name, 'review.created'),
+          );
+          if (first?.state === 'pending') continue;
+        }
         const base = { ownerId: review.ownerId, channelId: review.channelId, notifier: name, createdAt: now };
         if (kind === 'review.created' && chosen.digestMinutes !== null && canDigest(notifier)) {
           // One digest row per period: the first review of the period plans it, the others find it.
-          const { since, until } = digestPeriod(now, chosen.digestMinutes);
+          const { since, until } = digestPeriod(reviewCreatedAt, chosen.digestMinutes, preferences.timeZone);
           const id = notificationId(`digest:${since.toISOString()}`, recipientId, name, 'digest');
           planned += await this.#insert(tx, {
             ...base,
             id,
             messageId: null,
             kind: 'digest',
-            at: quiet(until),
+            // A little after the period, so that a review committed at its very end is in it.
+            at: quiet(new Date(until.getTime() + DIGEST_GRACE_MS)),
             plan: { kind: 'digest', recipientId, since: since.toISOString(), until: until.toISOString() },
           });
           continue;

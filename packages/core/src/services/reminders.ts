@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { isUniqueViolation } from '../domain/unique-violation.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
@@ -49,8 +50,15 @@ export class Reminders {
         limit: PAGE,
         ...(after ? { after } : {}),
       });
-      for (const review of page)
-        planned += await this.store.transaction((tx) => this.notifications.planReminder(tx, review, now));
+      for (const review of page) {
+        try {
+          planned += await this.store.transaction((tx) => this.notifications.planReminder(tx, review, now));
+        } catch (error) {
+          // Another process planned the same reminder at the same moment (the id is derived from the
+          // review): it is planned, once.
+          if (!isUniqueViolation(error)) throw error;
+        }
+      }
       const last = page.at(-1);
       if (page.length < PAGE || !last) break;
       after = { createdAt: last.createdAt, messageId: last.messageId };
