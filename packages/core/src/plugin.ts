@@ -55,6 +55,7 @@ export type {
   PlacetPlugin,
   PluginNotifier,
   PluginOptions,
+  QuickAnswer,
   ReviewResponse,
   ReviewSchemas,
   ReviewTypeDefinition,

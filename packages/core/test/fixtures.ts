@@ -14,6 +14,12 @@ export const choiceType = defineReviewType({
   }),
   response: (payload: { options: { id: string }[] }) =>
     z.strictObject({ selectedOption: z.enum(payload.options.map((o) => o.id) as [string, ...string[]]) }),
+  // One per option, and one that is not a valid answer (the engine must leave it out).
+  quickAnswers: (payload: { options: { id: string }[] }) => [
+    ...payload.options.map((o) => ({ id: o.id, label: `Say ${o.id}`, response: { selectedOption: o.id } })),
+    { id: 'bogus', label: 'Bogus', response: { selectedOption: 'not-an-option' } },
+  ],
+  summarize: (response: { selectedOption: string }) => `Chose ${response.selectedOption}`,
 });
 export const freeformType = defineReviewType({
   type: 'freeform',

@@ -379,6 +379,32 @@ describe('reminders and the other rules', () => {
   });
 });
 
+describe('what a notifier is told about a review', () => {
+  it('its valid one-click answers while it waits, and the answer in one line once answered', async () => {
+    const pager = recorder();
+    w = await withNotifiers([pager.notifier]);
+    await w.placet.notifications.setPreferences(w.owner.id, {
+      timeZone: 'UTC',
+      quietHours: null,
+      notifiers: {
+        pager: { enabled: true, events: ['review.created', 'review.responded'], digestMinutes: null },
+      },
+    });
+    const msg = await ask();
+    await settle();
+    await w.placet.reviews.respond(w.user, msg.id, { response: { selectedOption: 'reject' } });
+    await settle();
+    const [created, responded] = pager.received;
+    expect(created?.kind === 'review.created' && created.quickAnswers).toEqual([
+      { id: 'approve', label: 'Say approve', response: { selectedOption: 'approve' } },
+      { id: 'reject', label: 'Say reject', response: { selectedOption: 'reject' } },
+    ]);
+    expect(created?.kind === 'review.created' && created.summary).toBeNull();
+    expect(responded?.kind === 'review.responded' && responded.quickAnswers).toEqual([]);
+    expect(responded?.kind === 'review.responded' && responded.summary).toBe('Chose reject');
+  });
+});
+
 describe('deleting a user', () => {
   it('deletes their preferences', async () => {
     const pager = recorder();

@@ -183,3 +183,21 @@ describe('approval plugin', () => {
     });
   });
 });
+
+describe('quick answers (what notifiers offer as one-click buttons)', () => {
+  it('one per option with its tone, each a valid answer, also when comments are allowed', () => {
+    expect(registry.quickAnswers('approval', plain)).toEqual([
+      { id: 'yes', label: 'Deploy', response: { selectedOption: 'yes' }, tone: 'primary' },
+      { id: 'no', label: 'Reject', response: { selectedOption: 'no' }, tone: 'danger' },
+    ]);
+    const commented = { options: [...options, { id: 'later', label: 'Later' }], allowComment: true };
+    const answers = registry.quickAnswers('approval', commented);
+    expect(answers.map((a) => [a.id, a.tone])).toEqual([
+      ['yes', 'primary'],
+      ['no', 'danger'],
+      ['later', 'secondary'],
+    ]);
+    for (const answer of answers)
+      expect(registry.parseResponse('approval', commented, answer.response)).toEqual(answer.response);
+  });
+});

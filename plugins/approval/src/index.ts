@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType, oneLine } from '@placet/core/plugin';
+import { definePlugin, defineReviewType, oneLine, type QuickAnswer } from '@placet/core/plugin';
 import {
   ApprovalOption,
   ApprovalPayload,
@@ -24,8 +24,19 @@ export function summarizeApproval(response: ApprovalResponse, payload: ApprovalP
   return `Chose: ${label}${comment}`;
 }
 
+/** One click per option (a comment, when allowed, stays optional): what notifiers offer as buttons. */
+export function approvalQuickAnswers(payload: ApprovalPayload): QuickAnswer<ApprovalResponse>[] {
+  return (payload.options ?? []).map((option) => ({
+    id: option.id,
+    label: option.label,
+    response: { selectedOption: option.id },
+    tone: option.style === 'primary' || option.style === 'danger' ? option.style : 'secondary',
+  }));
+}
+
 export const approvalReviewType = defineReviewType({
   ...approvalSchemas,
+  quickAnswers: approvalQuickAnswers,
   displayName: 'Approval',
   description: 'Ask a human to pick one of a few buttons (approve, reject, …), optionally with a comment.',
   summarize: summarizeApproval,

@@ -177,3 +177,16 @@ describe('selection plugin', () => {
     });
   });
 });
+
+describe('quick answers (what notifiers offer as one-click buttons)', () => {
+  it('one per item in single mode, each a valid answer; none in multi mode', () => {
+    expect(registry.quickAnswers('selection', single)).toEqual([
+      { id: 'a', label: 'Alpha', response: { selectedIds: ['a'] }, description: 'first' },
+      { id: 'b', label: 'Beta', response: { selectedIds: ['b'] } },
+      { id: 'c', label: 'Gamma', response: { selectedIds: ['c'] } },
+    ]);
+    for (const answer of registry.quickAnswers('selection', single))
+      expect(registry.parseResponse('selection', single, answer.response)).toEqual(answer.response);
+    expect(registry.quickAnswers('selection', multi)).toEqual([]);
+  });
+});

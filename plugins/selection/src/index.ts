@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType, oneLine } from '@placet/core/plugin';
+import { definePlugin, defineReviewType, oneLine, type QuickAnswer } from '@placet/core/plugin';
 import {
   SelectionItem,
   SelectionPayload,
@@ -24,8 +24,23 @@ export function summarizeSelection(response: SelectionResponse, payload: Selecti
   return oneLine(`Selected: ${labels.join(', ')}`);
 }
 
+/**
+ * One click per item in single mode. A multi selection is chosen in the dashboard: one item alone is not
+ * what "pick several" asks for.
+ */
+export function selectionQuickAnswers(payload: SelectionPayload): QuickAnswer<SelectionResponse>[] {
+  if (payload.mode !== 'single') return [];
+  return (payload.items ?? []).map((item) => ({
+    id: item.id,
+    label: item.label,
+    response: { selectedIds: [item.id] },
+    ...(typeof item.description === 'string' ? { description: item.description } : {}),
+  }));
+}
+
 export const selectionReviewType = defineReviewType({
   ...selectionSchemas,
+  quickAnswers: selectionQuickAnswers,
   displayName: 'Selection',
   description: 'Ask a human to pick one item (single mode) or several items (multi mode) from a list.',
   summarize: summarizeSelection,

@@ -4,7 +4,7 @@ import { registerPluginErrorCodes } from '../errors/codes.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOptions, parseOrThrow } from '../errors/zod-issues.js';
 import { definePlugin } from './define.js';
-import type { PlacetPlugin, ReviewResponse, ReviewTypeDefinition } from './types.js';
+import type { PlacetPlugin, QuickAnswer, ReviewResponse, ReviewTypeDefinition } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry handles every review type generically.
 type AnyReviewType = ReviewTypeDefinition<any, any>;
@@ -171,6 +171,26 @@ export class PluginRegistry {
     return definition.summarize
       ? definition.summarize(response, payload)
       : JSON.stringify(response).slice(0, 200);
+  }
+
+  /**
+   * The one-click answers of a review (its type's `quickAnswers`), each checked against the response
+   * schema for its payload: one that is not a valid answer is left out. None for an unknown type, a
+   * payload that no longer parses, or a type without them.
+   */
+  quickAnswers(type: string, payload: unknown): QuickAnswer[] {
+    const definition = this.#reviewTypes.get(type)?.definition;
+    if (!definition?.quickAnswers) return [];
+    const parsed = definition.payload.safeParse(payload);
+    if (!parsed.success) return [];
+    const schema = definition.response(parsed.data);
+    try {
+      return definition
+        .quickAnswers(parsed.data)
+        .filter((answer) => schema.safeParse(answer.response).success);
+    } catch {
+      return [];
+    }
   }
 
   /** JSON Schemas of a review type's payload and response; the response for `payload` when one is given. */

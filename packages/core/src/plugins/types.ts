@@ -41,7 +41,27 @@ export interface ReviewTypeDefinition<Payload = Record<string, unknown>, Respons
   dismissible?: (payload: Payload) => boolean;
   /** One line for notifications, e.g. `Approved: Deploy (comment: ok)`. */
   summarize?: (response: Response, payload: Payload) => string;
+  /**
+   * The complete answers a human can give with one click for this payload (an approval's options, a
+   * single selection's items): what a notifier offers as links or buttons (e-mail, push, chat). Each
+   * `response` must be valid for the payload; the engine drops those that are not. None: answered in the
+   * dashboard only.
+   */
+  quickAnswers?: (payload: Payload) => readonly QuickAnswer<Response>[];
   ui?: ReviewTypeUi;
+}
+
+/** One answer a human can give with one click (see `ReviewTypeDefinition.quickAnswers`). */
+export interface QuickAnswer<Response = ReviewResponse> {
+  /** Stable within the payload (an option id): action links and buttons name it. */
+  readonly id: string;
+  /** What the button says: `Deploy`, `Staging`. */
+  readonly label: string;
+  /** The response it gives. */
+  readonly response: Response;
+  /** How it looks: `primary` filled, `danger` red, `secondary` plain. */
+  readonly tone?: 'primary' | 'danger' | 'secondary';
+  readonly description?: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { PublicUser } from '../contract/account.js';
 import type { Channel } from '../contract/channel.js';
 import type { Message } from '../contract/message.js';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from '../contract/notifications.js';
+import type { QuickAnswer } from '../plugins/types.js';
 
 /**
  * What a notification is about: a review that waits for a human (`review.created`), still waits
@@ -27,6 +28,13 @@ export interface NotifiedReview {
   /** The message carrying the review (with `review`: its type, payload, status, response). */
   readonly message: Message;
   readonly channel: Channel;
+  /**
+   * The answers the human can give with one click (its review type's `quickAnswers`, each valid for the
+   * payload): offer them as links or buttons; none means "answer in the dashboard". Empty once answered.
+   */
+  readonly quickAnswers: readonly QuickAnswer[];
+  /** The answer in one line (its review type's `summarize`), once answered; null before. */
+  readonly summary: string | null;
 }
 
 /** About one review. */

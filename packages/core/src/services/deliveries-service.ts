@@ -2,12 +2,19 @@ import { inject, injectable } from 'tsyringe';
 import type { DeliveryPage, DeliveryView } from '../contract/account.js';
 import type { DeliveryListQueryInput } from '../contract/delivery.js';
 import { DeliveryListQuery } from '../contract/delivery.js';
+import type { Message } from '../contract/message.js';
 import { presentChannel, presentUser } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
-import type { DeliveryAttemptRecord, DeliveryRecord, ReviewRecord } from '../domain/records.js';
+import type {
+  ChannelRecord,
+  DeliveryAttemptRecord,
+  DeliveryRecord,
+  ReviewRecord,
+} from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 import type { PluginNotifier } from '../plugins/types.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -92,6 +99,7 @@ export class DeliveriesService {
     @inject(Availability) private readonly availability: Availability,
     @inject(Notifications) private readonly notifications: Notifications,
     @inject(PluginRuntime) private readonly plugins: PluginRuntime,
+    @inject(TOKENS.Registry) private readonly registry: PluginRegistry,
     @inject(MessageViews) private readonly views: MessageViews,
   ) {
     this.sender = slot.sender;
@@ -432,10 +440,9 @@ export class DeliveriesService {
       for (const message of messages.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
         const channel = channelOf.get(message.channelId);
         if (!channel) continue;
-        reviews.push({
-          message: await this.views.presentOne(message, { agentName: channel.name }),
-          channel: presentChannel(channel),
-        });
+        reviews.push(
+          this.#notified(await this.views.presentOne(message, { agentName: channel.name }), channel),
+        );
       }
       if (reviews.length === 0) return { skip: 'no review of the digest is still waiting' };
       return {
@@ -459,8 +466,22 @@ export class DeliveriesService {
     return {
       kind: plan.kind,
       recipient: presentUser(recipient),
-      message: await this.views.presentOne(message, { agentName: channel.name }),
+      ...this.#notified(await this.views.presentOne(message, { agentName: channel.name }), channel),
+    };
+  }
+
+  /** A review as notifiers get it: with its one-click answers while it waits, its summary once answered. */
+  #notified(message: Message, channel: ChannelRecord): NotifiedReview {
+    const review = message.review;
+    const pending = review?.status === 'pending';
+    return {
+      message,
       channel: presentChannel(channel),
+      quickAnswers: review && pending ? this.registry.quickAnswers(review.type, review.payload) : [],
+      summary:
+        review?.status === 'completed' && review.response
+          ? this.registry.summarize(review.type, review.payload, review.response)
+          : null,
     };
   }
 
