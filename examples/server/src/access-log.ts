@@ -36,7 +36,7 @@ export function redactUrl(url: string | undefined, route?: string): string {
  * replaced by `[redacted]`: `route` is the matched template (`routeOf`), aligned with the path from the end.
  */
 function redactPath(url: string, route: string | undefined): string {
-  if (!route || !route.includes(':')) return url;
+  if (!route?.includes(':')) return url;
   const at = url.indexOf('?');
   const path = at < 0 ? url : url.slice(0, at);
   const segments = path.split('/');

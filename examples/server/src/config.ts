@@ -78,7 +78,7 @@ export const SETTINGS = [
   [
     'WEBPUSH_ALLOW_HOSTS',
     '(none)',
-    'hosts or CIDRs push endpoints may reach although private (a self-hosted push service; tests use 127.0.0.1)',
+    'hosts or CIDRs push endpoints may reach although private (a self-hosted push service, a test stub), each optionally with :port (e.g. 127.0.0.1:4321,push.lan:8443,[::1]:9000). Without a port an entry opens every port: 127.0.0.1 lets any signed-in user make the server POST to every local service',
   ],
   [
     'REMINDER_AFTER_MINUTES',

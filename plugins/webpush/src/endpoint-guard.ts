@@ -1,13 +1,20 @@
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import {
+  type AllowEntry,
+  isAllowedAddress,
+  isAllowedName,
+  normaliseHost,
+  parseAllowHosts,
+} from './allow-hosts.js';
 import type { HostResolver, ResolvedAddress } from './options.js';
 
 /**
  * The SSRF guard of outbound pushes. A push endpoint is a URL the browser hands over, so a signed-in
- * user could name any URL: pushes go only to public https push services on port 443, unless the host is
- * listed in `allowHosts`. Names are resolved and EVERY address must be public (a name with one public and
- * one private address is refused); the request then connects to the address that was checked, so a DNS
- * answer that changes between the check and the connection (rebinding) cannot redirect it.
+ * user could name any URL: pushes go only to public https push services on port 443, unless the host and
+ * port are listed in `allowHosts`. Names are resolved and EVERY address must be public (a name with one
+ * public and one private address is refused); the request then connects to the address that was checked,
+ * so a DNS answer that changes between the check and the connection (rebinding) cannot redirect it.
  */
 
 /** The verdict: where to connect, or a short reason without the URL (it is a capability). */
@@ -17,9 +24,11 @@ export type EndpointCheck =
 
 export interface EndpointGuardOptions {
   /**
-   * Hosts allowed whatever their addresses, with http and any port: names or IP addresses (lower-case,
-   * IPv6 without brackets), and CIDR ranges (`10.1.0.0/16`, `fd00::/8`) that IP endpoints, and the
-   * addresses names resolve to, may be in.
+   * Hosts allowed whatever their addresses, with http: names, IP addresses and CIDR ranges (that IP
+   * endpoints, and the addresses names resolve to, may be in), each optionally with one port
+   * (`push.lan:8080`, `127.0.0.1:4321`, `10.1.0.0/16:8080`, `[::1]:9000`, `[fd00::/8]:8080`). An entry with
+   * a port allows only that port; without one, EVERY port of its hosts. A URL without a port is on 80
+   * (`http`) or 443 (`https`). Invalid entries allow nothing.
    */
   allowHosts: readonly string[];
   resolver?: HostResolver;
@@ -56,27 +65,6 @@ function parseAddress(text: string): Address | undefined {
   }
 }
 
-/** A CIDR range (`10.1.0.0/16`, `fd00::/8`), or undefined when `entry` is not one. */
-export function parseRange(entry: string): [Address, number] | undefined {
-  if (!entry.includes('/')) return undefined;
-  try {
-    return ipaddr.parseCIDR(entry.replace(/^\[(.*)\]$/, '$1'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether `text` is an IP address (IPv6 with or without brackets). */
-export const isIpAddress = (text: string): boolean => parseAddress(text) !== undefined;
-
-/** Whether `address` is in one of the CIDR ranges of `allowHosts`. */
-function inAllowedRange(address: Address, allowHosts: readonly string[]): boolean {
-  return allowHosts.some((entry) => {
-    const range = parseRange(entry);
-    return range !== undefined && range[0].kind() === address.kind() && address.match(range);
-  });
-}
-
 /** Why an address is not a public one, or undefined when it is. */
 function notPublic(address: Address): string | undefined {
   const range = address.range();
@@ -100,13 +88,15 @@ export async function checkPushEndpoint(
   endpoint: string,
   options: EndpointGuardOptions,
 ): Promise<EndpointCheck> {
-  const syntax = checkEndpointSyntax(endpoint, options);
+  const entries = parseAllowHosts(options.allowHosts);
+  const syntax = checkSyntax(endpoint, entries);
   if (!syntax.ok) return syntax;
-  const { url, host, allowed } = syntax;
+  const { url, host, port, allowed } = syntax;
 
   const literal = parseAddress(host);
   if (literal) {
-    const refused = allowed || inAllowedRange(literal, options.allowHosts) ? undefined : notPublic(literal);
+    // A listed literal is `allowed`; one that is not passed the https-on-443 check and must be public.
+    const refused = allowed ? undefined : notPublic(literal);
     return refused ? { ok: false, reason: refused } : target(url, literal);
   }
 
@@ -125,21 +115,31 @@ export async function checkPushEndpoint(
   for (const answer of answers) {
     const address = typeof answer?.address === 'string' ? parseAddress(answer.address) : undefined;
     if (!address) return { ok: false, reason: 'unparseable address' };
-    const refused = allowed || inAllowedRange(address, options.allowHosts) ? undefined : notPublic(address);
+    const refused = allowed || isAllowedAddress(address, port, entries) ? undefined : notPublic(address);
     if (refused) return { ok: false, reason: `resolves to a ${refused}` };
     first ??= address;
   }
   return target(url, first!);
 }
 
+/** The syntax check's verdict: `port` is the URL's (80 or 443 when it has none). */
+export type EndpointSyntax =
+  | { ok: true; url: URL; host: string; port: number; allowed: boolean }
+  | { ok: false; reason: string };
+
 /**
  * The part of the guard that needs no DNS: scheme, credentials, port, and names that are never public.
- * `host` is lower-case, without brackets or a trailing dot.
+ * `host` is lower-case, without brackets or a trailing dot; `allowed` says an `allowHosts` entry lists
+ * the host (a name, or an address in a listed range) on the URL's port.
  */
 export function checkEndpointSyntax(
   endpoint: string,
   options: Pick<EndpointGuardOptions, 'allowHosts'>,
-): { ok: true; url: URL; host: string; allowed: boolean } | { ok: false; reason: string } {
+): EndpointSyntax {
+  return checkSyntax(endpoint, parseAllowHosts(options.allowHosts));
+}
+
+function checkSyntax(endpoint: string, entries: readonly AllowEntry[]): EndpointSyntax {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -148,34 +148,19 @@ export function checkEndpointSyntax(
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'not an https URL' };
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'credentials in the URL' };
-  const host = url.hostname
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, '$1')
-    .replace(/\.$/, '');
+  const host = normaliseHost(url.hostname);
   if (host === '') return { ok: false, reason: 'no host' };
+  // WHATWG URL leaves `port` empty when it is the scheme's default.
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   const literal = parseAddress(host);
   const allowed =
-    options.allowHosts.includes(host) ||
-    (literal !== undefined &&
-      (isListedAddress(literal, options.allowHosts) || inAllowedRange(literal, options.allowHosts)));
-  if (allowed) return { ok: true, url, host, allowed };
+    literal === undefined ? isAllowedName(host, port, entries) : isAllowedAddress(literal, port, entries);
+  if (allowed) return { ok: true, url, host, port, allowed };
   if (url.protocol !== 'https:') return { ok: false, reason: 'not an https URL' };
-  if (url.port !== '' && url.port !== '443') return { ok: false, reason: 'not port 443' };
+  if (port !== 443) return { ok: false, reason: 'not port 443' };
   if (!literal) {
     if (LOCAL_NAMES.has(host) || host.endsWith('.localhost')) return { ok: false, reason: 'local host name' };
     if (!host.includes('.')) return { ok: false, reason: 'not a public host name' };
   }
-  return { ok: true, url, host, allowed };
-}
-
-/** Whether an `allowHosts` entry names `address` (in any spelling). */
-function isListedAddress(address: Address, allowHosts: readonly string[]): boolean {
-  return allowHosts.some((entry) => {
-    const listed = parseAddress(entry);
-    return (
-      listed !== undefined &&
-      listed.kind() === address.kind() &&
-      listed.toNormalizedString() === address.toNormalizedString()
-    );
-  });
+  return { ok: true, url, host, port, allowed };
 }

@@ -11,6 +11,7 @@ export {
   checkPushEndpoint,
   type EndpointCheck,
   type EndpointGuardOptions,
+  type EndpointSyntax,
 } from './endpoint-guard.js';
 export { checkVapidKeys, parseAuthSecret, parseP256dh, type VapidKeys } from './keys.js';
 export {

@@ -1,5 +1,5 @@
 import { z } from '@placet/core/plugin';
-import { isIpAddress, parseRange } from './endpoint-guard.js';
+import { parseAllowEntry } from './allow-hosts.js';
 import { checkVapidKeys } from './keys.js';
 
 /** How long a push service keeps a push for an offline device by default: one day (reviews last 24 h). */
@@ -42,25 +42,27 @@ const VapidOption = z
   });
 
 /**
- * An `allowHosts` entry: a host name, an IP address (IPv6 with or without brackets) or a CIDR range that
- * push endpoints may use although it is not a public https push service (a test stub, a self-hosted one).
+ * An `allowHosts` entry: a host name, an IP address or a CIDR range that push endpoints may use although
+ * it is not a public https push service (a test stub, a self-hosted one), optionally with one port
+ * (`push.lan:8080`, `127.0.0.1:4321`, `10.1.0.0/16:8080`, `[::1]:9000`, `[fd00::/8]:8080`), as in
+ * `WEBHOOK_ALLOW_HOSTS`. Kept in its canonical spelling: lower-case, no trailing dot, IPv6 in brackets
+ * only before a port (`[::1]` becomes `::1`).
  */
 const AllowedHost = z
   .string()
   .trim()
   .min(1)
-  .max(253)
-  .transform((host) =>
-    host
-      .toLowerCase()
-      .replace(/^\[(.*)\]$/, '$1')
-      .replace(/\.$/, ''),
-  )
-  .refine((host) => !host.includes('/') || parseRange(host) !== undefined, 'not a CIDR range')
-  .refine(
-    (host) => host.includes('/') || isIpAddress(host) || !/[\s/?#@:]/.test(host),
-    'must be a host name, an IP address or a CIDR range (no port)',
-  );
+  .max(300)
+  .transform((entry, ctx) => {
+    const parsed = parseAllowEntry(entry);
+    if (parsed) return parsed.canonical;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be a host name, an IP address or a CIDR range, optionally with :port ([v6]:port for IPv6)',
+    });
+    return z.NEVER;
+  });
 
 /** The options of `webpush()`: parsed by `createPlacet()`; invalid ones fail it, naming the paths. */
 export const WebPushOptions = z.object({
@@ -88,8 +90,10 @@ export const WebPushOptions = z.object({
   /** Devices kept per user; subscribing one more replaces the one updated longest ago. */
   maxDevicesPerUser: z.number().int().min(1).max(100).default(DEFAULT_MAX_DEVICES),
   /**
-   * Hosts that push endpoints may use besides public https push services: `['127.0.0.1']` for a test
-   * stub. A listed host may be private or loopback, use http and any port. Empty by default.
+   * Hosts that push endpoints may use besides public https push services, each optionally with a port:
+   * `['127.0.0.1:4321']` for a test stub. A listed host may be private or loopback and use http, on its
+   * port; an entry without a port opens EVERY port of its hosts (with `127.0.0.1`, any local service).
+   * Empty by default.
    */
   allowHosts: z.array(AllowedHost).max(100).default([]),
 });

@@ -158,17 +158,40 @@ function fit(payload: WebPushPayload): WebPushPayload {
   return fitted;
 }
 
+/**
+ * A digest's body: `agent: text` per review, as many as fit in `MAX_BODY_LENGTH`, then `…and K more` for
+ * the reviews of `total` it does not show (those beyond the list, and those the length left out).
+ */
+function digestBody(reviews: readonly NotifiedReview[], total: number): string {
+  const entries = reviews.map((review) => plainText(`${review.channel.name}: ${askedText(review)}`));
+  const more = (shown: number) => (total > shown ? ` …and ${total - shown} more` : '');
+  let body = '';
+  let shown = 0;
+  for (const entry of entries) {
+    const next = shown === 0 ? entry : `${body} · ${entry}`;
+    if (next.length + more(shown + 1).length > MAX_BODY_LENGTH) break;
+    body = next;
+    shown += 1;
+  }
+  // Not even the first one fits whole: it is cut, so that the count still shows.
+  if (shown === 0 && entries[0] !== undefined) {
+    shown = 1;
+    body = oneLine(entries[0], MAX_BODY_LENGTH - more(1).length);
+  }
+  return `${body}${more(shown)}`.trim();
+}
+
 /** The push for one notification: a review's (new, reminder, answered, expired) or a digest's. */
 export function buildPayload(notification: Notification, options: UrlOptions): WebPushPayload {
   if (notification.kind === 'digest') {
-    const count = notification.reviews.length;
-    const agents = [...new Set(notification.reviews.map((review) => review.channel.name))];
-    const body = notification.reviews
-      .map((review) => `${review.channel.name}: ${askedText(review)}`)
-      .join(' · ');
+    // `reviews` lists at most 50 of them; `total` counts every review of the period that still waits.
+    const total = Math.max(
+      Number.isInteger(notification.total) ? notification.total : 0,
+      notification.reviews.length,
+    );
     return fit({
-      title: `${count} ${count === 1 ? 'review' : 'reviews'} waiting`,
-      body: plainText(body || agents.join(', '), MAX_BODY_LENGTH),
+      title: `${total} ${total === 1 ? 'review' : 'reviews'} waiting`,
+      body: digestBody(notification.reviews, total),
       tag: DIGEST_TAG,
       url: inboxUrl(options),
       reviewId: null,

@@ -146,15 +146,178 @@ describe('checkPushEndpoint', () => {
   });
 });
 
+describe('allowHosts entries with a port', () => {
+  it('opens only the listed port of a listed address: no other port, scheme default or not', async () => {
+    const resolver = vi.fn(answers('127.0.0.1'));
+    const stub = ['127.0.0.1:4321'];
+    await expect(check('http://127.0.0.1:4321/push/x', resolver, stub)).resolves.toMatchObject({
+      ok: true,
+      address: '127.0.0.1',
+    });
+    await expect(check('https://127.0.0.1:4321/push/x', resolver, stub)).resolves.toMatchObject({ ok: true });
+    // What a signed-in user would try to scan the machine's other services with.
+    for (const port of [22, 80, 443, 3001, 4322, 5432, 6379, 9200]) {
+      await expect(check(`http://127.0.0.1:${port}/x`, resolver, stub), `http ${port}`).resolves.toEqual({
+        ok: false,
+        reason: 'not an https URL',
+      });
+      await expect(check(`https://127.0.0.1:${port}/x`, resolver, stub), `https ${port}`).resolves.toEqual({
+        ok: false,
+        reason: port === 443 ? 'loopback address' : 'not port 443',
+      });
+    }
+    await expect(check('http://127.0.0.1/x', resolver, stub)).resolves.toEqual({
+      ok: false,
+      reason: 'not an https URL',
+    });
+    expect(resolver).not.toHaveBeenCalled();
+  });
+
+  it('reads a URL without a port as 80 (http) or 443 (https)', async () => {
+    await expect(check('http://127.0.0.1/x', undefined, ['127.0.0.1:80'])).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(check('https://127.0.0.1/x', undefined, ['127.0.0.1:443'])).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(check('http://127.0.0.1/x', undefined, ['127.0.0.1:443'])).resolves.toEqual({
+      ok: false,
+      reason: 'not an https URL',
+    });
+  });
+
+  it('takes IPv6 ports after brackets', async () => {
+    await expect(check('http://[::1]:9000/x', undefined, ['[::1]:9000'])).resolves.toMatchObject({
+      ok: true,
+      address: '::1',
+      family: 6,
+    });
+    await expect(check('http://[::1]:9001/x', undefined, ['[::1]:9000'])).resolves.toEqual({
+      ok: false,
+      reason: 'not an https URL',
+    });
+  });
+
+  it('opens a listed name on its port only', async () => {
+    const lan = answers('192.168.1.20');
+    await expect(check('http://push.lan:8080/x', lan, ['push.lan:8080'])).resolves.toMatchObject({
+      ok: true,
+      address: '192.168.1.20',
+    });
+    await expect(check('http://push.lan:8081/x', lan, ['push.lan:8080'])).resolves.toEqual({
+      ok: false,
+      reason: 'not an https URL',
+    });
+    // Its other ports are judged as any push service: here, a private address.
+    await expect(check('https://push.lan/x', lan, ['push.lan:8080'])).resolves.toEqual({
+      ok: false,
+      reason: 'resolves to a private address',
+    });
+  });
+
+  it('opens a CIDR range on its port only, for IP endpoints and for the addresses names resolve to', async () => {
+    const ranges = ['10.1.0.0/16:8080', '[fd00::/8]:8443'];
+    await expect(check('http://10.1.2.3:8080/push', undefined, ranges)).resolves.toMatchObject({ ok: true });
+    await expect(check('https://[fd00::5]:8443/push', undefined, ranges)).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(check('http://10.1.2.3:8081/push', undefined, ranges)).resolves.toEqual({
+      ok: false,
+      reason: 'not an https URL',
+    });
+    await expect(check('https://10.1.2.3/push', undefined, ranges)).resolves.toEqual({
+      ok: false,
+      reason: 'private address',
+    });
+    // A name (https on 443) resolving into the range: the range is not open on 443.
+    await expect(check('https://push.corp.example/x', answers('10.1.9.9'), ranges)).resolves.toEqual({
+      ok: false,
+      reason: 'resolves to a private address',
+    });
+    await expect(
+      check('https://push.corp.example/x', answers('10.1.9.9'), ['10.1.0.0/16:443']),
+    ).resolves.toMatchObject({ ok: true, address: '10.1.9.9' });
+  });
+
+  it('lets a name resolving to a listed address through only when the address is open on 443', async () => {
+    const local = answers('127.0.0.1');
+    await expect(check('https://push.example.test/x', local, ['127.0.0.1:4321'])).resolves.toEqual({
+      ok: false,
+      reason: 'resolves to a loopback address',
+    });
+    await expect(check('https://push.example.test/x', local, ['127.0.0.1:443'])).resolves.toMatchObject({
+      ok: true,
+      address: '127.0.0.1',
+    });
+  });
+
+  it('lets an entry without a port keep opening every port (the documented risk)', async () => {
+    for (const port of [22, 5432, 4321]) {
+      await expect(check(`http://127.0.0.1:${port}/x`, undefined, ['127.0.0.1'])).resolves.toMatchObject({
+        ok: true,
+      });
+    }
+  });
+
+  it('lets an invalid entry open nothing when the guard is called directly', async () => {
+    for (const entry of ['127.0.0.1:0', '127.0.0.1:65536', '127.0.0.1:x', '[::1]9000']) {
+      await expect(check('http://127.0.0.1:4321/x', undefined, [entry]), entry).resolves.toEqual({
+        ok: false,
+        reason: 'not an https URL',
+      });
+    }
+  });
+});
+
 describe('the allowHosts option', () => {
-  it('takes names, addresses and CIDR ranges, and refuses anything else naming the path', () => {
+  it('takes names, addresses and CIDR ranges, each optionally with a port, in canonical spelling', () => {
     expect(
-      WebPushOptions.parse({ allowHosts: ['Push.Example.', '[::1]', '127.0.0.1', '10.0.0.0/8'] }).allowHosts,
-    ).toEqual(['push.example', '::1', '127.0.0.1', '10.0.0.0/8']);
-    for (const entry of ['10.0.0.0/33', 'host:9000', 'https://push.example', '']) {
+      WebPushOptions.parse({
+        allowHosts: [
+          'Push.Example.',
+          '[::1]',
+          '127.0.0.1',
+          '10.0.0.0/8',
+          'Push.Example.:8443',
+          '127.0.0.1:4321',
+          '[::1]:9000',
+          '10.1.0.0/16:8080',
+          '[FD00::/8]:8080',
+          ' fd00::/8 ',
+        ],
+      }).allowHosts,
+    ).toEqual([
+      'push.example',
+      '::1',
+      '127.0.0.1',
+      '10.0.0.0/8',
+      'push.example:8443',
+      '127.0.0.1:4321',
+      '[::1]:9000',
+      '10.1.0.0/16:8080',
+      '[fd00::/8]:8080',
+      'fd00::/8',
+    ]);
+  });
+
+  it('refuses anything else, naming the path and not the value', () => {
+    for (const entry of [
+      '10.0.0.0/33',
+      'host:0',
+      'host:65536',
+      'host:80:90',
+      '127.0.0.1:',
+      '[::1]9000',
+      '[push.example]:443',
+      '[::1',
+      'https://push.example',
+      'push example',
+      '',
+    ]) {
       const result = WebPushOptions.safeParse({ allowHosts: [entry] });
       expect(result.success, entry).toBe(false);
       expect(result.error!.issues[0]!.path).toEqual(['allowHosts', 0]);
+      if (entry !== '') expect(result.error!.issues[0]!.message).not.toContain(entry);
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { Channel, Message } from '@placet/core/contract';
-import type { Notification } from '@placet/core/plugin';
+import type { DigestNotification, Notification } from '@placet/core/plugin';
 import { describe, expect, it } from 'vitest';
 import { buildPayload, MAX_BODY_LENGTH, MAX_PAYLOAD_BYTES, plainText } from '../src/index.js';
 
@@ -120,5 +120,70 @@ describe('buildPayload', () => {
     expect(payload.title.length).toBeLessThanOrEqual(80);
     expect(payload.actions).toHaveLength(2);
     expect(payload.actions!.every((action) => action.title.length <= 32)).toBe(true);
+  });
+});
+
+describe('buildPayload for a digest', () => {
+  /** A digest as the engine hands it over: `reviews` lists at most 50 (oldest first), `total` counts all. */
+  const digest = (texts: string[], total: number): DigestNotification => ({
+    kind: 'digest',
+    id: 'n-digest',
+    attempt: 1,
+    recipient: { id: 'u1' } as DigestNotification['recipient'],
+    signal: new AbortController().signal,
+    reviews: texts.map((text, i) => ({
+      message: message({ id: `msg_${i + 1}`, text }),
+      channel,
+      quickAnswers: [],
+      summary: null,
+    })),
+    total,
+    since: new Date('2026-01-01T09:00:00Z'),
+    until: new Date('2026-01-01T09:05:00Z'),
+  });
+
+  it('lists every review when they all fit, and counts them', () => {
+    expect(buildPayload(digest(['First?', 'Second?'], 2), urls)).toEqual({
+      title: '2 reviews waiting',
+      body: 'deploy-bot: First? · deploy-bot: Second?',
+      tag: 'placet-digest',
+      url: '/#/inbox',
+      reviewId: null,
+      kind: 'digest',
+    });
+    expect(buildPayload(digest(['Only?'], 1), urls)).toMatchObject({
+      title: '1 review waiting',
+      body: 'deploy-bot: Only?',
+    });
+  });
+
+  it('titles the total beyond the 50 listed, and says how many the body leaves out', () => {
+    const texts = Array.from({ length: 50 }, (_, i) => `Deploy ${i + 1}?`);
+    const payload = buildPayload(digest(texts, 120), urls);
+    expect(payload.title).toBe('120 reviews waiting');
+    expect(payload.body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH);
+    const match = /^(.*) …and (\d+) more$/.exec(payload.body);
+    expect(match, payload.body).not.toBeNull();
+    const shown = match![1]!.split(' · ');
+    // Whole entries, oldest first; with the ones left out they make the total.
+    expect(shown).toEqual(texts.slice(0, shown.length).map((text) => `deploy-bot: ${text}`));
+    expect(shown.length + Number(match![2])).toBe(120);
+  });
+
+  it('says "and K more" when the 50 listed all fit but the total is larger', () => {
+    const payload = buildPayload(digest(['A?', 'B?'], 51), urls);
+    expect(payload.title).toBe('51 reviews waiting');
+    expect(payload.body).toBe('deploy-bot: A? · deploy-bot: B? …and 49 more');
+  });
+
+  it('cuts a first review too long to fit, keeping the count', () => {
+    const payload = buildPayload(digest(['word '.repeat(100)], 60), urls);
+    expect(payload.title).toBe('60 reviews waiting');
+    expect(payload.body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH);
+    expect(payload.body).toMatch(/^deploy-bot: word word .*… …and 59 more$/);
+  });
+
+  it('never titles fewer reviews than it lists', () => {
+    expect(buildPayload(digest(['A?', 'B?', 'C?'], 0), urls).title).toBe('3 reviews waiting');
   });
 });
