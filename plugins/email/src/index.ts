@@ -1,6 +1,7 @@
 import {
   definePlugin,
   defineToken,
+  NOTIFICATION_KINDS,
   type Notification,
   type NotificationKind,
   type NotificationResult,
@@ -15,14 +16,11 @@ export { type ComposedMail, composeMail, type MailEnv } from './mail.js';
 export { smtpFailure } from './mailer.js';
 export { DEFAULT_TOKEN_TTL_MS, EmailOptions, type EmailOptionsInput, SmtpOptions } from './options.js';
 
-/** Everything the notifier can send; each user picks among them in their notification preferences. */
-export const EMAIL_KINDS: readonly NotificationKind[] = [
-  'review.created',
-  'review.reminder',
-  'review.responded',
-  'review.expired',
-  'digest',
-];
+/**
+ * Everything the notifier can send: every kind there is (`NOTIFICATION_KINDS` of `@placet/core/plugin`);
+ * each user picks among them in their notification preferences. Kept for code that imported it.
+ */
+export const EMAIL_KINDS: readonly NotificationKind[] = NOTIFICATION_KINDS;
 
 /** Action links as a service of the instance: `placet.resolve(EMAIL_ACTIONS).link({ … })`. */
 export interface EmailActions {
@@ -66,7 +64,7 @@ export const email = (options: EmailOptionsInput): PlacetPlugin<EmailOptions> =>
     notifiers: [
       {
         name: 'email',
-        kinds: EMAIL_KINDS,
+        kinds: NOTIFICATION_KINDS,
         // The context is the sending instance's: its secret signs the links, its transport sends.
         send: async (notification: Notification, ctx): Promise<NotificationResult> => {
           const runtime = runtimes.get(ctx);

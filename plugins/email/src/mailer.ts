@@ -1,5 +1,4 @@
-import { createTransport } from 'nodemailer';
-import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import { createTransport, type SMTPTransportOptions } from 'nodemailer';
 import type { SmtpOptions } from './options.js';
 
 /** One mail as the plugin composes it. */
@@ -25,10 +24,64 @@ export interface Mailer {
 // by the engine anyway, and it holds up the deliveries behind it meanwhile.
 const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
 
+/** Query parameters of a URL that would pick another transport, or turn nodemailer's logging on. */
+const NOT_FROM_A_QUERY = new Set([
+  'pool',
+  'sendmail',
+  'streamTransport',
+  'jsonTransport',
+  'SES',
+  'service',
+  'url',
+]);
+
+/** `'30000'` → 30000, `'true'` → true, as nodemailer reads a query value; anything else stays text. */
+function queryValue(text: string): string | number | boolean {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+}
+
+const decoded = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * The transport settings of an SMTP URL, as nodemailer documents them: `smtp://` (STARTTLS when offered,
+ * port 587 by default) or `smtps://` (TLS from the first byte, port 465), the user and password
+ * percent-decoded, and the query's options (`?ignoreTLS=true`, `?tls.rejectUnauthorized=false`,
+ * `?socketTimeout=30000`) where the rest of the URL does not set them.
+ */
+export function smtpUrlSettings(url: string): SMTPTransportOptions {
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'smtps:';
+  const settings: Record<string, unknown> = {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
+    secure,
+  };
+  if (parsed.username || parsed.password)
+    settings.auth = { user: decoded(parsed.username), pass: decoded(parsed.password) };
+  const tls: Record<string, unknown> = {};
+  for (const [key, text] of parsed.searchParams) {
+    const nested = key.startsWith('tls.');
+    const name = nested ? key.slice(4) : key;
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || (!nested && NOT_FROM_A_QUERY.has(name))) continue;
+    const into = nested ? tls : settings;
+    if (!(name in into)) into[name] = queryValue(text);
+  }
+  if (Object.keys(tls).length > 0 && !('tls' in settings)) settings.tls = tls;
+  return settings as SMTPTransportOptions;
+}
+
 /** An SMTP transport (one connection per mail) with nodemailer's own logging off: it would print the envelope. */
 export function smtpMailer(smtp: SmtpOptions, from: string): Mailer {
-  // A URL is read as nodemailer reads it (its query may set more options, timeouts included).
-  const settings = typeof smtp === 'string' ? parseConnectionUrl(smtp) : smtp;
+  // A URL's query may set more options, timeouts included; logging stays off whatever it says.
+  const settings = typeof smtp === 'string' ? smtpUrlSettings(smtp) : smtp;
   const transport = createTransport({ ...TIMEOUTS, ...settings, logger: false, debug: false });
   return {
     async send(mail, signal) {

@@ -18,6 +18,10 @@ export function formatTime(at: Date | string, timeZone: string): string {
   return timeZone === 'UTC' ? `${text} UTC` : `${text} (${timeZone})`;
 }
 
+/** Whether `notification` says that `userId` answered its review (nothing to tell them). */
+export const answeredBy = (notification: Notification, userId: string): boolean =>
+  notification.kind === 'review.responded' && notification.message.review?.respondedBy === userId;
+
 /**
  * The plugin's state in one Placet instance: its options, links, SMTP transport and signing secret. The
  * routes, the notifier and the `EMAIL_ACTIONS` service share it.
@@ -82,9 +86,11 @@ export class EmailRuntime {
 
   /** The notifier's `send`: one mail, one attempt. */
   async send(notification: Notification): Promise<NotificationResult> {
+    const { recipient } = notification;
+    // "Answered" tells a human that a review was answered elsewhere: never the one who answered it.
+    if (answeredBy(notification, recipient.id)) return { ok: true, skipped: 'the recipient answered it' };
     const mailer = this.#mailer;
     if (!mailer) return { ok: false, error: 'email: the plugin is not running' };
-    const { recipient } = notification;
     if (!recipient.email.includes('@'))
       return { ok: false, error: 'email: the recipient has no e-mail address', retry: false };
     const secret = await this.secret();

@@ -140,14 +140,17 @@ describe('delivery', () => {
       ids.push((await ask(w, `Deploy service ${i}?`)).id);
       await w.clock.advance(MINUTE);
     }
-    // One notification for the period (09:00–09:15), due at its end.
+    // One notification for the period (09:00–09:15), due at its end (or a few seconds after it, so that
+    // a review committed at its last moment is in it).
     const page = await w.placet.deliveries.listForChannel(w.placet.userPrincipal(w.owner), w.channelId);
-    expect(page.data.filter((d) => d.url === 'notifier:email')).toMatchObject([
-      { event: 'digest', state: 'pending', nextAttemptAt: '2026-03-02T09:15:00.000Z' },
-    ]);
+    const planned = page.data.filter((d) => d.url === 'notifier:email');
+    expect(planned).toMatchObject([{ event: 'digest', state: 'pending' }]);
+    const due = new Date(planned[0]!.nextAttemptAt!).getTime();
+    expect(due).toBeGreaterThanOrEqual(Date.parse('2026-03-02T09:15:00Z'));
+    expect(due).toBeLessThan(Date.parse('2026-03-02T09:16:00Z'));
     expect(w.smtp.received).toHaveLength(0);
 
-    await w.clock.advance(5 * MINUTE);
+    await w.clock.advance(due - w.clock.now().getTime());
     await waitFor(() => w.smtp.received.length === 1, { message: 'the digest' });
     await mailsSettled(w);
     await w.clock.advance(30 * MINUTE);
@@ -208,15 +211,15 @@ describe('delivery', () => {
     expect(reminder.text).toContain('deploy-bot is still waiting for your answer');
     expect(actionLinkList(reminder).map((l) => l.label)).toEqual(['Approve', 'Reject']);
 
+    // The owner answers it: "answered elsewhere" is not news to the one who answered.
     await w.placet.reviews.respond(w.placet.userPrincipal(w.owner), deploy.id, {
       response: { selectedOption: 'reject' },
     });
-    await waitFor(() => mailsOf(w, 'review.responded').length === 1, { message: 'the answer' });
+    await waitFor(async () => (await emailLog(w, deploy.id, 'review.responded'))?.state === 'skipped', {
+      message: 'the answer, skipped',
+    });
     await mailsSettled(w);
-    const answered = mailsOf(w, 'review.responded')[0]!;
-    expect(answered.subject).toBe('Answered: [deploy-bot] Deploy?');
-    expect(answered.text).toContain('Answered by Ada Lovelace at 2 Mar 2026, 09:21 UTC: Reject.');
-    expect(actionLinkList(answered)).toEqual([]);
+    expect(mailsOf(w, 'review.responded')).toEqual([]);
 
     // To the form's expiry (09:40), which the sweeper's expiry timer catches on the dot.
     await w.clock.advance(19 * MINUTE);
@@ -226,7 +229,47 @@ describe('delivery', () => {
     expect(expired.subject).toBe('Expired: [deploy-bot] Why did the canary fail?');
     expect(expired.text).toContain('It expired at 2 Mar 2026, 09:40 UTC without an answer.');
     // One mail per (review, kind): nothing was sent twice.
-    expect(w.smtp.received).toHaveLength(6);
-    expect(new Set(w.smtp.received.map(({ mail }) => header(mail, 'x-placet-notification'))).size).toBe(6);
+    expect(w.smtp.received).toHaveLength(5);
+    expect(new Set(w.smtp.received.map(({ mail }) => header(mail, 'x-placet-notification'))).size).toBe(5);
+  });
+
+  it('"answered" is mailed when someone else answered, and never to the one who answered', async () => {
+    w = await startWorld();
+    const msg = await ask(w, 'Deploy?');
+    await waitFor(() => mailsOf(w, 'review.created').length === 1);
+    await mailsSettled(w);
+    const owner = w.placet.userPrincipal(w.owner);
+    await w.placet.reviews.respond(owner, msg.id, { response: { selectedOption: 'reject' } });
+    const message = await w.placet.reviews.get(owner, msg.id);
+    const grace = await w.placet.users.create({
+      email: 'grace@example.test',
+      displayName: 'Grace Hopper',
+      password: 'member-password-1',
+      role: 'member',
+    });
+    const about = {
+      kind: 'review.responded' as const,
+      attempt: 1,
+      recipient: (await w.placet.users.get(w.owner.id))!,
+      signal: new AbortController().signal,
+      channel: await w.placet.channels.get(owner, w.channelId),
+      quickAnswers: [],
+      summary: 'Reject',
+    };
+
+    // Answered by the recipient: nothing is sent, and the attempt counts as done.
+    expect(await w.notify({ ...about, id: 'ntf_self', message })).toEqual({
+      ok: true,
+      skipped: 'the recipient answered it',
+    });
+    // Answered by someone else (the engine hands the review as it is): the recipient is told who and what.
+    const byGrace = { ...message, review: { ...message.review!, respondedBy: grace.id } };
+    expect(await w.notify({ ...about, id: 'ntf_other', message: byGrace })).toEqual({ ok: true });
+    const received = mailsOf(w, 'review.responded');
+    expect(received.map((mail) => header(mail, 'x-placet-notification'))).toEqual(['ntf_other']);
+    const answered = received[0]!;
+    expect(answered.subject).toBe('Answered: [deploy-bot] Deploy?');
+    expect(answered.text).toContain('Answered by Grace Hopper at 2 Mar 2026, 09:00 UTC: Reject.');
+    expect(actionLinkList(answered)).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
   memoryStore,
   type Placet,
 } from '@placet/core';
+import type { Notification, NotificationResult, PlacetPlugin, PluginContext } from '@placet/core/plugin';
 import { placetRouter } from '@placet/express';
 import { approval } from '@placet/plugin-approval';
 import { form } from '@placet/plugin-form';
@@ -16,7 +17,7 @@ import { FakeClock, type WaitForOptions, waitFor as waitForBase } from '@placet/
 import express from 'express';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { type EmailOptionsInput, email } from '../src/index.js';
+import { type EmailOptions, type EmailOptionsInput, email } from '../src/index.js';
 
 /**
  * `waitFor` of `@placet/test-utils` with a longer ceiling (15 s): a mail crosses two real servers, and
@@ -105,6 +106,8 @@ export interface World {
   key: string;
   agent: AgentPrincipal;
   channelId: string;
+  /** Hands `notification` to the e-mail notifier as the engine does (with the plugin's context). */
+  notify(notification: Notification): Promise<NotificationResult>;
   close(): Promise<void>;
 }
 
@@ -135,6 +138,15 @@ export async function startWorld(
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const clock = new FakeClock(START);
   const logger = recordingLogger();
+  const plugin = email({
+    smtp: `smtp://${SMTP_USER}:${encodeURIComponent(options.smtpPassword ?? SMTP_PASSWORD)}@127.0.0.1:${smtp.port}`,
+    from: 'Placet <placet@example.test>',
+    publicUrl: url,
+    ...options.email,
+  });
+  // The context the engine gives the plugin, for `notify`.
+  let context: PluginContext<EmailOptions> | undefined;
+  const init = plugin.init!;
   const placet = createPlacet({
     store: memoryStore(),
     clock,
@@ -143,12 +155,13 @@ export async function startWorld(
       approval(),
       selection(),
       form(),
-      email({
-        smtp: `smtp://${SMTP_USER}:${encodeURIComponent(options.smtpPassword ?? SMTP_PASSWORD)}@127.0.0.1:${smtp.port}`,
-        from: 'Placet <placet@example.test>',
-        publicUrl: url,
-        ...options.email,
-      }),
+      {
+        ...plugin,
+        init: (ctx) => {
+          context = ctx;
+          return init(ctx);
+        },
+      } satisfies PlacetPlugin<EmailOptions>,
     ],
     // Reminders are tested on their own; here they would only add mails while the clock moves.
     notifications: { reminderAfterMs: options.reminderAfterMs ?? null },
@@ -185,6 +198,11 @@ export async function startWorld(
     key,
     agent,
     channelId: channel.id,
+    notify(notification) {
+      const notifier = plugin.notifiers?.find((n) => n.name === 'email');
+      if (!notifier || !context) throw new Error('the e-mail notifier is not running');
+      return notifier.send(notification, context);
+    },
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -201,7 +201,9 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
     await w?.close();
     await push?.close();
   });
-  const pages: PagePerTest = pagePerTest(() => w);
+  // Each test signs in its own page (set up before the dashboard loads): the fresh page of every test
+  // stays signed out, or the sign-ins would run into the server's limit (10 a minute from one address).
+  const pages: PagePerTest = pagePerTest(() => w, { signIn: false });
 
   /** A signed-in page in a context of its own, set up before the dashboard loads. */
   async function page(setup: (context: BrowserContext) => Promise<void>, options = {}) {
@@ -229,7 +231,9 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
     ).body.available.find((a) => a.name === 'webpush')!.events;
     expect(await webpush.locator('input[name="event"]').count()).toBe(offered.length);
 
+    // New reviews and expiries only (whatever the notifier reports until the person chooses).
     await webpush.getByLabel('Reminder').uncheck();
+    if (offered.includes('review.responded')) await webpush.getByLabel('Answered elsewhere').uncheck();
     await webpush.getByLabel('Expired').check();
     await webpush.getByLabel('Gather new reviews into a digest').check();
     await webpush.getByLabel('Digest every (minutes)').fill('15');
@@ -482,6 +486,74 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
     await row.getByRole('button', { name: 'Remove device Headless Chrome on Linux' }).click();
     await row.waitFor({ state: 'detached' });
     expect((await human.request<unknown[]>('GET', '/plugins/webpush/subscriptions')).body).toEqual([]);
+  });
+
+  /** This browser's subscription: subscribed in Settings, shown as "this device"; returns its id. */
+  async function subscribeHere(ui: Page): Promise<string> {
+    await openSection(ui, 'notifications');
+    const devices = ui.locator('placet-push-devices');
+    await devices.getByRole('button', { name: 'Notify me on this device' }).click();
+    const mine = devices.locator('tr[data-this-device="true"]');
+    await mine.waitFor();
+    return (await mine.getAttribute('data-device-id'))!;
+  }
+  const deviceIds = async () =>
+    (await human.request<{ id: string }[]>('GET', '/plugins/webpush/subscriptions')).body.map((d) => d.id);
+  const unsubscribed = (ui: Page) =>
+    ui.evaluate(
+      () => (window as unknown as { __placetPushUnsubscribed?: number }).__placetPushUnsubscribed ?? 0,
+    );
+  /** What this browser remembers of its subscriptions (`placet:webpush:subscription:<userId>` → id). */
+  const remembered = (ui: Page) =>
+    ui.evaluate(() =>
+      Object.fromEntries(
+        Object.keys(localStorage)
+          .filter((key) => key.startsWith('placet:webpush:subscription'))
+          .map((key) => [key, localStorage.getItem(key)]),
+      ),
+    );
+
+  it('signing out removes this device on the server and ends the browser’s subscription', async () => {
+    const { page: ui } = await page(async (context) => {
+      await context.grantPermissions(['notifications'], { origin: w.url });
+      await context.addInitScript(subscribeStubScript(device));
+    });
+    const id = await subscribeHere(ui);
+    expect(await deviceIds()).toEqual([id]);
+    // Remembered for this user only: another person signing in on this browser never takes it over.
+    const me = (await human.request<{ user: { id: string } }>('GET', '/me')).body.user.id;
+    expect(await remembered(ui)).toEqual({ [`placet:webpush:subscription:${me}`]: id });
+    expect(await unsubscribed(ui)).toBe(0);
+
+    await ui.locator('placet-app').getByRole('button', { name: 'Sign out' }).click();
+    await ui.getByLabel('Email').waitFor();
+    // Another session of the same person sees that the device is gone: nothing is pushed to this browser.
+    expect(await deviceIds()).toEqual([]);
+    expect(await unsubscribed(ui)).toBe(1);
+    expect(await remembered(ui)).toEqual({});
+  });
+
+  it('a session ended elsewhere ends the browser’s subscription too', async () => {
+    const { page: ui } = await page(async (context) => {
+      await context.grantPermissions(['notifications'], { origin: w.url });
+      await context.addInitScript(subscribeStubScript(device));
+    });
+    const id = await subscribeHere(ui);
+    // The page's session is signed out from elsewhere (its cookie, over HTTP): the dashboard finds it gone.
+    const cookie = (await ui.context().cookies(w.url)).map((c) => `${c.name}=${c.value}`).join('; ');
+    const out = await fetch(`${w.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'X-Requested-With': 'placet-test', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    await out.arrayBuffer();
+    expect(out.status).toBeLessThan(300);
+    await ui.getByLabel('Email').waitFor();
+    // Without the session it cannot be removed on the server; the browser's subscription ends, so the
+    // push service refuses the next push, and the server drops the device then.
+    await expect.poll(() => unsubscribed(ui)).toBe(1);
+    expect(await remembered(ui)).toEqual({});
+    await human.request('DELETE', `/plugins/webpush/subscriptions/${id}`);
   });
 
   it('had no uncaught errors in any of its pages', () => {

@@ -6,6 +6,8 @@ import { Realtime } from '../realtime.js';
 import { ReviewTypes } from '../review-types.js';
 import { session } from '../session.js';
 import type { Channel, Message, User } from '../types.js';
+import { forgetEveryDevice, forgetThisDevice, signOutThisDevice } from '../web-push.js';
+import { SettingsApi } from './settings/settings-api.js';
 import { controls } from './styles.js';
 
 type Theme = 'light' | 'dark' | 'system';
@@ -115,6 +117,8 @@ export class PlacetApp extends LitElement {
   readonly notifier = new Notifier();
   #off: (() => void)[] = [];
   #media = window.matchMedia('(prefers-color-scheme: dark)');
+  /** Set while signing out (or ending a session found gone): a 401 meanwhile is expected. */
+  #leaving = false;
 
   constructor() {
     super();
@@ -127,7 +131,7 @@ export class PlacetApp extends LitElement {
     this.connection = 'closed';
     this.changingPassword = false;
     this.api.onUnauthorized = () => {
-      if (this.phase === 'ready') this.#signedOut();
+      if (this.phase === 'ready') void this.#sessionEnded();
     };
   }
 
@@ -173,8 +177,12 @@ export class PlacetApp extends LitElement {
       const { user } = await this.api.me();
       await this.#signedIn(user);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) this.#signedOut();
-      else if (error instanceof ApiError && error.code === 'PASSWORD_CHANGE_REQUIRED') this.#forcedChange();
+      if (error instanceof ApiError && error.status === 401) {
+        // No session (it expired or was revoked while no page was open): whoever this browser got pushes
+        // for is not signed in any more.
+        await forgetEveryDevice().catch(() => {});
+        this.#signedOut();
+      } else if (error instanceof ApiError && error.code === 'PASSWORD_CHANGE_REQUIRED') this.#forcedChange();
       else this.#signedOut();
     }
   }
@@ -184,6 +192,7 @@ export class PlacetApp extends LitElement {
     for (const off of this.#off) off();
     this.#off = [];
     this.user = undefined;
+    session.user = undefined;
     if (this.config.authBase === false && this.config.loginUrl) {
       location.assign(loginHref(this.config.loginUrl, location));
       return;
@@ -314,7 +323,37 @@ export class PlacetApp extends LitElement {
   }
 
   async #logout() {
-    await this.api.logout().catch(() => {});
+    if (this.#leaving) return;
+    this.#leaving = true;
+    try {
+      // First, while the session still works: this browser's push device goes with the session, so that
+      // reviews are not pushed to a browser nobody is signed in to.
+      const user = this.user;
+      if (user) {
+        const settings = new SettingsApi(this.api);
+        await signOutThisDevice(user.id, (id) => settings.removePushDevice(id));
+      }
+      await this.api.logout().catch(() => {});
+    } finally {
+      this.#leaving = false;
+    }
+    this.#signedOut();
+  }
+
+  /**
+   * The session is gone without a sign-out here (revoked, expired, signed out in another tab): the server
+   * no longer takes it, so this browser's device cannot be removed there; its subscription ends, and the
+   * server drops the device when its next push is refused.
+   */
+  async #sessionEnded() {
+    if (this.#leaving) return;
+    this.#leaving = true;
+    try {
+      const user = this.user;
+      if (user) await forgetThisDevice(user.id).catch(() => {});
+    } finally {
+      this.#leaving = false;
+    }
     this.#signedOut();
   }
 

@@ -1,5 +1,6 @@
+import { DIGEST_MINUTES } from '@placet/core/contract';
 import { describe, expect, it } from 'vitest';
-import { bodyOf, draftOf } from './notification-form.js';
+import { bodyOf, DIGEST_LIMITS, draftOf } from './notification-form.js';
 
 const preferences = {
   timeZone: 'UTC',
@@ -45,4 +46,8 @@ describe('the Notifications form: from GET to the body of PUT', () => {
     draft.notifiers.email!.digest = false;
     expect(bodyOf(draft).notifiers.email!.digestMinutes).toBeNull();
   });
+});
+
+it('offers the digest periods the server takes', () => {
+  expect(DIGEST_LIMITS).toEqual(DIGEST_MINUTES);
 });

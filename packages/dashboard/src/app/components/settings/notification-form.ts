@@ -1,3 +1,4 @@
+import type { DIGEST_MINUTES } from '@placet/core/contract';
 import type { NotificationPreferences, NotificationPreferencesUpdateInput } from './settings-api.js';
 
 /**
@@ -37,6 +38,13 @@ export interface PreferencesDraft {
 
 /** The default digest period offered when a digest is switched on. */
 export const DEFAULT_DIGEST_MINUTES = 60;
+
+/**
+ * The shortest and longest digest period the server takes: `DIGEST_MINUTES` of `@placet/core/contract`.
+ * Its type is checked here and its value by notification-form.test.ts; it is not imported as a value,
+ * because that module's zod schemas would come with it into the browser bundle (some 440 KB).
+ */
+export const DIGEST_LIMITS = { min: 5, max: 24 * 60 } as const satisfies typeof DIGEST_MINUTES;
 
 export function draftOf(preferences: NotificationPreferences): PreferencesDraft {
   const notifiers: Record<string, NotifierDraft> = {};

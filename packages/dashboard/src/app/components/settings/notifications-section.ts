@@ -1,16 +1,9 @@
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { controls } from '../styles.js';
-import {
-  bodyOf,
-  browserTimeZone,
-  DEFAULT_DIGEST_MINUTES,
-  draftOf,
-  EVENT_LABELS,
-  type NotifierDraft,
-  notifierLabel,
-  type PreferencesDraft,
-  timeZones,
-} from './notification-form.js';
+import { FieldIssues } from './field-issues.js';
+import { bodyOf, browserTimeZone, draftOf, type PreferencesDraft, timeZones } from './notification-form.js';
+import { type ScheduleKey, scheduleFields } from './notification-schedule.js';
+import { notifierFieldset, notifierPaths } from './notifier-fieldset.js';
 import { WEBPUSH_PLUGIN } from './push-devices.js';
 import type { NotificationPreferences, SettingsApi } from './settings-api.js';
 import { type Problem, problemView, sectionStyles, toProblem } from './settings-shared.js';
@@ -21,12 +14,8 @@ const FIELD_PATHS = (names: string[]): string[] => [
   'quietHours',
   'quietHours.start',
   'quietHours.end',
-  ...names.flatMap((n) => [`notifiers.${n}`, `notifiers.${n}.events`, `notifiers.${n}.digestMinutes`]),
+  ...names.flatMap(notifierPaths),
 ];
-
-const safeId = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, '_');
-const checked = (e: Event) => (e.target as HTMLInputElement).checked;
-const value = (e: Event) => (e.target as HTMLInputElement).value;
 
 /**
  * Notifications: how the server reaches the person when they are not looking — per notifier of the server
@@ -144,19 +133,13 @@ export class PlacetNotificationsSection extends LitElement {
     this.saved = '';
   }
 
-  #set<K extends 'timeZone' | 'quiet' | 'quietStart' | 'quietEnd'>(key: K, to: PreferencesDraft[K]) {
+  #set<K extends ScheduleKey>(key: K, to: PreferencesDraft[K]) {
     this.#edit((d) => {
       d[key] = to;
     });
   }
 
-  #setNotifier<K extends 'enabled' | 'digestMinutes'>(name: string, key: K, to: NotifierDraft[K]) {
-    this.#editNotifier(name, (n) => {
-      n[key] = to;
-    });
-  }
-
-  #editNotifier(name: string, change: (n: NotifierDraft) => void) {
+  #editNotifier(name: string, change: (n: PreferencesDraft['notifiers'][string]) => void) {
     this.#edit((d) => {
       const n = d.notifiers[name];
       if (n) change(n);
@@ -182,207 +165,19 @@ export class PlacetNotificationsSection extends LitElement {
     }
   }
 
-  /** The issues of the last save at `path` (exactly, or under it when `below`). */
-  #issues(path: string, below = false) {
-    return (this.problem?.issues ?? []).filter(
-      (i) => i.path === path || (below && i.path.startsWith(`${path}.`)),
-    );
-  }
-
-  /** The error line of a field (an id for `aria-describedby`), or nothing. */
-  #error(path: string, below = false): TemplateResult | typeof nothing {
-    const issues = this.#issues(path, below);
-    if (!issues.length) return nothing;
-    return html`<p class="field-error error" id="error-${safeId(path)}" data-error-for=${path}>
-      ${issues.map((i) => i.message).join('; ')}
-    </p>`;
-  }
-
-  #invalid(path: string, below = false): 'true' | 'false' {
-    return this.#issues(path, below).length ? 'true' : 'false';
-  }
-
-  #describedBy(path: string, below = false): string {
-    return this.#issues(path, below).length ? `error-${safeId(path)}` : '';
-  }
-
-  /** The save's problem for the alert above the button: the issues not already shown at a field. */
-  #generalProblem(names: string[]): Problem | undefined {
-    if (!this.problem) return undefined;
-    const placed = FIELD_PATHS(names);
-    const rest = this.problem.issues.filter(
-      (i) => !placed.some((p) => i.path === p || i.path.startsWith(`${p}.`)),
-    );
-    // Every issue is shown at its field: the alert only says so (the server's message repeats them all).
-    if (rest.length === 0 && this.problem.issues.length > 0) {
-      return { ...this.problem, message: 'Not saved: correct the fields marked above.', issues: [] };
-    }
-    return { ...this.problem, issues: rest };
-  }
-
-  #notifier(available: NotificationPreferences['available'][number], n: NotifierDraft) {
-    const name = available.name;
-    const label = notifierLabel(name);
-    const base = `notifiers.${name}`;
-    const digestPath = `${base}.digestMinutes`;
-    return html`<fieldset data-notifier=${name} aria-describedby=${this.#describedBy(base)}>
-      <legend>${label}</legend>
-      <label class="check">
-        <input
-          type="checkbox"
-          role="switch"
-          name="enabled"
-          .checked=${n.enabled}
-          @change=${(e: Event) => this.#setNotifier(name, 'enabled', checked(e))}
-        />
-        Notify me by ${label.toLowerCase()}
-      </label>
-      ${this.#error(base)}
-      <fieldset
-        ?disabled=${!n.enabled}
-        aria-describedby=${this.#describedBy(`${base}.events`, true)}
-      >
-        <legend>Tell me about</legend>
-        <div class="events">
-          ${available.events.map(
-            (event) => html`<label class="check">
-              <input
-                type="checkbox"
-                name="event"
-                value=${event}
-                .checked=${n.events.includes(event)}
-                @change=${(e: Event) =>
-                  this.#editNotifier(name, (d) => {
-                    const on = (e.target as HTMLInputElement).checked;
-                    d.events = on ? [...new Set([...d.events, event])] : d.events.filter((x) => x !== event);
-                  })}
-              />
-              ${EVENT_LABELS[event] ?? event}
-            </label>`,
-          )}
-        </div>
-        ${this.#error(`${base}.events`, true)}
-      </fieldset>
-      ${
-        available.digest
-          ? html`<div class="row">
-              <label class="check">
-                <input
-                  type="checkbox"
-                  name="digest"
-                  ?disabled=${!n.enabled}
-                  .checked=${n.digest}
-                  @change=${(e: Event) =>
-                    this.#editNotifier(name, (d) => {
-                      d.digest = (e.target as HTMLInputElement).checked;
-                      if (d.digest && !d.digestMinutes) d.digestMinutes = String(DEFAULT_DIGEST_MINUTES);
-                    })}
-                />
-                Gather new reviews into a digest
-              </label>
-              <label
-                >Digest every (minutes)
-                <input
-                  type="number"
-                  name="digestMinutes"
-                  min="5"
-                  max="1440"
-                  step="1"
-                  inputmode="numeric"
-                  ?disabled=${!n.enabled || !n.digest}
-                  .value=${n.digestMinutes}
-                  aria-invalid=${this.#invalid(digestPath)}
-                  aria-describedby=${[`digest-hint-${safeId(name)}`, this.#describedBy(digestPath)].filter(Boolean).join(' ')}
-                  @input=${(e: Event) => this.#setNotifier(name, 'digestMinutes', value(e))}
-                />
-              </label>
-              <span class="muted" id="digest-hint-${safeId(name)}">5 to 1440 minutes; off: one notification per review.</span>
-            </div>
-            ${this.#error(digestPath)}`
-          : nothing
-      }
-    </fieldset>`;
-  }
-
   #form(preferences: NotificationPreferences, draft: PreferencesDraft) {
     const names = preferences.available.map((a) => a.name);
-    const zoneDiffers = this.#browserZone && this.#browserZone !== draft.timeZone;
+    const issues = new FieldIssues(this.problem);
     return html`<form class="stack" aria-label="Notification preferences" novalidate @submit=${this.#save}>
       ${preferences.available.map((a) => {
         const n = draft.notifiers[a.name];
-        return n ? this.#notifier(a, n) : nothing;
+        return n ? notifierFieldset(a, n, issues, (change) => this.#editNotifier(a.name, change)) : nothing;
       })}
-      <fieldset aria-describedby=${this.#describedBy('quietHours')}>
-        <legend>Quiet hours</legend>
-        <label class="check">
-          <input
-            type="checkbox"
-            role="switch"
-            name="quiet"
-            .checked=${draft.quiet}
-            @change=${(e: Event) => this.#set('quiet', checked(e))}
-          />
-          Hold notifications during quiet hours
-        </label>
-        <div class="row">
-          <label
-            >From
-            <input
-              type="time"
-              name="quietStart"
-              ?disabled=${!draft.quiet}
-              .value=${draft.quietStart}
-              aria-invalid=${this.#invalid('quietHours.start')}
-              aria-describedby=${this.#describedBy('quietHours.start')}
-              @input=${(e: Event) => this.#set('quietStart', value(e))}
-            />
-          </label>
-          <label
-            >Until
-            <input
-              type="time"
-              name="quietEnd"
-              ?disabled=${!draft.quiet}
-              .value=${draft.quietEnd}
-              aria-invalid=${this.#invalid('quietHours.end')}
-              aria-describedby=${this.#describedBy('quietHours.end')}
-              @input=${(e: Event) => this.#set('quietEnd', value(e))}
-            />
-          </label>
-        </div>
-        ${this.#error('quietHours')} ${this.#error('quietHours.start')} ${this.#error('quietHours.end')}
-        <p class="muted flush">What falls into them is sent when they end.</p>
-      </fieldset>
-      <div class="row">
-        <label
-          >Time zone
-          <input
-            name="timeZone"
-            list="time-zones"
-            autocomplete="off"
-            spellcheck="false"
-            .value=${draft.timeZone}
-            aria-invalid=${this.#invalid('timeZone')}
-            aria-describedby=${['zone-hint', this.#describedBy('timeZone')].filter(Boolean).join(' ')}
-            @input=${(e: Event) => this.#set('timeZone', value(e))}
-          />
-        </label>
-        ${
-          zoneDiffers
-            ? html`<button
-                type="button"
-                data-use-browser-zone
-                @click=${() => this.#set('timeZone', this.#browserZone!)}
-              >
-                Use this device’s time zone (${this.#browserZone})
-              </button>`
-            : nothing
-        }
-      </div>
-      <datalist id="time-zones">${this.#zones.map((z) => html`<option value=${z}></option>`)}</datalist>
-      <span class="muted" id="zone-hint">An IANA name such as Europe/Berlin; quiet hours and digests follow it.</span>
-      ${this.#error('timeZone')}
-      ${problemView(this.#generalProblem(names), 'Notification preferences not saved')}
+      ${scheduleFields(draft, issues, (key, to) => this.#set(key, to), {
+        zones: this.#zones,
+        browserZone: this.#browserZone,
+      })}
+      ${problemView(issues.rest(FIELD_PATHS(names)), 'Notification preferences not saved')}
       <div class="actions">
         <button class="primary" type="submit" ?disabled=${this.busy}>Save notification settings</button>
         <span class="muted" role="status">${this.saved}</span>

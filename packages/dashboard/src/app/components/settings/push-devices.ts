@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { session } from '../../session.js';
 import {
   forgetThisDevice,
   type PushDevice,
@@ -73,8 +74,10 @@ export class PlacetPushDevices extends LitElement {
       this.devices = Array.isArray(answer) ? answer : (answer.data ?? []);
       // This browser's subscription was removed elsewhere (or by the server, when its push service said
       // it is gone): forget it here too, so that the button offers to subscribe again.
-      const mine = thisDeviceId();
-      if (mine && !this.devices.some((d) => d.id === mine)) await forgetThisDevice().catch(() => {});
+      const user = session.user?.id;
+      const mine = thisDeviceId(user);
+      if (user && mine && !this.devices.some((d) => d.id === mine))
+        await forgetThisDevice(user).catch(() => {});
       this.problem = undefined;
     } catch (error) {
       this.problem = toProblem(error);
@@ -88,8 +91,12 @@ export class PlacetPushDevices extends LitElement {
     this.problem = undefined;
     this.notice = '';
     try {
+      const user = session.user?.id;
+      if (!user) throw new PushProblem('Sign in again to add this device.');
       this.#publicKey ??= (await this.client.webpushConfig()).publicKey;
-      const device = await subscribeThisDevice(this.#publicKey, (body) => this.client.addPushDevice(body));
+      const device = await subscribeThisDevice(user, this.#publicKey, (body) =>
+        this.client.addPushDevice(body),
+      );
       this.notice = `This device (${device.device ?? 'this browser'}) now gets notifications.`;
       await this.#load();
     } catch (error) {
@@ -107,7 +114,8 @@ export class PlacetPushDevices extends LitElement {
     this.notice = '';
     try {
       await this.client.removePushDevice(device.id);
-      if (device.id === thisDeviceId()) await forgetThisDevice().catch(() => {});
+      const user = session.user?.id;
+      if (user && device.id === thisDeviceId(user)) await forgetThisDevice(user).catch(() => {});
       this.devices = this.devices.filter((d) => d.id !== device.id);
       this.notice = `Removed ${device.device ?? 'the device'}.`;
     } catch (error) {
@@ -117,7 +125,7 @@ export class PlacetPushDevices extends LitElement {
 
   override render() {
     const unsupported = pushUnsupported();
-    const mine = thisDeviceId();
+    const mine = thisDeviceId(session.user?.id);
     const subscribed = !!mine && this.devices.some((d) => d.id === mine);
     return html`<p class="muted">
         Pushes reach each device you add here, even when the dashboard is closed. A notification opens the
