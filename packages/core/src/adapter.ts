@@ -3,7 +3,9 @@
  * `FileStore`, `Transport`, `Clock`, `Logger`, `WebhookSender`) and the records they carry, the store's
  * unique-constraint and outage errors, helpers for byte streams and storage keys, and the pieces an
  * HTTP or realtime adapter maps requests through (`OPERATIONS`, `runOperation`, the OpenAPI document,
- * credentials, file replies). Run the conformance suites of `@placet/test-utils` against an adapter.
+ * credentials, file replies), and the outbound-request guard a sender runs before it connects
+ * (`checkOutboundHost`, the `allowHosts` format). Run the conformance suites of `@placet/test-utils`
+ * against an adapter.
  */
 
 export { z } from 'zod';
@@ -45,6 +47,24 @@ export {
 } from './errors/placet-error.js';
 export { isServiceUnavailable, serviceUnavailable } from './errors/unavailable.js';
 export { zodIssues } from './errors/zod-issues.js';
+export {
+  type AllowHostEntry,
+  type AllowHosts,
+  normaliseHost,
+  parseAllowHostEntry,
+  parseAllowHosts,
+} from './net/allow-hosts.js';
+export {
+  checkOutboundHost,
+  type IpAddress,
+  localHostNameKind,
+  type OutboundHostCheck,
+  type OutboundHostOptions,
+  type OutboundResolver,
+  parseIpAddress,
+  type ResolvedAddress,
+  systemResolver,
+} from './net/outbound-guard.js';
 export { apiKeyFromHeaders, hostUserPrincipal } from './operations/credentials.js';
 export { contentDisposition, type ServedFile, servedAs } from './operations/file-replies.js';
 export {

@@ -29,7 +29,7 @@ import type { PlacetHealth, PlacetState, PlacetStats } from './health.js';
 import { type OperationTable, operationTable } from './operations/plugin-routes.js';
 import { type PlacetOptions, parsePlacetOptions, type ResolvedPlacetOptions } from './placet-options.js';
 import { PluginRegistry } from './plugins/registry.js';
-import type { ReviewTypeUi } from './plugins/types.js';
+import type { QuickAnswer, ReviewTypeUi } from './plugins/types.js';
 import { AgentStatusService } from './services/agent-status-service.js';
 import { ApiKeysService } from './services/api-keys-service.js';
 import { AttachmentsService } from './services/attachments-service.js';
@@ -86,6 +86,13 @@ export interface PlacetPlugins {
   get(name: string): PluginManifest | undefined;
   /** The browser UI of review type `type` of plugin `name` (its module's path on disk), if it has one. */
   ui(name: string, type: string): ReviewTypeUi | undefined;
+  /**
+   * The one-click answers of a review of `type` with `payload` (its review type's `quickAnswers`, each a
+   * valid response): what a notifier offers as links or buttons. Empty for types answered in the dashboard.
+   */
+  quickAnswers(type: string, payload: unknown): QuickAnswer[];
+  /** A response in one line (its review type's `summarize`): `Chose: Deploy`, `Dismissed`. */
+  summarize(type: string, payload: unknown, response: Record<string, unknown>): string;
 }
 
 /**
@@ -342,6 +349,11 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       list: () => registry.manifests(),
       get: (name) => registry.manifest(name),
       ui: (name, type) => registry.plugin(name)?.reviewTypes?.find((t) => t.type === type)?.ui,
+      quickAnswers: (type, payload) => registry.quickAnswers(type, payload),
+      summarize: (type, payload, response) =>
+        registry.hasReviewType(type)
+          ? registry.summarize(type, payload, response)
+          : JSON.stringify(response).slice(0, 200),
     },
     authenticate: async ({ apiKey }) => apiKeys.authenticate(apiKey),
     userPrincipal: (user) => users.principal(user),

@@ -1,13 +1,32 @@
 /**
  * `@placet/core/plugin`: what a plugin author needs — `definePlugin` and `defineReviewType`, the context
  * `init` and hooks get, the hook events, the `Notifier` port, operations for a plugin's own HTTP routes,
- * tokens for services, errors, and `PluginRegistry` for tests. A review type's browser UI imports
+ * tokens for services, errors, the outbound-request guard a notifier runs before it connects
+ * (`checkOutboundHost`, the `allowHosts` format), and `PluginRegistry` for tests. A review type's browser UI imports
  * `@placet/core/browser` instead; a host's `createPlacet` comes from `@placet/core`.
  */
 
 export { z } from 'zod';
 export { defineToken, type Token } from './define-token.js';
 export { isPlacetError, PlacetError, type PlacetErrorOptions } from './errors/placet-error.js';
+export {
+  type AllowHostEntry,
+  type AllowHosts,
+  normaliseHost,
+  parseAllowHostEntry,
+  parseAllowHosts,
+} from './net/allow-hosts.js';
+export {
+  checkOutboundHost,
+  type IpAddress,
+  localHostNameKind,
+  type OutboundHostCheck,
+  type OutboundHostOptions,
+  type OutboundResolver,
+  parseIpAddress,
+  type ResolvedAddress,
+  systemResolver,
+} from './net/outbound-guard.js';
 export {
   type AnyOperation,
   type Auth,

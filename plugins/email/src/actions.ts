@@ -6,7 +6,7 @@ import {
   isPlacetError,
   type PluginContext,
 } from '@placet/core/plugin';
-import { type Choice, choicesOf, describeAnswer } from './choices.js';
+import { type Choice, choicesFrom } from './choices.js';
 import { ACTIONS_PATH } from './links.js';
 import {
   answeredPage,
@@ -99,7 +99,9 @@ async function inspectReview(
         status: input.method === 'post' ? 409 : 200,
         by: by ?? 'someone who no longer has an account',
         at: review.completedAt ? time(review.completedAt) : 'an unknown time',
-        answer: describeAnswer(review),
+        answer: review.response
+          ? placet.plugins.summarize(review.type, review.payload, review.response)
+          : 'no answer',
       }),
     };
   }
@@ -111,9 +113,10 @@ async function inspectReview(
     };
   }
   if (claims.e <= now.getTime()) return { kind: 'page', page: tokenExpiredPage(request) };
-  const choices = choicesOf(review);
-  const choice = choices?.choices.find((candidate) => candidate.id === claims.o);
-  if (!choices || !choice) return { kind: 'page', page: invalidPage() };
+  const choice = choicesFrom(placet.plugins.quickAnswers(review.type, review.payload)).find(
+    (candidate) => candidate.id === claims.o,
+  );
+  if (!choice) return { kind: 'page', page: invalidPage() };
   if ((await runtime.ctx.kv.get(nonceKey(claims.n))) !== undefined)
     return { kind: 'page', page: usedPage(request) };
   return {
@@ -122,7 +125,7 @@ async function inspectReview(
     user,
     message,
     choice,
-    response: choices.response(choice.id),
+    response: choice.response,
     request,
     timeZone,
   };
@@ -192,7 +195,7 @@ export function actionRoutes(runtime: EmailRuntime): AnyOperation[] {
         const expiresAt = message.review?.expiresAt;
         return show(
           confirmPage(request, {
-            action: choice.action,
+            action: choice.label,
             danger: choice.tone === 'danger',
             userName: user.displayName,
             expires: expiresAt ? formatTime(expiresAt, timeZone) : undefined,

@@ -11,7 +11,7 @@ import { actionRoutes } from './actions.js';
 import { EmailOptions, type EmailOptionsInput } from './options.js';
 import { EmailRuntime } from './runtime.js';
 
-export { type Choice, type Choices, choicesOf, describeAnswer } from './choices.js';
+export { type Choice, choicesFrom } from './choices.js';
 export { type ComposedMail, composeMail, type MailEnv } from './mail.js';
 export { smtpFailure } from './mailer.js';
 export { DEFAULT_TOKEN_TTL_MS, EmailOptions, type EmailOptionsInput, SmtpOptions } from './options.js';

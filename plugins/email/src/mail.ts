@@ -1,5 +1,5 @@
 import type { Notification, NotifiedReview, ReviewNotification } from '@placet/core/plugin';
-import { choicesOf, describeAnswer } from './choices.js';
+import { choicesFrom } from './choices.js';
 import { button, escapeHtml, firstLine, mailDocument, renderMarkdown } from './html.js';
 import type { Links } from './links.js';
 
@@ -51,20 +51,18 @@ function messageText(text: string | null, max?: number): Part {
 function answerLinks(review: NotifiedReview, recipientId: string, env: MailEnv): Part {
   const { message } = review;
   const inbox = env.links.inbox(message.id);
-  const choices = message.review ? choicesOf(message.review) : undefined;
+  const choices = choicesFrom(review.quickAnswers);
   const parts: Part[] = [];
-  if (choices) {
-    const links = choices.choices.map((choice) => ({
+  if (choices.length > 0) {
+    const links = choices.map((choice) => ({
       choice,
       href: env.links.action(env.token(message.id, choice.id, recipientId)),
     }));
     parts.push({
-      html: `<p style="margin:16px 0 8px">${links.map(({ choice, href }) => button(href, choice.action, choice.tone)).join('')}</p>`,
-      text: links.map(({ choice, href }) => `${choice.action}:\n${href}`).join('\n\n'),
+      html: `<p style="margin:16px 0 8px">${links.map(({ choice, href }) => button(href, choice.label, choice.tone)).join('')}</p>`,
+      text: links.map(({ choice, href }) => `${choice.label}:\n${href}`).join('\n\n'),
     });
-    const more = choices.multi
-      ? 'To choose several, open it in Placet'
-      : 'Add a comment or see the details in Placet';
+    const more = 'Add a comment or see the details in Placet';
     parts.push({
       html: `<p style="margin:8px 0;font-size:14px">${escapeHtml(more)}: <a href="${escapeHtml(inbox)}">open the request</a>.</p>`,
       text: `${more}:\n${inbox}`,
@@ -109,7 +107,7 @@ async function outcome(notification: ReviewNotification, env: MailEnv): Promise<
   if (notification.kind === 'review.responded' && review) {
     const who = review.respondedBy ? await env.userName(review.respondedBy) : undefined;
     const when = review.completedAt ? ` at ${env.time(review.completedAt)}` : '';
-    line = `Answered by ${who ?? 'someone who no longer has an account'}${when}: ${describeAnswer(review)}.`;
+    line = `Answered by ${who ?? 'someone who no longer has an account'}${when}: ${notification.summary ?? 'no answer'}.`;
   } else {
     const when = review?.expiresAt ? ` at ${env.time(review.expiresAt)}` : '';
     line = `It expired${when} without an answer.`;

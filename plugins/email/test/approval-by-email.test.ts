@@ -108,7 +108,9 @@ describe('an approval answered from an e-mail', () => {
     // The same link again, and the other option's: already answered, by whom and when; nothing changes.
     const again = await request(approve);
     expect(again.status).toBe(200);
-    expect(again.text).toContain('Already answered by Ada Lovelace at 2 Mar 2026, 09:00 UTC: Approve.');
+    expect(again.text).toContain(
+      'Already answered by Ada Lovelace at 2 Mar 2026, 09:00 UTC: Chose: Approve.',
+    );
     const repost = await submit(approve);
     expect(repost.status).toBe(409);
     expect(repost.text).toContain('Already answered by Ada Lovelace');

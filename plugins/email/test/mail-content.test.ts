@@ -84,9 +84,9 @@ describe('the mail', () => {
     });
     const mail = await mailFor(w, msg.id);
     const links = actionLinkList(mail);
-    expect(links.map((l) => l.label)).toEqual(['Choose Staging', 'Choose Canary', 'Choose Production']);
+    expect(links.map((l) => l.label)).toEqual(['Staging', 'Canary', 'Production']);
     const page = await request(links[1]!.href);
-    expect(page.text).toContain('<title>Choose Canary?</title>');
+    expect(page.text).toContain('<title>Canary?</title>');
     expect((await submit(links[1]!.href)).status).toBe(200);
     const review = (await w.placet.reviews.get(w.agent, msg.id, w.channelId)).review!;
     expect(review).toMatchObject({
@@ -96,7 +96,7 @@ describe('the mail', () => {
     });
   });
 
-  it('says how to choose several items of a multi-selection', async () => {
+  it('sends a multi-selection to the dashboard (one item alone is not what it asks for)', async () => {
     w = await startWorld();
     const msg = await w.placet.messages.create(w.agent, {
       channelId: w.channelId,
@@ -113,8 +113,8 @@ describe('the mail', () => {
       },
     });
     const mail = await mailFor(w, msg.id);
-    expect(actionLinkList(mail).map((l) => l.label)).toEqual(['Choose only EU', 'Choose only US']);
-    expect(mail.text).toContain(`To choose several, open it in Placet:\n${w.url}/#/inbox/${msg.id}`);
+    expect(actionLinkList(mail)).toEqual([]);
+    expect(mail.text).toContain(`Answer in Placet (selection):\n${w.url}/#/inbox/${msg.id}`);
   });
 
   it('links to the dashboard where the plugin is mounted elsewhere (apiPath, dashboardPath)', async () => {

@@ -1,5 +1,4 @@
-import { z } from '@placet/core/plugin';
-import { parseAllowEntry } from './allow-hosts.js';
+import { type OutboundResolver, parseAllowHostEntry, z } from '@placet/core/plugin';
 import { checkVapidKeys } from './keys.js';
 
 /** How long a push service keeps a push for an offline device by default: one day (reviews last 24 h). */
@@ -54,7 +53,7 @@ const AllowedHost = z
   .min(1)
   .max(300)
   .transform((entry, ctx) => {
-    const parsed = parseAllowEntry(entry);
+    const parsed = parseAllowHostEntry(entry);
     if (parsed) return parsed.canonical;
     ctx.addIssue({
       code: 'custom',
@@ -92,22 +91,20 @@ export const WebPushOptions = z.object({
   /**
    * Hosts that push endpoints may use besides public https push services, each optionally with a port:
    * `['127.0.0.1:4321']` for a test stub. A listed host may be private or loopback and use http, on its
-   * port; an entry without a port opens EVERY port of its hosts (with `127.0.0.1`, any local service).
-   * Empty by default.
+   * port (a listed name resolving to a cloud metadata address is still refused: only an address or range
+   * entry covering it opens one); an entry without a port opens EVERY port of its hosts (with
+   * `127.0.0.1`, any local service). Empty by default.
    */
   allowHosts: z.array(AllowedHost).max(100).default([]),
 });
 
 export type WebPushOptions = z.output<typeof WebPushOptions>;
 
-/** One address a host name resolves to. */
-export interface ResolvedAddress {
-  address: string;
-  family?: number;
-}
+/** One address a host name resolves to (the core's `ResolvedAddress`). */
+export type { ResolvedAddress } from '@placet/core/plugin';
 
 /** Resolves a host name to all its addresses (default: `dns.promises.lookup(host, { all: true })`). */
-export type HostResolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
+export type HostResolver = OutboundResolver;
 
 /** What `webpush()` takes: the options above, and the resolver the SSRF guard uses (for tests). */
 export type WebPushOptionsInput = z.input<typeof WebPushOptions> & {

@@ -87,19 +87,6 @@ type Json = Record<string, unknown>;
 const asRecord = (value: unknown): Json =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
 
-/** The options of a review's payload that have an id and a label (approval, selection). */
-function optionsOf(payload: Json): { id: string; label: string }[] {
-  const options = Array.isArray(payload.options) ? payload.options : [];
-  return options
-    .map(asRecord)
-    .filter((option) => typeof option.id === 'string' && option.id !== '')
-    .map((option) => ({
-      id: option.id as string,
-      label:
-        typeof option.label === 'string' && option.label.trim() !== '' ? option.label : (option.id as string),
-    }));
-}
-
 /** What the review asks, as plain text: the message's text, else a text field of its payload. */
 function askedText({ message }: NotifiedReview): string {
   const fromText = plainText(message.text ?? '');
@@ -112,30 +99,23 @@ function askedText({ message }: NotifiedReview): string {
   return `A ${message.review?.type ?? 'review'} review is waiting`;
 }
 
-/** The answer, in a few words: the chosen options' labels, the text given, or "Answered". */
-function answerText({ message }: NotifiedReview): string {
-  const review = message.review;
-  const response = asRecord(review?.response);
-  if (response._dismissed === true) return 'Dismissed';
-  const options = optionsOf(asRecord(review?.payload));
-  const label = (id: unknown) => options.find((option) => option.id === id)?.label ?? String(id);
-  if (typeof response.selectedOption === 'string') return plainText(label(response.selectedOption), 60);
-  if (Array.isArray(response.selectedIds)) return plainText(response.selectedIds.map(label).join(', '), 80);
-  if (typeof response.stars === 'number') return `${response.stars} stars`;
-  if (typeof response.text === 'string') return plainText(response.text, 80) || 'Answered';
-  return 'Answered';
+/** The answer in a few words: its review type's summary (`Chose: Deploy`), or "Answered". */
+function answerText({ summary }: NotifiedReview): string {
+  return plainText(summary ?? '', 80) || 'Answered';
 }
 
-/** One button per option of a waiting approval (at most two); none for anything else. */
-function actionsOf({ message }: NotifiedReview): WebPushAction[] | undefined {
-  const review = message.review;
-  if (review?.type !== 'approval' || review.status !== 'pending') return undefined;
-  const actions = optionsOf(asRecord(review.payload))
-    .filter((option) => option.id.length <= MAX_ACTION_ID)
+/**
+ * A button per one-click answer of a waiting review (its review type's `quickAnswers`: an approval's
+ * options, a single selection's items), at most two. A button only opens the review in the dashboard,
+ * where the human confirms: nothing is ever answered from a push.
+ */
+function actionsOf({ quickAnswers }: NotifiedReview): WebPushAction[] | undefined {
+  const actions = quickAnswers
+    .filter((answer) => answer.id.length <= MAX_ACTION_ID)
     .slice(0, MAX_ACTIONS)
-    .map((option) => ({
-      action: `open:${option.id}`,
-      title: plainText(option.label, MAX_ACTION_TITLE) || option.id,
+    .map((answer) => ({
+      action: `open:${answer.id}`,
+      title: plainText(answer.label, MAX_ACTION_TITLE) || answer.id,
     }));
   return actions.length > 0 ? actions : undefined;
 }

@@ -26,11 +26,22 @@ function message(
   } as Message;
 }
 
+/** As the engine hands it over: the one-click answers of a waiting review, the summary of an answered one. */
 const notify = (
   kind: 'review.created' | 'review.reminder' | 'review.responded' | 'review.expired',
   m: Message,
+  told: { quickAnswers?: { id: string; label: string }[]; summary?: string } = {},
 ) =>
-  ({ kind, message: m, channel, recipient: { id: 'u1' }, id: 'n1', attempt: 1 }) as unknown as Notification;
+  ({
+    kind,
+    message: m,
+    channel,
+    recipient: { id: 'u1' },
+    id: 'n1',
+    attempt: 1,
+    quickAnswers: (told.quickAnswers ?? []).map((a) => ({ ...a, response: { selectedOption: a.id } })),
+    summary: told.summary ?? null,
+  }) as unknown as Notification;
 
 const urls = { dashboardPath: '/' };
 
@@ -67,7 +78,8 @@ describe('plainText', () => {
 describe('buildPayload', () => {
   it('says what the review is about, per kind, with the same tag and url', () => {
     const pending = message({});
-    expect(buildPayload(notify('review.reminder', pending), urls)).toEqual({
+    const yes = { quickAnswers: [{ id: 'yes', label: 'Yes' }] };
+    expect(buildPayload(notify('review.reminder', pending, yes), urls)).toEqual({
       title: 'deploy-bot',
       body: 'Still waiting: Deploy?',
       tag: 'msg_1',
@@ -80,12 +92,12 @@ describe('buildPayload', () => {
     expect(expired).toMatchObject({ body: 'Expired: Deploy?', tag: 'msg_1' });
     expect(expired.actions).toBeUndefined();
     const dismissed = message({ review: { status: 'completed', response: { _dismissed: true } } });
-    expect(buildPayload(notify('review.responded', dismissed), urls).body).toBe(
+    expect(buildPayload(notify('review.responded', dismissed, { summary: 'Dismissed' }), urls).body).toBe(
       'Answered: Dismissed · Deploy?',
     );
   });
 
-  it('falls back on the payload when the message has no text, and offers no buttons but for approvals', () => {
+  it('falls back on the payload when the message has no text, and offers buttons only for one-click answers', () => {
     const selection = message({
       text: null,
       review: {
@@ -113,7 +125,16 @@ describe('buildPayload', () => {
       },
     });
     const payload = buildPayload(
-      { ...notify('review.created', huge), channel: { ...channel, name: 'N'.repeat(5_000) } } as Notification,
+      {
+        ...notify('review.created', huge, {
+          quickAnswers: [
+            { id: 'a'.repeat(90), label: 'L'.repeat(5_000) },
+            { id: 'b', label: '🚀'.repeat(5_000) },
+            { id: 'c', label: 'C' },
+          ],
+        }),
+        channel: { ...channel, name: 'N'.repeat(5_000) },
+      } as Notification,
       { publicUrl: 'https://placet.example.test', dashboardPath: '/' },
     );
     expect(Buffer.byteLength(JSON.stringify(payload))).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);

@@ -256,7 +256,7 @@ describe('the webpush notifier', () => {
     );
     expect(responded).toEqual({
       title: 'deploy-bot',
-      body: 'Answered: Reject · Ship it?',
+      body: 'Answered: Chose: Reject · Ship it?',
       tag: created.tag,
       url: `https://placet.example.test/inbox-app/#/inbox/${messageId}`,
       reviewId: messageId,
