@@ -120,7 +120,7 @@ const UNEXPORTED = ['ElementBase'];
 let failures = 0;
 function run(label, extractorConfig) {
   const messages = [];
-  const result = Extractor.invoke(extractorConfig, {
+  Extractor.invoke(extractorConfig, {
     localBuild: true,
     showVerboseMessages: false,
     messageCallback(message) {
@@ -134,7 +134,9 @@ function run(label, extractorConfig) {
       messages.push(message.formatMessageWithLocation(`${root}/`));
     },
   });
-  const name = extractorConfig.reportFilePath ? extractorConfig.reportFilePath.replace(/^.*[\\/]/, '') : undefined;
+  const name = extractorConfig.reportFilePath
+    ? extractorConfig.reportFilePath.replace(/^.*[\\/]/, '')
+    : undefined;
   if (name) {
     const fresh = normalise(readFileSync(join(generated, name), 'utf8'));
     const committedPath = join(reportFolder, name);
