@@ -129,6 +129,12 @@ export function createServer(
   );
   if (metrics && config.metrics && config.metrics.port === undefined) app.get('/metrics', metrics.handler);
   app.use('/api/auth', auth.router);
+  // The public keys that verify review receipts, at a well-known path (the JWKS of /api/v1/receipts/jwks.json).
+  app.get('/.well-known/placet-jwks.json', (_req, res, next) => {
+    placet.receipts.jwks().then((jwks) => {
+      res.set('Cache-Control', 'public, max-age=60').json(jwks);
+    }, next);
+  });
   // The interactive API reference, served from this process (no CDN).
   app.get('/api/docs', apiReferenceHandler('/api/v1/openapi.json'));
   app.use(

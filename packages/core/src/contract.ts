@@ -145,6 +145,15 @@ export {
   ReviewTypeManifest,
 } from './contract/plugin-manifest.js';
 export {
+  RECEIPT_ALG,
+  RECEIPT_TYP,
+  ReceiptClaims,
+  ReceiptJwks,
+  ReceiptKeyRotation,
+  ReceiptPublicKey,
+  ReviewReceipt,
+} from './contract/receipt.js';
+export {
   CALLBACK_METHODS,
   InboxQuery,
   type InboxQueryInput,

@@ -36,4 +36,10 @@ describe('entries by audience', () => {
     expect(modules.filter((path) => !/^contract(\.ts$|\/)/.test(path))).toEqual([]);
     expect(packages).toEqual(['zod']);
   });
+
+  it('./receipts.ts is the verifier and the wire schemas only, and bundles for the browser', async () => {
+    const { modules, packages } = await graph('./receipts.ts', 'browser');
+    expect(modules.filter((path) => !/^(receipts|contract)(\.ts$|\/)/.test(path))).toEqual([]);
+    expect(packages.sort()).toEqual(['jose', 'zod']);
+  });
 });

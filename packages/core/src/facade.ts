@@ -40,6 +40,7 @@ import type {
   NotificationPreferences,
   NotificationPreferencesUpdateInput,
 } from './contract/notifications.js';
+import type { ReceiptJwks, ReviewReceipt } from './contract/receipt.js';
 import type { InboxQueryInput, RespondReviewInput } from './contract/review.js';
 import type { WaitResult } from './contract/wait.js';
 import type { AgentPrincipal, Principal, UserPrincipal } from './domain/principal.js';
@@ -213,6 +214,22 @@ export interface ReviewsApi {
    * again and reach another process, or this one once it is back).
    */
   releaseWaiters(): void;
+}
+
+/**
+ * Signed receipts of completed reviews: `GET /reviews/:id/receipt`, `GET /receipts/jwks.json` and
+ * `POST /receipts/keys/rotate`. A receipt is issued when a human answers, in the answer's transaction.
+ */
+export interface ReceiptsApi {
+  /**
+   * The receipt of a review a human completed, owner-scoped like `reviews.get` (a foreign id or channel is
+   * NOT_FOUND); `RECEIPT_NOT_ISSUED` while no human has completed it.
+   */
+  get(principal: Principal, messageId: string, channelId?: string): Promise<ReviewReceipt>;
+  /** The public keys of every signing key, current and rotated (made on first use): a JWKS. */
+  jwks(): Promise<ReceiptJwks>;
+  /** A new current signing key (in every process sharing the store); old receipts still verify by `kid`. */
+  rotateKey(): Promise<{ kid: string }>;
 }
 
 /** Streamed replies: `/messages/streams/*` (PATCH of the full text, status steps). */

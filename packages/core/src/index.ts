@@ -37,6 +37,7 @@ export type {
   FilesApi,
   MessagesApi,
   NotificationsApi,
+  ReceiptsApi,
   ReviewsApi,
   SessionsApi,
   StatusApi,

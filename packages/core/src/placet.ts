@@ -18,6 +18,7 @@ import type {
   FilesApi,
   MessagesApi,
   NotificationsApi,
+  ReceiptsApi,
   ReviewsApi,
   SessionsApi,
   StatusApi,
@@ -47,6 +48,7 @@ import { Notifications } from './services/notifications.js';
 import { observeStore } from './services/observed-store.js';
 import { OutboxEpoch } from './services/outbox-epoch.js';
 import { PluginRuntime } from './services/plugin-runtime.js';
+import { ReceiptsService } from './services/receipts-service.js';
 import { Reminders } from './services/reminders.js';
 import { ReviewsService } from './services/reviews-service.js';
 import { ServiceTokens } from './services/service-tokens.js';
@@ -108,6 +110,8 @@ export interface Placet {
   readonly channels: ChannelsApi;
   readonly messages: MessagesApi;
   readonly reviews: ReviewsApi;
+  /** Signed receipts of completed reviews, and the keys that sign them (JWKS, rotation). */
+  readonly receipts: ReceiptsApi;
   /** Streamed replies: PATCH of the full text, status steps. */
   readonly streams: StreamsApi;
   /** A channel's webhook settings and signing secret. */
@@ -169,6 +173,7 @@ const SERVICES = [
   ChannelsService,
   MessagesService,
   ReviewsService,
+  ReceiptsService,
   Sweeper,
   OutboxEpoch,
   PluginRuntime,
@@ -323,6 +328,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     channels: scope.resolve(ChannelsService),
     messages: scope.resolve(MessagesService),
     reviews,
+    receipts: scope.resolve(ReceiptsService),
     streams: scope.resolve(StreamsService),
     webhooks: scope.resolve(ChannelWebhooksService),
     status: scope.resolve(AgentStatusService),

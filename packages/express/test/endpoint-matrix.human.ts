@@ -583,6 +583,34 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     intact: keyIntact,
   },
   {
+    method: 'POST',
+    path: '/receipts/keys/rotate',
+    caller: 'human',
+    setup: async (placet) => ({ kids: (await placet.receipts.jwks()).keys.map((k) => k.kid).join(' ') }),
+    request: () => ({}),
+    success: {
+      status: 200,
+      check: async (res, v, a, placet) => {
+        expect(Object.keys(body(res))).toEqual(['kid']);
+        const { kid } = body(res) as { kid: string };
+        const kids = (await placet.receipts.jwks()).keys.map((k) => k.kid);
+        // A new key, and every older one still there (old receipts verify by kid).
+        expect(kids).toEqual([...v.kids!.split(' '), kid]);
+        const { messageId } = await answeredReview(placet, a);
+        expect((await placet.receipts.get(a.agent, messageId!)).kid).toBe(kid);
+      },
+    },
+    unauthorized: true,
+    serverWide: 'The signing keys are the server’s: every owner may rotate them.',
+    foreign: 'The signing keys are server-wide: it takes no id or channel of anyone.',
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: { status: 403 },
+    intact: async (placet, v) => {
+      expect((await placet.receipts.jwks()).keys.map((k) => k.kid).join(' ')).toBe(v.kids);
+    },
+  },
+  {
     method: 'GET',
     path: '/users',
     caller: 'human',

@@ -8,10 +8,13 @@ import {
   Message,
   MessagePage,
   PluginManifest,
+  ReceiptJwks,
+  ReviewReceipt,
   StatusEvent,
   StatusHistoryEntry,
   WaitResult,
 } from '@placet/core/contract';
+import { verifyReceipt } from '@placet/core/receipts';
 import { expect } from 'vitest';
 
 /**
@@ -493,6 +496,31 @@ export const MATRIX: readonly Entry[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/reviews/:id/receipt',
+    caller: 'agent',
+    setup: answeredReview,
+    request: (v, a) => ({ params: { id: v.messageId! }, query: { channel: a.channelId } }),
+    success: {
+      status: 200,
+      check: async (res, v, a, placet) => {
+        const { receipt, reviewHash, kid } = ReviewReceipt.strict().parse(res.body);
+        const jwks = await placet.receipts.jwks();
+        expect(jwks.keys.map((k) => k.kid)).toContain(kid);
+        expect(await verifyReceipt(receipt, jwks, { reviewId: v.messageId!, reviewHash })).toMatchObject({
+          decision: 'approve',
+          response: { selectedOption: 'approve' },
+          answeredBy: a.userId,
+        });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: { request: (v) => ({ params: { id: v.messageId! } }), path: 'channel' },
+    // A member asking, as a human, for the receipt of the owner's review.
+    member: { status: 404 },
+  },
+  {
     method: 'POST',
     path: '/reviews/:id/respond',
     caller: 'human',
@@ -841,6 +869,33 @@ export const MATRIX: readonly Entry[] = [
     foreign: {},
     invalid: { request: (_v, a) => ({ body: { agentId: a.channelId, status: 'sleeping' } }), path: 'status' },
     intact: channelIntact,
+  },
+
+  // Receipts
+  {
+    method: 'GET',
+    path: '/receipts/jwks.json',
+    caller: 'public',
+    setup: answeredReview,
+    request: () => ({}),
+    success: {
+      status: 200,
+      check: async (res, v, a, placet) => {
+        expect(res.headers.get('cache-control')).toBe('public, max-age=60');
+        const jwks = ReceiptJwks.parse(res.body);
+        expect(jwks.keys.length).toBeGreaterThan(0);
+        // Public keys only: no private member of any kind, ever.
+        for (const key of (res.body as { keys: Record<string, unknown>[] }).keys) {
+          expect(Object.keys(key).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x']);
+          expect(key).not.toHaveProperty('d');
+        }
+        const { receipt } = await placet.receipts.get(a.agent, v.messageId!);
+        await expect(verifyReceipt(receipt, jwks)).resolves.toMatchObject({ reviewId: v.messageId });
+      },
+    },
+    unauthorized: 'Public: the receipt-verifying public keys are served without any key (the success case).',
+    foreign: 'Public and server-wide: the keys are the server’s, it takes no id or channel.',
+    invalid: 'Takes no input: there is nothing to validate.',
   },
 
   // Plugins

@@ -446,8 +446,29 @@ export const TENANCY_CASES: Readonly<Record<string, TenancyCase>> = {
       },
     ],
   },
+  'GET /reviews/{id}/receipt': {
+    variants: [
+      {
+        name: "the victim's channel",
+        request: (v) => ({ params: { id: v.answeredId }, query: { channel: v.channelId } }),
+        control,
+      },
+      {
+        name: "the victim's review through the caller's channel",
+        request: (v, a) => ({ params: { id: v.answeredId }, query: { channel: a.channelId } }),
+        control: "mixes the attacker's channel with the victim's review",
+      },
+    ],
+  },
   'POST /reviews/{id}/read': one((v) => ({ params: { id: v.reviewId } })),
   'POST /reviews/{id}/respond': one((v) => ({ params: { id: v.reviewId }, body: approvalAnswer })),
+
+  // Receipts: the signing keys are the server's, not an owner's.
+  'GET /receipts/jwks.json': one(() => ({}), publicOp("public: the server's receipt-verifying public keys")),
+  'POST /receipts/keys/rotate': one(() => ({}), {
+    foreignOwner: { allowed: "the signing keys are the server's: every owner may rotate them", status: 200 },
+    member: forbidden,
+  }),
 
   // Deliveries
   'GET /messages/{id}/deliveries': one((v) => ({ params: { id: v.answeredId } })),

@@ -21,6 +21,10 @@ export const ERROR_CODES = {
     description: 'The account still has a generated password; change it first.',
   },
   NOT_FOUND: { status: 404, description: 'The resource does not exist or belongs to someone else.' },
+  RECEIPT_NOT_ISSUED: {
+    status: 404,
+    description: 'The review has no signed receipt: no human has completed it (yet).',
+  },
   // 409 / 413 / 429
   CONFLICT: { status: 409, description: 'The request conflicts with the current state.' },
   REVIEW_NOT_PENDING: { status: 409, description: 'The review was already answered or has expired.' },

@@ -50,6 +50,7 @@ import {
 } from '../contract/message.js';
 import { NotificationPreferences, NotificationPreferencesUpdate } from '../contract/notifications.js';
 import { PluginManifest } from '../contract/plugin-manifest.js';
+import { ReceiptJwks, ReceiptKeyRotation, ReviewReceipt } from '../contract/receipt.js';
 import { InboxQuery, RespondReview } from '../contract/review.js';
 import { WaitQuery, WaitResult } from '../contract/wait.js';
 import { PlacetError } from '../errors/placet-error.js';
@@ -74,6 +75,8 @@ export const TAGS = {
   Deliveries:
     "Webhook deliveries (humans): a message's or a channel's delivery log with every attempt, and redrive.",
   Status: "The agent's liveness status.",
+  Receipts:
+    'Signed receipts of completed reviews (compact JWS, EdDSA): the receipt of a review, the public keys that verify it (JWKS), key rotation.',
   Plugins: 'Review-type and renderer plugins installed on the server.',
   Account: 'The signed-in human: profile, API keys, users (owners).',
   Meta: 'This document and unsupported endpoints of the original API.',
@@ -814,6 +817,25 @@ export const OPERATIONS: readonly AnyOperation[] = [
       placet.reviews.get(principal, params.id ?? '', query.channel),
   }),
   defineOperation({
+    method: 'get',
+    path: '/reviews/:id/receipt',
+    operationId: 'getReviewReceipt',
+    summary: 'The signed receipt of an answered review',
+    description:
+      'A compact JWS (EdDSA, `typ: placet-receipt+jwt`, `kid` in the header) over `{ reviewId, reviewHash, decision, response, edits, votes, answeredBy, answeredAt, policy, iat }`, issued when a human answered the review. Verify it against `GET /receipts/jwks.json`. `404` `RECEIPT_NOT_ISSUED` while no human has completed the review.',
+    tag: 'Receipts',
+    auth: 'either',
+    params: { id: MESSAGE_ID },
+    query: ChannelQuery,
+    success: ok(
+      named('ReviewReceipt', ReviewReceipt),
+      'The receipt, the reviewHash it binds and its key id.',
+    ),
+    errors: ['NOT_FOUND', 'RECEIPT_NOT_ISSUED'],
+    handler: ({ placet, principal, params, query }) =>
+      placet.receipts.get(principal, params.id ?? '', query.channel),
+  }),
+  defineOperation({
     method: 'post',
     path: '/reviews/:id/respond',
     operationId: 'respondToReview',
@@ -828,6 +850,40 @@ export const OPERATIONS: readonly AnyOperation[] = [
     errors: ['NOT_FOUND', 'INVALID_REVIEW_RESPONSE', 'REVIEW_NOT_PENDING'],
     handler: ({ placet, principal, params, body }) =>
       placet.reviews.respond(principal, params.id ?? '', body),
+  }),
+
+  // Receipts
+  defineOperation({
+    method: 'get',
+    path: '/receipts/jwks.json',
+    operationId: 'getReceiptJwks',
+    summary: 'The public keys that verify receipts (JWKS)',
+    description:
+      'Every receipt-signing public key, the current one and those rotated out (so old receipts still verify by `kid`). Public, cacheable for 60 seconds: a verifier that meets an unknown `kid` fetches it again.',
+    tag: 'Receipts',
+    auth: 'public',
+    success: ok(named('ReceiptJwks', ReceiptJwks), 'A JSON Web Key Set of Ed25519 public keys.'),
+    errors: [],
+    handler: async ({ placet }) =>
+      reply({
+        status: 200,
+        headers: { 'Cache-Control': 'public, max-age=60' },
+        json: await placet.receipts.jwks(),
+      }),
+  }),
+  defineOperation({
+    method: 'post',
+    path: '/receipts/keys/rotate',
+    operationId: 'rotateReceiptKey',
+    summary: 'Rotate the receipt-signing key',
+    description:
+      'Makes a new current signing key for the whole server; receipts signed before keep verifying with the old public key, which stays in the JWKS.',
+    tag: 'Receipts',
+    auth: 'user',
+    role: 'owner',
+    success: ok(named('ReceiptKeyRotation', ReceiptKeyRotation), 'The id (`kid`) of the new current key.'),
+    errors: [],
+    handler: ({ placet }) => placet.receipts.rotateKey(),
   }),
 
   // Deliveries (humans)

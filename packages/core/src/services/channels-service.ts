@@ -17,6 +17,7 @@ import {
 } from '../contract/channel.js';
 import { presentChannel } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
+import { RECEIPTS_NAMESPACE } from '../domain/receipts.js';
 import type { AttachmentRecord, ChannelRecord } from '../domain/records.js';
 import { cancelWebhookDeliveries, WEBHOOK_CHANGED, WEBHOOK_REMOVED } from '../domain/webhook-plan.js';
 import { PlacetError } from '../errors/placet-error.js';
@@ -239,12 +240,33 @@ export class ChannelsService {
     }
   }
 
-  /** Deletes a channel with its messages, reviews, steps and files. */
+  /** The message ids of a channel's completed reviews, page by page (their receipts go with the channel). */
+  async #completedReviewIds(channel: ChannelRecord): Promise<string[]> {
+    const ids: string[] = [];
+    const limit = 1000;
+    for (let before: { createdAt: Date; messageId: string } | undefined; ; ) {
+      const page = await this.store.reviews.list({
+        ownerId: channel.ownerId,
+        channelId: channel.id,
+        status: 'completed',
+        limit,
+        ...(before ? { before } : {}),
+      });
+      ids.push(...page.map((r) => r.messageId));
+      const last = page.at(-1);
+      if (page.length < limit || !last) return ids;
+      before = { createdAt: last.createdAt, messageId: last.messageId };
+    }
+  }
+
+  /** Deletes a channel with its messages, reviews (and their receipts), steps and files. */
   async delete(principal: Principal, channelId: string): Promise<{ deleted: true }> {
     const channel = await this.require(principal, channelId);
     const attachments = await this.#allAttachments(channel.id);
+    const answered = await this.#completedReviewIds(channel);
     await this.uow.run(async (tx, emit) => {
       if (!(await tx.channels.delete(channel.id))) throw channelNotFound();
+      for (const messageId of answered) await tx.kv.delete(RECEIPTS_NAMESPACE, messageId);
       await emit({
         type: 'channel:updated',
         ownerId: channel.ownerId,

@@ -11,6 +11,7 @@ import {
   type MessagePage,
 } from '../contract/message.js';
 import type { AgentPrincipal, Principal, UserPrincipal } from '../domain/principal.js';
+import { RECEIPTS_NAMESPACE } from '../domain/receipts.js';
 import type { ChannelRecord, MessageRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
@@ -112,6 +113,8 @@ export class MessagesService {
       message.attachmentCount > 0 ? await this.store.attachments.listByMessageIds([message.id]) : [];
     await this.uow.run(async (tx, emit) => {
       if (!(await tx.messages.delete(message.id))) throw messageNotFound();
+      // The review's receipt (if a human answered it) goes with the message.
+      await tx.kv.delete(RECEIPTS_NAMESPACE, message.id);
       await emit({
         type: 'message:deleted',
         ownerId: message.ownerId,

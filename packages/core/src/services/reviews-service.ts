@@ -25,6 +25,7 @@ import { ChannelsService } from './channels-service.js';
 import { MessageViews } from './message-views.js';
 import { MessagesService } from './messages-service.js';
 import { PluginRuntime } from './plugin-runtime.js';
+import { ReceiptsService } from './receipts-service.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { Waiters } from './waiters.js';
 
@@ -56,6 +57,7 @@ export class ReviewsService {
     @inject(MessageViews) private readonly views: MessageViews,
     @inject(Waiters) private readonly waiters: Waiters,
     @inject(PluginRuntime) private readonly plugins: PluginRuntime,
+    @inject(ReceiptsService) private readonly receipts: ReceiptsService,
   ) {}
 
   /** `GET /reviews/:id`: the message carrying the review. */
@@ -179,6 +181,8 @@ export class ReviewsService {
       feedback: body.feedback ?? review.feedback,
     });
     const now = this.clock.now();
+    // The receipt's signing key is read before the transaction; the receipt commits with the answer.
+    const signer = await this.receipts.signer();
     return this.uow.run(async (tx, emit) => {
       const completed = await tx.reviews.complete(message.id, {
         response,
@@ -192,6 +196,8 @@ export class ReviewsService {
         throw notPending(current ?? review, now);
       }
       const updated = (await tx.messages.update(message.id, { updatedAt: now })) ?? message;
+      // A signed receipt of exactly what the human saw and answered (`GET /reviews/:id/receipt`).
+      await this.receipts.issue(tx, { review: completed, message: updated, signer, now });
       const presented = await this.views.presentOne(updated, { agentName: channel.name, repos: tx });
       // The webhook delivery commits with the answer: durable and planned exactly once.
       await planDelivery(tx, now, {
