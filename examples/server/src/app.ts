@@ -212,14 +212,16 @@ export function createServer(
 /**
  * First start: the owner (a generated password is printed once) and the first API key (printed once).
  * Idempotent when several processes start at once on a fresh database: the one that creates the owner
- * prints it (and the default key); the others find it and go on.
+ * prints it and creates (and prints) the default key; the others find the owner and go on. Only the
+ * creator of the owner makes the default key: a process that finds the owner cannot tell "its key is
+ * being made right now" from "it has none", and two keys printed is what this must never do.
  */
 export async function seed(placet: Placet, config: ServerConfig, say: (line: string) => void): Promise<void> {
   const store = placet.options.store;
   const findOwner = async () => (await store.users.list()).find((u) => u.role === 'owner');
   let owner = await findOwner();
-  /** Another process created the owner while this one tried: it also creates the default key. */
-  let lostRace = false;
+  /** This process created the owner: it alone creates the default key. */
+  let createdOwner = false;
   if (!owner) {
     // 144 random bits, URL-safe: typed once by a human, then changed at first sign-in.
     const password = config.initialUser.password ?? randomBytes(18).toString('base64url');
@@ -232,6 +234,7 @@ export async function seed(placet: Placet, config: ServerConfig, say: (line: str
         mustChangePassword: config.initialUser.password === undefined,
       });
       owner = await store.users.findById(created.id);
+      createdOwner = true;
       say(
         `Created the owner ${created.email}${config.initialUser.password ? '' : ` with the generated password: ${password}  (shown once; change it at first sign-in)`}`,
       );
@@ -240,7 +243,6 @@ export async function seed(placet: Placet, config: ServerConfig, say: (line: str
       if (!isPlacetError(error) || error.code !== 'CONFLICT') throw error;
       owner = await findOwner();
       if (!owner) throw error;
-      lostRace = true;
     }
   }
   if (!owner) return;
@@ -255,7 +257,7 @@ export async function seed(placet: Placet, config: ServerConfig, say: (line: str
         if (!(await store.apiKeys.findByHash(hash))) throw error;
       }
     }
-  } else if (!lostRace && (await placet.apiKeys.list(owner.id)).length === 0) {
+  } else if (createdOwner && (await placet.apiKeys.list(owner.id)).length === 0) {
     const { key } = await placet.apiKeys.create(owner.id, { label: 'Default' });
     say(`Created an API key for your agents: ${key}  (shown once)`);
   }

@@ -30,6 +30,23 @@ describe('seed(): several processes starting at once on a fresh database', () =>
     expect(await store.apiKeys.listByUser(owner.id)).toHaveLength(1);
   });
 
+  it('a process that finds the owner already there creates no key (its creator makes the one key)', async () => {
+    const { store, list } = await processes(2);
+    const said: string[] = [];
+    const config = loadConfig({});
+    // The first process has created the owner and not yet its key when the second one looks.
+    await list[0]!.users.create({
+      email: config.initialUser.email,
+      displayName: 'Owner',
+      password: 'a-long-password',
+      role: 'owner',
+    });
+    await seed(list[1]!, config, (line) => said.push(line));
+    expect(said).toEqual([]);
+    const owner = (await store.users.list())[0]!;
+    expect(await store.apiKeys.listByUser(owner.id)).toHaveLength(0);
+  });
+
   it('INITIAL_USER_PASSWORD and PLACET_API_KEY: one owner, the one key; nobody fails', async () => {
     const { store, list } = await processes(4);
     const key = `hp_${'ab'.repeat(24)}`;
