@@ -37,7 +37,8 @@ export const TimeZone = z
     } catch {
       return false;
     }
-  }, 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"');
+  }, 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"')
+  .meta({ examples: ['Europe/Berlin', 'UTC', 'America/New_York'] });
 
 /** A time of day, `HH:MM` (24 h). */
 export const ClockTime = z

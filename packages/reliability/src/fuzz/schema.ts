@@ -120,6 +120,10 @@ export class SchemaValues {
   }
 
   private string(schema: Schema, name: string): fc.Arbitrary<Json> {
+    // A value the schema gives as an example (an IANA time zone: no random string is one), or any other.
+    const examples = Array.isArray(schema.examples) ? (schema.examples as Json[]) : [];
+    if (examples.length > 0)
+      return fc.oneof(fc.constantFrom(...examples), this.string({ ...schema, examples: undefined }, name));
     if (schema.format === 'uri') return fc.constantFrom(...URLS);
     if (schema.format === 'email')
       return fc
