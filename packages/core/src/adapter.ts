@@ -47,24 +47,7 @@ export {
 } from './errors/placet-error.js';
 export { isServiceUnavailable, serviceUnavailable } from './errors/unavailable.js';
 export { zodIssues } from './errors/zod-issues.js';
-export {
-  type AllowHostEntry,
-  type AllowHosts,
-  normaliseHost,
-  parseAllowHostEntry,
-  parseAllowHosts,
-} from './net/allow-hosts.js';
-export {
-  checkOutboundHost,
-  type IpAddress,
-  localHostNameKind,
-  type OutboundHostCheck,
-  type OutboundHostOptions,
-  type OutboundResolver,
-  parseIpAddress,
-  type ResolvedAddress,
-  systemResolver,
-} from './net/outbound-guard.js';
+export * from './net/index.js';
 export { apiKeyFromHeaders, hostUserPrincipal } from './operations/credentials.js';
 export { contentDisposition, type ServedFile, servedAs } from './operations/file-replies.js';
 export {

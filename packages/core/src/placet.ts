@@ -356,10 +356,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
       get: (name) => registry.manifest(name),
       ui: (name, type) => registry.plugin(name)?.reviewTypes?.find((t) => t.type === type)?.ui,
       quickAnswers: (type, payload) => registry.quickAnswers(type, payload),
-      summarize: (type, payload, response) =>
-        registry.hasReviewType(type)
-          ? registry.summarize(type, payload, response)
-          : JSON.stringify(response).slice(0, 200),
+      summarize: (type, payload, response) => registry.summarize(type, payload, response),
     },
     authenticate: async ({ apiKey }) => apiKeys.authenticate(apiKey),
     userPrincipal: (user) => users.principal(user),

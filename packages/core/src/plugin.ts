@@ -9,24 +9,7 @@
 export { z } from 'zod';
 export { defineToken, type Token } from './define-token.js';
 export { isPlacetError, PlacetError, type PlacetErrorOptions } from './errors/placet-error.js';
-export {
-  type AllowHostEntry,
-  type AllowHosts,
-  normaliseHost,
-  parseAllowHostEntry,
-  parseAllowHosts,
-} from './net/allow-hosts.js';
-export {
-  checkOutboundHost,
-  type IpAddress,
-  localHostNameKind,
-  type OutboundHostCheck,
-  type OutboundHostOptions,
-  type OutboundResolver,
-  parseIpAddress,
-  type ResolvedAddress,
-  systemResolver,
-} from './net/outbound-guard.js';
+export * from './net/index.js';
 export {
   type AnyOperation,
   type Auth,

@@ -164,11 +164,11 @@ export class PluginRegistry {
     }) as ReviewResponse;
   }
 
-  /** One-line summary of a response for notifications. */
+  /** One-line summary of a response for notifications (its JSON for a type no plugin registers now). */
   summarize(type: string, payload: unknown, response: ReviewResponse): string {
     if (response._dismissed === true) return 'Dismissed';
-    const definition = this.reviewType(type);
-    return definition.summarize
+    const definition = this.#reviewTypes.get(type)?.definition;
+    return definition?.summarize
       ? definition.summarize(response, payload)
       : JSON.stringify(response).slice(0, 200);
   }
