@@ -62,6 +62,7 @@ export type {
   ReviewSchemas,
   ReviewTypeDefinition,
   ReviewTypeUi,
+  Verdict,
 } from './plugins/types.js';
 export type {
   DigestNotification,

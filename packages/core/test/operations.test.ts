@@ -48,10 +48,13 @@ describe('OPERATIONS', () => {
     const respond = OPERATIONS.find((op) => op.operationId === 'respondToReview')!;
     expect([...answerableCodes(respond)].sort()).toEqual(
       [
+        'ALREADY_VOTED',
         'FORBIDDEN',
         'INTERNAL',
         'INVALID_REVIEW_RESPONSE',
+        'NOT_ASSIGNED',
         'NOT_FOUND',
+        'REVIEW_CHANGED',
         'PAYLOAD_TOO_LARGE',
         'RATE_LIMITED',
         'REVIEW_NOT_PENDING',

@@ -38,8 +38,10 @@ export const postgresDialect: SqlDialect = {
     const e = error as { code?: unknown; constraint?: unknown };
     if (e?.code !== '23505') return undefined;
     const name = String(e.constraint ?? '');
-    if (name.endsWith('_pkey')) return CONSTRAINTS.primaryKey;
-    return constraintOfIndex(name) ?? 'unique';
+    // A primary key that is a constraint of its own (`placet_review_votes_pkey`) first, then any other.
+    const constraint = constraintOfIndex(name);
+    if (constraint !== undefined) return constraint;
+    return name.endsWith('_pkey') ? CONSTRAINTS.primaryKey : 'unique';
   },
   isTransient(error) {
     const code = (error as { code?: unknown })?.code;

@@ -138,9 +138,19 @@ const SEED = [
    select owner_id, message_id, created_at + interval '1 second' from placet_reviews
    where substr(message_id, 2)::bigint % 3 = 0`,
 
+  `insert into placet_review_assignees (message_id, user_id, owner_id, created_at)
+   select message_id, 'u' || (10 + substr(message_id, 2)::bigint % 50), owner_id, created_at
+   from placet_reviews`,
+
+  `insert into placet_review_votes (message_id, user_id, response, choice, rejects, voted_at)
+   select message_id, 'u' || (10 + substr(message_id, 2)::bigint % 50), '{"selectedOption":"approve"}'::jsonb,
+          'approve', false, created_at + interval '1 second'
+   from placet_reviews where substr(message_id, 2)::bigint % 10 = 0`,
+
   // Named tables: a bare ANALYZE would visit every schema of the test database.
   `analyze placet_users, placet_channels, placet_api_keys, placet_messages, placet_reviews,
-     placet_attachments, placet_events, placet_deliveries, placet_review_reads`,
+     placet_attachments, placet_events, placet_deliveries, placet_review_reads, placet_review_assignees,
+     placet_review_votes`,
 ];
 
 /** Transactions become savepoints: the Migrator's transaction nests inside the test's. */
@@ -327,6 +337,36 @@ const CASES: Case[] = [
         before: { createdAt: new Date(T0 - 50_000 * 1000), id: 'd0050001' },
       }),
     check: rows(26),
+  },
+  {
+    name: 'reviewAssignees.listReviews — first page of an assignee',
+    table: 'placet_review_assignees',
+    run: (s) => s.reviewAssignees.listReviews({ userId: 'u10', limit: 50 }),
+    check: rows(50),
+  },
+  {
+    name: 'reviewAssignees.listReviews — keyset page (before) deep in an assignee’s inbox',
+    table: 'placet_review_assignees',
+    run: (s) =>
+      s.reviewAssignees.listReviews({
+        userId: 'u10',
+        before: { createdAt: new Date(messageTime(50_000)), messageId: messageId(50_000) },
+        limit: 50,
+      }),
+    check: rows(50),
+  },
+  {
+    name: 'reviewAssignees.listReviews — each review by primary key',
+    table: 'placet_reviews',
+    run: (s) => s.reviewAssignees.listReviews({ userId: 'u10', status: 'completed', limit: 50 }),
+    check: rows(50),
+  },
+  {
+    name: 'reviewVotes.listByMessageIds — a page of ids',
+    table: 'placet_review_votes',
+    run: (s) =>
+      s.reviewVotes.listByMessageIds(Array.from({ length: 50 }, (_, k) => messageId(90_000 + k * 10))),
+    check: rows(50),
   },
   {
     name: 'events.after',

@@ -1,8 +1,28 @@
+import { CONSTRAINTS } from '@placet/core/adapter';
 import { UNIQUE_INDEXES } from './migrations.js';
 
-/** Placet's constraint name for a unique index name (`placet_messages_channel_client` → `messages_channel_client`). */
+/**
+ * Primary keys that are Placet constraints of their own (a primary key elsewhere is `primary_key`): a
+ * second vote of one user on one review is `review_votes`, not a duplicate row id.
+ */
+export const CONSTRAINT_PRIMARY_KEYS = {
+  placet_review_votes_pkey: {
+    table: 'placet_review_votes',
+    columns: ['message_id', 'user_id'],
+    constraint: CONSTRAINTS.reviewVote,
+  },
+} as const;
+
+/**
+ * Placet's constraint name for a unique index name (`placet_messages_channel_client` →
+ * `messages_channel_client`) or a primary key of `CONSTRAINT_PRIMARY_KEYS` (`placet_review_votes_pkey` →
+ * `review_votes`).
+ */
 export function constraintOfIndex(indexName: string): string | undefined {
-  return indexName in UNIQUE_INDEXES ? indexName.replace(/^placet_/, '') : undefined;
+  if (indexName in UNIQUE_INDEXES) return indexName.replace(/^placet_/, '');
+  return Object.hasOwn(CONSTRAINT_PRIMARY_KEYS, indexName)
+    ? CONSTRAINT_PRIMARY_KEYS[indexName as keyof typeof CONSTRAINT_PRIMARY_KEYS].constraint
+    : undefined;
 }
 
 /** Placet's constraint name for a table and the columns a unique violation names. */
@@ -11,6 +31,9 @@ export function constraintOfColumns(table: string, columns: readonly string[]): 
   for (const [name, index] of Object.entries(UNIQUE_INDEXES)) {
     if (index.table === table && [...index.columns].sort().join(',') === wanted)
       return name.replace(/^placet_/, '');
+  }
+  for (const key of Object.values(CONSTRAINT_PRIMARY_KEYS)) {
+    if (key.table === table && [...key.columns].sort().join(',') === wanted) return key.constraint;
   }
   return undefined;
 }

@@ -5,13 +5,15 @@ import type {
   EventRecord,
   KeyValueRecord,
   MessageRecord,
+  ReviewAssigneeRecord,
   ReviewRecord,
+  ReviewVoteRecord,
   SessionRecord,
   StatusHistoryRecord,
   StatusStepRecord,
   UserRecord,
 } from '@placet/core/adapter';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { readBool, readInt, type SqlDialect } from './codec.js';
 import type {
   ApiKeysTable,
@@ -20,7 +22,9 @@ import type {
   EventsTable,
   KvTable,
   MessagesTable,
+  ReviewAssigneesTable,
   ReviewsTable,
+  ReviewVotesTable,
   SessionsTable,
   StatusHistoryTable,
   StatusStepsTable,
@@ -194,7 +198,7 @@ export function mappers(d: SqlDialect) {
       }),
     },
     review: {
-      toRow: (v: ReviewRecord): ReviewsTable => ({
+      toRow: (v: ReviewRecord): Insertable<ReviewsTable> => ({
         message_id: v.messageId,
         channel_id: v.channelId,
         owner_id: v.ownerId,
@@ -210,6 +214,7 @@ export function mappers(d: SqlDialect) {
         feedback: v.feedback,
         modified_file_ids: jsonOrNull(v.modifiedFileIds),
         created_at: date(v.createdAt),
+        policy: jsonOrNull(v.policy),
       }),
       fromRow: (r: Selectable<ReviewsTable>): ReviewRecord => ({
         messageId: r.message_id,
@@ -227,6 +232,33 @@ export function mappers(d: SqlDialect) {
         feedback: r.feedback,
         modifiedFileIds: readJsonOrNull(r.modified_file_ids),
         createdAt: d.readDate(r.created_at),
+        policy: readJsonOrNull(r.policy),
+      }),
+    },
+    vote: {
+      toRow: (v: ReviewVoteRecord): ReviewVotesTable => ({
+        message_id: v.messageId,
+        user_id: v.userId,
+        response: d.json(v.response),
+        choice: v.choice,
+        rejects: d.bool(v.rejects),
+        voted_at: date(v.votedAt),
+      }),
+      fromRow: (r: Selectable<ReviewVotesTable>): ReviewVoteRecord => ({
+        messageId: r.message_id,
+        userId: r.user_id,
+        response: d.readJson(r.response),
+        choice: r.choice,
+        rejects: readBool(r.rejects),
+        votedAt: d.readDate(r.voted_at),
+      }),
+    },
+    assignee: {
+      toRow: (a: ReviewAssigneeRecord): ReviewAssigneesTable => ({
+        message_id: a.messageId,
+        user_id: a.userId,
+        owner_id: a.ownerId,
+        created_at: date(a.createdAt),
       }),
     },
     attachment: {

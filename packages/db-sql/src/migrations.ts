@@ -403,6 +403,54 @@ function pendingByCreation(): Migration {
   };
 }
 
+/**
+ * 0007: review approval policies. A review's policy (one JSON value) and a vote counter whose
+ * conditional increment serialises the voters of one review (`reviews.lockForVote`); one vote per user
+ * and review (no foreign key to the user: a deleted user's votes stay in the review's history); and who
+ * may answer a review, behind the assignee's inbox (newest first, keyset-paged, by index).
+ */
+function reviewPolicies(dialect: SqlDialect): Migration {
+  const { date, json, bool } = dialect.types;
+  return {
+    async up(db: AnyDb) {
+      // One column per statement: SQLite adds a single column per `alter table`.
+      await db.schema.alterTable('placet_reviews').addColumn('policy', json).execute();
+      await db.schema
+        .alterTable('placet_reviews')
+        .addColumn('vote_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('placet_review_votes')
+        .addColumn('message_id', 'text', (c) =>
+          c.notNull().references('placet_messages.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('response', json, (c) => c.notNull())
+        .addColumn('choice', 'text', (c) => c.notNull())
+        .addColumn('rejects', bool, (c) => c.notNull())
+        .addColumn('voted_at', date, (c) => c.notNull())
+        .addPrimaryKeyConstraint('placet_review_votes_pkey', ['message_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createTable('placet_review_assignees')
+        .addColumn('message_id', 'text', (c) =>
+          c.notNull().references('placet_messages.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', 'text', (c) => c.notNull().references('placet_users.id').onDelete('cascade'))
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', date, (c) => c.notNull())
+        .addPrimaryKeyConstraint('placet_review_assignees_pkey', ['message_id', 'user_id'])
+        .execute();
+      // The assignee's inbox (and the cascade from a deleted user); the primary key serves the message's.
+      await db.schema
+        .createIndex('placet_review_assignees_user')
+        .on('placet_review_assignees')
+        .columns(['user_id', 'created_at', 'message_id'])
+        .execute();
+    },
+  };
+}
+
 class CodeMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -413,6 +461,7 @@ class CodeMigrations implements MigrationProvider {
       '0004_review_reads_and_delivery_log': reviewReadsAndDeliveryLog(this.dialect),
       '0005_sessions_kv_and_replay': sessionsAndReplay(this.dialect),
       '0006_pending_by_creation': pendingByCreation(),
+      '0007_review_policies': reviewPolicies(this.dialect),
     };
   }
 }

@@ -86,4 +86,5 @@ export const REVIEW_COMPLETION_FIELDS: FieldMap = {
   completedAt: ['completed_at', 'date'],
   feedback: ['feedback', 'plain'],
   modifiedFileIds: ['modified_file_ids', 'json'],
+  policy: ['policy', 'json'],
 };

@@ -103,6 +103,26 @@ export interface ReviewsTable {
   feedback: string | null;
   modified_file_ids: DbJson | null;
   created_at: DbDate;
+  /** The review's approval policy (null for a plain review). */
+  policy: DbJson | null;
+  /** Votes counted by `lockForVote` (its row lock serialises voters); not part of the record. */
+  vote_count: Generated<number>;
+}
+
+export interface ReviewVotesTable {
+  message_id: string;
+  user_id: string;
+  response: DbJson;
+  choice: string;
+  rejects: DbBool;
+  voted_at: DbDate;
+}
+
+export interface ReviewAssigneesTable {
+  message_id: string;
+  user_id: string;
+  owner_id: string;
+  created_at: DbDate;
 }
 
 export interface AttachmentsTable {
@@ -201,6 +221,8 @@ export interface PlacetDatabase {
   placet_channels: ChannelsTable;
   placet_messages: MessagesTable;
   placet_reviews: ReviewsTable;
+  placet_review_votes: ReviewVotesTable;
+  placet_review_assignees: ReviewAssigneesTable;
   placet_attachments: AttachmentsTable;
   placet_status_steps: StatusStepsTable;
   placet_status_history: StatusHistoryTable;

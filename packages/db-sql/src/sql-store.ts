@@ -5,6 +5,7 @@ import {
   type Store,
   type StoreCapabilities,
   type StorePoolStats,
+  type StoreTable,
   serviceUnavailable,
 } from '@placet/core/adapter';
 import { type Kysely, sql } from 'kysely';
@@ -21,7 +22,9 @@ import type { RepoContext } from './repositories/context.js';
 import { deliveryRepository } from './repositories/deliveries.js';
 import { eventRepository } from './repositories/events.js';
 import { messageRepository } from './repositories/messages.js';
+import { reviewAssigneeRepository } from './repositories/review-assignees.js';
 import { reviewReadRepository } from './repositories/review-reads.js';
+import { reviewVoteRepository } from './repositories/review-votes.js';
 import { reviewRepository } from './repositories/reviews.js';
 import { keyValueRepository, sessionRepository } from './repositories/sessions.js';
 import { apiKeyRepository, userRepository } from './repositories/users.js';
@@ -40,7 +43,9 @@ const TABLES = {
   events: 'placet_events',
   sessions: 'placet_sessions',
   kv: 'placet_kv',
-} as const;
+  review_votes: 'placet_review_votes',
+  review_assignees: 'placet_review_assignees',
+} as const satisfies Record<StoreTable, string>;
 
 const TRANSIENT_RETRIES = 5;
 
@@ -83,6 +88,8 @@ function repositories(ctx: RepoContext): Repositories {
     channels: channelRepository(ctx),
     messages: messageRepository(ctx),
     reviews: reviewRepository(ctx),
+    reviewVotes: reviewVoteRepository(ctx),
+    reviewAssignees: reviewAssigneeRepository(ctx),
     attachments: attachmentRepository(ctx),
     statusSteps: statusStepRepository(ctx),
     statusHistory: statusHistoryRepository(ctx),

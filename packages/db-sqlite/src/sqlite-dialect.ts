@@ -18,18 +18,17 @@ export const sqliteDialect: SqlDialect = {
   lockStream: async () => {},
   uniqueConstraint(error) {
     const code = (error as { code?: unknown })?.code;
-    if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return CONSTRAINTS.primaryKey;
-    if (code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
-    // "UNIQUE constraint failed: placet_messages.channel_id, placet_messages.client_id"
+    if (code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' && code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+    // "UNIQUE constraint failed: placet_messages.channel_id, placet_messages.client_id" (a composite
+    // primary key is reported the same way, with the PRIMARYKEY code)
     const list = String((error as Error).message).split('failed:')[1] ?? '';
     const parts = list.split(',').map((p) => p.trim().split('.'));
     const table = parts[0]?.[0] ?? '';
-    return (
-      constraintOfColumns(
-        table,
-        parts.map((p) => p[1] ?? ''),
-      ) ?? 'unique'
+    const constraint = constraintOfColumns(
+      table,
+      parts.map((p) => p[1] ?? ''),
     );
+    return constraint ?? (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? CONSTRAINTS.primaryKey : 'unique');
   },
   isTransient: (error) => {
     const code = (error as { code?: unknown })?.code;

@@ -115,6 +115,15 @@ select 'd' || printf('%07d', i), case when i % 5 <> 0 then 'u0' else 'u' || (i %
 insert into placet_review_reads (user_id, message_id, read_at)
 select owner_id, message_id, created_at + 1000 from placet_reviews where cast(substr(message_id, 2) as integer) % 3 = 0;
 
+insert into placet_review_assignees (message_id, user_id, owner_id, created_at)
+select message_id, 'u' || (10 + cast(substr(message_id, 2) as integer) % 50), owner_id, created_at
+from placet_reviews;
+
+insert into placet_review_votes (message_id, user_id, response, choice, rejects, voted_at)
+select message_id, 'u' || (10 + cast(substr(message_id, 2) as integer) % 50), '{"selectedOption":"approve"}',
+       'approve', 0, created_at + 1000
+from placet_reviews where cast(substr(message_id, 2) as integer) % 10 = 0;
+
 analyze;
 `;
 
@@ -262,6 +271,36 @@ const CASES: Case[] = [
         before: { createdAt: new Date(T0 - 50_000 * 1000), id: 'd0050001' },
       }),
     check: rows(26),
+  },
+  {
+    name: 'reviewAssignees.listReviews — first page of an assignee',
+    table: 'placet_review_assignees',
+    run: (s) => s.reviewAssignees.listReviews({ userId: 'u10', limit: 50 }),
+    check: rows(50),
+  },
+  {
+    name: 'reviewAssignees.listReviews — keyset page (before) deep in an assignee’s inbox',
+    table: 'placet_review_assignees',
+    run: (s) =>
+      s.reviewAssignees.listReviews({
+        userId: 'u10',
+        before: { createdAt: new Date(messageTime(50_000)), messageId: messageId(50_000) },
+        limit: 50,
+      }),
+    check: rows(50),
+  },
+  {
+    name: 'reviewAssignees.listReviews — each review by primary key',
+    table: 'placet_reviews',
+    run: (s) => s.reviewAssignees.listReviews({ userId: 'u10', status: 'completed', limit: 50 }),
+    check: rows(50),
+  },
+  {
+    name: 'reviewVotes.listByMessageIds — a page of ids',
+    table: 'placet_review_votes',
+    run: (s) =>
+      s.reviewVotes.listByMessageIds(Array.from({ length: 50 }, (_, k) => messageId(90_000 + k * 10))),
+    check: rows(50),
   },
   {
     name: 'events.after',

@@ -8,7 +8,10 @@ import {
   type NewEvent,
   newId,
   type Repositories,
+  type ReviewAssigneeRecord,
+  type ReviewPolicyRecord,
   type ReviewRecord,
+  type ReviewVoteRecord,
   type UserRecord,
 } from '@placet/core/adapter';
 
@@ -189,6 +192,57 @@ export function makeReview(
     feedback: null,
     modifiedFileIds: null,
     createdAt,
+    policy: null,
+    ...overrides,
+  };
+}
+
+/**
+ * An approval policy: `quorum` of `required` votes among `assigneeIds` (two fresh ids unless given), no
+ * veto, expiring at the deadline, not decided yet.
+ */
+export function makePolicy(overrides: Partial<ReviewPolicyRecord> = {}): ReviewPolicyRecord {
+  const assigneeIds = overrides.assigneeIds ?? [newId(), newId()];
+  return {
+    assignees: [...assigneeIds],
+    assigneeIds,
+    mode: 'quorum',
+    required: 2,
+    veto: false,
+    onTimeout: 'expire',
+    outcome: null,
+    ...overrides,
+  };
+}
+
+/** A vote of `userId` on the review of `messageId`: approving (`choice` `approve`), cast now. */
+export function makeVote(
+  messageId: string,
+  userId: string,
+  overrides: Partial<ReviewVoteRecord> = {},
+): ReviewVoteRecord {
+  return {
+    messageId,
+    userId,
+    response: { selectedOption: 'approve' },
+    choice: 'approve',
+    rejects: false,
+    votedAt: nowDate(),
+    ...overrides,
+  };
+}
+
+/** An assignee row naming `userId` on `review` (its owner and creation time, as the engine writes them). */
+export function makeAssignee(
+  review: Pick<ReviewRecord, 'messageId' | 'ownerId' | 'createdAt'>,
+  userId: string,
+  overrides: Partial<ReviewAssigneeRecord> = {},
+): ReviewAssigneeRecord {
+  return {
+    messageId: review.messageId,
+    userId,
+    ownerId: review.ownerId,
+    createdAt: review.createdAt,
     ...overrides,
   };
 }

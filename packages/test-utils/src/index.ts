@@ -31,15 +31,18 @@ export {
   type Deferred,
   deferred,
   makeApiKey,
+  makeAssignee,
   makeAttachment,
   makeChannel,
   makeDelivery,
   makeEvent,
   makeMessage,
+  makePolicy,
   makeReview,
   makeStatusHistory,
   makeStatusStep,
   makeUser,
+  makeVote,
   randomId,
   type StatusHistoryEntry,
   type StatusStepInput,
@@ -48,6 +51,7 @@ export {
   waitFor,
 } from './helpers.js';
 export { type OutageStore, outageStore } from './outage-store.js';
+export { describePolicyEngine, type PolicyEngineSuiteOptions } from './policy-engine-suite.js';
 export {
   type AcceptedCase,
   type DescribeReviewTypeOptions,
@@ -76,6 +80,7 @@ export {
 export { storeCrudGroup } from './store-crud-group.js';
 export { storeDeliveriesGroup } from './store-deliveries-group.js';
 export { storeOutboxGroup } from './store-outbox-group.js';
+export { storePoliciesGroup } from './store-policies-group.js';
 export { storeQueryGroup } from './store-query-group.js';
 export { storeReviewReadsGroup } from './store-review-reads-group.js';
 export { storeSessionsGroup } from './store-sessions-group.js';

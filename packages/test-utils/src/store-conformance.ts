@@ -9,6 +9,7 @@ import { storeConditionalGroup } from './store-conditional-group.js';
 import { storeCrudGroup } from './store-crud-group.js';
 import { storeDeliveriesGroup } from './store-deliveries-group.js';
 import { storeOutboxGroup } from './store-outbox-group.js';
+import { storePoliciesGroup } from './store-policies-group.js';
 import { storeQueryGroup } from './store-query-group.js';
 import { storeReviewReadsGroup } from './store-review-reads-group.js';
 import { storeSessionsGroup } from './store-sessions-group.js';
@@ -44,6 +45,7 @@ export function storeConformance(options: StoreSuiteOptions): void {
     storeOutboxGroup(options);
     storeDeliveriesGroup(options);
     storeReviewReadsGroup(options);
+    storePoliciesGroup(options);
     storeSessionsGroup(options);
     storeTransactionGroup(options);
     storeConcurrencyGroup(options);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, defineReviewType, oneLine, type QuickAnswer } from '@placet/core/plugin';
+import { definePlugin, defineReviewType, oneLine, type QuickAnswer, type Verdict } from '@placet/core/plugin';
 import {
   ApprovalOption,
   ApprovalPayload,
@@ -34,9 +34,16 @@ export function approvalQuickAnswers(payload: ApprovalPayload): QuickAnswer<Appr
   }));
 }
 
+/** A vote chooses its option; an option styled `danger` says no (what a policy's `veto` acts on). */
+export function approvalVerdict(response: ApprovalResponse, payload: ApprovalPayload): Verdict {
+  const option = (payload.options ?? []).find((candidate) => candidate.id === response.selectedOption);
+  return { choice: response.selectedOption, rejects: option?.style === 'danger' };
+}
+
 export const approvalReviewType = defineReviewType({
   ...approvalSchemas,
   quickAnswers: approvalQuickAnswers,
+  verdict: approvalVerdict,
   displayName: 'Approval',
   description: 'Ask a human to pick one of a few buttons (approve, reject, …), optionally with a comment.',
   summarize: summarizeApproval,

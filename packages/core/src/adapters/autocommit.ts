@@ -69,6 +69,16 @@ export const STORE_METHOD_ACCESS = {
     listDue: 'read',
     nextExpiry: 'read',
     listPendingCreated: 'read',
+    completeDue: 'write',
+    lockForVote: 'write',
+  },
+  reviewVotes: {
+    insert: 'write',
+    listByMessageIds: 'read',
+  },
+  reviewAssignees: {
+    insert: 'write',
+    listReviews: 'read',
   },
   attachments: {
     insert: 'write',

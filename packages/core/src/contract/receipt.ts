@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, JsonObject } from './common.js';
+import { POLICY_MODES, ReviewOutcome, ReviewVote } from './policy.js';
 
 /** The JWS `typ` header of a review receipt. */
 export const RECEIPT_TYP = 'placet-receipt+jwt';
@@ -9,8 +10,8 @@ export const RECEIPT_ALG = 'EdDSA';
 
 /**
  * What a review receipt signs (the JWS payload, a JWT claims set): which review, bound to exactly what
- * the human saw (`reviewHash`), what they answered, who, and when. `edits`, `votes` and `policy` are
- * null in this version (reserved for edit-then-approve, quorum votes and approval policies).
+ * the human saw (`reviewHash`), what they answered, who, and when. `votes` and `policy` are null for a
+ * review without an approval policy; `edits` is null in this version (reserved for edit-then-approve).
  */
 export const ReceiptClaims = z.object({
   /** The review's message id. */
@@ -21,12 +22,22 @@ export const ReceiptClaims = z.object({
   decision: z.string().nullable(),
   /** The human's response, as stored. */
   response: JsonObject,
-  edits: z.unknown().describe('null in this version'),
-  votes: z.unknown().describe('null in this version'),
-  /** The id of the human who answered. */
-  answeredBy: Id,
+  edits: z.null().describe('null in this version'),
+  /** Every vote, for a review with a policy; else null. */
+  votes: z.array(ReviewVote).nullable(),
+  /** The human who answered (or cast the deciding vote); null when the policy's default decided. */
+  answeredBy: Id.nullable(),
   answeredAt: IsoDateTime,
-  policy: z.unknown().describe('null in this version'),
+  /** The policy that decided, for a review with one; else null. */
+  policy: z
+    .object({
+      assigneeIds: z.array(Id),
+      mode: z.enum(POLICY_MODES),
+      required: z.number().int(),
+      veto: z.boolean(),
+      outcome: ReviewOutcome.nullable(),
+    })
+    .nullable(),
   iss: z.string().optional(),
   /** Issued at, in seconds since the epoch. */
   iat: z.number().int(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HttpHeaders, HttpUrl, Id, IsoDateTime, JsonObject, ReviewStatus } from './common.js';
+import { AssigneeRef, MAX_ASSIGNEES, OnTimeout, PolicyInput, ReviewPolicy, ReviewVote } from './policy.js';
 
 /** Methods a legacy review callback may use. Compared case-insensitively and stored upper-case. */
 export const CALLBACK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -32,6 +33,8 @@ export const MAX_REVIEW_FEEDBACK_LENGTH = 10_000;
  * `payload` against that type's schema by the engine, not here; `payload` keeps every key.
  * Expiry values are only type-checked here: `resolveReviewExpiry` gives the original's 400 messages.
  * `expiresAt: null` is accepted as "not given" (the original's stored schema allows null).
+ * `assignees`, `policy` and `onTimeout` are Placet's approval policies (not in the original): a review
+ * without them behaves exactly as the original's.
  */
 export const ReviewInput = z.object({
   type: z.string().min(1),
@@ -41,6 +44,12 @@ export const ReviewInput = z.object({
   callback: ReviewCallback.nullable().optional(),
   feedback: z.string().max(MAX_REVIEW_FEEDBACK_LENGTH).nullable().optional(),
   modifiedFileIds: ModifiedFileIds.nullable().optional(),
+  /** Who may answer: user ids, e-mails, roles. Unassigned: the channel's owner, as in the original. */
+  assignees: z.array(AssigneeRef).min(1).max(MAX_ASSIGNEES).optional(),
+  /** How many assignees must agree (needs `assignees` unless `mode` is `any`). */
+  policy: PolicyInput.optional(),
+  /** What happens when nobody decided by the expiry: `expire` (default) or a default response. */
+  onTimeout: OnTimeout.optional(),
 });
 export type ReviewInput = z.infer<typeof ReviewInput>;
 
@@ -58,7 +67,19 @@ export const Review = z.object({
   completedAt: IsoDateTime.nullable(),
   feedback: z.string().nullable(),
   modifiedFileIds: ModifiedFileIds.nullable(),
+  /** The user who answered (or cast the deciding vote); null while pending, and for a default outcome. */
   respondedBy: z.string().nullable(),
+  /** Only on reviews with an approval policy: the policy, and how it was decided. */
+  policy: ReviewPolicy.optional(),
+  /** Only on reviews with an approval policy: every vote so far, oldest first. */
+  votes: z.array(ReviewVote).optional(),
+  /**
+   * Only on reviews with an approval policy: the hash of what a human is shown (see `reviewHash()`);
+   * an answer that names another hash is refused with `REVIEW_CHANGED`.
+   */
+  reviewHash: z.string().optional(),
+  /** Only on reviews with an approval policy: the signed receipt once decided (else null). */
+  receipt: z.string().nullable().optional(),
 });
 export type Review = z.infer<typeof Review>;
 
@@ -67,12 +88,22 @@ export const RespondReview = z.object({
   response: JsonObject,
   modifiedFileIds: ModifiedFileIds.optional(),
   feedback: z.string().max(MAX_REVIEW_FEEDBACK_LENGTH).optional(),
+  /**
+   * The `reviewHash` of what the human was shown. When given and the review changed since (the agent
+   * edited, iterated or streamed into the message), the answer is refused with `REVIEW_CHANGED`.
+   */
+  reviewHash: z.string().min(1).max(200).optional(),
 });
 export type RespondReviewInput = z.input<typeof RespondReview>;
 export type RespondReview = z.infer<typeof RespondReview>;
 
 /** Query of the human inbox `GET /api/v1/reviews`. */
 export const InboxQuery = z.object({
+  /**
+   * `mine` (default): reviews in the caller's own channels. `assigned`: reviews of any owner that name
+   * the caller as an assignee (`channel` does not apply).
+   */
+  scope: z.enum(['mine', 'assigned']).default('mine'),
   status: z.enum(['pending', 'completed', 'expired', 'all']).default('pending'),
   channel: Id.optional(),
   type: z.string().min(1).max(100).optional(),

@@ -3,6 +3,7 @@ import type { Channel } from '../contract/channel.js';
 import { SECRET_MASK } from '../contract/channel.js';
 import type { Attachment, Message, StatusEvent } from '../contract/message.js';
 import { sanitizeMimeType } from '../contract/mime-type.js';
+import type { ReviewVote } from '../contract/policy.js';
 import type { Review } from '../contract/review.js';
 import type {
   ApiKeyRecord,
@@ -10,6 +11,7 @@ import type {
   ChannelRecord,
   MessageRecord,
   ReviewRecord,
+  ReviewVoteRecord,
   StatusStepRecord,
   UserRecord,
 } from './records.js';
@@ -23,8 +25,20 @@ function maskValues(
   return Object.fromEntries(Object.keys(record).map((key) => [key, SECRET_MASK]));
 }
 
-/** A review as the API shows it. Callback header values are masked: they may carry credentials. */
-export function presentReview(review: ReviewRecord): Review {
+/** What only a review with a policy shows: its votes, the hash of what is shown, its receipt. */
+export interface ReviewPolicyExtras {
+  votes: readonly ReviewVoteRecord[];
+  reviewHash: string;
+  receipt: string | null;
+}
+
+/**
+ * A review as the API shows it. Callback header values are masked: they may carry credentials. A review
+ * with a policy also shows the policy, its votes, its `reviewHash` and its receipt; a plain review shows
+ * exactly the original's fields.
+ */
+export function presentReview(review: ReviewRecord, extras?: ReviewPolicyExtras): Review {
+  const policy = review.policy;
   return {
     type: review.type,
     payload: review.payload,
@@ -42,6 +56,32 @@ export function presentReview(review: ReviewRecord): Review {
     feedback: review.feedback,
     modifiedFileIds: review.modifiedFileIds,
     respondedBy: review.respondedBy,
+    ...(policy
+      ? {
+          policy: {
+            assignees: policy.assignees,
+            assigneeIds: policy.assigneeIds,
+            mode: policy.mode,
+            required: policy.required,
+            veto: policy.veto,
+            onTimeout: policy.onTimeout,
+            outcome: policy.outcome,
+          },
+          votes: (extras?.votes ?? []).map(presentVote),
+          ...(extras ? { reviewHash: extras.reviewHash } : {}),
+          receipt: extras?.receipt ?? null,
+        }
+      : {}),
+  };
+}
+
+export function presentVote(vote: ReviewVoteRecord): ReviewVote {
+  return {
+    userId: vote.userId,
+    response: vote.response,
+    choice: vote.choice,
+    rejects: vote.rejects,
+    votedAt: vote.votedAt.toISOString(),
   };
 }
 
@@ -77,7 +117,7 @@ export function presentMessage(
   message: MessageRecord,
   review: ReviewRecord | undefined,
   attachments: Attachment[],
-  extras: { agentName?: string; statusEvents?: StatusEvent[] } = {},
+  extras: { agentName?: string; statusEvents?: StatusEvent[]; policy?: ReviewPolicyExtras } = {},
 ): Message {
   return {
     id: message.id,
@@ -86,7 +126,7 @@ export function presentMessage(
     senderId: message.senderId,
     text: message.text,
     status: message.status,
-    review: review ? presentReview(review) : null,
+    review: review ? presentReview(review, extras.policy) : null,
     metadata: message.metadata,
     clientId: message.clientId,
     streamId: message.streamId,

@@ -141,6 +141,53 @@ export interface ReviewRecord {
   feedback: string | null;
   modifiedFileIds: Record<string, string> | null;
   createdAt: Date;
+  /**
+   * The approval policy an agent set (assignees, quorum, default outcome), or null for a plain review:
+   * a plain review behaves, and is shown, exactly as the original's.
+   */
+  policy: ReviewPolicyRecord | null;
+}
+
+/** How a review with a policy ended; null while it is pending (or when it expired). */
+export type ReviewOutcome = 'answered' | 'quorum' | 'veto' | 'default';
+
+/** A review's approval policy (stored with the review as one JSON value). */
+export interface ReviewPolicyRecord {
+  /** The assignees as the agent named them: user ids, emails, `role:<role>`. */
+  assignees: string[];
+  /** Who may answer: the users those named when the review was created (a snapshot), in order. */
+  assigneeIds: string[];
+  mode: 'any' | 'all' | 'quorum';
+  /** Votes for one choice that complete the review: `any` 1, `all` every assignee, `quorum` N. */
+  required: number;
+  /** One vote that rejects (as its review type judges it) completes the review as rejected. */
+  veto: boolean;
+  /** When nobody decided by `expiresAt`: expire (the original's behaviour) or apply this response. */
+  onTimeout: 'expire' | { response: Record<string, unknown> };
+  /** Set with the completion: how it was decided. */
+  outcome: ReviewOutcome | null;
+}
+
+/** One assignee's vote on a review with a policy: a full response of the review type. */
+export interface ReviewVoteRecord {
+  messageId: string;
+  userId: string;
+  response: Record<string, unknown>;
+  /** What the vote chose, as its review type judges it (an approval's option id). */
+  choice: string;
+  /** Whether the vote says no (for `veto`). */
+  rejects: boolean;
+  votedAt: Date;
+}
+
+/** "This user may answer this review": the index of an assignee's inbox. */
+export interface ReviewAssigneeRecord {
+  messageId: string;
+  userId: string;
+  /** The review's owner (the channel's), for tenancy checks and deletion. */
+  ownerId: string;
+  /** The review's creation time: the assignee's inbox is ordered by it. */
+  createdAt: Date;
 }
 
 export interface AttachmentRecord {

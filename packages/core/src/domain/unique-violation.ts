@@ -30,5 +30,6 @@ export const CONSTRAINTS = {
   messageStream: 'messages_channel_stream',
   messageIteration: 'messages_iteration',
   statusStepIndex: 'status_steps_stream_index',
+  reviewVote: 'review_votes',
   primaryKey: 'primary_key',
 } as const;

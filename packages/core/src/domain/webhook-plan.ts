@@ -1,6 +1,14 @@
 import type { Repositories } from '../ports/store.js';
 import { newId } from '../util/ids.js';
-import type { ChannelRecord, DeliveryRecord, MessageRecord, NewEvent, ReviewRecord } from './records.js';
+import { presentVote } from './present.js';
+import type {
+  ChannelRecord,
+  DeliveryRecord,
+  MessageRecord,
+  NewEvent,
+  ReviewRecord,
+  ReviewVoteRecord,
+} from './records.js';
 
 interface Target {
   url: string;
@@ -54,11 +62,15 @@ export function webhookTarget(
   return undefined;
 }
 
-/** The original's payloads (reference §5), so receivers written for it keep working. */
+/**
+ * The original's payloads (reference §5), so receivers written for it keep working. An answered review
+ * with an approval policy also carries who decided, how, every vote and the signed receipt.
+ */
 export function reviewPayload(
   event: 'review:responded' | 'review:expired',
   message: MessageRecord,
   review: ReviewRecord,
+  decided?: { receipt: string; votes: readonly ReviewVoteRecord[] },
 ): Record<string, unknown> {
   const base = { event, channelId: message.channelId, message_id: message.id, review_type: review.type };
   if (event === 'review:expired')
@@ -71,6 +83,14 @@ export function reviewPayload(
     responded_at: (review.completedAt ?? new Date()).toISOString(),
     ...(message.iterationGroupId
       ? { iterationGroupId: message.iterationGroupId, iteration: message.iteration }
+      : {}),
+    ...(review.policy && decided
+      ? {
+          responded_by: review.respondedBy,
+          outcome: review.policy.outcome,
+          votes: decided.votes.map(presentVote),
+          receipt: decided.receipt,
+        }
       : {}),
   };
 }

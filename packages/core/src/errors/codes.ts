@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   // 401 / 403 / 404
   UNAUTHORIZED: { status: 401, description: 'Missing or invalid credentials.' },
   FORBIDDEN: { status: 403, description: 'The principal may not perform this operation.' },
+  NOT_ASSIGNED: {
+    status: 403,
+    description: 'The review names its assignees and the caller is not one of them; they may only read it.',
+  },
   PASSWORD_CHANGE_REQUIRED: {
     status: 403,
     description: 'The account still has a generated password; change it first.',
@@ -28,6 +32,12 @@ export const ERROR_CODES = {
   // 409 / 413 / 429
   CONFLICT: { status: 409, description: 'The request conflicts with the current state.' },
   REVIEW_NOT_PENDING: { status: 409, description: 'The review was already answered or has expired.' },
+  REVIEW_CHANGED: {
+    status: 409,
+    description:
+      'The review changed after it was shown (its reviewHash differs): reload it and answer again.',
+  },
+  ALREADY_VOTED: { status: 409, description: 'This assignee has already voted on the review.' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body or upload exceeds a configured limit.' },
   RATE_LIMITED: { status: 429, description: 'Too many requests; retry after the indicated delay.' },
   // 5xx

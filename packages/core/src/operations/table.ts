@@ -588,12 +588,18 @@ export const OPERATIONS: readonly AnyOperation[] = [
     operationId: 'createMessage',
     summary: 'Send a message',
     description:
-      'Text, a status, a review for a human to answer, files (`attachmentIds`, `textAttachments`), or the first chunk of a stream (`streamId`).',
+      'Text, a status, a review for a human to answer, files (`attachmentIds`, `textAttachments`), or the first chunk of a stream (`streamId`). A review may carry an approval policy: `assignees` (user ids, e-mails, roles; resolved to users now, 400 naming one that matches nobody), `policy` (`any`, `all` or `quorum` of `required` votes, `veto`) and `onTimeout` (`expire`, or a default `response` checked like a human answer).',
     tag: 'Messages',
     auth: 'either',
     body: json(named('MessageCreate', MessageCreate)),
     success: created(S.Message, 'The message.'),
-    errors: ['NOT_FOUND', 'UNKNOWN_REVIEW_TYPE', 'INVALID_REVIEW_PAYLOAD', 'INVALID_EXPIRY'],
+    errors: [
+      'NOT_FOUND',
+      'UNKNOWN_REVIEW_TYPE',
+      'INVALID_REVIEW_PAYLOAD',
+      'INVALID_REVIEW_RESPONSE',
+      'INVALID_EXPIRY',
+    ],
     handler: ({ placet, principal, body }) => placet.messages.create(principal, body),
   }),
   defineOperation({
@@ -705,7 +711,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
     operationId: 'listReviews',
     summary: 'The inbox: reviews across channels',
     description:
-      'By status and type, newest first, paged with `cursor`. `readIds` names the messages of the page that the caller has marked read (`POST /reviews/{id}/read`).',
+      'By status and type, newest first, paged with `cursor`. `scope=mine` (default): reviews in your channels; `scope=assigned`: reviews of any owner that name you as an assignee. `readIds` names the messages of the page that the caller has marked read (`POST /reviews/{id}/read`).',
     tag: 'Reviews',
     auth: 'user',
     query: InboxQuery,
@@ -841,13 +847,20 @@ export const OPERATIONS: readonly AnyOperation[] = [
     operationId: 'respondToReview',
     summary: 'Answer a review',
     description:
-      "`response` is checked against the review type's schema. 409 when already answered or expired.",
+      "`response` is checked against the review type's schema. 409 when already answered or expired. A review with `assignees` takes answers from them only (403 `NOT_ASSIGNED` for others, who may still read it); with a quorum policy each answer is one vote (409 `ALREADY_VOTED` for a second), and the vote that meets the policy completes the review — until then the answer returns the review still pending, with its votes. With `reviewHash` (what the human was shown), an answer to a review that changed since is refused with 409 `REVIEW_CHANGED` and nothing is recorded.",
     tag: 'Reviews',
     auth: 'user',
     params: { id: MESSAGE_ID },
     body: json(named('RespondReview', RespondReview)),
-    success: ok(S.Message, 'The message with the completed review.'),
-    errors: ['NOT_FOUND', 'INVALID_REVIEW_RESPONSE', 'REVIEW_NOT_PENDING'],
+    success: ok(S.Message, 'The message with the review: completed, or still pending with the new vote.'),
+    errors: [
+      'NOT_FOUND',
+      'INVALID_REVIEW_RESPONSE',
+      'NOT_ASSIGNED',
+      'REVIEW_NOT_PENDING',
+      'ALREADY_VOTED',
+      'REVIEW_CHANGED',
+    ],
     handler: ({ placet, principal, params, body }) =>
       placet.reviews.respond(principal, params.id ?? '', body),
   }),

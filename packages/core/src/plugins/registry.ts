@@ -3,8 +3,9 @@ import type { PluginManifest, ReviewTypeManifest } from '../contract/plugin-mani
 import { registerPluginErrorCodes } from '../errors/codes.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOptions, parseOrThrow } from '../errors/zod-issues.js';
+import { canonicalJson } from '../receipts/review-hash.js';
 import { definePlugin } from './define.js';
-import type { PlacetPlugin, QuickAnswer, ReviewResponse, ReviewTypeDefinition } from './types.js';
+import type { PlacetPlugin, QuickAnswer, ReviewResponse, ReviewTypeDefinition, Verdict } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry handles every review type generically.
 type AnyReviewType = ReviewTypeDefinition<any, any>;
@@ -191,6 +192,20 @@ export class PluginRegistry {
     } catch {
       return [];
     }
+  }
+
+  /**
+   * How a vote counts in a quorum (the type's `verdict`). A dismissal is its own choice and never a
+   * rejection; without a `verdict` the choice is the response's canonical JSON.
+   */
+  verdict(type: string, payload: unknown, response: ReviewResponse): Verdict {
+    if (response._dismissed === true) return { choice: '_dismissed', rejects: false };
+    const definition = this.#reviewTypes.get(type)?.definition;
+    if (definition?.verdict) {
+      const { choice, rejects } = definition.verdict(response, payload);
+      return { choice: String(choice), rejects: rejects === true };
+    }
+    return { choice: canonicalJson(response), rejects: false };
   }
 
   /** JSON Schemas of a review type's payload and response; the response for `payload` when one is given. */

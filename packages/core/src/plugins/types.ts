@@ -48,7 +48,19 @@ export interface ReviewTypeDefinition<Payload = Record<string, unknown>, Respons
    * dashboard only.
    */
   quickAnswers?: (payload: Payload) => readonly QuickAnswer<Response>[];
+  /**
+   * How one assignee's vote counts in a quorum: which answer it is (`choice`, e.g. the option id: votes
+   * of one choice add up) and whether it says no (`rejects`: what `policy.veto` acts on). Without it a
+   * vote's choice is its canonical JSON and no vote rejects.
+   */
+  verdict?: (response: Response, payload: Payload) => Verdict;
   ui?: ReviewTypeUi;
+}
+
+/** How a vote counts (see `ReviewTypeDefinition.verdict`). */
+export interface Verdict {
+  readonly choice: string;
+  readonly rejects: boolean;
 }
 
 /** One answer a human can give with one click (see `ReviewTypeDefinition.quickAnswers`). */

@@ -9,7 +9,10 @@ import type {
   KeyValueRecord,
   MessageRecord,
   NewEvent,
+  ReviewAssigneeRecord,
+  ReviewPolicyRecord,
   ReviewRecord,
+  ReviewVoteRecord,
   SessionRecord,
   StatusHistoryRecord,
   StatusStepRecord,
@@ -46,8 +49,9 @@ export interface UserRepository {
   list(): Promise<UserRecord[]>;
   update(id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>): Promise<UserRecord | undefined>;
   /**
-   * Deleting a user MUST delete their sessions, API keys, channels (with everything below them) and read
-   * marks (channel reads and review reads).
+   * Deleting a user MUST delete their sessions, API keys, channels (with everything below them), read
+   * marks (channel reads and review reads) and the review assignee rows naming them. Their votes on other
+   * owners' reviews stay (the review's history).
    */
   delete(id: string): Promise<boolean>;
 }
@@ -118,7 +122,10 @@ export interface ChannelRepository {
     id: string,
     patch: Partial<Omit<ChannelRecord, 'id' | 'ownerId' | 'createdAt'>>,
   ): Promise<ChannelRecord | undefined>;
-  /** MUST delete the channel's messages, reviews, attachment rows, status steps and history with it. */
+  /**
+   * MUST delete the channel's messages, reviews (with their votes and assignee rows), attachment rows,
+   * status steps and history with it.
+   */
   delete(id: string): Promise<boolean>;
 }
 
@@ -175,16 +182,22 @@ export interface MessageRepository {
    * downgraded), atomically. Returns the updated row, or undefined when nothing was written.
    */
   setDeliveryStatus(id: string, status: DeliveryStatus, now: Date): Promise<MessageRecord | undefined>;
-  /** MUST delete the message's review, attachment rows and every user's review read mark with it. */
+  /**
+   * MUST delete the message's review, the votes and assignee rows of that review, attachment rows and
+   * every user's review read mark with it.
+   */
   delete(id: string): Promise<boolean>;
 }
 
 export interface ReviewCompletion {
   response: Record<string, unknown>;
-  respondedBy: string;
+  /** The human who answered (or cast the deciding vote); null for a default outcome. */
+  respondedBy: string | null;
   completedAt: Date;
   feedback: string | null;
   modifiedFileIds: Record<string, string> | null;
+  /** When given, replaces the review's policy in the same update (its `outcome`). */
+  policy?: ReviewPolicyRecord;
 }
 
 export interface ReviewListQuery {
@@ -245,6 +258,50 @@ export interface ReviewRepository {
    * the keyset cursor `after` when given: the reminders' sweep. By index on `createdAt` of pending rows.
    */
   listPendingCreated(query: PendingCreatedQuery): Promise<ReviewRecord[]>;
+  /**
+   * The default outcome at expiry: the same update as `complete`, but on the condition
+   * `WHERE status = 'pending' AND expiresAt <= completedAt`. Of N concurrent callers (and callers of
+   * `expire`) at most one MUST get the review back.
+   */
+  completeDue(messageId: string, completion: ReviewCompletion): Promise<ReviewRecord | undefined>;
+  /**
+   * Takes the review for one vote: a conditional update `WHERE status = 'pending' AND expiresAt > now`
+   * that counts the vote (`vote_count + 1`) and so holds the row's write lock to the end of the
+   * transaction. Voters on one review are serialised by it: after it returns, the transaction sees every
+   * vote committed before. Returns the review, or undefined when it is not pending (or has expired).
+   * Only meaningful inside a transaction.
+   */
+  lockForVote(messageId: string, now: Date): Promise<ReviewRecord | undefined>;
+}
+
+export interface ReviewVoteRepository {
+  /**
+   * MUST reject a second vote of one user on one review with `UniqueViolation` (constraint
+   * `review_votes`), also when the two inserts race in parallel transactions.
+   */
+  insert(vote: ReviewVoteRecord): Promise<void>;
+  /** The votes on these reviews, oldest first (votedAt, then userId): one read for a page. */
+  listByMessageIds(messageIds: readonly string[]): Promise<ReviewVoteRecord[]>;
+}
+
+/** The assignee's inbox: reviews of any owner that name this user as an assignee. */
+export interface AssignedReviewQuery {
+  userId: string;
+  status?: ReviewRecord['status'];
+  type?: string;
+  /** Keyset cursor: only reviews strictly older than this (createdAt desc, messageId desc). */
+  before?: { createdAt: Date; messageId: string };
+  limit: number;
+}
+
+export interface ReviewAssigneeRepository {
+  /** Records who may answer a review. A (messageId, userId) pair that exists already is left as it is. */
+  insert(rows: readonly ReviewAssigneeRecord[]): Promise<void>;
+  /**
+   * Reviews assigned to a user (of any owner), newest first (createdAt desc, messageId desc), by index on
+   * (userId, createdAt, messageId): the cost of a page MUST NOT grow with other users' reviews.
+   */
+  listReviews(query: AssignedReviewQuery): Promise<ReviewRecord[]>;
 }
 
 export interface PendingCreatedQuery {
@@ -438,6 +495,8 @@ export interface Repositories {
   readonly channels: ChannelRepository;
   readonly messages: MessageRepository;
   readonly reviews: ReviewRepository;
+  readonly reviewVotes: ReviewVoteRepository;
+  readonly reviewAssignees: ReviewAssigneeRepository;
   readonly attachments: AttachmentRepository;
   readonly statusSteps: StatusStepRepository;
   readonly statusHistory: StatusHistoryRepository;
@@ -456,7 +515,8 @@ export interface Repositories {
  *   or — when `fn` throws — none does, and the error is rethrown unchanged.
  * - Writes through the store outside a transaction MUST each be atomic on their own.
  * - Unique keys MUST hold under concurrency: of two racing inserts one fails with `UniqueViolation`.
- * - Conditional updates (`complete`, `expire`, `touch`, `setDeliveryStatus`) MUST be atomic
+ * - Conditional updates (`complete`, `completeDue`, `expire`, `lockForVote`, `touch`,
+ *   `setDeliveryStatus`) MUST be atomic
  *   compare-and-set operations; `reviewReads.mark` MUST be an atomic insert-if-absent.
  * - Reads MUST NOT see another transaction's uncommitted writes.
  * - The store MUST NOT close resources it did not open (a host-owned pool or database).
@@ -507,7 +567,9 @@ export type StoreTable =
   | 'review_reads'
   | 'events'
   | 'sessions'
-  | 'kv';
+  | 'kv'
+  | 'review_votes'
+  | 'review_assignees';
 
 /**
  * An independent read path of a Store (raw reads of what is committed, bypassing the repository code:

@@ -1,11 +1,19 @@
 import { inject, injectable } from 'tsyringe';
 import type { Attachment, Message, StatusEvent } from '../contract/message.js';
-import { presentAttachment, presentMessage, presentStatusStep } from '../domain/present.js';
-import type { AttachmentRecord, MessageRecord } from '../domain/records.js';
+import {
+  presentAttachment,
+  presentMessage,
+  presentStatusStep,
+  type ReviewPolicyExtras,
+} from '../domain/present.js';
+import { RECEIPTS_NAMESPACE, type StoredReceipt } from '../domain/receipts.js';
+import type { AttachmentRecord, MessageRecord, ReviewRecord } from '../domain/records.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
+import type { Clock } from '../ports/clock.js';
 import type { FileStore } from '../ports/file-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { Repositories, Store } from '../ports/store.js';
+import { reviewHash } from '../receipts/review-hash.js';
 import { TOKENS } from '../tokens.js';
 
 const INLINE_TYPES = new Set(['text/markdown', 'text/plain', 'text/html', 'text/csv']);
@@ -18,6 +26,7 @@ export class MessageViews {
     @inject(TOKENS.FileStore) private readonly files: FileStore,
     @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
     @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 
   async present(
@@ -49,6 +58,7 @@ export class MessageViews {
       stepsOf.set(key, [...(stepsOf.get(key) ?? []), presentStatusStep(step)]);
     }
     const reviewOf = new Map(reviews.map((r) => [r.messageId, r]));
+    const policyOf = await this.#policyExtras(repos, messages, reviews, attachments);
     const attachmentsOf = new Map<string, Attachment[]>();
     for (const attachment of attachments) {
       const list = attachmentsOf.get(attachment.messageId ?? '') ?? [];
@@ -61,8 +71,51 @@ export class MessageViews {
       presentMessage(m, reviewOf.get(m.id), attachmentsOf.get(m.id) ?? [], {
         statusEvents: m.streamId === null ? [] : (stepsOf.get(`${m.channelId}\u0000${m.streamId}`) ?? []),
         ...(m.senderType === 'agent' && opts.agentName !== undefined ? { agentName: opts.agentName } : {}),
+        ...(policyOf.has(m.id) ? { policy: policyOf.get(m.id)! } : {}),
       }),
     );
+  }
+
+  /**
+   * What the reviews with a policy on a page show besides the original's fields: their votes (one read
+   * for the page), the hash of what is shown, and the receipt once decided. Nothing for plain reviews.
+   */
+  async #policyExtras(
+    repos: Repositories,
+    messages: readonly MessageRecord[],
+    reviews: readonly ReviewRecord[],
+    attachments: readonly AttachmentRecord[],
+  ): Promise<Map<string, ReviewPolicyExtras>> {
+    const withPolicy = reviews.filter((r) => r.policy !== null);
+    const extras = new Map<string, ReviewPolicyExtras>();
+    if (withPolicy.length === 0) return extras;
+    const ids = withPolicy.map((r) => r.messageId);
+    const now = this.clock.now();
+    const [votes, receipts] = await Promise.all([
+      repos.reviewVotes.listByMessageIds(ids),
+      Promise.all(
+        withPolicy.map((r) =>
+          r.status === 'completed' ? repos.kv.get(RECEIPTS_NAMESPACE, r.messageId, now) : undefined,
+        ),
+      ),
+    ]);
+    const messageOf = new Map(messages.map((m) => [m.id, m]));
+    for (const [index, review] of withPolicy.entries()) {
+      const message = messageOf.get(review.messageId);
+      const hash = await reviewHash({
+        type: review.type,
+        payload: review.payload,
+        text: message?.text ?? null,
+        attachments: attachments.filter((a) => a.messageId === review.messageId),
+      });
+      const stored = receipts[index]?.value as StoredReceipt | undefined;
+      extras.set(review.messageId, {
+        votes: votes.filter((v) => v.messageId === review.messageId),
+        reviewHash: hash,
+        receipt: stored?.receipt ?? null,
+      });
+    }
+    return extras;
   }
 
   async presentOne(

@@ -16,6 +16,7 @@ import { newId } from '../util/ids.js';
 import { ChannelsService } from './channels-service.js';
 import { FilesService } from './files-service.js';
 import { MessageViews } from './message-views.js';
+import { ReviewPolicies } from './review-policies.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 type AgentInput = MessageCreate;
@@ -35,6 +36,7 @@ export class MessageWriter {
     @inject(ChannelsService) private readonly channels: ChannelsService,
     @inject(FilesService) private readonly files: FilesService,
     @inject(MessageViews) private readonly views: MessageViews,
+    @inject(ReviewPolicies) private readonly policies: ReviewPolicies,
   ) {}
 
   async createFromAgent(principal: AgentPrincipal, input: MessageCreateInput): Promise<Message> {
@@ -45,7 +47,7 @@ export class MessageWriter {
 
     const now = this.clock.now();
     const id = newId();
-    const review = data.review ? this.#buildReview(id, channel, data.review, now) : undefined;
+    const review = data.review ? await this.#buildReview(id, channel, data.review, now) : undefined;
     const iterationRoot =
       data.iterationOf !== undefined ? await this.#iterationTarget(channel, data.iterationOf) : undefined;
     const message: MessageRecord = {
@@ -223,7 +225,16 @@ export class MessageWriter {
             }
           }
           await tx.messages.insert(row);
-          if (parts.review) await tx.reviews.insert(parts.review);
+          if (parts.review) {
+            await tx.reviews.insert(parts.review);
+            // The assignees' inboxes: who may answer, indexed by user.
+            const { messageId, ownerId, createdAt } = parts.review;
+            const assigneeIds = parts.review.policy?.assigneeIds ?? [];
+            if (assigneeIds.length > 0)
+              await tx.reviewAssignees.insert(
+                assigneeIds.map((userId) => ({ messageId, userId, ownerId, createdAt })),
+              );
+          }
           for (const attachment of parts.textAttachments)
             await tx.attachments.insert({ ...attachment, messageId: row.id });
           if (parts.attachmentIds.length > 0) {
@@ -268,13 +279,14 @@ export class MessageWriter {
     }
   }
 
-  #buildReview(
+  async #buildReview(
     messageId: string,
     channel: ChannelRecord,
     input: NonNullable<AgentInput['review']>,
     now: Date,
-  ): ReviewRecord {
+  ): Promise<ReviewRecord> {
     const payload = this.registry.parsePayload(input.type, input.payload);
+    const policy = await this.policies.resolve(input, { type: input.type, payload });
     const expiresAt = resolveReviewExpiry(
       { expiresInSeconds: input.expiresInSeconds, expiresAt: input.expiresAt ?? undefined },
       now,
@@ -295,6 +307,7 @@ export class MessageWriter {
       feedback: input.feedback ?? null,
       modifiedFileIds: input.modifiedFileIds ?? null,
       createdAt: now,
+      policy,
     };
   }
 

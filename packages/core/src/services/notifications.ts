@@ -116,11 +116,10 @@ export class Notifications {
     return [...this.#byName.values()];
   }
 
-  /**
-   * Who is told about a review: its channel's owner. (Assignees join them with the approval policies.)
-   */
-  recipientsOf(review: { ownerId: string }): string[] {
-    return [review.ownerId];
+  /** Who is told about a review: its assignees when it names some, else its channel's owner. */
+  recipientsOf(review: Pick<ReviewRecord, 'ownerId' | 'policy'>): string[] {
+    const assignees = review.policy?.assigneeIds ?? [];
+    return assignees.length > 0 ? [...assignees] : [review.ownerId];
   }
 
   /** Inside the event's transaction: the notifications it calls for. */
@@ -128,7 +127,14 @@ export class Notifications {
     if (this.#byName.size === 0 || event.channelId === null || event.subjectId === null) return;
     const kind = kindOf(event);
     if (!kind) return;
-    const review = { ownerId: event.ownerId, channelId: event.channelId, messageId: event.subjectId };
+    // Events carry the owner; the review's policy (its assignees) is read with the event's transaction.
+    const policy = (await tx.reviews.findByMessageId(event.subjectId))?.policy ?? null;
+    const review = {
+      ownerId: event.ownerId,
+      channelId: event.channelId,
+      messageId: event.subjectId,
+      policy,
+    };
     // A new review's digest period is that of the review's own time (what the digest is read by).
     const createdAt = Date.parse(String((event.payload as { createdAt?: unknown } | null)?.createdAt));
     await this.#planFor(
@@ -143,7 +149,7 @@ export class Notifications {
   /** Inside a transaction: the reminders of a review still pending (`Reminders`, on the sweeper). */
   async planReminder(
     tx: Repositories,
-    review: Pick<ReviewRecord, 'ownerId' | 'channelId' | 'messageId'>,
+    review: Pick<ReviewRecord, 'ownerId' | 'channelId' | 'messageId' | 'policy'>,
     now: Date,
   ) {
     if (this.#byName.size === 0) return 0;
@@ -153,7 +159,7 @@ export class Notifications {
   /** Plans `kind` about a review for each recipient and notifier their preferences allow; how many. */
   async #planFor(
     tx: Repositories,
-    review: Pick<ReviewRecord, 'ownerId' | 'channelId' | 'messageId'>,
+    review: Pick<ReviewRecord, 'ownerId' | 'channelId' | 'messageId' | 'policy'>,
     kind: NotificationEvent,
     now: Date,
     reviewCreatedAt: Date = now,

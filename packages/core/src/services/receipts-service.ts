@@ -8,9 +8,10 @@ import {
   type ReceiptPublicKey,
   type ReviewReceipt,
 } from '../contract/receipt.js';
+import { presentVote } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
 import { RECEIPT_KEYS_NAMESPACE, RECEIPTS_NAMESPACE, type StoredReceipt } from '../domain/receipts.js';
-import type { MessageRecord, ReviewRecord } from '../domain/records.js';
+import type { MessageRecord, ReviewRecord, ReviewVoteRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repositories, Store } from '../ports/store.js';
@@ -112,9 +113,17 @@ export class ReceiptsService {
    */
   async issue(
     tx: Repositories,
-    input: { review: ReviewRecord; message: MessageRecord; signer: ReceiptSigner; now: Date },
+    input: {
+      review: ReviewRecord;
+      message: MessageRecord;
+      signer: ReceiptSigner;
+      now: Date;
+      /** The votes of a review with a policy (none for a plain review). */
+      votes?: readonly ReviewVoteRecord[];
+    },
   ): Promise<StoredReceipt> {
     const { review, message, signer, now } = input;
+    const policy = review.policy;
     const attachments =
       message.attachmentCount > 0 ? await tx.attachments.listByMessageIds([message.id]) : [];
     const hash = await reviewHash({
@@ -130,10 +139,18 @@ export class ReceiptsService {
       decision: typeof response.selectedOption === 'string' ? response.selectedOption : null,
       response,
       edits: null,
-      votes: null,
-      answeredBy: review.respondedBy ?? '',
+      votes: policy ? (input.votes ?? []).map(presentVote) : null,
+      answeredBy: review.respondedBy,
       answeredAt: (review.completedAt ?? now).toISOString(),
-      policy: null,
+      policy: policy
+        ? {
+            assigneeIds: policy.assigneeIds,
+            mode: policy.mode,
+            required: policy.required,
+            veto: policy.veto,
+            outcome: policy.outcome,
+          }
+        : null,
     };
     const receipt = await new SignJWT(claims)
       .setProtectedHeader({ alg: RECEIPT_ALG, kid: signer.kid, typ: RECEIPT_TYP })

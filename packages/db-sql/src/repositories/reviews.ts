@@ -39,6 +39,31 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
         .executeTakeFirst();
       return row && m.review.fromRow(row);
     },
+    async completeDue(messageId, completion) {
+      // The default outcome: the same update, only once the review is due (and still pending).
+      const row = await db
+        .updateTable('placet_reviews')
+        .set({ ...toPatch(REVIEW_COMPLETION_FIELDS, { ...completion }, d), status: 'completed' })
+        .where('message_id', '=', messageId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '<=', d.date(completion.completedAt))
+        .returningAll()
+        .executeTakeFirst();
+      return row && m.review.fromRow(row);
+    },
+    async lockForVote(messageId, now) {
+      // A write, so that it takes the row's lock until the transaction ends (Postgres): a second voter
+      // waits here, then re-checks the condition on the committed row and sees the first one's vote.
+      const row = await db
+        .updateTable('placet_reviews')
+        .set((eb) => ({ vote_count: eb('vote_count', '+', 1) }))
+        .where('message_id', '=', messageId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', d.date(now))
+        .returningAll()
+        .executeTakeFirst();
+      return row && m.review.fromRow(row);
+    },
     async expire(messageId, now) {
       const row = await db
         .updateTable('placet_reviews')

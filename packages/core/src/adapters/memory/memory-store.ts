@@ -16,6 +16,8 @@ const TABLE_OF = {
   events: 'events',
   sessions: 'sessions',
   kv: 'kv',
+  review_votes: 'reviewVotes',
+  review_assignees: 'reviewAssignees',
 } as const satisfies Record<StoreTable, TableName>;
 
 /** Reads the committed rows directly, bypassing repository code: the conformance suite's `inspect`. */

@@ -1,6 +1,6 @@
 import type { DeliveryRecord, MessageRecord, ReviewRecord } from '../../domain/records.js';
 import { CONSTRAINTS, UniqueViolation } from '../../domain/unique-violation.js';
-import type { ReadMark, Repositories } from '../../ports/store.js';
+import type { ReadMark, Repositories, ReviewCompletion } from '../../ports/store.js';
 import { newId } from '../../util/ids.js';
 import type { Rows, TableName, View } from './state.js';
 
@@ -84,10 +84,22 @@ function countAttachments(view: View, messageId: string, delta: number): void {
 }
 
 const reviewReadKey = (userId: string, messageId: string) => `${userId}/${messageId}`;
+/** The key of a vote and of an assignee row: one per (review, user). */
+const reviewUserKey = (messageId: string, userId: string) => `${messageId}/${userId}`;
+
+/** The patch of a completed review: the completion's fields, its `policy` only when given. */
+function completedPatch(completion: ReviewCompletion): Partial<ReviewRecord> {
+  const { policy, ...rest } = completion;
+  return { ...rest, status: 'completed', ...(policy === undefined ? {} : { policy }) };
+}
 
 function deleteMessage(view: View, id: string): boolean {
   if (!view.delete('messages', id)) return false;
   view.delete('reviews', id);
+  for (const v of view.filter('reviewVotes', (v) => v.messageId === id))
+    view.delete('reviewVotes', reviewUserKey(v.messageId, v.userId));
+  for (const a of view.filter('reviewAssignees', (a) => a.messageId === id))
+    view.delete('reviewAssignees', reviewUserKey(a.messageId, a.userId));
   for (const r of view.filter('reviewReads', (r) => r.messageId === id))
     view.delete('reviewReads', reviewReadKey(r.userId, r.messageId));
   for (const a of view.filter('attachments', (a) => a.messageId === id)) view.delete('attachments', a.id);
@@ -155,6 +167,9 @@ export function memoryRepositories(view: View): Repositories {
           view.delete('channelReads', `${r.userId}/${r.channelId}`);
         for (const r of view.filter('reviewReads', (r) => r.userId === id))
           view.delete('reviewReads', reviewReadKey(r.userId, r.messageId));
+        // Their assignments go; their votes on others' reviews stay (the review's history).
+        for (const a of view.filter('reviewAssignees', (a) => a.userId === id))
+          view.delete('reviewAssignees', reviewUserKey(a.messageId, a.userId));
         for (const c of view.filter('channels', (c) => c.ownerId === id)) deleteChannel(view, c.id);
         return true;
       },
@@ -283,7 +298,19 @@ export function memoryRepositories(view: View): Repositories {
         const review = view.get('reviews', messageId);
         if (review?.status !== 'pending') return undefined;
         if (review.expiresAt.getTime() <= completion.completedAt.getTime()) return undefined;
-        return patchRow(view, 'reviews', messageId, { ...completion, status: 'completed' });
+        return patchRow(view, 'reviews', messageId, completedPatch(completion));
+      },
+      async completeDue(messageId, completion) {
+        const review = view.get('reviews', messageId);
+        if (review?.status !== 'pending') return undefined;
+        if (review.expiresAt.getTime() > completion.completedAt.getTime()) return undefined;
+        return patchRow(view, 'reviews', messageId, completedPatch(completion));
+      },
+      async lockForVote(messageId, now) {
+        // Transactions are serialised already: the condition is all there is to check.
+        const review = view.get('reviews', messageId);
+        if (review?.status !== 'pending' || review.expiresAt.getTime() <= now.getTime()) return undefined;
+        return review;
       },
       async expire(messageId, now) {
         const review = view.get('reviews', messageId);
@@ -353,6 +380,51 @@ export function memoryRepositories(view: View): Repositories {
           if (!next || r.expiresAt < next) next = r.expiresAt;
         }
         return next;
+      },
+    },
+    reviewVotes: {
+      async insert(vote) {
+        const key = reviewUserKey(vote.messageId, vote.userId);
+        if (view.get('reviewVotes', key) !== undefined) throw new UniqueViolation(CONSTRAINTS.reviewVote);
+        view.set('reviewVotes', key, vote);
+      },
+      async listByMessageIds(messageIds) {
+        const wanted = new Set(messageIds);
+        return view
+          .filter('reviewVotes', (v) => wanted.has(v.messageId))
+          .sort(
+            (a, b) =>
+              a.votedAt.getTime() - b.votedAt.getTime() ||
+              (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+          );
+      },
+    },
+    reviewAssignees: {
+      async insert(rows) {
+        for (const row of rows) {
+          const key = reviewUserKey(row.messageId, row.userId);
+          if (view.get('reviewAssignees', key) === undefined) view.set('reviewAssignees', key, row);
+        }
+      },
+      async listReviews({ userId, status, type, before, limit }) {
+        const position = (a: { createdAt: Date; messageId: string }) => ({
+          createdAt: a.createdAt,
+          id: a.messageId,
+        });
+        const assigned = view
+          .filter(
+            'reviewAssignees',
+            (a) => a.userId === userId && (!before || byNewest(position(a), position(before)) > 0),
+          )
+          .sort((a, b) => byNewest(position(a), position(b)));
+        const out: ReviewRecord[] = [];
+        for (const a of assigned) {
+          if (out.length >= limit) break;
+          const review = view.get('reviews', a.messageId);
+          if (!review || (status && review.status !== status) || (type && review.type !== type)) continue;
+          out.push(review);
+        }
+        return out;
       },
     },
     attachments: {

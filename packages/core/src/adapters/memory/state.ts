@@ -7,7 +7,9 @@ import type {
   EventRecord,
   KeyValueRecord,
   MessageRecord,
+  ReviewAssigneeRecord,
   ReviewRecord,
+  ReviewVoteRecord,
   SessionRecord,
   StatusHistoryRecord,
   StatusStepRecord,
@@ -22,6 +24,10 @@ export interface Rows {
   channels: ChannelRecord;
   messages: MessageRecord;
   reviews: ReviewRecord;
+  /** Keyed `${messageId}/${userId}`. */
+  reviewVotes: ReviewVoteRecord;
+  /** Keyed `${messageId}/${userId}`. */
+  reviewAssignees: ReviewAssigneeRecord;
   attachments: AttachmentRecord;
   statusSteps: StatusStepRecord;
   statusHistory: StatusHistoryRecord;
@@ -47,6 +53,8 @@ export class MemoryState {
     channels: new Map(),
     messages: new Map(),
     reviews: new Map(),
+    reviewVotes: new Map(),
+    reviewAssignees: new Map(),
     attachments: new Map(),
     statusSteps: new Map(),
     statusHistory: new Map(),

@@ -1,0 +1,118 @@
+import { inject, injectable } from 'tsyringe';
+import { ASSIGNEE_ROLES, type AssigneeRole } from '../contract/policy.js';
+import type { ReviewInput } from '../contract/review.js';
+import { requiredVotes } from '../domain/quorum.js';
+import type { ReviewPolicyRecord, UserRecord } from '../domain/records.js';
+import { isPlacetError, PlacetError } from '../errors/placet-error.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import type { Store } from '../ports/store.js';
+import { TOKENS } from '../tokens.js';
+
+interface Issue {
+  path: string;
+  message: string;
+}
+
+const invalid = (issues: Issue[]) =>
+  new PlacetError('VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+
+/** The role a role reference names (`role:member`, `member`), or undefined for another kind of reference. */
+function roleOf(ref: string): AssigneeRole | undefined {
+  const name = ref.startsWith('role:') ? ref.slice('role:'.length) : ref;
+  return (ASSIGNEE_ROLES as readonly string[]).includes(name) ? (name as AssigneeRole) : undefined;
+}
+
+/**
+ * Turns the policy fields of an agent's review (`assignees`, `policy`, `onTimeout`) into the stored
+ * policy: assignees resolved to users (a snapshot: who may answer does not change when users or roles
+ * change later), the quorum checked against them, the default response checked against the review type.
+ */
+@injectable()
+export class ReviewPolicies {
+  constructor(
+    @inject(TOKENS.Store) private readonly store: Store,
+    @inject(TOKENS.Registry) private readonly registry: PluginRegistry,
+  ) {}
+
+  /** The policy of a new review, or null when the agent set none (a plain review, as the original's). */
+  async resolve(
+    input: Pick<ReviewInput, 'assignees' | 'policy' | 'onTimeout'>,
+    review: { type: string; payload: Record<string, unknown> },
+  ): Promise<ReviewPolicyRecord | null> {
+    if (input.assignees === undefined && input.policy === undefined && input.onTimeout === undefined)
+      return null;
+    const assignees = input.assignees ?? [];
+    const assigneeIds = await this.#resolveAssignees(assignees);
+    const mode = input.policy?.mode ?? 'any';
+    const required = input.policy?.required;
+    const issues: Issue[] = [];
+    if (mode !== 'any' && assigneeIds.length === 0)
+      issues.push({ path: 'review.policy.mode', message: `mode "${mode}" needs review.assignees` });
+    if (required !== undefined && mode !== 'quorum')
+      issues.push({ path: 'review.policy.required', message: 'only allowed with mode "quorum"' });
+    if (mode === 'quorum' && required === undefined)
+      issues.push({ path: 'review.policy.required', message: 'required with mode "quorum"' });
+    if (mode === 'quorum' && required !== undefined && required > assigneeIds.length)
+      issues.push({
+        path: 'review.policy.required',
+        message: `${required} votes cannot come from ${assigneeIds.length} assignee(s)`,
+      });
+    if (issues.length > 0) throw invalid(issues);
+    return {
+      assignees,
+      assigneeIds,
+      mode,
+      required: requiredVotes(mode, assigneeIds.length, required),
+      veto: input.policy?.veto ?? false,
+      onTimeout: this.#onTimeout(input.onTimeout, review),
+      outcome: null,
+    };
+  }
+
+  #onTimeout(
+    onTimeout: ReviewInput['onTimeout'],
+    review: { type: string; payload: Record<string, unknown> },
+  ): ReviewPolicyRecord['onTimeout'] {
+    if (onTimeout === undefined || onTimeout === 'expire') return 'expire';
+    try {
+      return { response: this.registry.parseResponse(review.type, review.payload, onTimeout.response) };
+    } catch (error) {
+      if (!isPlacetError(error) || error.code !== 'INVALID_REVIEW_RESPONSE') throw error;
+      // The same check as a human's answer, reported where the agent wrote it.
+      throw new PlacetError('INVALID_REVIEW_RESPONSE', `review.onTimeout: ${error.message}`, {
+        issues: (error.issues ?? []).map((issue) => ({ ...issue, path: `review.onTimeout.${issue.path}` })),
+      });
+    }
+  }
+
+  /** User ids, in the order named, each once; a reference that names nobody is a 400 naming it. */
+  async #resolveAssignees(refs: readonly string[]): Promise<string[]> {
+    const ids: string[] = [];
+    const issues: Issue[] = [];
+    let everyone: Promise<UserRecord[]> | undefined;
+    for (const [index, ref] of refs.entries()) {
+      const path = `review.assignees.${index}`;
+      const role = roleOf(ref);
+      if (role) {
+        everyone ??= this.store.users.list();
+        // `admin` names the instance's administrators, whose role is `owner`.
+        const wanted = role === 'admin' ? 'owner' : role;
+        const users = (await everyone).filter((user) => user.role === wanted);
+        if (users.length === 0) issues.push({ path, message: `no user has the role "${role}"` });
+        ids.push(...users.map((user) => user.id));
+      } else if (ref.startsWith('group:')) {
+        issues.push({ path, message: 'groups are not available yet: name users or roles' });
+      } else if (ref.includes('@')) {
+        const user = await this.store.users.findByEmail(ref);
+        if (user) ids.push(user.id);
+        else issues.push({ path, message: 'no user has this e-mail' });
+      } else {
+        const user = await this.store.users.findById(ref);
+        if (user) ids.push(user.id);
+        else issues.push({ path, message: 'no user has this id' });
+      }
+    }
+    if (issues.length > 0) throw invalid(issues);
+    return [...new Set(ids)];
+  }
+}

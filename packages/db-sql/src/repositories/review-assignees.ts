@@ -1,0 +1,49 @@
+import type { ReviewAssigneeRecord, ReviewAssigneeRepository } from '@placet/core/adapter';
+import type { RepoContext } from './context.js';
+
+/** Rows per insert statement: well under every driver's bound on bound parameters. */
+const CHUNK = 500;
+
+export function reviewAssigneeRepository(ctx: RepoContext): ReviewAssigneeRepository {
+  const { db, d, m } = ctx;
+  return {
+    async insert(rows) {
+      // One row per (review, user), first write wins: a pair already there is left as it is.
+      const unique = new Map<string, ReviewAssigneeRecord>();
+      for (const row of rows) unique.set(`${row.messageId}/${row.userId}`, row);
+      const all = [...unique.values()];
+      for (let i = 0; i < all.length; i += CHUNK) {
+        await db
+          .insertInto('placet_review_assignees')
+          .values(all.slice(i, i + CHUNK).map(m.assignee.toRow))
+          .onConflict((oc) => oc.columns(['message_id', 'user_id']).doNothing())
+          .execute();
+      }
+    },
+    async listReviews({ userId, status, type, before, limit }) {
+      // A range of placet_review_assignees_user (newest first), each joined to its review by primary key.
+      let query = db
+        .selectFrom('placet_review_assignees')
+        .innerJoin('placet_reviews', 'placet_reviews.message_id', 'placet_review_assignees.message_id')
+        .selectAll('placet_reviews')
+        .where('placet_review_assignees.user_id', '=', userId);
+      if (before) {
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('placet_review_assignees.created_at', 'placet_review_assignees.message_id'),
+            '<',
+            eb.tuple(d.date(before.createdAt), before.messageId),
+          ),
+        );
+      }
+      if (status) query = query.where('placet_reviews.status', '=', status);
+      if (type) query = query.where('placet_reviews.type', '=', type);
+      const rows = await query
+        .orderBy('placet_review_assignees.created_at', 'desc')
+        .orderBy('placet_review_assignees.message_id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(m.review.fromRow);
+    },
+  };
+}
