@@ -26,6 +26,22 @@ export {
   WebhookSecret,
 } from './contract/account.js';
 export {
+  AUDIT_EVENT_TYPES,
+  AUDIT_GENESIS_HASH,
+  AuditActor,
+  AuditEntry,
+  AuditEventType,
+  AuditExportQuery,
+  type AuditExportQueryInput,
+  AuditHash,
+  AuditPage,
+  AuditPageQuery,
+  type AuditPageQueryInput,
+  DEFAULT_AUDIT_PAGE_SIZE,
+  MAX_AUDIT_EXPORT,
+  MAX_AUDIT_PAGE_SIZE,
+} from './contract/audit.js';
+export {
   BasicAuth,
   Channel,
   ChannelCommand,

@@ -7,6 +7,7 @@ import type {
   PublicUser,
   UserCreateInput,
 } from './contract/account.js';
+import type { AuditExportQueryInput, AuditPage, AuditPageQueryInput } from './contract/audit.js';
 import type {
   Channel,
   ChannelCommandsInput,
@@ -48,6 +49,8 @@ import type { SessionRecord, UserRecord } from './domain/records.js';
 import type { ApiKeyCreateInput, HostIdentity } from './host-inputs.js';
 import type { ByteRange } from './ports/file-store.js';
 import type { IncomingFile, OpenedFile } from './services/attachments-service.js';
+import type { AuditExport } from './services/audit-service.js';
+import type { RespondOptions } from './services/review-answers.js';
 import type { WaitOptions } from './services/reviews-service.js';
 
 /**
@@ -192,15 +195,23 @@ export interface ReviewsApi {
   count(principal: Principal, query?: InboxCountQueryInput): Promise<InboxCount>;
   /**
    * Marks the review on `messageId` read for the calling human (per user, per review). Idempotent: a
-   * second call keeps, and answers, the time of the first. 404 for a message that is not the caller's
-   * or carries no review.
+   * second call keeps, and answers, the time of the first; the first is "shown" in the audit log. 404
+   * for a message that is neither the caller's nor assigned to them, or that carries no review.
    */
-  markRead(principal: Principal, messageId: string): Promise<ReviewReadResult>;
+  markRead(principal: Principal, messageId: string, options?: RespondOptions): Promise<ReviewReadResult>;
   /**
    * A human answers. Exactly once: a conditional update on `pending` and not past `expiresAt`; every
    * other caller gets 409. The response is validated by the review type's plugin against the payload.
+   * With assignees only they may answer (403 `NOT_ASSIGNED`), each answer a vote until the policy is
+   * met; with `reviewHash`, a review changed since is refused (409 `REVIEW_CHANGED`). `options.via`
+   * names the path for the audit log (`email`, `push`, …; `api` by default).
    */
-  respond(principal: Principal, messageId: string, input: RespondReviewInput): Promise<Message>;
+  respond(
+    principal: Principal,
+    messageId: string,
+    input: RespondReviewInput,
+    options?: RespondOptions,
+  ): Promise<Message>;
   /**
    * Long-poll. Terminal → at once. Otherwise: register a waiter, re-read once (an answer that landed in
    * between is never missed), then sleep until an event for this review, the timeout, or the abort
@@ -230,6 +241,27 @@ export interface ReceiptsApi {
   jwks(): Promise<ReceiptJwks>;
   /** A new current signing key (in every process sharing the store); old receipts still verify by `kid`. */
   rotateKey(): Promise<{ kid: string }>;
+}
+
+/**
+ * The audit log: what happened to each review (created, shown, voted, escalated, defaulted, completed,
+ * expired, receipt issued), by whom and through which path, append-only and hash-chained per owner.
+ * `GET /audit` and `GET /reviews/:id/audit`. Humans only (an API key is FORBIDDEN).
+ */
+export interface AuditApi {
+  /**
+   * The caller's own chain, oldest first: at most `limit` entries (10 000 by default and at most) with
+   * `seq > after`, optionally only those of one `review` (NOT_FOUND when the caller's chain has none of
+   * it). `nextAfter` continues it.
+   */
+  list(principal: Principal, query?: AuditExportQueryInput): Promise<AuditPage>;
+  /** The same page as a file: NDJSON (`format: 'ndjson'`, the default) or CSV with a header row. */
+  export(principal: Principal, query?: AuditExportQueryInput): Promise<AuditExport>;
+  /**
+   * The entries of one review, oldest first, paged (`limit` 100 by default, at most 1000; `after`): for
+   * its owner and its assignees; NOT_FOUND for anyone else.
+   */
+  forReview(principal: Principal, messageId: string, query?: AuditPageQueryInput): Promise<AuditPage>;
 }
 
 /** Streamed replies: `/messages/streams/*` (PATCH of the full text, status steps). */

@@ -32,6 +32,7 @@ export {
 export { isServiceUnavailable } from './errors/unavailable.js';
 export type {
   ApiKeysApi,
+  AuditApi,
   ChannelsApi,
   DeliveriesApi,
   FilesApi,
@@ -56,5 +57,7 @@ export type { LogFields, Logger } from './ports/logger.js';
 export type { Store } from './ports/store.js';
 export type { Transport } from './ports/transport.js';
 export type { IncomingFile, OpenedFile } from './services/attachments-service.js';
+export type { AuditExport } from './services/audit-service.js';
 export type { EventFilter, Resync } from './services/event-hub.js';
+export type { RespondOptions } from './services/review-answers.js';
 export type { WaitOptions } from './services/reviews-service.js';

@@ -13,6 +13,7 @@ import { PlacetError } from './errors/placet-error.js';
 import { isServiceUnavailable } from './errors/unavailable.js';
 import type {
   ApiKeysApi,
+  AuditApi,
   ChannelsApi,
   DeliveriesApi,
   FilesApi,
@@ -34,6 +35,7 @@ import type { QuickAnswer, ReviewTypeUi } from './plugins/types.js';
 import { AgentStatusService } from './services/agent-status-service.js';
 import { ApiKeysService } from './services/api-keys-service.js';
 import { AttachmentsService } from './services/attachments-service.js';
+import { AuditService } from './services/audit-service.js';
 import { Availability } from './services/availability.js';
 import { ChannelWebhooksService } from './services/channel-webhooks-service.js';
 import { ChannelsService } from './services/channels-service.js';
@@ -112,6 +114,8 @@ export interface Placet {
   readonly reviews: ReviewsApi;
   /** Signed receipts of completed reviews, and the keys that sign them (JWKS, rotation). */
   readonly receipts: ReceiptsApi;
+  /** The audit log of reviews: hash-chained per owner, exported as NDJSON or CSV. */
+  readonly audit: AuditApi;
   /** Streamed replies: PATCH of the full text, status steps. */
   readonly streams: StreamsApi;
   /** A channel's webhook settings and signing secret. */
@@ -174,6 +178,7 @@ const SERVICES = [
   MessagesService,
   ReviewsService,
   ReceiptsService,
+  AuditService,
   Sweeper,
   OutboxEpoch,
   PluginRuntime,
@@ -329,6 +334,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     messages: scope.resolve(MessagesService),
     reviews,
     receipts: scope.resolve(ReceiptsService),
+    audit: scope.resolve(AuditService),
     streams: scope.resolve(StreamsService),
     webhooks: scope.resolve(ChannelWebhooksService),
     status: scope.resolve(AgentStatusService),

@@ -40,11 +40,13 @@ describe('reviews.wait', () => {
     const idle = [...counting.calls]
       .filter(([key, n]) => n !== (before.get(key) ?? 0))
       .map(([key, n]) => [key, n - (before.get(key) ?? 0)]);
-    // 25 s / 5 s sweep interval = 5 sweeps of 4 indexed queries each, plus the next due review to plan
-    // the following sweep, whatever the number of waiters.
+    // 25 s / 5 s sweep interval = 5 sweeps of 5 indexed queries each, plus the next due review and the
+    // next escalation step to plan the following sweep, whatever the number of waiters.
     expect(Object.fromEntries(idle)).toEqual({
       'reviews.listDue': 5,
       'reviews.nextExpiry': 5,
+      'reviews.listEscalationDue': 5,
+      'reviews.nextEscalation': 5,
       'messages.listStaleStreams': 5,
       'channels.listSilent': 5,
       'attachments.listOrphansBefore': 5,

@@ -147,10 +147,24 @@ const SEED = [
           'approve', false, created_at + interval '1 second'
    from placet_reviews where substr(message_id, 2)::bigint % 10 = 0`,
 
+  // The escalation ladder: half of the pending reviews have a step due 30 minutes before their expiry;
+  // some answered ones still carry a time (the partial index leaves them out).
+  `update placet_reviews set next_escalation_at = expires_at - interval '30 minutes'
+   where substr(message_id, 2)::bigint % 2 = 0
+     and (status = 'pending' or substr(message_id, 2)::bigint % 10 = 2)`,
+
+  // The audit log: 100 000 entries of five owners (20 000 each), three entries per review.
+  `insert into placet_audit_entries (owner_id, seq, at, type, message_id, actor_kind, actor_id, via, data,
+     prev_hash, hash)
+   select 'u' || (i % 5), 1 + i / 5, ${ts(`${T0}::bigint - (100000 - i) * 1000`)}, 'review.created',
+          'm' || lpad((i / 3)::text, 7, '0'), 'agent', 'c0', 'api', '{}'::jsonb, lpad(i::text, 64, '0'),
+          lpad((i + 1)::text, 64, '0')
+   from generate_series(0, 99999) as i`,
+
   // Named tables: a bare ANALYZE would visit every schema of the test database.
   `analyze placet_users, placet_channels, placet_api_keys, placet_messages, placet_reviews,
      placet_attachments, placet_events, placet_deliveries, placet_review_reads, placet_review_assignees,
-     placet_review_votes`,
+     placet_review_votes, placet_audit_entries`,
 ];
 
 /** Transactions become savepoints: the Migrator's transaction nests inside the test's. */
@@ -209,6 +223,8 @@ interface Case {
   run: (store: Store) => Promise<unknown>;
   /** Sanity check on the result, so that the plan is that of a query which finds rows. */
   check: (result: unknown) => void;
+  /** When set, the plan must use this index (not merely some index of the table). */
+  index?: string;
 }
 
 const rows = (min: number) => (result: unknown) => {
@@ -261,6 +277,20 @@ const CASES: Case[] = [
     table: 'placet_reviews',
     run: (s) => s.reviews.nextExpiry(),
     check: defined,
+  },
+  {
+    name: 'reviews.listEscalationDue',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.listEscalationDue(new Date(T0), 100),
+    check: rows(100),
+    index: 'placet_reviews_escalation',
+  },
+  {
+    name: 'reviews.nextEscalation',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.nextEscalation(),
+    check: defined,
+    index: 'placet_reviews_escalation',
   },
   {
     name: 'reviews.listPendingCreated',
@@ -369,6 +399,20 @@ const CASES: Case[] = [
     check: rows(50),
   },
   {
+    name: 'audit.list — an export page deep in an owner’s chain',
+    table: 'placet_audit_entries',
+    run: (s) => s.audit.list({ ownerId: 'u0', afterSeq: 15_000, limit: 1000 }),
+    check: rows(1000),
+    index: 'placet_audit_entries_pkey',
+  },
+  {
+    name: 'audit.list — one review’s entries',
+    table: 'placet_audit_entries',
+    run: (s) => s.audit.list({ ownerId: 'u0', messageId: messageId(100), limit: 100 }),
+    check: rows(1),
+    index: 'placet_audit_entries_message',
+  },
+  {
     name: 'events.after',
     table: 'placet_events',
     run: (s) => s.events.after(99_500, 100),
@@ -451,6 +495,7 @@ describe.skipIf(!pgEnabled)('Postgres query plans on 100k-row tables', () => {
           `(Index Scan|Index Only Scan|Bitmap Heap Scan)( Backward)?( using \\S+)? on ${c.table}\\b`,
         ),
       );
+      if (c.index) expect(text).toMatch(new RegExp(`\\b${c.index}\\b`));
     });
   }
 

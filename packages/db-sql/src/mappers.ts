@@ -1,6 +1,7 @@
 import type {
   ApiKeyRecord,
   AttachmentRecord,
+  AuditEntryRecord,
   ChannelRecord,
   EventRecord,
   KeyValueRecord,
@@ -18,6 +19,7 @@ import { readBool, readInt, type SqlDialect } from './codec.js';
 import type {
   ApiKeysTable,
   AttachmentsTable,
+  AuditEntriesTable,
   ChannelsTable,
   EventsTable,
   KvTable,
@@ -215,6 +217,8 @@ export function mappers(d: SqlDialect) {
         modified_file_ids: jsonOrNull(v.modifiedFileIds),
         created_at: date(v.createdAt),
         policy: jsonOrNull(v.policy),
+        escalation_step: v.escalationStep,
+        next_escalation_at: dateOrNull(v.nextEscalationAt),
       }),
       fromRow: (r: Selectable<ReviewsTable>): ReviewRecord => ({
         messageId: r.message_id,
@@ -233,6 +237,8 @@ export function mappers(d: SqlDialect) {
         modifiedFileIds: readJsonOrNull(r.modified_file_ids),
         createdAt: d.readDate(r.created_at),
         policy: readJsonOrNull(r.policy),
+        escalationStep: readInt(r.escalation_step),
+        nextEscalationAt: readDateOrNull(r.next_escalation_at),
       }),
     },
     vote: {
@@ -315,6 +321,33 @@ export function mappers(d: SqlDialect) {
         status: r.status as StatusHistoryRecord['status'],
         message: r.message,
         createdAt: d.readDate(r.created_at),
+      }),
+    },
+    audit: {
+      toRow: (e: AuditEntryRecord): AuditEntriesTable => ({
+        owner_id: e.ownerId,
+        seq: e.seq,
+        at: date(e.at),
+        type: e.type,
+        message_id: e.messageId,
+        actor_kind: e.actor.kind,
+        actor_id: e.actor.id,
+        via: e.via,
+        data: d.json(e.data),
+        prev_hash: e.prevHash,
+        hash: e.hash,
+      }),
+      fromRow: (r: Selectable<AuditEntriesTable>): AuditEntryRecord => ({
+        ownerId: r.owner_id,
+        seq: readInt(r.seq),
+        at: d.readDate(r.at),
+        type: r.type,
+        messageId: r.message_id,
+        actor: { kind: r.actor_kind as AuditEntryRecord['actor']['kind'], id: r.actor_id },
+        via: r.via,
+        data: d.readJson(r.data),
+        prevHash: r.prev_hash,
+        hash: r.hash,
       }),
     },
     event: {

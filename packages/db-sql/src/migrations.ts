@@ -405,7 +405,9 @@ function pendingByCreation(): Migration {
 
 /**
  * 0007: review approval policies. A review's policy (one JSON value) and a vote counter whose
- * conditional increment serialises the voters of one review (`reviews.lockForVote`); one vote per user
+ * conditional increment serialises the voters of one review (`reviews.lockForVote`); the escalation
+ * ladder's position (`escalation_step`, `next_escalation_at`, behind a partial index of pending rows
+ * with a step due at some time: the sweeper's `listEscalationDue`); one vote per user
  * and review (no foreign key to the user: a deleted user's votes stay in the review's history); and who
  * may answer a review, behind the assignee's inbox (newest first, keyset-paged, by index).
  */
@@ -418,6 +420,19 @@ function reviewPolicies(dialect: SqlDialect): Migration {
       await db.schema
         .alterTable('placet_reviews')
         .addColumn('vote_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // The escalation ladder: how many steps fired, and when the next one is due (null: none left).
+      await db.schema
+        .alterTable('placet_reviews')
+        .addColumn('escalation_step', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('placet_reviews').addColumn('next_escalation_at', date).execute();
+      // `reviews.listEscalationDue` and `nextEscalation`: pending reviews with a step still to fire.
+      await db.schema
+        .createIndex('placet_reviews_escalation')
+        .on('placet_reviews')
+        .column('next_escalation_at')
+        .where(sql.raw<boolean>("status = 'pending' and next_escalation_at is not null"))
         .execute();
       await db.schema
         .createTable('placet_review_votes')
@@ -451,6 +466,49 @@ function reviewPolicies(dialect: SqlDialect): Migration {
   };
 }
 
+/**
+ * 0008: the audit log. One append-only chain of entries per owner, numbered by `seq` (primary key
+ * (owner, seq): an export reads it in order by index) with an index for one review's entries, and the
+ * chain's head (the last seq and hash), whose row lock serialises the appenders of one owner
+ * (`audit.lockHead`). A deleted user takes their chain along; a deleted message does not (no foreign key
+ * on `message_id`: the entries are its history).
+ */
+function auditLog(dialect: SqlDialect): Migration {
+  const { date, json, bigint } = dialect.types;
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('placet_audit_entries')
+        .addColumn('owner_id', 'text', (c) => c.notNull().references('placet_users.id').onDelete('cascade'))
+        .addColumn('seq', bigint, (c) => c.notNull())
+        .addColumn('at', date, (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('actor_kind', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('via', 'text', (c) => c.notNull())
+        .addColumn('data', json, (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('placet_audit_entries_pkey', ['owner_id', 'seq'])
+        .execute();
+      await db.schema
+        .createIndex('placet_audit_entries_message')
+        .on('placet_audit_entries')
+        .columns(['owner_id', 'message_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('placet_audit_heads')
+        .addColumn('owner_id', 'text', (c) =>
+          c.primaryKey().references('placet_users.id').onDelete('cascade'),
+        )
+        .addColumn('seq', bigint, (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 class CodeMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -462,6 +520,7 @@ class CodeMigrations implements MigrationProvider {
       '0005_sessions_kv_and_replay': sessionsAndReplay(this.dialect),
       '0006_pending_by_creation': pendingByCreation(),
       '0007_review_policies': reviewPolicies(this.dialect),
+      '0008_audit_log': auditLog(this.dialect),
     };
   }
 }

@@ -107,6 +107,10 @@ export interface ReviewsTable {
   policy: DbJson | null;
   /** Votes counted by `lockForVote` (its row lock serialises voters); not part of the record. */
   vote_count: Generated<number>;
+  /** How many escalation steps fired. */
+  escalation_step: number;
+  /** When the next escalation step is due; null when none is left. */
+  next_escalation_at: DbDate | null;
 }
 
 export interface ReviewVotesTable {
@@ -212,6 +216,26 @@ export interface EventsTable {
   created_at: DbDate;
 }
 
+export interface AuditEntriesTable {
+  owner_id: string;
+  seq: number | string;
+  at: DbDate;
+  type: string;
+  message_id: string;
+  actor_kind: string;
+  actor_id: string | null;
+  via: string;
+  data: DbJson;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  owner_id: string;
+  seq: number | string;
+  hash: string;
+}
+
 /** The schema, table names prefixed `placet_` so Placet can share a database with its host. */
 export interface PlacetDatabase {
   placet_users: UsersTable;
@@ -231,4 +255,6 @@ export interface PlacetDatabase {
   placet_deliveries: DeliveriesTable;
   placet_delivery_attempts: DeliveryAttemptsTable;
   placet_events: EventsTable;
+  placet_audit_entries: AuditEntriesTable;
+  placet_audit_heads: AuditHeadsTable;
 }

@@ -1,4 +1,5 @@
 import {
+  type AuditEntryRecord,
   autocommitRepositories,
   type EventRecord,
   type Repositories,
@@ -13,6 +14,7 @@ import type { SqlDialect } from './codec.js';
 import { type Mappers, mappers } from './mappers.js';
 import { migrateToLatest } from './migrations.js';
 import { attachmentRepository, statusStepRepository } from './repositories/attachments.js';
+import { auditRepository } from './repositories/audit.js';
 import {
   channelReadRepository,
   channelRepository,
@@ -45,6 +47,8 @@ const TABLES = {
   kv: 'placet_kv',
   review_votes: 'placet_review_votes',
   review_assignees: 'placet_review_assignees',
+  audit_entries: 'placet_audit_entries',
+  audit_heads: 'placet_audit_heads',
 } as const satisfies Record<StoreTable, string>;
 
 const TRANSIENT_RETRIES = 5;
@@ -58,6 +62,7 @@ export interface SqlInspector {
   review(messageId: string): Promise<ReturnType<Mappers['review']['fromRow']> | undefined>;
   attachment(id: string): Promise<ReturnType<Mappers['attachment']['fromRow']> | undefined>;
   events(): Promise<EventRecord[]>;
+  auditEntries(ownerId: string): Promise<AuditEntryRecord[]>;
   count(table: keyof typeof TABLES): Promise<number>;
 }
 
@@ -98,6 +103,7 @@ function repositories(ctx: RepoContext): Repositories {
     deliveries: deliveryRepository(ctx),
     events: eventRepository(ctx),
     kv: keyValueRepository(ctx),
+    audit: auditRepository(ctx),
   };
 }
 
@@ -207,6 +213,15 @@ export function createSqlStore(options: SqlStoreOptions): SqlStore {
       },
       events: async () =>
         (await db.selectFrom('placet_events').selectAll().orderBy('seq').execute()).map(m.event.fromRow),
+      auditEntries: async (ownerId) =>
+        (
+          await db
+            .selectFrom('placet_audit_entries')
+            .selectAll()
+            .where('owner_id', '=', ownerId)
+            .orderBy('seq')
+            .execute()
+        ).map(m.audit.fromRow),
       async count(table) {
         // biome-ignore lint/suspicious/noExplicitAny: the inspector reads any table by name.
         const row = await (db as Kysely<any>)

@@ -124,6 +124,20 @@ select message_id, 'u' || (10 + cast(substr(message_id, 2) as integer) % 50), '{
        'approve', 0, created_at + 1000
 from placet_reviews where cast(substr(message_id, 2) as integer) % 10 = 0;
 
+-- The escalation ladder: half of the pending reviews have a step due 30 minutes before their expiry; some
+-- answered ones still carry a time (the partial index leaves them out).
+update placet_reviews set next_escalation_at = expires_at - ${30 * 60_000}
+where cast(substr(message_id, 2) as integer) % 2 = 0
+  and (status = 'pending' or cast(substr(message_id, 2) as integer) % 10 = 2);
+
+-- The audit log: 100 000 entries of five owners (20 000 each), three entries per review.
+with recursive n(i) as (select 0 union all select i + 1 from n where i < 99999)
+insert into placet_audit_entries (owner_id, seq, at, type, message_id, actor_kind, actor_id, via, data,
+  prev_hash, hash)
+select 'u' || (i % 5), 1 + i / 5, ${T0} - (100000 - i) * 1000, 'review.created',
+       'm' || printf('%07d', i / 3), 'agent', 'c0', 'api', '{}', printf('%064d', i), printf('%064d', i + 1)
+from n;
+
 analyze;
 `;
 
@@ -140,6 +154,8 @@ interface Case {
   run: (store: Store) => Promise<unknown>;
   /** Sanity check on the result, so that the plan is that of a query which finds rows. */
   check: (result: unknown) => void;
+  /** When set, the plan must use this index (not merely some index of the table). */
+  index?: string;
 }
 
 const rows = (min: number) => (result: unknown) => {
@@ -195,6 +211,20 @@ const CASES: Case[] = [
     table: 'placet_reviews',
     run: (s) => s.reviews.nextExpiry(),
     check: defined,
+  },
+  {
+    name: 'reviews.listEscalationDue',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.listEscalationDue(new Date(T0), 100),
+    check: rows(100),
+    index: 'placet_reviews_escalation',
+  },
+  {
+    name: 'reviews.nextEscalation',
+    table: 'placet_reviews',
+    run: (s) => s.reviews.nextEscalation(),
+    check: defined,
+    index: 'placet_reviews_escalation',
   },
   {
     name: 'reviews.listPendingCreated',
@@ -303,6 +333,19 @@ const CASES: Case[] = [
     check: rows(50),
   },
   {
+    name: 'audit.list — an export page deep in an owner’s chain',
+    table: 'placet_audit_entries',
+    run: (s) => s.audit.list({ ownerId: 'u0', afterSeq: 15_000, limit: 1000 }),
+    check: rows(1000),
+  },
+  {
+    name: 'audit.list — one review’s entries',
+    table: 'placet_audit_entries',
+    run: (s) => s.audit.list({ ownerId: 'u0', messageId: messageId(100), limit: 100 }),
+    check: rows(1),
+    index: 'placet_audit_entries_message',
+  },
+  {
     name: 'events.after',
     table: 'placet_events',
     run: (s) => s.events.after(99_500, 100),
@@ -384,6 +427,7 @@ describe('SQLite query plans on 100k-row tables', () => {
         expect(detail, 'never a bare scan of the table').not.toMatch(new RegExp(`^SCAN ${c.table}$`));
         expect(detail).toMatch(/ USING (COVERING INDEX|INDEX|INTEGER PRIMARY KEY|PRIMARY KEY)\b/);
       }
+      if (c.index) expect(access.join('\n')).toMatch(new RegExp(`INDEX ${c.index}\\b`));
     });
   }
 

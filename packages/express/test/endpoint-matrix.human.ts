@@ -1,6 +1,14 @@
 import type { Placet } from '@placet/core';
 import { hashApiKey, type OutboundRequest, type WebhookSender } from '@placet/core/adapter';
-import { DeliveryListQuery, type DeliveryView, InboxCount, Message } from '@placet/core/contract';
+import {
+  type AuditEntry,
+  AuditPage,
+  DeliveryListQuery,
+  type DeliveryView,
+  InboxCount,
+  Message,
+} from '@placet/core/contract';
+import { parseAuditExport, verifyAuditChain } from '@placet/core/receipts';
 import { expect, vi } from 'vitest';
 import {
   type Actor,
@@ -274,6 +282,62 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     agentKey: true,
     member: { status: 404 },
     intact: reviewUnread,
+  },
+  {
+    method: 'GET',
+    path: '/audit',
+    caller: 'human',
+    setup: answeredReview,
+    request: (v) => ({ query: { review: v.messageId!, format: 'ndjson' } }),
+    success: {
+      status: 200,
+      check: async (res, v, a) => {
+        expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+        expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="placet-audit-/);
+        const text = typeof res.body === 'string' ? res.body : `${JSON.stringify(res.body)}\n`;
+        const { entries } = parseAuditExport(text);
+        expect((entries as AuditEntry[]).map((e) => e.type)).toEqual([
+          'review.created',
+          'review.completed',
+          'receipt.issued',
+        ]);
+        for (const e of entries as AuditEntry[])
+          expect(e).toMatchObject({ ownerId: a.userId, messageId: v.messageId });
+        expect(await verifyAuditChain(entries, { allowGaps: true })).toMatchObject({ ok: true, count: 3 });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: { request: (v) => ({ query: { review: v.messageId!, format: 'xml' } }), path: 'format' },
+    agentKey: true,
+    // The member's own chain does not name the owner's review.
+    member: { status: 404 },
+  },
+  {
+    method: 'GET',
+    path: '/reviews/:id/audit',
+    caller: 'human',
+    setup: answeredReview,
+    request: (v) => ({ params: { id: v.messageId! } }),
+    success: {
+      status: 200,
+      check: async (res, v, a) => {
+        const page = AuditPage.strict().parse(res.body);
+        expect(page.nextAfter).toBeNull();
+        expect(page.entries.map((e) => [e.type, e.messageId, e.ownerId])).toEqual([
+          ['review.created', v.messageId, a.userId],
+          ['review.completed', v.messageId, a.userId],
+          ['receipt.issued', v.messageId, a.userId],
+        ]);
+        expect(page.entries[1]!.actor).toEqual({ kind: 'user', id: a.userId });
+        expect(await verifyAuditChain(page.entries, { allowGaps: true })).toMatchObject({ ok: true });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: { request: (v) => ({ params: { id: v.messageId! }, query: { limit: '0' } }), path: 'limit' },
+    agentKey: true,
+    member: { status: 404 },
   },
   {
     method: 'POST',

@@ -47,7 +47,7 @@ function expected(op: AnyOperation): Omit<Row, 'method' | 'path'> {
       ? String(op.success.status)
       : op.success.kind === 'binary'
         ? '200, 206'
-        : op.success.kind === 'script'
+        : op.success.kind === 'script' || op.success.kind === 'text'
           ? '200'
           : '—';
   const statuses = new Set(

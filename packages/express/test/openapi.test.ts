@@ -116,7 +116,7 @@ describe('openapi: the document', () => {
     }
   });
 
-  it('gives every operation a success response with a schema or binary content (501 for the unsupported ones)', () => {
+  it('gives every operation a success response with a schema, text or binary content (501 for the unsupported ones)', () => {
     const unsupported = new Set(['GET /oauth/callback', 'POST /agents/setManagement']);
     for (const [key, op] of documented(doc)) {
       const responses = op.responses as Record<string, Json>;
@@ -132,6 +132,10 @@ describe('openapi: the document', () => {
         const [type, media] = Object.entries(content)[0]!;
         if (type === 'application/json') {
           expect(media.schema, key).toBeDefined();
+        } else if (type === 'application/x-ndjson' || type === 'text/csv') {
+          // Text (an export: NDJSON, CSV): a string in every media type it offers.
+          for (const offered of Object.values(content))
+            expect(resolve(offered.schema), key).toMatchObject({ type: 'string' });
         } else {
           expect(resolve(media.schema), key).toMatchObject({ type: 'string', format: 'binary' });
         }

@@ -470,6 +470,37 @@ export const TENANCY_CASES: Readonly<Record<string, TenancyCase>> = {
     member: forbidden,
   }),
 
+  // Audit log: each owner's own chain; a review's entries for its owner and assignees only.
+  'GET /audit': {
+    variants: [
+      {
+        name: "the victim's review",
+        request: (v) => ({ query: { review: v.answeredId } }),
+        control,
+      },
+      {
+        name: "the victim's review as CSV",
+        request: (v) => ({ query: { review: v.reviewId, format: 'csv' } }),
+        control,
+      },
+      {
+        name: 'the whole chain',
+        request: () => ({}),
+        expect: {
+          foreignOwner: ownList("the caller's own audit chain"),
+          member: ownList("the caller's own audit chain"),
+        },
+        control,
+      },
+    ],
+  },
+  'GET /reviews/{id}/audit': {
+    variants: [
+      { name: 'an answered review', request: (v) => ({ params: { id: v.answeredId } }), control },
+      { name: 'a pending review', request: (v) => ({ params: { id: v.reviewId } }), control },
+    ],
+  },
+
   // Deliveries
   'GET /messages/{id}/deliveries': one((v) => ({ params: { id: v.answeredId } })),
   'GET /agents/{id}/deliveries': one((v) => ({ params: { id: v.channelId } })),

@@ -193,13 +193,15 @@ export function makeReview(
     modifiedFileIds: null,
     createdAt,
     policy: null,
+    escalationStep: 0,
+    nextEscalationAt: null,
     ...overrides,
   };
 }
 
 /**
  * An approval policy: `quorum` of `required` votes among `assigneeIds` (two fresh ids unless given), no
- * veto, expiring at the deadline, not decided yet.
+ * veto, expiring at the deadline, no escalation ladder, no proposal, not decided yet.
  */
 export function makePolicy(overrides: Partial<ReviewPolicyRecord> = {}): ReviewPolicyRecord {
   const assigneeIds = overrides.assigneeIds ?? [newId(), newId()];
@@ -210,6 +212,9 @@ export function makePolicy(overrides: Partial<ReviewPolicyRecord> = {}): ReviewP
     required: 2,
     veto: false,
     onTimeout: 'expire',
+    escalation: [],
+    proposal: null,
+    edits: null,
     outcome: null,
     ...overrides,
   };

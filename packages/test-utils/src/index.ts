@@ -1,3 +1,4 @@
+export { type AuditEngineSuiteOptions, describeAuditEngine } from './audit-engine-suite.js';
 export {
   AUDIT_LOG,
   AuditEntry,
@@ -68,6 +69,7 @@ export {
   type ReviewTypeCases,
   reviewTypeRegistry,
 } from './review-type-kit.js';
+export { storeAuditGroup } from './store-audit-group.js';
 export { storeConcurrencyGroup } from './store-concurrency-group.js';
 export { storeConditionalGroup } from './store-conditional-group.js';
 export {
@@ -79,6 +81,7 @@ export {
 } from './store-conformance.js';
 export { storeCrudGroup } from './store-crud-group.js';
 export { storeDeliveriesGroup } from './store-deliveries-group.js';
+export { storeEscalationGroup } from './store-escalation-group.js';
 export { storeOutboxGroup } from './store-outbox-group.js';
 export { storePoliciesGroup } from './store-policies-group.js';
 export { storeQueryGroup } from './store-query-group.js';

@@ -25,8 +25,14 @@ const NO = { selectedOption: 'no' };
 export interface PolicyEngineSuiteOptions {
   /** Shown in the describe title (`memory`, `sqlite`, `postgres`). */
   name: string;
-  /** A fresh, empty store per test, and how to dispose of it. */
-  store(): Promise<{ store: Store; dispose?: () => Promise<void> }>;
+  /**
+   * A fresh, empty store per test, and how to dispose of it. `another()`, when the store can be shared
+   * by processes (Postgres), opens a second store on the same database: the escalation test then runs
+   * two Placet instances on it.
+   */
+  store(): Promise<{ store: Store; dispose?: () => Promise<void>; another?: () => Store }>;
+  /** Whether `store()` gives `another()`: the two-instance test runs only then (not applicable otherwise). */
+  shared?: boolean;
 }
 
 interface PolicyWorld {
@@ -61,8 +67,8 @@ export function describePolicyEngine(options: PolicyEngineSuiteOptions): void {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     });
 
-    async function setup(): Promise<PolicyWorld> {
-      const { store, dispose } = await options.store();
+    async function setup(): Promise<PolicyWorld & { another?: () => Store }> {
+      const { store, dispose, another } = await options.store();
       const clock = new FakeClock(new Date('2026-03-01T12:00:00Z'));
       const placet = createPlacet({ plugins: [votePlugin()], store, clock, logger: silentLogger() });
       await placet.start();
@@ -99,6 +105,7 @@ export function describePolicyEngine(options: PolicyEngineSuiteOptions): void {
         owner: placet.userPrincipal(owner),
         members,
         emails,
+        ...(another ? { another } : {}),
       };
     }
 
@@ -349,6 +356,234 @@ export function describePolicyEngine(options: PolicyEngineSuiteOptions): void {
         reviewHash: after.review?.reviewHash ?? '',
       });
       expect(ok.review?.votes).toHaveLength(1);
+    });
+
+    it('escalation steps fire once each, when due: a reminder, then a new assignee who may answer', async () => {
+      const w = await setup();
+      const [a, b] = w.members as [PolicyWorld['members'][0], PolicyWorld['members'][0]];
+      const message = await ask(w, {
+        assignees: [w.emails[0]],
+        expiresInSeconds: 600,
+        escalation: [
+          { after: '1m', remind: true },
+          { after: '2m', addAssignees: [w.emails[1]] },
+        ],
+      });
+      expect(message.review?.policy).toMatchObject({
+        escalated: 0,
+        nextEscalationAt: new Date(w.clock.now().getTime() + 60_000).toISOString(),
+        escalation: [
+          { after: '1m', remind: true, addAssignees: [] },
+          { after: '2m', remind: false, addAssignees: [w.emails[1]] },
+        ],
+      });
+      const updates = async () =>
+        (await w.store.events.after(0, 10_000)).filter(
+          (e) => e.type === 'message:updated' && e.subjectId === message.id,
+        ).length;
+      const state = async () => (await w.placet.reviews.get(w.agent, message.id)).review?.policy;
+
+      // The sweeper's own timer fires at each step; a sweep after each advance waits for its work to land
+      // (a real database answers after the fake clock's settling turns).
+      const at = async (ms: number) => {
+        await w.clock.advance(ms);
+        await w.placet.sweep();
+      };
+      await at(59_000);
+      expect((await state())?.escalated).toBe(0);
+      expect(await errorOf(w.placet.reviews.respond(b, message.id, { response: YES }))).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      await at(2_000);
+      expect(await state()).toMatchObject({ escalated: 1, assigneeIds: [a.userId] });
+      await at(60_000);
+      expect(await state()).toMatchObject({
+        escalated: 2,
+        assigneeIds: [a.userId, b.userId],
+        nextEscalationAt: null,
+      });
+      expect(await updates()).toBe(2);
+      // Later sweeps change nothing; the new assignee may answer and sees it in their inbox.
+      await w.placet.sweep();
+      await w.clock.advance(60_000);
+      expect(await updates()).toBe(2);
+      expect((await w.placet.reviews.list(b, { scope: 'assigned' })).data.map((m) => m.id)).toEqual([
+        message.id,
+      ]);
+      const answered = await w.placet.reviews.respond(b, message.id, { response: YES });
+      expect(answered.review?.status).toBe('completed');
+    });
+
+    it('escalation steps must be in time order and before the expiry', async () => {
+      const w = await setup();
+      const bad = await errorOf(
+        ask(w, {
+          expiresInSeconds: 3600,
+          escalation: [
+            { after: '30m', remind: true },
+            { after: '10m', remind: true },
+            { after: '2h', remind: true },
+          ],
+        }),
+      );
+      expect(bad).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((bad as { issues?: { path: string }[] }).issues?.map((i) => i.path)).toEqual([
+        'review.escalation.1.after',
+        'review.escalation.2.after',
+      ]);
+    });
+
+    it.runIf(options.shared === true)(
+      'with two Placet instances on one database each escalation step fires exactly once',
+      async () => {
+        const w = await setup();
+        if (!w.another) throw new Error('shared: true needs store() to give another()');
+        const clockB = new FakeClock(w.clock.now());
+        const b = createPlacet({
+          plugins: [votePlugin()],
+          store: w.another(),
+          clock: clockB,
+          logger: silentLogger(),
+        });
+        await b.start();
+        cleanups.push(() => b.stop());
+        const messages = [];
+        for (let i = 0; i < 5; i++)
+          messages.push(
+            await ask(w, {
+              assignees: [w.emails[0]],
+              expiresInSeconds: 600,
+              escalation: [
+                { after: '1m', remind: true },
+                { after: '2m', addAssignees: [w.emails[1]] },
+                { after: '3m', addAssignees: ['role:member'] },
+              ],
+            }),
+          );
+        // Both processes sweep at every step's time, at once.
+        for (let minute = 1; minute <= 4; minute++)
+          await Promise.all([w.clock.advance(60_000), clockB.advance(60_000), w.placet.sweep(), b.sweep()]);
+        for (const message of messages) {
+          // The audit log names the steps of each firing: every step exactly once, in order (a late timer
+          // may fire two due steps together, never one twice).
+          const entries = await w.store.audit.list({
+            ownerId: w.owner.userId,
+            messageId: message.id,
+            limit: 100,
+          });
+          const steps = entries
+            .filter((e) => e.type === 'review.escalated')
+            .flatMap((e) => (e.data.steps as { step: number }[]).map((s) => s.step));
+          expect(steps).toEqual([1, 2, 3]);
+          const policy = (await w.placet.reviews.get(w.agent, message.id)).review?.policy;
+          expect(policy?.escalated).toBe(3);
+          expect(new Set(policy?.assigneeIds).size).toBe(policy?.assigneeIds.length);
+          expect(policy?.assigneeIds.sort()).toEqual(w.members.map((m) => m.userId).sort());
+          const rows = await w.store.reviewAssignees.listReviews({ userId: w.members[2]!.userId, limit: 50 });
+          expect(rows.filter((r) => r.messageId === message.id)).toHaveLength(1);
+        }
+      },
+    );
+
+    it('edit, then approve: the agent gets the approved value and a diff, signed in the receipt', async () => {
+      const w = await setup();
+      const proposal = {
+        value: { amount: 100, recipient: 'ACME Ltd', memo: 'Invoice 7' },
+        editable: ['amount', 'recipient'],
+        schema: {
+          type: 'object',
+          properties: {
+            amount: { type: 'number', maximum: 500 },
+            recipient: { type: 'string', minLength: 1 },
+          },
+          required: ['amount', 'recipient'],
+        },
+      };
+      const message = await ask(w, { assignees: [w.emails[0]], proposal });
+      expect(message.review?.proposal).toEqual(proposal);
+      expect(message.review?.edits).toBeNull();
+      // The proposal is part of what the human is shown.
+      expect(message.review?.reviewHash).toBe(
+        await reviewHash({
+          type: 'vote',
+          payload: { options: ['yes', 'no'] },
+          text: message.text,
+          attachments: [],
+          proposal,
+        }),
+      );
+      const a = w.members[0]!;
+      const refusals = [
+        [{ memo: 'changed' }, 'edits.memo'],
+        [{ amount: 1000 }, 'edits.amount'],
+        [{ recipient: '' }, 'edits.recipient'],
+      ] as const;
+      for (const [edits, path] of refusals) {
+        const refused = await errorOf(w.placet.reviews.respond(a, message.id, { response: YES, edits }));
+        expect(refused).toMatchObject({ code: 'INVALID_REVIEW_RESPONSE', status: 400 });
+        expect((refused as { issues?: { path: string }[] }).issues?.map((i) => i.path)).toEqual([path]);
+      }
+      expect((await w.store.reviews.findByMessageId(message.id))?.status).toBe('pending');
+
+      const waiting = w.placet.reviews.wait(w.agent, message.id, { timeoutMs: 10_000 });
+      await w.placet.reviews.respond(a, message.id, {
+        response: YES,
+        edits: { amount: 90, recipient: 'ACME Ltd' },
+      });
+      const result = await waiting;
+      const expected = {
+        value: { amount: 90, recipient: 'ACME Ltd', memo: 'Invoice 7' },
+        diff: [{ path: 'amount', from: 100, to: 90 }],
+      };
+      expect(result.message?.review?.edits).toEqual(expected);
+      const claims = await verifyReceipt(
+        result.message?.review?.receipt ?? '',
+        await w.placet.receipts.jwks(),
+      );
+      expect(claims.edits).toEqual(expected);
+    });
+
+    it('refuses a proposal whose editable fields or schema do not fit its value, and edits in a quorum', async () => {
+      const w = await setup();
+      const bad = await errorOf(
+        ask(w, {
+          proposal: {
+            value: { amount: 700 },
+            editable: ['amount', 'currency'],
+            schema: { type: 'object', properties: { amount: { type: 'number', maximum: 500 } } },
+          },
+        }),
+      );
+      expect((bad as { issues?: { path: string }[] }).issues?.map((i) => i.path)).toEqual([
+        'review.proposal.editable.1',
+        'review.proposal.value.amount',
+      ]);
+      const regex = await errorOf(
+        ask(w, {
+          proposal: {
+            value: { name: 'x' },
+            editable: ['name'],
+            schema: { type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } },
+          },
+        }),
+      );
+      expect((regex as { issues?: { path: string }[] }).issues?.map((i) => i.path)).toEqual([
+        'review.proposal.schema.properties.name.pattern',
+      ]);
+      const quorum = await ask(w, {
+        assignees: w.emails,
+        policy: { mode: 'quorum', required: 2 },
+        proposal: { value: { amount: 1 }, editable: ['amount'] },
+      });
+      const refused = await errorOf(
+        w.placet.reviews.respond(w.members[0]!, quorum.id, { response: YES, edits: { amount: 2 } }),
+      );
+      expect(refused).toMatchObject({ code: 'INVALID_REVIEW_RESPONSE' });
+      const plain = await ask(w, {});
+      const noProposal = await errorOf(
+        w.placet.reviews.respond(w.owner, plain.id, { response: YES, edits: { amount: 2 } }),
+      );
+      expect(noProposal).toMatchObject({ code: 'INVALID_REVIEW_RESPONSE' });
     });
 
     it('a plain review shows none of the policy fields', async () => {

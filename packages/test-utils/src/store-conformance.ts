@@ -4,10 +4,12 @@ import { describe } from 'vitest';
 /** The independent read path and the tables it counts: the port's own (`@placet/core/adapter`). */
 export type { StoreInspector, StoreTable };
 
+import { storeAuditGroup } from './store-audit-group.js';
 import { storeConcurrencyGroup } from './store-concurrency-group.js';
 import { storeConditionalGroup } from './store-conditional-group.js';
 import { storeCrudGroup } from './store-crud-group.js';
 import { storeDeliveriesGroup } from './store-deliveries-group.js';
+import { storeEscalationGroup } from './store-escalation-group.js';
 import { storeOutboxGroup } from './store-outbox-group.js';
 import { storePoliciesGroup } from './store-policies-group.js';
 import { storeQueryGroup } from './store-query-group.js';
@@ -46,6 +48,8 @@ export function storeConformance(options: StoreSuiteOptions): void {
     storeDeliveriesGroup(options);
     storeReviewReadsGroup(options);
     storePoliciesGroup(options);
+    storeEscalationGroup(options);
+    storeAuditGroup(options);
     storeSessionsGroup(options);
     storeTransactionGroup(options);
     storeConcurrencyGroup(options);

@@ -146,7 +146,8 @@ async function answer(
   if (!(await runtime.ctx.kv.setIfAbsent(key, { at: runtime.ctx.clock.now().toISOString() }, { ttlMs })))
     return usedPage(request);
   try {
-    await placet.reviews.respond(placet.userPrincipal(user), message.id, { response: ready.response });
+    const answer = { response: ready.response };
+    await placet.reviews.respond(placet.userPrincipal(user), message.id, answer, { via: 'email' });
   } catch (error) {
     // Not answered: the link stays usable (what refused it may refuse it again, or be gone).
     await runtime.ctx.kv.delete(key).catch(() => false);

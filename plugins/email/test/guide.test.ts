@@ -35,7 +35,7 @@ it('quotes the source word for word', () => {
     expect(flat(read(`../src/${file}`)), `quote from ${file}`).toContain(flat(code));
   // The one unlinked quote, in "Why a GET never changes anything".
   const respond =
-    'await placet.reviews.respond(placet.userPrincipal(user), message.id, { response: ready.response });';
+    "await placet.reviews.respond(placet.userPrincipal(user), message.id, answer, { via: 'email' });";
   expect(flat(read('../src/actions.ts'))).toContain(respond);
   expect(GUIDE).toContain(`\n${respond}\n`);
 });

@@ -71,6 +71,9 @@ export const STORE_METHOD_ACCESS = {
     listPendingCreated: 'read',
     completeDue: 'write',
     lockForVote: 'write',
+    listEscalationDue: 'read',
+    nextEscalation: 'read',
+    escalate: 'write',
   },
   reviewVotes: {
     insert: 'write',
@@ -110,6 +113,7 @@ export const STORE_METHOD_ACCESS = {
   },
   events: { append: 'write', after: 'read', afterForOwner: 'read', pruneBefore: 'write', lastSeq: 'read' },
   kv: { get: 'read', set: 'write', insertIfAbsent: 'write', delete: 'write', deleteExpired: 'write' },
+  audit: { lockHead: 'write', append: 'write', list: 'read' },
 } as const satisfies { [R in keyof Repositories]: { [M in keyof Repositories[R]]-?: Access } };
 
 /** The names of the Store port's repositories, from the table above. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, JsonObject } from './common.js';
-import { POLICY_MODES, ReviewOutcome, ReviewVote } from './policy.js';
+import { POLICY_MODES, ProposalEdits, ReviewOutcome, ReviewVote } from './policy.js';
 
 /** The JWS `typ` header of a review receipt. */
 export const RECEIPT_TYP = 'placet-receipt+jwt';
@@ -11,7 +11,7 @@ export const RECEIPT_ALG = 'EdDSA';
 /**
  * What a review receipt signs (the JWS payload, a JWT claims set): which review, bound to exactly what
  * the human saw (`reviewHash`), what they answered, who, and when. `votes` and `policy` are null for a
- * review without an approval policy; `edits` is null in this version (reserved for edit-then-approve).
+ * review without an approval policy; `edits` is null unless the deciding answer edited a proposal.
  */
 export const ReceiptClaims = z.object({
   /** The review's message id. */
@@ -22,7 +22,8 @@ export const ReceiptClaims = z.object({
   decision: z.string().nullable(),
   /** The human's response, as stored. */
   response: JsonObject,
-  edits: z.null().describe('null in this version'),
+  /** What the deciding human edited in the review's proposal (`{ value, diff }`), else null. */
+  edits: ProposalEdits.nullable(),
   /** Every vote, for a review with a policy; else null. */
   votes: z.array(ReviewVote).nullable(),
   /** The human who answered (or cast the deciding vote); null when the policy's default decided. */

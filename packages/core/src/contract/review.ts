@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { HttpHeaders, HttpUrl, Id, IsoDateTime, JsonObject, ReviewStatus } from './common.js';
-import { AssigneeRef, MAX_ASSIGNEES, OnTimeout, PolicyInput, ReviewPolicy, ReviewVote } from './policy.js';
+import {
+  AssigneeRef,
+  EscalationStepInput,
+  MAX_ASSIGNEES,
+  MAX_ESCALATION_STEPS,
+  OnTimeout,
+  PolicyInput,
+  ProposalEdits,
+  ProposalInput,
+  ReviewPolicy,
+  ReviewProposal,
+  ReviewVote,
+} from './policy.js';
 
 /** Methods a legacy review callback may use. Compared case-insensitively and stored upper-case. */
 export const CALLBACK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -50,6 +62,10 @@ export const ReviewInput = z.object({
   policy: PolicyInput.optional(),
   /** What happens when nobody decided by the expiry: `expire` (default) or a default response. */
   onTimeout: OnTimeout.optional(),
+  /** Steps taken while nobody decides: remind, add assignees (in time order, before the expiry). */
+  escalation: z.array(EscalationStepInput).min(1).max(MAX_ESCALATION_STEPS).optional(),
+  /** A value the human may edit (the `editable` fields) before approving it. */
+  proposal: ProposalInput.optional(),
 });
 export type ReviewInput = z.infer<typeof ReviewInput>;
 
@@ -73,6 +89,10 @@ export const Review = z.object({
   policy: ReviewPolicy.optional(),
   /** Only on reviews with an approval policy: every vote so far, oldest first. */
   votes: z.array(ReviewVote).optional(),
+  /** Only on reviews with an approval policy: the editable proposal, or null. */
+  proposal: ReviewProposal.nullable().optional(),
+  /** Only on reviews with an approval policy: what the deciding answer edited (null: nothing). */
+  edits: ProposalEdits.nullable().optional(),
   /**
    * Only on reviews with an approval policy: the hash of what a human is shown (see `reviewHash()`);
    * an answer that names another hash is refused with `REVIEW_CHANGED`.
@@ -93,6 +113,8 @@ export const RespondReview = z.object({
    * edited, iterated or streamed into the message), the answer is refused with `REVIEW_CHANGED`.
    */
   reviewHash: z.string().min(1).max(200).optional(),
+  /** New values of the proposal's editable fields (a review with `proposal` only). */
+  edits: JsonObject.optional(),
 });
 export type RespondReviewInput = z.input<typeof RespondReview>;
 export type RespondReview = z.infer<typeof RespondReview>;

@@ -28,6 +28,8 @@ function maskValues(
 /** What only a review with a policy shows: its votes, the hash of what is shown, its receipt. */
 export interface ReviewPolicyExtras {
   votes: readonly ReviewVoteRecord[];
+  /** Display names of the assignees and voters. */
+  people: readonly { id: string; displayName: string }[];
   reviewHash: string;
   receipt: string | null;
 }
@@ -65,9 +67,19 @@ export function presentReview(review: ReviewRecord, extras?: ReviewPolicyExtras)
             required: policy.required,
             veto: policy.veto,
             onTimeout: policy.onTimeout,
+            escalation: policy.escalation.map(({ after, remind, addAssignees }) => ({
+              after,
+              remind,
+              addAssignees,
+            })),
+            escalated: review.escalationStep,
+            nextEscalationAt: review.status === 'pending' ? iso(review.nextEscalationAt) : null,
             outcome: policy.outcome,
+            people: [...(extras?.people ?? [])],
           },
           votes: (extras?.votes ?? []).map(presentVote),
+          proposal: policy.proposal,
+          edits: policy.edits,
           ...(extras ? { reviewHash: extras.reviewHash } : {}),
           receipt: extras?.receipt ?? null,
         }

@@ -146,6 +146,34 @@ export interface ReviewRecord {
    * a plain review behaves, and is shown, exactly as the original's.
    */
   policy: ReviewPolicyRecord | null;
+  /** How many steps of the policy's escalation ladder have fired (0 for a plain review). */
+  escalationStep: number;
+  /** When the next escalation step is due; null when none is left (always for a plain review). */
+  nextEscalationAt: Date | null;
+}
+
+/** One step of an escalation ladder: at `after` (since the review was created), remind and/or add assignees. */
+export interface EscalationStepRecord {
+  /** As the agent wrote it: `30m`, `2h`. */
+  after: string;
+  afterMs: number;
+  /** Remind the assignees (a reminder notification to each). */
+  remind: boolean;
+  /** Assignees to add, as the agent named them (resolved to users when the step fires). */
+  addAssignees: string[];
+}
+
+/** `review.proposal`: a value, which of its top-level fields a human may edit, and an optional JSON Schema. */
+export interface ProposalRecord {
+  value: Record<string, unknown>;
+  editable: string[];
+  schema: Record<string, unknown> | null;
+}
+
+/** What a human changed in a proposal: the approved value and one entry per changed field. */
+export interface ProposalEditsRecord {
+  value: Record<string, unknown>;
+  diff: { path: string; from: unknown; to: unknown }[];
 }
 
 /** How a review with a policy ended; null while it is pending (or when it expired). */
@@ -164,6 +192,12 @@ export interface ReviewPolicyRecord {
   veto: boolean;
   /** When nobody decided by `expiresAt`: expire (the original's behaviour) or apply this response. */
   onTimeout: 'expire' | { response: Record<string, unknown> };
+  /** The escalation ladder, in time order (empty: none). */
+  escalation: EscalationStepRecord[];
+  /** The agent's proposal a human may edit before approving it, or null. */
+  proposal: ProposalRecord | null;
+  /** Set with the completion when the deciding answer edited the proposal. */
+  edits: ProposalEditsRecord | null;
   /** Set with the completion: how it was decided. */
   outcome: ReviewOutcome | null;
 }
@@ -265,6 +299,41 @@ export interface DeliveryAttemptRecord {
   status: number | null;
   error: string | null;
   durationMs: number;
+}
+
+/** Who did what an audit entry records: a human, an agent (its channel), or the engine itself. */
+export interface AuditActorRecord {
+  kind: 'user' | 'agent' | 'system';
+  /** The user id, the channel id of an agent, or null for the system. */
+  id: string | null;
+}
+
+/**
+ * One entry of an owner's audit chain: append-only, numbered 1, 2, 3… per owner (`seq`, gap-free), each
+ * linked to the one before by `prevHash` (64 zeros before the first) and sealed by `hash`, the SHA-256
+ * (hex) of its canonical JSON without `hash` (see `auditEntryHash` in `@placet/core/receipts`).
+ */
+export interface AuditEntryRecord {
+  ownerId: string;
+  seq: number;
+  at: Date;
+  /** `review.created`, `review.voted`, … (`AuditEventType`). */
+  type: string;
+  /** The review (its message id). The entry stays when the message is deleted: it is history. */
+  messageId: string;
+  actor: AuditActorRecord;
+  /** The path it came through: `api`, `dashboard`, `email`, `push`, `sweeper`, a plugin's name. */
+  via: string;
+  /** The details of the event (JSON). */
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** The head of an owner's audit chain: the last entry's `seq` and `hash` (0 and 64 zeros when empty). */
+export interface AuditHeadRecord {
+  seq: number;
+  hash: string;
 }
 
 export const EVENT_TYPES = [

@@ -89,6 +89,7 @@ export function reviewPayload(
           responded_by: review.respondedBy,
           outcome: review.policy.outcome,
           votes: decided.votes.map(presentVote),
+          ...(review.policy.proposal ? { edits: review.policy.edits } : {}),
           receipt: decided.receipt,
         }
       : {}),

@@ -265,6 +265,30 @@ function operationObject(op: AnyOperation, schemas: SchemaSet, errorBody: string
       description: success.description,
       content: { 'text/html': { schema: { type: 'string' } } },
     };
+  } else if (success.kind === 'text') {
+    responses['200'] = {
+      description: success.description,
+      headers: {
+        'Content-Disposition': {
+          description: '`attachment`, with a file name.',
+          schema: { type: 'string' },
+        },
+        ...(success.linkHeader
+          ? {
+              Link: {
+                description: '`<…>; rel="next"` when the export stopped at its limit and there is more.',
+                schema: { type: 'string' },
+              },
+            }
+          : {}),
+      },
+      content: Object.fromEntries(
+        Object.entries(success.mediaTypes).map(([mediaType, description]) => [
+          mediaType,
+          { schema: { type: 'string', description } },
+        ]),
+      ),
+    };
   } else if (success.kind === 'script') {
     responses['200'] = {
       description: success.description,

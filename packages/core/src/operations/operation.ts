@@ -50,6 +50,15 @@ export type Success<S extends z.ZodType = z.ZodType> =
       readonly description: string;
     }
   | {
+      /** Text in one of `mediaTypes` (an export: NDJSON, CSV), sent as a download. */
+      readonly kind: 'text';
+      readonly description: string;
+      /** Each media type the operation may answer with, and what it holds. */
+      readonly mediaTypes: Readonly<Record<string, string>>;
+      /** A capped export sends `Link: <…>; rel="next"` when there is more. */
+      readonly linkHeader?: boolean;
+    }
+  | {
       /** A web page (`htmlPage()`): a confirmation page a link in an e-mail opens, for example. */
       readonly kind: 'html';
       readonly description: string;

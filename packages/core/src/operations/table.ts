@@ -16,6 +16,7 @@ import {
   UserCreate,
   WebhookSecret,
 } from '../contract/account.js';
+import { AuditExportQuery, AuditPage, AuditPageQuery, MAX_AUDIT_EXPORT } from '../contract/audit.js';
 import {
   Channel,
   ChannelCommands,
@@ -53,6 +54,7 @@ import { PluginManifest } from '../contract/plugin-manifest.js';
 import { ReceiptJwks, ReceiptKeyRotation, ReviewReceipt } from '../contract/receipt.js';
 import { InboxQuery, RespondReview } from '../contract/review.js';
 import { WaitQuery, WaitResult } from '../contract/wait.js';
+import type { Principal } from '../domain/principal.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { contentDisposition, parseRange, servedAs } from './file-replies.js';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiDocumentOptions } from './openapi.js';
@@ -77,6 +79,8 @@ export const TAGS = {
   Status: "The agent's liveness status.",
   Receipts:
     'Signed receipts of completed reviews (compact JWS, EdDSA): the receipt of a review, the public keys that verify it (JWKS), key rotation.',
+  Audit:
+    'The audit log of reviews (humans): who did what to each review, through which path, append-only and hash-chained per owner; exported as NDJSON or CSV and verifiable offline.',
   Plugins: 'Review-type and renderer plugins installed on the server.',
   Account: 'The signed-in human: profile, API keys, users (owners).',
   Meta: 'This document and unsupported endpoints of the original API.',
@@ -164,6 +168,10 @@ function withUiModules(request: OperationRequest, manifest: PluginManifest): Plu
  * Every operation of the `/api/v1` API, one definition each, in the order an adapter registers them (a
  * literal path before a parameter that would match it: `/reviews/pending` before `/reviews/:id`).
  */
+/** How a human's request reached Placet, for the audit log: a signed-in session is the dashboard. */
+const pathOf = (principal: Principal): string =>
+  principal.kind === 'user' && principal.sessionId !== undefined ? 'dashboard' : 'api';
+
 export const OPERATIONS: readonly AnyOperation[] = [
   // Meta (public)
   defineOperation({
@@ -748,7 +756,8 @@ export const OPERATIONS: readonly AnyOperation[] = [
     params: { id: MESSAGE_ID },
     success: ok(named('ReviewReadResult', ReviewReadResult), 'Read (since `readAt`).'),
     errors: ['NOT_FOUND'],
-    handler: ({ placet, principal, params }) => placet.reviews.markRead(principal, params.id ?? ''),
+    handler: ({ placet, principal, params }) =>
+      placet.reviews.markRead(principal, params.id ?? '', { via: pathOf(principal) }),
   }),
   defineOperation({
     method: 'get',
@@ -862,7 +871,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
       'REVIEW_CHANGED',
     ],
     handler: ({ placet, principal, params, body }) =>
-      placet.reviews.respond(principal, params.id ?? '', body),
+      placet.reviews.respond(principal, params.id ?? '', body, { via: pathOf(principal) }),
   }),
 
   // Receipts
@@ -897,6 +906,67 @@ export const OPERATIONS: readonly AnyOperation[] = [
     success: ok(named('ReceiptKeyRotation', ReceiptKeyRotation), 'The id (`kid`) of the new current key.'),
     errors: [],
     handler: ({ placet }) => placet.receipts.rotateKey(),
+  }),
+
+  // Audit (humans)
+  defineOperation({
+    method: 'get',
+    path: '/audit',
+    operationId: 'exportAuditLog',
+    summary: 'Export your audit log (NDJSON or CSV)',
+    description: `Your own audit chain, oldest first: every review created, shown (first opened by each human), voted, escalated, defaulted, completed, expired and receipt issued, with who did it and through which path. \`format=ndjson\` (the default: one JSON entry per line) or \`format=csv\` (RFC 4180 with a header row; \`data\` as JSON). At most \`limit\` entries (${MAX_AUDIT_EXPORT}, also the most) with \`seq\` after \`after\`; when more follow, a \`Link: rel="next"\` header names the next export. \`review\` keeps one review's entries (404 when your chain has none of it: another owner's review, an unknown id). Each entry carries \`prevHash\` and \`hash\` (SHA-256 of its canonical JSON): check a file with \`placet-audit verify <file>\` or \`verifyAuditChain()\` of \`@placet/core/receipts\`.`,
+    tag: 'Audit',
+    auth: 'user',
+    query: AuditExportQuery,
+    success: {
+      kind: 'text',
+      description: 'The entries, as a download (`Content-Disposition: attachment`).',
+      mediaTypes: {
+        'application/x-ndjson': 'One audit entry (JSON) per line.',
+        'text/csv': 'A header row, then one audit entry per row (RFC 4180).',
+      },
+      linkHeader: true,
+    },
+    errors: ['NOT_FOUND'],
+    handler: async ({ placet, principal, query }) => {
+      const file = await placet.audit.export(principal, query);
+      return reply({
+        status: 200,
+        headers: {
+          'Content-Type': file.contentType,
+          'Content-Disposition': contentDisposition('attachment', file.filename),
+          'Cache-Control': 'private, no-store',
+          'X-Content-Type-Options': 'nosniff',
+        },
+        stream: file.body,
+        ...(file.nextAfter === null
+          ? {}
+          : {
+              next: {
+                format: query.format,
+                after: String(file.nextAfter),
+                limit: String(query.limit),
+                ...(query.review ? { review: query.review } : {}),
+              },
+            }),
+      });
+    },
+  }),
+  defineOperation({
+    method: 'get',
+    path: '/reviews/:id/audit',
+    operationId: 'getReviewAudit',
+    summary: "A review's audit entries",
+    description:
+      "The entries of one review, oldest first (`limit` 100 by default, at most 1000; `nextAfter` as `after` for the next page), as they are in the owner's chain: for the review's owner and its assignees. The owner still sees the entries of a review whose message was deleted.",
+    tag: 'Audit',
+    auth: 'user',
+    params: { id: MESSAGE_ID },
+    query: AuditPageQuery,
+    success: ok(named('AuditPage', AuditPage), "A page of the review's audit entries."),
+    errors: ['NOT_FOUND'],
+    handler: ({ placet, principal, params, query }) =>
+      placet.audit.forReview(principal, params.id ?? '', query),
   }),
 
   // Deliveries (humans)

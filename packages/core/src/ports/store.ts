@@ -1,6 +1,8 @@
 import type {
   ApiKeyRecord,
   AttachmentRecord,
+  AuditEntryRecord,
+  AuditHeadRecord,
   ChannelRecord,
   DeliveryAttemptRecord,
   DeliveryRecord,
@@ -50,8 +52,8 @@ export interface UserRepository {
   update(id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>): Promise<UserRecord | undefined>;
   /**
    * Deleting a user MUST delete their sessions, API keys, channels (with everything below them), read
-   * marks (channel reads and review reads) and the review assignee rows naming them. Their votes on other
-   * owners' reviews stay (the review's history).
+   * marks (channel reads and review reads), the review assignee rows naming them and their audit chain
+   * (entries and head). Their votes on other owners' reviews stay (the review's history).
    */
   delete(id: string): Promise<boolean>;
 }
@@ -184,7 +186,7 @@ export interface MessageRepository {
   setDeliveryStatus(id: string, status: DeliveryStatus, now: Date): Promise<MessageRecord | undefined>;
   /**
    * MUST delete the message's review, the votes and assignee rows of that review, attachment rows and
-   * every user's review read mark with it.
+   * every user's review read mark with it. The audit entries that name it stay (history).
    */
   delete(id: string): Promise<boolean>;
 }
@@ -272,6 +274,26 @@ export interface ReviewRepository {
    * Only meaningful inside a transaction.
    */
   lockForVote(messageId: string, now: Date): Promise<ReviewRecord | undefined>;
+  /**
+   * Pending reviews whose next escalation step is due (`nextEscalationAt <= now`), earliest first, by a
+   * partial index on pending rows with a `nextEscalationAt`.
+   */
+  listEscalationDue(now: Date, limit: number): Promise<ReviewRecord[]>;
+  /** The earliest `nextEscalationAt` of any pending review, for scheduling the sweeper. */
+  nextEscalation(): Promise<Date | undefined>;
+  /**
+   * Fires escalation steps exactly once: a conditional update `WHERE status = 'pending' AND
+   * escalationStep = fromStep` that sets `escalationStep`, `nextEscalationAt` and `policy`. Returns the
+   * updated review, or undefined; of N concurrent callers (in any process) at most one gets it back.
+   */
+  escalate(messageId: string, change: EscalationChange): Promise<ReviewRecord | undefined>;
+}
+
+export interface EscalationChange {
+  fromStep: number;
+  toStep: number;
+  nextEscalationAt: Date | null;
+  policy: ReviewPolicyRecord;
 }
 
 export interface ReviewVoteRepository {
@@ -487,6 +509,47 @@ export interface EventRepository {
   lastSeq(): Promise<number>;
 }
 
+/** A page of an owner's audit chain, oldest first: entries with `seq > afterSeq`, optionally of one review. */
+export interface AuditListQuery {
+  ownerId: string;
+  /** Only entries after this seq (0 or absent: from the start). */
+  afterSeq?: number;
+  /** Only the entries of this review (its message id). */
+  messageId?: string;
+  limit: number;
+}
+
+/**
+ * The audit log: one append-only, hash-chained sequence of entries per owner, and its head (the last
+ * entry's seq and hash). The store numbers nothing and hashes nothing: the engine computes each entry
+ * (seq, prevHash, hash) from the head it locked, and the store keeps the chain consistent.
+ *
+ * Contract:
+ * - `lockHead` MUST create the owner's head when absent (`seq` 0, `hash` 64 zeros) without failing when
+ *   a concurrent caller creates it too (an insert that ignores the conflict), and then hold the head's
+ *   write lock until the transaction ends (a conditional write on the row, as `reviews.lockForVote`
+ *   does): appenders of one owner are serialised, and after it returns the transaction sees every entry
+ *   committed before. Only meaningful inside a transaction.
+ * - `append` takes entries of one owner with consecutive seqs that continue the head (`entries[0].seq =
+ *   head.seq + 1`); it inserts them and moves the head to the last, atomically. It MUST reject entries
+ *   that do not continue the head it finds (a caller that did not lock it, or a chain that moved) and
+ *   write nothing then; a second entry with one (ownerId, seq) is a `UniqueViolation`.
+ * - Entries are never updated. Deleting the owner (the user) deletes their chain, entries and head;
+ *   deleting a message or a channel keeps the entries that name it (history).
+ */
+export interface AuditRepository {
+  /** The owner's head (created when absent), locked for the rest of the transaction. */
+  lockHead(ownerId: string): Promise<AuditHeadRecord>;
+  /** Appends entries that continue the head, and moves the head to the last of them. */
+  append(entries: readonly AuditEntryRecord[]): Promise<void>;
+  /**
+   * An owner's entries with `seq > afterSeq` (optionally of one review), ascending seq, at most `limit`,
+   * by index ((owner, seq), or (owner, message, seq)): the cost of a page MUST NOT grow with other owners'
+   * chains or, for one review, with the rest of the owner's chain.
+   */
+  list(query: AuditListQuery): Promise<AuditEntryRecord[]>;
+}
+
 /** The repositories, as seen inside or outside a transaction. */
 export interface Repositories {
   readonly users: UserRepository;
@@ -505,6 +568,7 @@ export interface Repositories {
   readonly deliveries: DeliveryRepository;
   readonly events: EventRepository;
   readonly kv: KeyValueRepository;
+  readonly audit: AuditRepository;
 }
 
 /**
@@ -517,7 +581,8 @@ export interface Repositories {
  * - Unique keys MUST hold under concurrency: of two racing inserts one fails with `UniqueViolation`.
  * - Conditional updates (`complete`, `completeDue`, `expire`, `lockForVote`, `touch`,
  *   `setDeliveryStatus`) MUST be atomic
- *   compare-and-set operations; `reviewReads.mark` MUST be an atomic insert-if-absent.
+ *   compare-and-set operations; `reviewReads.mark` MUST be an atomic insert-if-absent; `audit.lockHead`
+ *   MUST serialise the appenders of one owner (see `AuditRepository`).
  * - Reads MUST NOT see another transaction's uncommitted writes.
  * - The store MUST NOT close resources it did not open (a host-owned pool or database).
  *
@@ -569,7 +634,9 @@ export type StoreTable =
   | 'sessions'
   | 'kv'
   | 'review_votes'
-  | 'review_assignees';
+  | 'review_assignees'
+  | 'audit_entries'
+  | 'audit_heads';
 
 /**
  * An independent read path of a Store (raw reads of what is committed, bypassing the repository code:
@@ -585,5 +652,7 @@ export interface StoreInspector {
   attachment(id: string): Promise<AttachmentRecord | undefined>;
   /** Every committed event, ascending `seq`. */
   events(): Promise<EventRecord[]>;
+  /** Every committed audit entry of an owner, ascending `seq`. */
+  auditEntries(ownerId: string): Promise<AuditEntryRecord[]>;
   count(table: StoreTable): Promise<number>;
 }

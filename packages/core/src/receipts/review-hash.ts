@@ -7,6 +7,8 @@ export interface ReviewHashInput {
   payload: unknown;
   text: string | null;
   attachments: readonly { id: string; sha256: string }[];
+  /** The editable proposal of the review, when it has one (`review.proposal`); absent otherwise. */
+  proposal?: unknown;
 }
 
 /**
@@ -39,7 +41,7 @@ const base64url = (bytes: Uint8Array): string => {
 
 /**
  * The `reviewHash` of a receipt: sha256 (base64url, no padding) of the canonical JSON of
- * `{ type, payload, text, attachments: [{ id, sha256 }] }`, attachments sorted by id. Any change of the
+ * `{ type, payload, text, attachments: [{ id, sha256 }], proposal? }`, attachments sorted by id. Any change of the
  * type, the payload, the text or an attachment's bytes changes it; key order does not. Uses Web Crypto, so
  * it runs in Node and in browsers alike: an agent can recompute it from what it sent.
  */
@@ -52,6 +54,9 @@ export async function reviewHash(input: ReviewHashInput): Promise<string> {
     payload: input.payload,
     text: input.text,
     attachments,
+    // Left out when absent (canonical JSON drops undefined members): a review without a proposal
+    // hashes exactly as before proposals existed.
+    proposal: input.proposal ?? undefined,
   });
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical));
   return base64url(new Uint8Array(digest));

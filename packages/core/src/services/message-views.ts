@@ -8,12 +8,12 @@ import {
 } from '../domain/present.js';
 import { RECEIPTS_NAMESPACE, type StoredReceipt } from '../domain/receipts.js';
 import type { AttachmentRecord, MessageRecord, ReviewRecord } from '../domain/records.js';
+import { shownHash } from '../domain/shown.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock } from '../ports/clock.js';
 import type { FileStore } from '../ports/file-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { Repositories, Store } from '../ports/store.js';
-import { reviewHash } from '../receipts/review-hash.js';
 import { TOKENS } from '../tokens.js';
 
 const INLINE_TYPES = new Set(['text/markdown', 'text/plain', 'text/html', 'text/csv']);
@@ -31,7 +31,13 @@ export class MessageViews {
 
   async present(
     messages: readonly MessageRecord[],
-    opts: { inlineText?: boolean; agentName?: string; repos?: Repositories } = {},
+    opts: {
+      inlineText?: boolean;
+      agentName?: string;
+      /** Agent names by channel, for a page across channels (an assignee's inbox). */
+      agentNames?: ReadonlyMap<string, string>;
+      repos?: Repositories;
+    } = {},
   ): Promise<Message[]> {
     if (messages.length === 0) return [];
     const repos = opts.repos ?? this.store;
@@ -67,13 +73,15 @@ export class MessageViews {
       );
       attachmentsOf.set(attachment.messageId ?? '', list);
     }
-    return messages.map((m) =>
-      presentMessage(m, reviewOf.get(m.id), attachmentsOf.get(m.id) ?? [], {
+    return messages.map((m) => {
+      const agentName = opts.agentName ?? opts.agentNames?.get(m.channelId);
+      const policy = policyOf.get(m.id);
+      return presentMessage(m, reviewOf.get(m.id), attachmentsOf.get(m.id) ?? [], {
         statusEvents: m.streamId === null ? [] : (stepsOf.get(`${m.channelId}\u0000${m.streamId}`) ?? []),
-        ...(m.senderType === 'agent' && opts.agentName !== undefined ? { agentName: opts.agentName } : {}),
-        ...(policyOf.has(m.id) ? { policy: policyOf.get(m.id)! } : {}),
-      }),
-    );
+        ...(m.senderType === 'agent' && agentName !== undefined ? { agentName } : {}),
+        ...(policy ? { policy } : {}),
+      });
+    });
   }
 
   /**
@@ -91,26 +99,34 @@ export class MessageViews {
     if (withPolicy.length === 0) return extras;
     const ids = withPolicy.map((r) => r.messageId);
     const now = this.clock.now();
-    const [votes, receipts] = await Promise.all([
+    const [votes, receipts, users] = await Promise.all([
       repos.reviewVotes.listByMessageIds(ids),
       Promise.all(
         withPolicy.map((r) =>
           r.status === 'completed' ? repos.kv.get(RECEIPTS_NAMESPACE, r.messageId, now) : undefined,
         ),
       ),
+      // The instance's users (a team: tens, not millions) name the assignees and voters.
+      repos.users.list(),
     ]);
+    const nameOf = new Map(users.map((u) => [u.id, u.displayName]));
     const messageOf = new Map(messages.map((m) => [m.id, m]));
     for (const [index, review] of withPolicy.entries()) {
       const message = messageOf.get(review.messageId);
-      const hash = await reviewHash({
-        type: review.type,
-        payload: review.payload,
-        text: message?.text ?? null,
-        attachments: attachments.filter((a) => a.messageId === review.messageId),
-      });
+      const hash = await shownHash(
+        review,
+        message?.text ?? null,
+        attachments.filter((a) => a.messageId === review.messageId),
+      );
       const stored = receipts[index]?.value as StoredReceipt | undefined;
+      const cast = votes.filter((v) => v.messageId === review.messageId);
+      const named = new Set([...(review.policy?.assigneeIds ?? []), ...cast.map((v) => v.userId)]);
       extras.set(review.messageId, {
-        votes: votes.filter((v) => v.messageId === review.messageId),
+        votes: cast,
+        people: [...named].flatMap((id) => {
+          const displayName = nameOf.get(id);
+          return displayName === undefined ? [] : [{ id, displayName }];
+        }),
         reviewHash: hash,
         receipt: stored?.receipt ?? null,
       });

@@ -13,6 +13,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
+import { AuditService } from './audit-service.js';
 import { ChannelsService } from './channels-service.js';
 import { FilesService } from './files-service.js';
 import { MessageViews } from './message-views.js';
@@ -37,6 +38,7 @@ export class MessageWriter {
     @inject(FilesService) private readonly files: FilesService,
     @inject(MessageViews) private readonly views: MessageViews,
     @inject(ReviewPolicies) private readonly policies: ReviewPolicies,
+    @inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   async createFromAgent(principal: AgentPrincipal, input: MessageCreateInput): Promise<Message> {
@@ -234,6 +236,21 @@ export class MessageWriter {
               await tx.reviewAssignees.insert(
                 assigneeIds.map((userId) => ({ messageId, userId, ownerId, createdAt })),
               );
+            await this.audit.record(tx, [
+              {
+                ownerId,
+                messageId,
+                type: 'review.created',
+                actor: { kind: 'agent', id: parts.channel.id },
+                via: 'api',
+                at: createdAt,
+                data: {
+                  type: parts.review.type,
+                  expiresAt: parts.review.expiresAt.toISOString(),
+                  policy: parts.review.policy,
+                },
+              },
+            ]);
           }
           for (const attachment of parts.textAttachments)
             await tx.attachments.insert({ ...attachment, messageId: row.id });
@@ -286,11 +303,17 @@ export class MessageWriter {
     now: Date,
   ): Promise<ReviewRecord> {
     const payload = this.registry.parsePayload(input.type, input.payload);
-    const policy = await this.policies.resolve(input, { type: input.type, payload });
     const expiresAt = resolveReviewExpiry(
       { expiresInSeconds: input.expiresInSeconds, expiresAt: input.expiresAt ?? undefined },
       now,
     );
+    const policy = await this.policies.resolve(input, {
+      type: input.type,
+      payload,
+      createdAt: now,
+      expiresAt,
+    });
+    const firstStep = policy?.escalation[0];
     return {
       messageId,
       channelId: channel.id,
@@ -308,6 +331,8 @@ export class MessageWriter {
       modifiedFileIds: input.modifiedFileIds ?? null,
       createdAt: now,
       policy,
+      escalationStep: 0,
+      nextEscalationAt: firstStep ? new Date(now.getTime() + firstStep.afterMs) : null,
     };
   }
 

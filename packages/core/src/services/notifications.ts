@@ -156,6 +156,24 @@ export class Notifications {
     return this.#planFor(tx, review, 'review.reminder', now);
   }
 
+  /**
+   * Inside the escalation's transaction: "new review" to assignees it added (those notified before
+   * are skipped: a notification is planned at most once), and — when the step reminds — one reminder
+   * per recipient for this step (`step` keeps it apart from the sweeper's reminder and other steps').
+   */
+  async planEscalation(
+    tx: Repositories,
+    review: Pick<ReviewRecord, 'ownerId' | 'channelId' | 'messageId' | 'policy' | 'createdAt'>,
+    now: Date,
+    step: { index: number; remind: boolean },
+  ): Promise<number> {
+    if (this.#byName.size === 0) return 0;
+    let planned = await this.#planFor(tx, review, 'review.created', now, review.createdAt);
+    if (step.remind)
+      planned += await this.#planFor(tx, review, 'review.reminder', now, now, `escalation-${step.index}`);
+    return planned;
+  }
+
   /** Plans `kind` about a review for each recipient and notifier their preferences allow; how many. */
   async #planFor(
     tx: Repositories,
@@ -163,6 +181,8 @@ export class Notifications {
     kind: NotificationEvent,
     now: Date,
     reviewCreatedAt: Date = now,
+    /** Tells apart notifications of one kind about one review (an escalation step's reminder). */
+    occasion?: string,
   ): Promise<number> {
     let planned = 0;
     for (const recipientId of this.recipientsOf(review)) {
@@ -201,7 +221,12 @@ export class Notifications {
         }
         planned += await this.#insert(tx, {
           ...base,
-          id: notificationId(review.messageId, recipientId, name, kind),
+          id: notificationId(
+            occasion ? `${review.messageId}#${occasion}` : review.messageId,
+            recipientId,
+            name,
+            kind,
+          ),
           messageId: review.messageId,
           kind,
           at: quiet(now),

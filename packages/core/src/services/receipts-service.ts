@@ -12,12 +12,12 @@ import { presentVote } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
 import { RECEIPT_KEYS_NAMESPACE, RECEIPTS_NAMESPACE, type StoredReceipt } from '../domain/receipts.js';
 import type { MessageRecord, ReviewRecord, ReviewVoteRecord } from '../domain/records.js';
+import { shownHash } from '../domain/shown.js';
 import { PlacetError } from '../errors/placet-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { Repositories, Store } from '../ports/store.js';
-import { reviewHash } from '../receipts/review-hash.js';
 import { TOKENS } from '../tokens.js';
-import { MessagesService } from './messages-service.js';
+import { ReviewAccess } from './review-access.js';
 
 /** One signing key of the ring. The private JWK never leaves the store and this service. */
 interface RingKey {
@@ -57,14 +57,15 @@ export class ReceiptsService {
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    @inject(MessagesService) private readonly messages: MessagesService,
+    @inject(ReviewAccess) private readonly access: ReviewAccess,
   ) {}
 
-  /** `GET /reviews/:id/receipt`: the receipt of a review a human completed, owner-scoped like the review. */
+  /**
+   * `GET /reviews/:id/receipt`: the receipt of a completed review, to whoever may see the review (its
+   * owner, its assignees).
+   */
   async get(principal: Principal, messageId: string, channelId?: string): Promise<ReviewReceipt> {
-    const { message } = await this.messages.require(principal, messageId, channelId);
-    if (!(await this.store.reviews.findByMessageId(message.id)))
-      throw new PlacetError('NOT_FOUND', 'No review on this message');
+    const { message } = await this.access.require(principal, messageId, channelId);
     const stored = await this.store.kv.get(RECEIPTS_NAMESPACE, message.id, this.clock.now());
     if (!stored)
       throw new PlacetError(
@@ -126,19 +127,14 @@ export class ReceiptsService {
     const policy = review.policy;
     const attachments =
       message.attachmentCount > 0 ? await tx.attachments.listByMessageIds([message.id]) : [];
-    const hash = await reviewHash({
-      type: review.type,
-      payload: review.payload,
-      text: message.text,
-      attachments,
-    });
+    const hash = await shownHash(review, message.text, attachments);
     const response = review.response ?? {};
     const claims: Omit<ReceiptClaims, 'iat' | 'iss'> = {
       reviewId: review.messageId,
       reviewHash: hash,
       decision: typeof response.selectedOption === 'string' ? response.selectedOption : null,
       response,
-      edits: null,
+      edits: policy?.edits ?? null,
       votes: policy ? (input.votes ?? []).map(presentVote) : null,
       answeredBy: review.respondedBy,
       answeredAt: (review.completedAt ?? now).toISOString(),

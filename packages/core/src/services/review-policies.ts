@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import { ASSIGNEE_ROLES, type AssigneeRole } from '../contract/policy.js';
+import { ASSIGNEE_ROLES, type AssigneeRole, durationMs } from '../contract/policy.js';
 import type { ReviewInput } from '../contract/review.js';
+import { checkProposal } from '../domain/proposal.js';
 import { requiredVotes } from '../domain/quorum.js';
 import type { ReviewPolicyRecord, UserRecord } from '../domain/records.js';
 import { isPlacetError, PlacetError } from '../errors/placet-error.js';
@@ -36,10 +37,16 @@ export class ReviewPolicies {
 
   /** The policy of a new review, or null when the agent set none (a plain review, as the original's). */
   async resolve(
-    input: Pick<ReviewInput, 'assignees' | 'policy' | 'onTimeout'>,
-    review: { type: string; payload: Record<string, unknown> },
+    input: Pick<ReviewInput, 'assignees' | 'policy' | 'onTimeout' | 'escalation' | 'proposal'>,
+    review: { type: string; payload: Record<string, unknown>; createdAt: Date; expiresAt: Date },
   ): Promise<ReviewPolicyRecord | null> {
-    if (input.assignees === undefined && input.policy === undefined && input.onTimeout === undefined)
+    if (
+      input.assignees === undefined &&
+      input.policy === undefined &&
+      input.onTimeout === undefined &&
+      input.escalation === undefined &&
+      input.proposal === undefined
+    )
       return null;
     const assignees = input.assignees ?? [];
     const assigneeIds = await this.#resolveAssignees(assignees);
@@ -57,7 +64,24 @@ export class ReviewPolicies {
         path: 'review.policy.required',
         message: `${required} votes cannot come from ${assigneeIds.length} assignee(s)`,
       });
+    const escalation = (input.escalation ?? []).map((step) => ({
+      after: step.after,
+      afterMs: durationMs(step.after),
+      remind: step.remind ?? false,
+      addAssignees: step.addAssignees ?? [],
+    }));
+    const lifetime = review.expiresAt.getTime() - review.createdAt.getTime();
+    for (const [index, step] of escalation.entries()) {
+      const path = `review.escalation.${index}.after`;
+      if (index > 0 && step.afterMs <= escalation[index - 1]!.afterMs)
+        issues.push({ path, message: 'steps must come later than the step before' });
+      else if (step.afterMs >= lifetime)
+        issues.push({ path, message: `${step.after} is not before the review expires` });
+    }
     if (issues.length > 0) throw invalid(issues);
+    // Added assignees must name someone now (they are resolved again when the step fires).
+    for (const [index, step] of escalation.entries())
+      await this.#resolveAssignees(step.addAssignees, `review.escalation.${index}.addAssignees`);
     return {
       assignees,
       assigneeIds,
@@ -65,8 +89,28 @@ export class ReviewPolicies {
       required: requiredVotes(mode, assigneeIds.length, required),
       veto: input.policy?.veto ?? false,
       onTimeout: this.#onTimeout(input.onTimeout, review),
+      escalation,
+      proposal: input.proposal ? checkProposal(input.proposal) : null,
+      edits: null,
       outcome: null,
     };
+  }
+
+  /**
+   * The users an escalation step adds, resolved when it fires: references that name nobody any more
+   * (a user deleted since) are left out and reported, never an error at that point.
+   */
+  async resolveLater(refs: readonly string[]): Promise<{ ids: string[]; unresolved: string[] }> {
+    const ids: string[] = [];
+    const unresolved: string[] = [];
+    for (const ref of refs) {
+      try {
+        ids.push(...(await this.#resolveAssignees([ref], 'escalation')));
+      } catch {
+        unresolved.push(ref);
+      }
+    }
+    return { ids: [...new Set(ids)], unresolved };
   }
 
   #onTimeout(
@@ -86,12 +130,12 @@ export class ReviewPolicies {
   }
 
   /** User ids, in the order named, each once; a reference that names nobody is a 400 naming it. */
-  async #resolveAssignees(refs: readonly string[]): Promise<string[]> {
+  async #resolveAssignees(refs: readonly string[], at = 'review.assignees'): Promise<string[]> {
     const ids: string[] = [];
     const issues: Issue[] = [];
     let everyone: Promise<UserRecord[]> | undefined;
     for (const [index, ref] of refs.entries()) {
-      const path = `review.assignees.${index}`;
+      const path = `${at}.${index}`;
       const role = roleOf(ref);
       if (role) {
         everyone ??= this.store.users.list();

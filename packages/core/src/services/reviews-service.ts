@@ -8,27 +8,24 @@ import {
 } from '../contract/inbox.js';
 import type { Message } from '../contract/message.js';
 import type { InboxQueryInput, RespondReviewInput } from '../contract/review.js';
-import { InboxQuery, RespondReview } from '../contract/review.js';
+import { InboxQuery } from '../contract/review.js';
 import { MIN_WAIT_TIMEOUT_MS, type WaitResult } from '../contract/wait.js';
 import type { Principal } from '../domain/principal.js';
-import { decide } from '../domain/quorum.js';
-import type { ChannelRecord, MessageRecord, ReviewRecord, ReviewVoteRecord } from '../domain/records.js';
-import { planDelivery, reviewPayload } from '../domain/webhook-plan.js';
+import type { MessageRecord, ReviewRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
-import type { PluginRegistry } from '../plugins/registry.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { Repositories, Store } from '../ports/store.js';
-import { reviewHash } from '../receipts/review-hash.js';
+import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
+import { AuditService } from './audit-service.js';
 import { ChannelsService } from './channels-service.js';
 import { MessageViews } from './message-views.js';
 import { MessagesService } from './messages-service.js';
-import { PluginRuntime } from './plugin-runtime.js';
-import { type ReceiptSigner, ReceiptsService } from './receipts-service.js';
-import { type Emit, UnitOfWork } from './unit-of-work.js';
+import { noReview, ReviewAccess } from './review-access.js';
+import { type RespondOptions, ReviewAnswers } from './review-answers.js';
+import { UnitOfWork } from './unit-of-work.js';
 import { Waiters } from './waiters.js';
 
 export interface WaitOptions {
@@ -40,19 +37,10 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-const noReview = () => new PlacetError('NOT_FOUND', 'No review on this message');
-
-/** What a completion needs in its transaction. */
-interface Finish {
-  tx: Repositories;
-  emit: Emit;
-  message: MessageRecord;
-  channel: ChannelRecord;
-  signer: ReceiptSigner;
-  now: Date;
-}
-
-/** Reviews: answer exactly once, expire exactly once, wait without polling. */
+/**
+ * Reviews: the inbox, the long-poll wait (without polling) and read marks; answers and expiry are
+ * `ReviewAnswers`' (delegated here), who may see a review `ReviewAccess`'.
+ */
 @injectable()
 export class ReviewsService {
   #draining = false;
@@ -60,7 +48,6 @@ export class ReviewsService {
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    @inject(TOKENS.Registry) private readonly registry: PluginRegistry,
     @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(UnitOfWork) private readonly uow: UnitOfWork,
@@ -68,38 +55,15 @@ export class ReviewsService {
     @inject(ChannelsService) private readonly channels: ChannelsService,
     @inject(MessageViews) private readonly views: MessageViews,
     @inject(Waiters) private readonly waiters: Waiters,
-    @inject(PluginRuntime) private readonly plugins: PluginRuntime,
-    @inject(ReceiptsService) private readonly receipts: ReceiptsService,
+    @inject(AuditService) private readonly audit: AuditService,
+    @inject(ReviewAccess) private readonly access: ReviewAccess,
+    @inject(ReviewAnswers) private readonly answers: ReviewAnswers,
   ) {}
 
   /** `GET /reviews/:id`: the message carrying the review. */
   async get(principal: Principal, messageId: string, channelId?: string): Promise<Message> {
-    const { message, channel } = await this.#requireReview(principal, messageId, channelId);
+    const { message, channel } = await this.access.require(principal, messageId, channelId);
     return this.views.presentOne(message, { agentName: channel.name });
-  }
-
-  /**
-   * A review the principal may see: one of their own channels', or — for a human — one that names them
-   * as an assignee (read-only unless they may answer). Anything else is the same 404 as a stranger's.
-   */
-  async #requireReview(
-    principal: Principal,
-    messageId: string,
-    channelId?: string,
-  ): Promise<{ message: MessageRecord; channel: ChannelRecord; review: ReviewRecord }> {
-    const found = messageId ? await this.store.messages.findById(messageId) : undefined;
-    if (found && found.ownerId !== principal.userId && principal.kind === 'user') {
-      const review = await this.store.reviews.findByMessageId(found.id);
-      const assigned = review?.policy?.assigneeIds.includes(principal.userId) === true;
-      if (review && assigned && (channelId === undefined || channelId === found.channelId)) {
-        const channel = await this.store.channels.findById(found.channelId);
-        if (channel) return { message: found, channel, review };
-      }
-    }
-    const { message, channel } = await this.messages.require(principal, messageId, channelId);
-    const review = await this.store.reviews.findByMessageId(message.id);
-    if (!review) throw noReview();
-    return { message, channel, review };
   }
 
   /** Pending reviews of the principal (one channel or all), newest first, from the index. */
@@ -165,7 +129,11 @@ export class ReviewsService {
       ...(q.type ? { type: q.type } : {}),
       ...(before ? { before } : {}),
     });
-    return this.#page(principal, reviews, q.limit, {});
+    // Other owners' channels: their agents' names, read once per channel of the page.
+    const channelIds = [...new Set(reviews.map((r) => r.channelId))];
+    const channels = await Promise.all(channelIds.map((id) => this.store.channels.findById(id)));
+    const agentNames = new Map(channels.flatMap((c) => (c ? [[c.id, c.name] as const] : [])));
+    return this.#page(principal, reviews, q.limit, { agentNames });
   }
 
   /** One inbox page: the messages of `limit` reviews (one read), the next cursor, the caller's read marks. */
@@ -173,7 +141,7 @@ export class ReviewsService {
     principal: Principal,
     reviews: readonly ReviewRecord[],
     limit: number,
-    opts: { agentName?: string },
+    opts: { agentName?: string; agentNames?: ReadonlyMap<string, string> },
   ): Promise<InboxPage> {
     const page = reviews.slice(0, limit);
     const rows = await this.#messagesOf(page);
@@ -216,180 +184,33 @@ export class ReviewsService {
    * second call keeps, and answers, the time of the first. 404 for a message that is not the caller's
    * or carries no review.
    */
-  async markRead(principal: Principal, messageId: string): Promise<ReviewReadResult> {
+  async markRead(
+    principal: Principal,
+    messageId: string,
+    options: RespondOptions = {},
+  ): Promise<ReviewReadResult> {
     if (principal.kind !== 'user') throw new PlacetError('FORBIDDEN', 'Only humans have read state');
-    const { message } = await this.#requireReview(principal, messageId);
-    const readAt = await this.store.reviewReads.mark(principal.userId, message.id, this.clock.now());
-    if (!readAt) throw noReview();
-    return { read: true, readAt: readAt.toISOString() };
-  }
-
-  /**
-   * A human answers. Exactly once: a conditional update on `pending` and not past `expiresAt`; every
-   * other caller gets 409. The response is validated by the review type's plugin against the payload.
-   * A review with assignees takes answers from them only (`NOT_ASSIGNED`); with a quorum, each answer is
-   * a vote and the review completes when the policy is met. An answer that names the `reviewHash` it was
-   * shown is refused (`REVIEW_CHANGED`) when the review changed since.
-   */
-  async respond(principal: Principal, messageId: string, input: RespondReviewInput): Promise<Message> {
-    if (principal.kind !== 'user') throw new PlacetError('FORBIDDEN', 'Agents cannot answer reviews');
-    const body = parseOrThrow(RespondReview, input);
-    const { message, channel, review } = await this.#requireReview(principal, messageId);
-    const assignees = review.policy?.assigneeIds ?? [];
-    if (assignees.length > 0 && !assignees.includes(principal.userId))
-      throw new PlacetError(
-        'NOT_ASSIGNED',
-        'Only the assignees of this review may answer it (review.policy.assigneeIds names them)',
-      );
-    if (review.status !== 'pending') throw notPending(review);
-    const response = this.registry.parseResponse(review.type, review.payload, body.response);
-    // Plugins' policies: a `review.beforeRespond` hook may refuse the answer with its own error code.
-    await this.plugins.beforeRespond({
-      user: principal,
-      messageId: message.id,
-      channelId: message.channelId,
-      ownerId: message.ownerId,
-      review: {
-        type: review.type,
-        payload: review.payload,
-        createdAt: review.createdAt,
-        expiresAt: review.expiresAt,
-      },
-      response,
-      feedback: body.feedback ?? review.feedback,
-    });
+    const { message } = await this.access.require(principal, messageId);
     const now = this.clock.now();
-    // The receipt's signing key is read before the transaction; the receipt commits with the answer.
-    const signer = await this.receipts.signer();
-    const feedback = body.feedback ?? review.feedback;
-    const modifiedFileIds = body.modifiedFileIds ?? review.modifiedFileIds;
-    return this.uow.run(async (tx, emit) => {
-      if (body.reviewHash !== undefined) await this.#checkShown(tx, review, body.reviewHash);
-      const finish: Finish = { tx, emit, message, channel, signer, now };
-      if (review.policy && assignees.length > 0)
-        return this.#vote(finish, { userId: principal.userId, response, feedback, modifiedFileIds });
-      const completed = await tx.reviews.complete(message.id, {
-        response,
-        respondedBy: principal.userId,
-        completedAt: now,
-        feedback,
-        modifiedFileIds,
-        ...(review.policy ? { policy: { ...review.policy, outcome: 'answered' as const } } : {}),
-      });
-      if (!completed) {
-        const current = await tx.reviews.findByMessageId(message.id);
-        throw notPending(current ?? review, now);
-      }
-      return this.#finish(finish, completed);
+    return this.uow.run(async (tx) => {
+      const seen = (await tx.reviewReads.readIds(principal.userId, [message.id])).length > 0;
+      const readAt = await tx.reviewReads.mark(principal.userId, message.id, now);
+      if (!readAt) throw noReview();
+      // The first time this human opened it: "shown", in the audit log (a second mark keeps the first).
+      if (!seen)
+        await this.audit.record(tx, [
+          {
+            ownerId: message.ownerId,
+            messageId: message.id,
+            type: 'review.shown',
+            actor: { kind: 'user', id: principal.userId },
+            via: options.via ?? 'api',
+            at: now,
+            data: {},
+          },
+        ]);
+      return { read: true, readAt: readAt.toISOString() };
     });
-  }
-
-  /** `REVIEW_CHANGED` when what a human would be shown now is not what they were shown. */
-  async #checkShown(tx: Repositories, review: ReviewRecord, shown: string): Promise<void> {
-    const message = await tx.messages.findById(review.messageId);
-    const attachments =
-      message && message.attachmentCount > 0 ? await tx.attachments.listByMessageIds([message.id]) : [];
-    const current = await reviewHash({
-      type: review.type,
-      payload: review.payload,
-      text: message?.text ?? null,
-      attachments,
-    });
-    if (current !== shown)
-      throw new PlacetError(
-        'REVIEW_CHANGED',
-        'The review changed after it was shown (the agent edited the message): reload it and answer again',
-      );
-  }
-
-  /**
-   * One assignee's vote, in the answer's transaction. `lockForVote` serialises the voters of one review
-   * (so the votes read next include every vote committed before), one vote per assignee, and the vote that
-   * meets the policy completes the review. Short of that, the vote is recorded and shown to watchers.
-   */
-  async #vote(
-    finish: Finish,
-    vote: {
-      userId: string;
-      response: Record<string, unknown>;
-      feedback: string | null;
-      modifiedFileIds: Record<string, string> | null;
-    },
-  ): Promise<Message> {
-    const { tx, emit, message, channel, now } = finish;
-    const review = await tx.reviews.lockForVote(message.id, now);
-    if (!review?.policy) {
-      const current = await tx.reviews.findByMessageId(message.id);
-      throw current ? notPending(current, now) : noReview();
-    }
-    const earlier = await tx.reviewVotes.listByMessageIds([message.id]);
-    if (earlier.some((v) => v.userId === vote.userId))
-      throw new PlacetError('ALREADY_VOTED', 'You have already voted on this review');
-    const cast: ReviewVoteRecord = {
-      messageId: message.id,
-      userId: vote.userId,
-      response: vote.response,
-      ...this.registry.verdict(review.type, review.payload, vote.response),
-      votedAt: now,
-    };
-    await tx.reviewVotes.insert(cast);
-    const decision = decide(review.policy, [...earlier, cast], cast);
-    if (!decision.decided) {
-      const updated = (await tx.messages.update(message.id, { updatedAt: now })) ?? message;
-      const presented = await this.views.presentOne(updated, { agentName: channel.name, repos: tx });
-      await emit({
-        type: 'message:updated',
-        ownerId: message.ownerId,
-        channelId: message.channelId,
-        subjectId: message.id,
-        payload: presented,
-      });
-      return presented;
-    }
-    const completed = await tx.reviews.complete(message.id, {
-      response: decision.deciding.response,
-      respondedBy: decision.deciding.userId,
-      completedAt: now,
-      feedback: vote.feedback,
-      modifiedFileIds: vote.modifiedFileIds,
-      policy: { ...review.policy, outcome: decision.outcome },
-    });
-    if (!completed) throw notPending(review, now);
-    return this.#finish(finish, completed);
-  }
-
-  /**
-   * What every completion shares, in its transaction: the message touched, the signed receipt, the
-   * webhook delivery (durable, planned exactly once) and `review:responded`.
-   */
-  async #finish(finish: Finish, completed: ReviewRecord): Promise<Message> {
-    const { tx, emit, message, channel, signer, now } = finish;
-    const updated = (await tx.messages.update(message.id, { updatedAt: now })) ?? message;
-    const votes = completed.policy ? await tx.reviewVotes.listByMessageIds([message.id]) : [];
-    // A signed receipt of exactly what the human saw and answered (`GET /reviews/:id/receipt`).
-    const { receipt } = await this.receipts.issue(tx, {
-      review: completed,
-      message: updated,
-      signer,
-      now,
-      votes,
-    });
-    const presented = await this.views.presentOne(updated, { agentName: channel.name, repos: tx });
-    await planDelivery(tx, now, {
-      channel,
-      message: updated,
-      review: completed,
-      event: 'review:responded',
-      payload: reviewPayload('review:responded', updated, completed, { receipt, votes }),
-    });
-    await emit({
-      type: 'review:responded',
-      ownerId: message.ownerId,
-      channelId: message.channelId,
-      subjectId: message.id,
-      payload: presented,
-    });
-    return presented;
   }
 
   /**
@@ -486,61 +307,21 @@ export class ReviewsService {
   }
 
   /**
-   * Ends one due review exactly once: its policy's default response when it has one (completed, by
-   * nobody, `outcome: default`, with a receipt and `review:responded`), else expired (`review:expired`).
+   * A human answers (or votes): see `ReviewAnswers.respond`. Exactly once; with assignees only they may,
+   * each once; a changed `reviewHash` is refused.
    */
-  async expire(messageId: string): Promise<boolean> {
-    const due = await this.store.reviews.findByMessageId(messageId);
-    const onTimeout = due?.policy?.onTimeout;
-    if (due?.policy && onTimeout && onTimeout !== 'expire') {
-      const policy = due.policy;
-      const signer = await this.receipts.signer();
-      return this.uow.run(async (tx, emit) => {
-        const now = this.clock.now();
-        const completed = await tx.reviews.completeDue(messageId, {
-          response: onTimeout.response,
-          respondedBy: null,
-          completedAt: now,
-          feedback: due.feedback,
-          modifiedFileIds: due.modifiedFileIds,
-          policy: { ...policy, outcome: 'default' },
-        });
-        if (!completed) return false;
-        const [message, channel] = await Promise.all([
-          tx.messages.findById(messageId),
-          tx.channels.findById(completed.channelId),
-        ]);
-        if (!message || !channel) return true;
-        await this.#finish({ tx, emit, message, channel, signer, now }, completed);
-        return true;
-      });
-    }
-    return this.uow.run(async (tx, emit) => {
-      const now = this.clock.now();
-      const expired = await tx.reviews.expire(messageId, now);
-      if (!expired) return false;
-      const [message, channel] = await Promise.all([
-        tx.messages.findById(messageId),
-        tx.channels.findById(expired.channelId),
-      ]);
-      if (message && channel) {
-        await planDelivery(tx, now, {
-          channel,
-          message,
-          review: expired,
-          event: 'review:expired',
-          payload: reviewPayload('review:expired', message, expired),
-        });
-      }
-      await emit({
-        type: 'review:expired',
-        ownerId: expired.ownerId,
-        channelId: expired.channelId,
-        subjectId: messageId,
-        payload: { messageId, channelId: expired.channelId },
-      });
-      return true;
-    });
+  respond(
+    principal: Principal,
+    messageId: string,
+    input: RespondReviewInput,
+    options: RespondOptions = {},
+  ): Promise<Message> {
+    return this.answers.respond(principal, messageId, input, options);
+  }
+
+  /** Ends one due review exactly once: its policy's default outcome, or expired. */
+  expire(messageId: string): Promise<boolean> {
+    return this.answers.expire(messageId);
   }
 
   /** Expires every due review (the sweeper calls this); returns how many it expired. */
@@ -554,10 +335,4 @@ export class ReviewsService {
       if (due.length < batch || expired === 0) return total;
     }
   }
-}
-
-function notPending(review: ReviewRecord, now?: Date): PlacetError {
-  const expired =
-    review.status === 'expired' || (review.status === 'pending' && now && review.expiresAt <= now);
-  return new PlacetError('REVIEW_NOT_PENDING', expired ? 'Review has expired' : 'Review already responded');
 }

@@ -7,6 +7,7 @@ import { TOKENS } from '../tokens.js';
 import { AgentStatusService } from './agent-status-service.js';
 import { AttachmentsService } from './attachments-service.js';
 import { Availability } from './availability.js';
+import { Escalations } from './escalations.js';
 import { EventHub, OUTBOX_FLOOR } from './event-hub.js';
 import { Reminders } from './reminders.js';
 import { ReviewsService } from './reviews-service.js';
@@ -43,7 +44,8 @@ async function repeatWhileFull(batch: () => Promise<number>, size: number): Prom
  * Periodic housekeeping on the injected clock: expires due reviews, aborts stale stream drafts, turns
  * silent agents offline and deletes old orphan files — each change exactly once, with its event. It runs
  * every `sweepIntervalMs`, and sooner when a review falls due before then (`reviews.nextExpiry()` after
- * each sweep, and the expiry of each new review as it is created), so reviews expire on time.
+ * each sweep, and the expiry of each new review as it is created), so reviews expire on time; so do the
+ * steps of escalation ladders (`Escalations`).
  */
 @injectable()
 export class Sweeper {
@@ -73,6 +75,7 @@ export class Sweeper {
     @inject(Availability) private readonly availability: Availability,
     @inject(EventHub) private readonly hub: EventHub,
     @inject(Reminders) private readonly reminders: Reminders,
+    @inject(Escalations) private readonly escalations: Escalations,
   ) {}
 
   stats(): SweeperStats {
@@ -93,8 +96,15 @@ export class Sweeper {
     // dispatched everywhere).
     this.#offEvents = this.hub.onEvent((event) => {
       if (event.type !== 'message:created') return;
-      const expiresAt = (event.payload as { review?: { expiresAt?: unknown } } | null)?.review?.expiresAt;
-      if (typeof expiresAt === 'string') this.#arm(Date.parse(expiresAt));
+      const review = (
+        event.payload as {
+          review?: { expiresAt?: unknown; policy?: { nextEscalationAt?: unknown } };
+        } | null
+      )?.review;
+      if (typeof review?.expiresAt === 'string') this.#arm(Date.parse(review.expiresAt));
+      // So does its first escalation step.
+      const step = review?.policy?.nextEscalationAt;
+      if (typeof step === 'string') this.#arm(Date.parse(step));
     });
     await this.#scheduleNext();
   }
@@ -112,6 +122,7 @@ export class Sweeper {
   /** One sweep now (also what the timer runs): each job runs even when another fails. */
   async sweep(options: { housekeeping?: 'always' | 'when-due' } = {}): Promise<void> {
     const jobs: Record<string, () => Promise<number>> = {
+      escalatedReviews: () => this.escalations.run(),
       expiredReviews: () => this.reviews.expireDue(),
       abortedStreams: () => this.streams.abortStale(),
       offlineAgents: () => this.status.markSilentOffline(),
@@ -176,8 +187,12 @@ export class Sweeper {
     if (this.#nextFullAt <= now) this.#nextFullAt = now + this.options.sweepIntervalMs;
     let at = this.#nextFullAt;
     if (!failed) {
-      const nextExpiry = await this.store.reviews.nextExpiry().catch(() => undefined);
+      const [nextExpiry, nextStep] = await Promise.all([
+        this.store.reviews.nextExpiry().catch(() => undefined),
+        this.escalations.next().catch(() => undefined),
+      ]);
       if (nextExpiry) at = Math.min(at, nextExpiry.getTime());
+      if (nextStep) at = Math.min(at, nextStep.getTime());
       // Reviews created while the run was under way (their arm was deferred).
       at = Math.min(at, this.#deferred);
     }
@@ -222,14 +237,21 @@ export class Sweeper {
     );
   }
 
+  /** A run between full sweeps, for what falls due on time: escalation steps, then expiries. */
   async #expireOnly(): Promise<void> {
-    try {
-      const count = await this.reviews.expireDue();
-      if (count > 0) this.logger.debug('sweep', { expiredReviews: count });
-    } catch (error) {
-      this.#stats.failedRuns++;
-      if (!this.availability.reportFailure(error))
-        this.logger.error('sweep job expiredReviews failed', { error: String(error) });
+    const jobs: Record<string, () => Promise<number>> = {
+      escalatedReviews: () => this.escalations.run(),
+      expiredReviews: () => this.reviews.expireDue(),
+    };
+    for (const [name, job] of Object.entries(jobs)) {
+      try {
+        const count = await job();
+        if (count > 0) this.logger.debug('sweep', { [name]: count });
+      } catch (error) {
+        this.#stats.failedRuns++;
+        if (this.availability.reportFailure(error)) return;
+        this.logger.error(`sweep job ${name} failed`, { error: String(error) });
+      }
     }
   }
 }

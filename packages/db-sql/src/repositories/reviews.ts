@@ -149,6 +149,47 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
       const rows = await query.orderBy('created_at').orderBy('message_id').limit(limit).execute();
       return rows.map(m.review.fromRow);
     },
+    async listEscalationDue(now, limit) {
+      const rows = await db
+        .selectFrom('placet_reviews')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('next_escalation_at', 'is not', null)
+        .where('next_escalation_at', '<=', d.date(now))
+        .orderBy('next_escalation_at')
+        .limit(limit)
+        .execute();
+      return rows.map(m.review.fromRow);
+    },
+    async nextEscalation() {
+      const row = await db
+        .selectFrom('placet_reviews')
+        .select('next_escalation_at')
+        .where('status', '=', 'pending')
+        .where('next_escalation_at', 'is not', null)
+        .orderBy('next_escalation_at')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.next_escalation_at === null || row?.next_escalation_at === undefined
+        ? undefined
+        : d.readDate(row.next_escalation_at);
+    },
+    async escalate(messageId, { fromStep, toStep, nextEscalationAt, policy }) {
+      // Exactly once per step: only the caller that still sees the review at `fromStep` moves it on.
+      const row = await db
+        .updateTable('placet_reviews')
+        .set({
+          escalation_step: toStep,
+          next_escalation_at: d.dateOrNull(nextEscalationAt),
+          policy: d.json(policy),
+        })
+        .where('message_id', '=', messageId)
+        .where('status', '=', 'pending')
+        .where('escalation_step', '=', fromStep)
+        .returningAll()
+        .executeTakeFirst();
+      return row && m.review.fromRow(row);
+    },
     async nextExpiry() {
       const row = await db
         .selectFrom('placet_reviews')

@@ -18,6 +18,8 @@ const TABLE_OF = {
   kv: 'kv',
   review_votes: 'reviewVotes',
   review_assignees: 'reviewAssignees',
+  audit_entries: 'auditEntries',
+  audit_heads: 'auditHeads',
 } as const satisfies Record<StoreTable, TableName>;
 
 /** Reads the committed rows directly, bypassing repository code: the conformance suite's `inspect`. */
@@ -67,6 +69,11 @@ export function memoryStore(): MemoryStore {
       attachment: (id) => peek('attachments', id),
       events: async () =>
         [...state.tables.events.values()].map((e) => structuredClone(e)).sort((a, b) => a.seq - b.seq),
+      auditEntries: async (ownerId) =>
+        [...state.tables.auditEntries.values()]
+          .filter((e) => e.ownerId === ownerId)
+          .map((e) => structuredClone(e))
+          .sort((a, b) => a.seq - b.seq),
       count: async (table) => state.tables[TABLE_OF[table]].size,
     }),
   };

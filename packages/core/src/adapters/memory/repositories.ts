@@ -2,6 +2,7 @@ import type { DeliveryRecord, MessageRecord, ReviewRecord } from '../../domain/r
 import { CONSTRAINTS, UniqueViolation } from '../../domain/unique-violation.js';
 import type { ReadMark, Repositories, ReviewCompletion } from '../../ports/store.js';
 import { newId } from '../../util/ids.js';
+import { memoryAuditRepository } from './audit-repository.js';
 import type { Rows, TableName, View } from './state.js';
 
 const byNewest = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
@@ -171,6 +172,10 @@ export function memoryRepositories(view: View): Repositories {
         for (const a of view.filter('reviewAssignees', (a) => a.userId === id))
           view.delete('reviewAssignees', reviewUserKey(a.messageId, a.userId));
         for (const c of view.filter('channels', (c) => c.ownerId === id)) deleteChannel(view, c.id);
+        // Their audit chain goes with them (entries naming a deleted message stay while the owner exists).
+        for (const e of view.filter('auditEntries', (e) => e.ownerId === id))
+          view.delete('auditEntries', `${e.ownerId}/${e.seq}`);
+        view.delete('auditHeads', id);
         return true;
       },
     },
@@ -380,6 +385,36 @@ export function memoryRepositories(view: View): Repositories {
           if (!next || r.expiresAt < next) next = r.expiresAt;
         }
         return next;
+      },
+      listEscalationDue: async (now, limit) =>
+        view
+          .filter(
+            'reviews',
+            (r) =>
+              r.status === 'pending' &&
+              r.nextEscalationAt !== null &&
+              r.nextEscalationAt.getTime() <= now.getTime(),
+          )
+          .sort(
+            (a, b) =>
+              a.nextEscalationAt!.getTime() - b.nextEscalationAt!.getTime() ||
+              (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0),
+          )
+          .slice(0, limit),
+      async nextEscalation() {
+        let next: Date | undefined;
+        for (const r of view.filter(
+          'reviews',
+          (r) => r.status === 'pending' && r.nextEscalationAt !== null,
+        )) {
+          if (!next || r.nextEscalationAt! < next) next = r.nextEscalationAt!;
+        }
+        return next;
+      },
+      async escalate(messageId, { fromStep, toStep, nextEscalationAt, policy }) {
+        const review = view.get('reviews', messageId);
+        if (review?.status !== 'pending' || review.escalationStep !== fromStep) return undefined;
+        return patchRow(view, 'reviews', messageId, { escalationStep: toStep, nextEscalationAt, policy });
       },
     },
     reviewVotes: {
@@ -662,6 +697,7 @@ export function memoryRepositories(view: View): Repositories {
         return expired.length;
       },
     },
+    audit: memoryAuditRepository(view),
     events: {
       async append(event) {
         const record = { ...event, seq: view.state.nextSeq++ };

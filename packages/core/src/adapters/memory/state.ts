@@ -1,6 +1,8 @@
 import type {
   ApiKeyRecord,
   AttachmentRecord,
+  AuditEntryRecord,
+  AuditHeadRecord,
   ChannelRecord,
   DeliveryAttemptRecord,
   DeliveryRecord,
@@ -39,6 +41,10 @@ export interface Rows {
   events: EventRecord;
   /** Keyed `${namespace}/${key}`. */
   kv: KeyValueRecord;
+  /** Keyed `${ownerId}/${seq}`. */
+  auditEntries: AuditEntryRecord;
+  /** Keyed by owner id. */
+  auditHeads: AuditHeadRecord & { ownerId: string };
 }
 export type TableName = keyof Rows;
 
@@ -64,6 +70,8 @@ export class MemoryState {
     deliveryAttempts: new Map(),
     events: new Map(),
     kv: new Map(),
+    auditEntries: new Map(),
+    auditHeads: new Map(),
   };
   nextSeq = 1;
   #lock: Promise<void> = Promise.resolve();
