@@ -1,5 +1,13 @@
 import type { DashboardConfig } from './config.js';
-import type { Channel, Message, MessagePage, PluginManifest, StatusHistoryEntry, User } from './types.js';
+import type {
+  AuditPage,
+  Channel,
+  Message,
+  MessagePage,
+  PluginManifest,
+  StatusHistoryEntry,
+  User,
+} from './types.js';
 
 /** An error answer of the API: `{ statusCode, code, message, issues }`. */
 export class ApiError extends Error {
@@ -14,6 +22,12 @@ export class ApiError extends Error {
 }
 
 type Query = Record<string, string | number | undefined>;
+
+/** What an answer may carry besides the response. */
+export interface RespondExtra {
+  reviewHash?: string;
+  edits?: Record<string, unknown>;
+}
 
 /**
  * The dashboard's HTTP client. Same-origin requests with the session cookie; every request that changes
@@ -69,22 +83,49 @@ export class Api {
     this.request<MessagePage>('GET', this.v1('/messages'), undefined, { channel, cursor, limit });
   send = (channelId: string, text: string, clientId: string) =>
     this.request<Message>('POST', this.v1('/messages'), { channelId, text, clientId });
-  respond = (messageId: string, response: Record<string, unknown>) =>
-    this.request<Message>('POST', this.v1(`/reviews/${encodeURIComponent(messageId)}/respond`), { response });
+  /**
+   * Answers a review. `reviewHash` (what the human was shown) makes the server refuse the answer with
+   * 409 `REVIEW_CHANGED` when the agent changed the review since; `edits` are a proposal's changed fields.
+   */
+  respond = (messageId: string, response: Record<string, unknown>, extra: RespondExtra = {}) =>
+    this.request<Message>('POST', this.v1(`/reviews/${encodeURIComponent(messageId)}/respond`), {
+      response,
+      ...(extra.reviewHash !== undefined ? { reviewHash: extra.reviewHash } : {}),
+      ...(extra.edits !== undefined ? { edits: extra.edits } : {}),
+    });
   plugins = () => this.request<PluginManifest[]>('GET', this.v1('/plugins'));
   /** Pending (or other) reviews across agents: `{ count, unread }`. */
   reviewCount = (query: { status?: string; channel?: string; type?: string } = {}) =>
     this.request<{ count: number; unread: number }>('GET', this.v1('/reviews/count'), undefined, query);
   /** The inbox: messages carrying reviews, newest first, and which of them the caller has read. */
-  inbox = (query: { status?: string; channel?: string; type?: string; cursor?: string; limit?: number }) =>
-    this.request<MessagePage & { readIds: string[] }>('GET', this.v1('/reviews'), undefined, query);
-  /** One review's message (a deep link to a review that is not in the inbox's current page). */
-  review = (messageId: string) =>
-    this.request<Message>('GET', this.v1(`/reviews/${encodeURIComponent(messageId)}`));
+  inbox = (query: {
+    scope?: 'mine' | 'assigned';
+    status?: string;
+    channel?: string;
+    type?: string;
+    cursor?: string;
+    limit?: number;
+  }) => this.request<MessagePage & { readIds: string[] }>('GET', this.v1('/reviews'), undefined, query);
+  /**
+   * One review's message (a deep link to a review that is not in the inbox's current page, or a review
+   * reloaded after the agent changed it). `channel`: its channel, when known (the route asks for it).
+   */
+  review = (messageId: string, channel?: string) =>
+    this.request<Message>('GET', this.v1(`/reviews/${encodeURIComponent(messageId)}`), undefined, {
+      channel,
+    });
   markReviewRead = (messageId: string) =>
     this.request<{ read: true; readAt: string }>(
       'POST',
       this.v1(`/reviews/${encodeURIComponent(messageId)}/read`),
+    );
+  /** A page of one review's audit entries, oldest first (`after`: the last `seq` already read). */
+  reviewAudit = (messageId: string, after = 0) =>
+    this.request<AuditPage>(
+      'GET',
+      this.v1(`/reviews/${encodeURIComponent(messageId)}/audit`),
+      undefined,
+      after ? { after } : {},
     );
   fileUrl = (fileId: string) => this.v1(`/files/${encodeURIComponent(fileId)}/download`);
 

@@ -1,6 +1,8 @@
 // Wire types come from the core as types only: nothing of the engine reaches the browser bundle.
 import type {
   Attachment,
+  AuditEntry,
+  AuditPage,
   Channel as CoreChannel,
   Message,
   MessagePage,
@@ -11,7 +13,17 @@ import type {
   StatusHistoryEntry,
 } from '@placet/core/contract';
 
-export type { Attachment, Message, MessagePage, PluginManifest, Review, StatusEvent, StatusHistoryEntry };
+export type {
+  Attachment,
+  AuditEntry,
+  AuditPage,
+  Message,
+  MessagePage,
+  PluginManifest,
+  Review,
+  StatusEvent,
+  StatusHistoryEntry,
+};
 export type User = PublicUser;
 
 /** `GET /agents` for a human: each channel with its unread count and last message. */

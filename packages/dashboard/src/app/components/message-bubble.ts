@@ -98,7 +98,16 @@ export class PlacetMessage extends LitElement {
         margin: 4px 0 0;
         padding-left: 20px;
       }
-      .live {
+      /* The dot pulses, not the text: fading text would fall below the contrast minimum. */
+      .live::before {
+        content: '';
+        display: inline-block;
+        width: 7px;
+        height: 7px;
+        margin-right: 6px;
+        border-radius: 50%;
+        background: var(--placet-accent);
+        vertical-align: middle;
         animation: pulse 1.4s ease-in-out infinite;
       }
       @keyframes pulse {

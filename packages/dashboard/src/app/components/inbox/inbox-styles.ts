@@ -59,9 +59,10 @@ export const inboxStyles = css`
   button.row.unread .who {
     font-weight: 700;
   }
-  button.row.completed,
-  button.row.expired {
-    opacity: 0.65;
+  /* Decided rows recede by colour, not opacity: faded text would fall below the contrast minimum. */
+  button.row.completed .who,
+  button.row.expired .who {
+    color: var(--placet-muted);
   }
   .who {
     display: flex;
@@ -92,10 +93,20 @@ export const inboxStyles = css`
     gap: 6px;
     font-size: 11px;
   }
-  .tags span {
+  .tags > span:not(.chips) {
     border: 1px solid var(--placet-border);
     border-radius: 6px;
     padding: 0 6px;
+  }
+  .tags {
+    flex-wrap: wrap;
+    align-items: center;
+  }
+  h3.group {
+    margin: 10px 10px 4px;
+    font-size: 13px;
+    text-transform: uppercase;
+    letter-spacing: 0.03em;
   }
   .more {
     margin: 8px auto;

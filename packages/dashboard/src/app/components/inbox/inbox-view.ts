@@ -1,13 +1,16 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Api } from '../../api.js';
-import { relativeTime } from '../../format.js';
-import { plainPreview } from '../../markdown.js';
+import { GROUP_TITLES, groupInbox, inboxGroup, mergeInbox } from '../../policy/inbox-groups.js';
+import { hasAssignees } from '../../policy/policy-format.js';
 import type { Realtime } from '../../realtime.js';
 import type { ReviewTypes } from '../../review-types.js';
+import { session } from '../../session.js';
 import type { Channel, Message } from '../../types.js';
 import { focusReviewControl } from '../focus.js';
+import { chipStyles } from '../policy/policy-styles.js';
 import { controls } from '../styles.js';
+import { inboxRow } from './inbox-row.js';
 import { inboxStyles } from './inbox-styles.js';
 
 type Status = 'pending' | 'completed' | 'expired' | 'all';
@@ -15,10 +18,12 @@ type Status = 'pending' | 'completed' | 'expired' | 'all';
 /**
  * The inbox: reviews across all agents, filtered by status, agent and type, newest first. Read state
  * lives on the server (per person and review). Keyboard: ↓/j and ↑/k move, Enter opens, Tab reaches
- * the widget, Escape goes back to the list.
+ * the widget, Escape goes back to the list. Reviews of other people's agents that name this person as an
+ * assignee (`scope=assigned`) are listed with the person's own; once any review names assignees, the list
+ * is grouped into "Waiting for you" and "Waiting for others", and such rows show their assignees.
  */
 export class PlacetInbox extends LitElement {
-  static override styles = [controls, inboxStyles];
+  static override styles = [controls, chipStyles, inboxStyles];
   static override properties = {
     api: { attribute: false },
     realtime: { attribute: false },
@@ -28,6 +33,7 @@ export class PlacetInbox extends LitElement {
     items: { state: true },
     readIds: { state: true },
     nextCursor: { state: true },
+    assignedCursor: { state: true },
     openId: { state: true },
     status: { state: true },
     agent: { state: true },
@@ -44,6 +50,8 @@ export class PlacetInbox extends LitElement {
   declare items: Message[];
   declare readIds: Set<string>;
   declare nextCursor: string | null;
+  /** The next page of `scope=assigned` (reviews of others' agents that name this person). */
+  declare assignedCursor: string | null;
   declare openId: string | undefined;
   declare status: Status;
   declare agent: string;
@@ -62,6 +70,7 @@ export class PlacetInbox extends LitElement {
     this.items = [];
     this.readIds = new Set();
     this.nextCursor = null;
+    this.assignedCursor = null;
     this.status = 'pending';
     this.agent = '';
     this.type = '';
@@ -79,6 +88,8 @@ export class PlacetInbox extends LitElement {
           this.items = [m, ...this.items];
       }),
       rt.on<Message>('review:responded', (m) => this.#replace(m)),
+      // Votes short of a decision, and a review the agent changed, arrive as updates of the message.
+      rt.on<Message>('message:updated', (m) => m.review && this.#replace(m)),
       rt.on<{ messageId: string }>('review:expired', ({ messageId }) => {
         const item = this.#find(messageId) ?? (this.linked?.id === messageId ? this.linked : undefined);
         if (item?.review) this.#replace({ ...item, review: { ...item.review, status: 'expired' } });
@@ -157,19 +168,39 @@ export class PlacetInbox extends LitElement {
     const generation = ++this.#generation;
     this.loading = true;
     this.error = '';
+    const filters = { status: this.status, ...(this.type ? { type: this.type } : {}), limit: 50 };
+    // Reviews assigned to this person in others' channels: not with an agent filter (they are not its).
+    const withAssigned = !this.agent && (!more || this.assignedCursor !== null);
     try {
-      const page = await this.api.inbox({
-        status: this.status,
-        ...(this.agent ? { channel: this.agent } : {}),
-        ...(this.type ? { type: this.type } : {}),
-        ...(more && this.nextCursor ? { cursor: this.nextCursor } : {}),
-        limit: 50,
-      });
+      const [page, assigned] = await Promise.all([
+        !more || this.nextCursor
+          ? this.api.inbox({
+              ...filters,
+              ...(this.agent ? { channel: this.agent } : {}),
+              ...(more && this.nextCursor ? { cursor: this.nextCursor } : {}),
+            })
+          : undefined,
+        withAssigned
+          ? this.api
+              .inbox({
+                ...filters,
+                scope: 'assigned',
+                ...(more && this.assignedCursor ? { cursor: this.assignedCursor } : {}),
+              })
+              // A server without approval policies: the person's own reviews still show.
+              .catch(() => undefined)
+          : undefined,
+      ]);
       if (generation !== this.#generation) return;
-      const known = new Set(more ? this.items.map((i) => i.id) : []);
-      this.items = [...(more ? this.items : []), ...page.data.filter((m) => !known.has(m.id))];
-      this.readIds = new Set([...(more ? this.readIds : []), ...page.readIds]);
-      this.nextCursor = page.nextCursor;
+      this.items = mergeInbox(more ? this.items : [], page?.data ?? [], assigned?.data ?? []);
+      this.readIds = new Set([
+        ...(more ? this.readIds : []),
+        ...(page?.readIds ?? []),
+        ...(assigned?.readIds ?? []),
+      ]);
+      if (page || !more) this.nextCursor = page?.nextCursor ?? null;
+      if (assigned || !withAssigned)
+        this.assignedCursor = withAssigned ? (assigned?.nextCursor ?? null) : null;
     } catch (error) {
       if (generation === this.#generation)
         this.error = error instanceof Error ? error.message : String(error);
@@ -227,19 +258,42 @@ export class PlacetInbox extends LitElement {
     if (name === 'status') this.status = value as Status;
     else this[name] = value;
     this.nextCursor = null;
+    this.assignedCursor = null;
     void this.#load();
   }
 
   #onAnswered(event: CustomEvent<Message>) {
     this.#replace(event.detail);
-    // On to the next open review, if any, so a queue can be worked through with the keyboard.
-    const next = this.items.find((i) => i.id !== event.detail.id && i.review?.status === 'pending');
+    const me = session.user?.id;
+    // Still waiting for this person (reloaded after the agent changed it): they stay on it.
+    if (inboxGroup(event.detail, me) === 'you') return;
+    // On to the next review that waits for this person, so a queue can be worked through with the keyboard.
+    const next = this.items.find((i) => i.id !== event.detail.id && inboxGroup(i, me) === 'you');
     if (next) {
       const row = this.renderRoot.querySelector<HTMLButtonElement>(
         `button.row[data-id="${CSS.escape(next.id)}"]`,
       );
       row?.focus();
     }
+  }
+
+  /** The rows: flat as always, or in groups once a review of the list names assignees. */
+  #list(names: Map<string, string>) {
+    const row = (m: Message) =>
+      inboxRow(m, {
+        agentName: names.get(m.channelId) ?? m.agentName ?? 'Agent',
+        unread: !this.readIds.has(m.id),
+        current: this.openId === m.id,
+        open: () => this.#open(m.id, true),
+      });
+    if (!this.items.some((m) => hasAssignees(m.review))) return repeat(this.items, (m) => m.id, row);
+    return groupInbox(this.items, session.user?.id).map(
+      ({
+        group,
+        items,
+      }) => html`<h3 class="group" data-group-title=${group}>${GROUP_TITLES[group]} <span class="muted">(${items.length})</span></h3>
+        ${repeat(items, (m) => m.id, row)}`,
+    );
   }
 
   override render() {
@@ -275,38 +329,23 @@ export class PlacetInbox extends LitElement {
         </header>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         <div class="rows" @keydown=${this.#keydown}>
-          ${repeat(
-            this.items,
-            (m) => m.id,
-            (m) => {
-              const unread = !this.readIds.has(m.id);
-              return html`<button
-                type="button"
-                class="row ${unread ? 'unread' : ''} ${m.review!.status}"
-                data-id=${m.id}
-                data-read=${String(!unread)}
-                aria-current=${this.openId === m.id ? 'true' : 'false'}
-                @click=${() => this.#open(m.id, true)}
-              >
-                <span class="who">${unread ? html`<span class="dot" aria-label="unread"></span>` : nothing}${names.get(m.channelId) ?? m.agentName ?? 'Agent'}</span>
-                <span class="when">${relativeTime(m.createdAt)}</span>
-                <span class="what">${plainPreview(m.text, 90) || '(no text)'}</span>
-                <span class="tags"><span class="type">${m.review!.type}</span>${m.review!.status !== 'pending' ? html`<span class="state">${m.review!.status === 'completed' ? 'Done' : 'Expired'}</span>` : nothing}</span>
-              </button>`;
-            },
-          )}
+          ${this.#list(names)}
           ${!this.loading && this.items.length === 0 ? html`<p class="muted empty">Nothing here. Reviews agents ask for appear as they arrive.</p>` : nothing}
-          ${this.nextCursor ? html`<button type="button" class="more" @click=${() => void this.#load(true)}>Load more</button>` : nothing}
+          ${
+            this.nextCursor || this.assignedCursor
+              ? html`<button type="button" class="more" @click=${() => void this.#load(true)}>Load more</button>`
+              : nothing
+          }
         </div>
       </section>
       <section class="detail" aria-label="Review" @keydown=${this.#detailKeydown} @message-changed=${this.#onAnswered}>
         ${
           open
             ? html`<p class="context">
-                <strong>${names.get(open.channelId) ?? 'Agent'}</strong>
-                <a href="#/chats/${open.channelId}">Open in chat</a>
+                <strong>${names.get(open.channelId) ?? open.agentName ?? 'Agent'}</strong>
+                ${names.has(open.channelId) ? html`<a href="#/chats/${open.channelId}">Open in chat</a>` : html`<span class="muted">Assigned to you by another person’s agent</span>`}
               </p>
-              <placet-message data-id=${open.id} .api=${this.api} .types=${this.types} .message=${open} .agentName=${names.get(open.channelId) ?? 'Agent'} .theme=${this.theme}></placet-message>`
+              <placet-message data-id=${open.id} .api=${this.api} .types=${this.types} .message=${open} .agentName=${names.get(open.channelId) ?? open.agentName ?? 'Agent'} .theme=${this.theme}></placet-message>`
             : html`<p class="muted placeholder">Choose a review: ↓ ↑ to move, Enter to open.</p>`
         }
       </section>`;
