@@ -62,11 +62,13 @@ export const NotifierPreferences = z.object({
 export type NotifierPreferences = z.output<typeof NotifierPreferences>;
 
 /** The body of `PUT /notifications/preferences` (notifiers left out keep their settings). */
-export const NotificationPreferencesUpdate = z.object({
-  timeZone: TimeZone,
-  quietHours: QuietHours.nullable(),
-  notifiers: z.record(z.string().min(1).max(100), NotifierPreferences),
-});
+export const NotificationPreferencesUpdate = z
+  .object({
+    timeZone: TimeZone,
+    quietHours: QuietHours.nullable(),
+    notifiers: z.record(z.string().min(1).max(100), NotifierPreferences),
+  })
+  .meta({ examples: [{ timeZone: 'Europe/Berlin', quietHours: null, notifiers: {} }] });
 export type NotificationPreferencesUpdate = z.output<typeof NotificationPreferencesUpdate>;
 export type NotificationPreferencesUpdateInput = z.input<typeof NotificationPreferencesUpdate>;
 

@@ -77,6 +77,14 @@ export class SchemaValues {
     }
     const id = this.idOf(name);
     if (id && (schema.type === 'string' || schema.type === undefined)) return id;
+    // A value the schema gives as an example (an IANA time zone, a whole valid body: random values seldom
+    // are one), or any other: every operation's handler is reached with a few requests.
+    const examples = Array.isArray(schema.examples) ? (schema.examples as Json[]) : [];
+    if (examples.length > 0)
+      return fc.oneof(
+        fc.constantFrom(...examples),
+        this.value({ ...schema, examples: undefined }, name, depth),
+      );
     if ('const' in schema) return fc.constant(schema.const as Json);
     if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as Json[]));
     const alternatives = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
@@ -120,10 +128,6 @@ export class SchemaValues {
   }
 
   private string(schema: Schema, name: string): fc.Arbitrary<Json> {
-    // A value the schema gives as an example (an IANA time zone: no random string is one), or any other.
-    const examples = Array.isArray(schema.examples) ? (schema.examples as Json[]) : [];
-    if (examples.length > 0)
-      return fc.oneof(fc.constantFrom(...examples), this.string({ ...schema, examples: undefined }, name));
     if (schema.format === 'uri') return fc.constantFrom(...URLS);
     if (schema.format === 'email')
       return fc
