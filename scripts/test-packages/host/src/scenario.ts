@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { approval, createClient } from '@placet/client';
 import { type Store, silentLogger, type Transport } from '@placet/core';
 import { postgresStore, postgresTransport } from '@placet/db-postgres';
 import { sqliteStore } from '@placet/db-sqlite';
@@ -192,6 +193,43 @@ async function scenario(base: string, sockets: WebSocket[]): Promise<void> {
   assert.equal(waited.body.status, 'completed');
   assert.deepEqual(waited.body.message.review.response, { selectedOption: 'approve' });
   check("the person answers over HTTP; the agent's long-poll returns completed");
+
+  // An agent on @placet/client (its published build): ask() waits, the person answers, the answer comes
+  // back typed; the same idempotency key finds the same review; its receipt verifies.
+  const client = createClient({ url: `${base}${API}`, apiKey: String(made.body.key) });
+  const rollback = approval({
+    options: [
+      { id: 'rollback', label: 'Roll back', style: 'danger' },
+      { id: 'keep', label: 'Keep' },
+    ],
+  });
+  let asked = '';
+  const asking = client.ask(channel.body.id, {
+    text: 'Roll back the release?',
+    review: rollback,
+    idempotencyKey: 'rollback-42',
+    onCreated: (created) => {
+      asked = created.id;
+    },
+  });
+  await until(() => asked !== '');
+  const kept = await call(`${api}/reviews/${asked}/respond`, {
+    method: 'POST',
+    headers: alice,
+    body: { response: { selectedOption: 'keep' } },
+  });
+  assert.equal(kept.status, 200, JSON.stringify(kept.body));
+  const result = await asking;
+  assert.ok(result.status === 'completed' && !result.dismissed, JSON.stringify(result));
+  const choice: 'rollback' | 'keep' = result.response.selectedOption;
+  assert.equal(choice, 'keep');
+  const again = await client.ask(channel.body.id, { review: rollback, idempotencyKey: 'rollback-42' });
+  assert.equal(again.message.id, asked);
+  const claims = await client.receipts.verify(asked, channel.body.id);
+  assert.equal(claims.decision, 'keep');
+  check(
+    '@placet/client: ask() returns the typed answer, the same key finds the same review, the receipt verifies',
+  );
 
   // The guide's plugin, built outside the repository, is registered and serves its element.
   const plugins = await call(`${api}/plugins`, { headers: agent });
