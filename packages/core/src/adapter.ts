@@ -28,6 +28,8 @@ export {
   EVENT_TYPES,
   type EventRecord,
   type EventType,
+  type GroupMemberRecord,
+  type GroupRecord,
   INTERNAL_EVENT_TYPES,
   type KeyValueRecord,
   type MessageRecord,
@@ -89,6 +91,7 @@ export type {
 export type { LogFields, Logger } from './ports/logger.js';
 export type {
   ApiKeyRepository,
+  AssignedReviewCountQuery,
   AssignedReviewQuery,
   AttachmentRepository,
   AuditListQuery,
@@ -100,6 +103,7 @@ export type {
   DeliveryRepository,
   EscalationChange,
   EventRepository,
+  GroupRepository,
   KeysetPage,
   KeyValueRepository,
   MessageListFilter,

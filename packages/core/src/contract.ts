@@ -103,6 +103,19 @@ export {
   type StoreTextInput,
 } from './contract/files.js';
 export {
+  GROUP_NAME_PATTERN,
+  Group,
+  GroupCreate,
+  type GroupCreateInput,
+  GroupMember,
+  GroupMemberRef,
+  GroupName,
+  GroupUpdate,
+  type GroupUpdateInput,
+  MAX_GROUP_MEMBERS,
+  MAX_GROUP_NAME_LENGTH,
+} from './contract/groups.js';
+export {
   InboxCount,
   InboxCountQuery,
   type InboxCountQueryInput,

@@ -24,6 +24,7 @@ import type {
 } from './contract/channel.js';
 import type { DeliveryListQueryInput } from './contract/delivery.js';
 import type { StoreTextInput } from './contract/files.js';
+import type { Group, GroupCreateInput, GroupUpdateInput } from './contract/groups.js';
 import type { InboxCount, InboxCountQueryInput, InboxPage, ReviewReadResult } from './contract/inbox.js';
 import type {
   Attachment,
@@ -64,7 +65,7 @@ import type { WaitOptions } from './services/reviews-service.js';
  * The resources and the HTTP API: `channels` are the `/agents` endpoints, `webhooks` the
  * `/agents/setWebhook`, `/agents/deleteWebhook` and `/agents/:id/webhook-secret/rotate` endpoints,
  * `status` `/status/ping` and `/agents/:id/status-history`, `streams` `/messages/streams/*`; the other
- * names are the paths' own (`messages`, `reviews`, `files`, `deliveries`, `users`, `apiKeys` =
+ * names are the paths' own (`messages`, `reviews`, `files`, `deliveries`, `users`, `groups`, `apiKeys` =
  * `/api-keys`). Each operation's handler in `OPERATIONS` names the method it calls.
  */
 
@@ -91,6 +92,26 @@ export interface UsersApi {
    * process. Owners only; never oneself.
    */
   delete(actor: UserPrincipal, id: string): Promise<void>;
+}
+
+/**
+ * Named groups of users, instance-wide (`/groups`): `group:<name>` among a review's assignees names their
+ * members when the review is created. Every signed-in human may read them; the HTTP API lets owners
+ * change them (a host calling these methods decides who may).
+ */
+export interface GroupsApi {
+  /** Every group, by name, with its members' ids and display names. */
+  list(): Promise<Group[]>;
+  get(name: string): Promise<Group | undefined>;
+  /**
+   * A new group (`members`: user ids or e-mails). VALIDATION_FAILED naming `name` or `members.N`;
+   * CONFLICT when the name is taken.
+   */
+  create(input: GroupCreateInput): Promise<Group>;
+  /** Replaces the display name and/or the whole member list; NOT_FOUND for an unknown group. */
+  update(name: string, input: GroupUpdateInput): Promise<Group>;
+  /** Deletes the group; reviews created with it keep their assignees. NOT_FOUND for an unknown group. */
+  delete(name: string): Promise<{ deleted: true }>;
 }
 
 /** A human's notification preferences: `/notifications/preferences` of the HTTP API. */
@@ -189,8 +210,9 @@ export interface ReviewsApi {
   list(principal: Principal, query?: InboxQueryInput): Promise<InboxPage>;
   /**
    * The inbox badge: how many of the principal's reviews match the inbox filters (`status` pending by
-   * default, `channel`, `type`) and how many of those the principal has not marked read. One indexed
-   * aggregate query, never a page walk.
+   * default, `channel`, `type`) and how many of those the principal has not marked read. `scope:
+   * 'assigned'` counts the reviews of any owner that name the principal (`excludeOwn: true`: not those
+   * of their own channels). One indexed aggregate query, never a page walk.
    */
   count(principal: Principal, query?: InboxCountQueryInput): Promise<InboxCount>;
   /**

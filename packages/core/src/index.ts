@@ -36,6 +36,7 @@ export type {
   ChannelsApi,
   DeliveriesApi,
   FilesApi,
+  GroupsApi,
   MessagesApi,
   NotificationsApi,
   ReceiptsApi,

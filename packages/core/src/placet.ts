@@ -17,6 +17,7 @@ import type {
   ChannelsApi,
   DeliveriesApi,
   FilesApi,
+  GroupsApi,
   MessagesApi,
   NotificationsApi,
   ReceiptsApi,
@@ -42,6 +43,7 @@ import { ChannelsService } from './services/channels-service.js';
 import { DeliveriesService } from './services/deliveries-service.js';
 import { type EventFilter, EventHub, type Resync } from './services/event-hub.js';
 import { FilesService } from './services/files-service.js';
+import { GroupsService } from './services/groups-service.js';
 import { MessageViews } from './services/message-views.js';
 import { MessageWriter } from './services/message-writer.js';
 import { MessagesService } from './services/messages-service.js';
@@ -106,6 +108,8 @@ export interface PlacetPlugins {
 export interface Placet {
   readonly options: ResolvedPlacetOptions;
   readonly users: UsersApi;
+  /** Named groups of users (`group:<name>` assignees), instance-wide. */
+  readonly groups: GroupsApi;
   /** Server-side sessions of signed-in humans: ending one closes what it opened, in every process. */
   readonly sessions: SessionsApi;
   readonly apiKeys: ApiKeysApi;
@@ -173,6 +177,7 @@ const SERVICES = [
   FilesService,
   SessionsService,
   UsersService,
+  GroupsService,
   ApiKeysService,
   ChannelsService,
   MessagesService,
@@ -328,6 +333,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
   const placet: Placet = {
     options,
     users,
+    groups: scope.resolve(GroupsService),
     sessions: scope.resolve(SessionsService),
     apiKeys,
     channels: scope.resolve(ChannelsService),

@@ -3,13 +3,19 @@ import { UNIQUE_INDEXES } from './migrations.js';
 
 /**
  * Primary keys that are Placet constraints of their own (a primary key elsewhere is `primary_key`): a
- * second vote of one user on one review is `review_votes`, not a duplicate row id.
+ * second vote of one user on one review is `review_votes`, a taken group name `groups_name`, not a
+ * duplicate row id.
  */
 export const CONSTRAINT_PRIMARY_KEYS = {
   placet_review_votes_pkey: {
     table: 'placet_review_votes',
     columns: ['message_id', 'user_id'],
     constraint: CONSTRAINTS.reviewVote,
+  },
+  placet_groups_pkey: {
+    table: 'placet_groups',
+    columns: ['name'],
+    constraint: CONSTRAINTS.groupName,
   },
 } as const;
 

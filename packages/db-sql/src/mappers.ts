@@ -4,6 +4,7 @@ import type {
   AuditEntryRecord,
   ChannelRecord,
   EventRecord,
+  GroupRecord,
   KeyValueRecord,
   MessageRecord,
   ReviewAssigneeRecord,
@@ -22,6 +23,7 @@ import type {
   AuditEntriesTable,
   ChannelsTable,
   EventsTable,
+  GroupsTable,
   KvTable,
   MessagesTable,
   ReviewAssigneesTable,
@@ -265,6 +267,18 @@ export function mappers(d: SqlDialect) {
         user_id: a.userId,
         owner_id: a.ownerId,
         created_at: date(a.createdAt),
+      }),
+    },
+    group: {
+      toRow: (g: GroupRecord): GroupsTable => ({
+        name: g.name,
+        display_name: g.displayName,
+        created_at: date(g.createdAt),
+      }),
+      fromRow: (r: Selectable<GroupsTable>): GroupRecord => ({
+        name: r.name,
+        displayName: r.display_name,
+        createdAt: d.readDate(r.created_at),
       }),
     },
     attachment: {

@@ -509,6 +509,39 @@ function auditLog(dialect: SqlDialect): Migration {
   };
 }
 
+/**
+ * 0009: named groups of users (`group:<name>` among a review's assignees), instance-wide. The name is
+ * the key (a lower-case slug the engine checks); members go with their group and with their user. The
+ * primary key serves a group's members (and the `members(names)` read); the index on `user_id` serves
+ * the cascade from a deleted user.
+ */
+function groups(dialect: SqlDialect): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('placet_groups')
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('created_at', dialect.types.date, (c) => c.notNull())
+        .addPrimaryKeyConstraint('placet_groups_pkey', ['name'])
+        .execute();
+      await db.schema
+        .createTable('placet_group_members')
+        .addColumn('group_name', 'text', (c) =>
+          c.notNull().references('placet_groups.name').onDelete('cascade'),
+        )
+        .addColumn('user_id', 'text', (c) => c.notNull().references('placet_users.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('placet_group_members_pkey', ['group_name', 'user_id'])
+        .execute();
+      await db.schema
+        .createIndex('placet_group_members_user')
+        .on('placet_group_members')
+        .column('user_id')
+        .execute();
+    },
+  };
+}
+
 class CodeMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -521,6 +554,7 @@ class CodeMigrations implements MigrationProvider {
       '0006_pending_by_creation': pendingByCreation(),
       '0007_review_policies': reviewPolicies(this.dialect),
       '0008_audit_log': auditLog(this.dialect),
+      '0009_groups': groups(this.dialect),
     };
   }
 }

@@ -129,6 +129,17 @@ export interface ReviewAssigneesTable {
   created_at: DbDate;
 }
 
+export interface GroupsTable {
+  name: string;
+  display_name: string;
+  created_at: DbDate;
+}
+
+export interface GroupMembersTable {
+  group_name: string;
+  user_id: string;
+}
+
 export interface AttachmentsTable {
   id: string;
   channel_id: string;
@@ -247,6 +258,8 @@ export interface PlacetDatabase {
   placet_reviews: ReviewsTable;
   placet_review_votes: ReviewVotesTable;
   placet_review_assignees: ReviewAssigneesTable;
+  placet_groups: GroupsTable;
+  placet_group_members: GroupMembersTable;
   placet_attachments: AttachmentsTable;
   placet_status_steps: StatusStepsTable;
   placet_status_history: StatusHistoryTable;

@@ -23,6 +23,7 @@ import {
 import type { RepoContext } from './repositories/context.js';
 import { deliveryRepository } from './repositories/deliveries.js';
 import { eventRepository } from './repositories/events.js';
+import { groupRepository } from './repositories/groups.js';
 import { messageRepository } from './repositories/messages.js';
 import { reviewAssigneeRepository } from './repositories/review-assignees.js';
 import { reviewReadRepository } from './repositories/review-reads.js';
@@ -49,6 +50,8 @@ const TABLES = {
   review_assignees: 'placet_review_assignees',
   audit_entries: 'placet_audit_entries',
   audit_heads: 'placet_audit_heads',
+  groups: 'placet_groups',
+  group_members: 'placet_group_members',
 } as const satisfies Record<StoreTable, string>;
 
 const TRANSIENT_RETRIES = 5;
@@ -95,6 +98,7 @@ function repositories(ctx: RepoContext): Repositories {
     reviews: reviewRepository(ctx),
     reviewVotes: reviewVoteRepository(ctx),
     reviewAssignees: reviewAssigneeRepository(ctx),
+    groups: groupRepository(ctx),
     attachments: attachmentRepository(ctx),
     statusSteps: statusStepRepository(ctx),
     statusHistory: statusHistoryRepository(ctx),

@@ -119,6 +119,11 @@ insert into placet_review_assignees (message_id, user_id, owner_id, created_at)
 select message_id, 'u' || (10 + cast(substr(message_id, 2) as integer) % 50), owner_id, created_at
 from placet_reviews;
 
+-- A second assignee, u999, on 50 reviews (one in 2 000): a person with a small share of the table.
+insert into placet_review_assignees (message_id, user_id, owner_id, created_at)
+select message_id, 'u999', owner_id, created_at
+from placet_reviews where cast(substr(message_id, 2) as integer) % 2000 = 1999;
+
 insert into placet_review_votes (message_id, user_id, response, choice, rejects, voted_at)
 select message_id, 'u' || (10 + cast(substr(message_id, 2) as integer) % 50), '{"selectedOption":"approve"}',
        'approve', 0, created_at + 1000
@@ -324,6 +329,33 @@ const CASES: Case[] = [
     table: 'placet_reviews',
     run: (s) => s.reviewAssignees.listReviews({ userId: 'u10', status: 'completed', limit: 50 }),
     check: rows(50),
+  },
+  {
+    // The badge. With 1 % of the reviews pending, the planner may start from the pending reviews (fewer
+    // than this assignee's 2 000 rows) and probe the assignee's primary key: by index either way.
+    name: 'reviewAssignees.count — pending of an assignee, with the unread count',
+    table: 'placet_review_assignees',
+    run: (s) => s.reviewAssignees.count({ userId: 'u10', readerId: 'u10', status: 'pending' }),
+    check: (result) => expect((result as { total: number }).total).toBeGreaterThan(10),
+  },
+  {
+    name: 'reviewAssignees.count — every status, others’ reviews only: the assignee index',
+    table: 'placet_review_assignees',
+    run: (s) => s.reviewAssignees.count({ userId: 'u10', readerId: 'u10', exceptOwnerId: 'u0' }),
+    check: (result) => expect((result as { total: number }).total).toBeGreaterThan(300),
+    index: 'placet_review_assignees_user',
+  },
+  {
+    name: 'reviewAssignees.count — each review by primary key',
+    table: 'placet_reviews',
+    run: (s) => s.reviewAssignees.count({ userId: 'u999', readerId: 'u999', status: 'completed' }),
+    check: (result) => expect((result as { total: number }).total).toBeGreaterThan(40),
+  },
+  {
+    name: 'reviewAssignees.count — the reads side goes by primary key',
+    table: 'placet_review_reads',
+    run: (s) => s.reviewAssignees.count({ userId: 'u999', readerId: 'u0', type: 'approval' }),
+    check: (result) => expect((result as { unread: number }).unread).toBeGreaterThan(0),
   },
   {
     name: 'reviewVotes.listByMessageIds — a page of ids',

@@ -26,7 +26,8 @@ import {
  * The human endpoints of the `/api/v1` router (`routes/human.ts`), in the shape of the endpoint matrix
  * (`endpoint-matrix.table.ts`), run by `endpoint-matrix.test.ts`. Besides the matrix's cases each has a
  * 403 for the owner's own API key (an agent may not use a human endpoint) and a member case: a user with
- * role `member` gets 403 on the owner-only `/users` routes and 404 for the owner's channels and keys.
+ * role `member` gets 403 on the owner-only `/users` and group-changing routes and 404 for the owner's
+ * channels and keys.
  */
 
 /**
@@ -91,6 +92,34 @@ async function throwawayUser(placet: Placet): Promise<Vars> {
   });
   return { userId: user.id };
 }
+
+let groupNumber = 0;
+/**
+ * A group with one throwaway member. Its name is short (under 8 characters): a member reads groups, and
+ * the member case checks that no longer value of the case reaches them.
+ */
+async function throwawayGroup(placet: Placet): Promise<Vars> {
+  const user = await placet.users.create({
+    email: `${unique('grouped')}@example.test`,
+    displayName: 'Grouped',
+    role: 'member',
+  });
+  const group = await placet.groups.create({
+    name: `mx${++groupNumber}`,
+    displayName: 'Matrix group',
+    members: [user.id],
+  });
+  return { group: group.name };
+}
+
+/** The group is as `throwawayGroup` left it. */
+const groupIntact = async (placet: Placet, v: Vars) => {
+  expect(await placet.groups.get(v.group!)).toMatchObject({
+    name: v.group,
+    displayName: 'Matrix group',
+    members: [{ displayName: 'Grouped' }],
+  });
+};
 
 /**
  * A webhook on the actor's channel (with a secret header) and an answered review whose delivery the
@@ -742,5 +771,108 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     intact: async (placet, v) => {
       expect(await placet.users.get(v.userId!)).toMatchObject({ id: v.userId });
     },
+  },
+  {
+    method: 'GET',
+    path: '/groups',
+    caller: 'human',
+    setup: throwawayGroup,
+    request: () => ({}),
+    success: {
+      status: 200,
+      check: (res, v) => {
+        const groups = res.body as { name: string }[];
+        expect(groups.find((g) => g.name === v.group)).toMatchObject({
+          displayName: 'Matrix group',
+          members: [{ id: expect.any(String), displayName: 'Grouped' }],
+        });
+        expect(groups.map((g) => g.name)).toEqual(groups.map((g) => g.name).sort());
+      },
+    },
+    unauthorized: true,
+    serverWide: 'Groups are the server’s: every signed-in human reads all of them.',
+    foreign: 'Groups are server-wide, not an owner’s: it takes no id or channel of anyone.',
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: {
+      status: 200,
+      check: (res, v) => {
+        // Members read groups too (who a review is assigned to), without anyone's e-mail.
+        expect((res.body as { name: string }[]).map((g) => g.name)).toContain(v.group);
+        expect(JSON.stringify(res.body)).not.toContain('@');
+      },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/groups',
+    caller: 'human',
+    setup: async (placet) => ({ name: `new-${++groupNumber}`, ...(await throwawayUser(placet)) }),
+    request: (v) => ({ body: { name: v.name, displayName: 'New group', members: [v.userId] } }),
+    success: {
+      status: 201,
+      check: async (res, v, _a, placet) => {
+        expect(res.body).toEqual({
+          name: v.name,
+          displayName: 'New group',
+          members: [{ id: v.userId, displayName: 'Throwaway' }],
+          createdAt: expect.any(String),
+        });
+        expect(await placet.groups.get(v.name!)).toEqual(res.body);
+      },
+    },
+    unauthorized: true,
+    foreign: 'Creates a server-wide group; it takes no id or channel of anyone.',
+    invalid: { request: () => ({ body: { name: 'Not A Slug' } }), path: 'name' },
+    agentKey: true,
+    member: { status: 403 },
+    intact: async (placet, v) => {
+      expect(await placet.groups.get(v.name!)).toBeUndefined();
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/groups/:name',
+    caller: 'human',
+    setup: throwawayGroup,
+    request: (v) => ({ params: { name: v.group! }, body: { displayName: 'Renamed', members: [] } }),
+    success: {
+      status: 200,
+      check: async (res, v, _a, placet) => {
+        expect(res.body).toMatchObject({ name: v.group, displayName: 'Renamed', members: [] });
+        expect(await placet.groups.get(v.group!)).toEqual(res.body);
+      },
+    },
+    unauthorized: true,
+    serverWide: 'Groups are the server’s: every owner changes any of them.',
+    foreign: 'Groups are server-wide, not an owner’s: another owner’s group is no foreign id.',
+    invalid: {
+      request: (v) => ({ params: { name: v.group! }, body: { members: ['nobody@example.test'] } }),
+      path: 'members.0',
+    },
+    agentKey: true,
+    member: { status: 403 },
+    intact: groupIntact,
+  },
+  {
+    method: 'DELETE',
+    path: '/groups/:name',
+    caller: 'human',
+    setup: throwawayGroup,
+    request: (v) => ({ params: { name: v.group! } }),
+    success: {
+      status: 200,
+      check: async (res, v, _a, placet) => {
+        expect(res.body).toEqual({ deleted: true });
+        expect(await placet.groups.get(v.group!)).toBeUndefined();
+      },
+    },
+    unauthorized: true,
+    serverWide: 'Groups are the server’s: every owner deletes any of them.',
+    foreign: 'Groups are server-wide, not an owner’s: another owner’s group is no foreign id.',
+    invalid: 'No body and no query.',
+    agentKey: true,
+    member: { status: 403 },
+    intact: groupIntact,
   },
 ];

@@ -47,6 +47,8 @@ export interface VictimIds {
   streamId: string;
   fileId: string;
   deliveryId: string;
+  /** A group (server-wide, like users) with the victim as its one member. */
+  groupName: string;
 }
 
 /** The attacker's own resources (for the variants that mix them with the victim's). */
@@ -104,6 +106,8 @@ const publicOp = (why: string, status: number | readonly number[] = 200) => ({
 const everyone = (outcome: Outcome) => ({ foreignKey: outcome, foreignOwner: outcome, member: outcome });
 const BODY_ID = 'a body field naming an id answers 400 for any id that is not one of yours';
 const SERVER_WIDE = "users are the server's, not an owner's: every owner administers all of them";
+const GROUPS_SERVER_WIDE =
+  "groups are the server's, not an owner's: every owner administers all of them, every human reads them";
 const HUMAN_MESSAGE =
   "a human's message takes no iterationOf (the field is dropped): it is a plain message of the caller's";
 const approvalAnswer = { response: { selectedOption: 'yes' } };
@@ -204,6 +208,52 @@ export const TENANCY_CASES: Readonly<Record<string, TenancyCase>> = {
           member: forbidden,
         },
         control: 'an owner may not delete themselves: the refusals are the cases',
+      },
+    ],
+  },
+
+  // Groups: instance-wide. Every signed-in human reads them (member ids and display names, never an
+  // e-mail); only owners change them.
+  'GET /groups': one(() => ({}), {
+    foreignOwner: { allowed: GROUPS_SERVER_WIDE, status: 200, reveals: ['groupName', 'userId'] },
+    member: { allowed: GROUPS_SERVER_WIDE, status: 200, reveals: ['groupName', 'userId'] },
+  }),
+  'POST /groups': {
+    variants: [
+      {
+        name: 'a new group',
+        request: () => ({ body: { name: `tenancy-${Math.random().toString(36).slice(2)}`, members: [] } }),
+        expect: { foreignOwner: { allowed: GROUPS_SERVER_WIDE, status: 201 }, member: forbidden },
+        control,
+      },
+    ],
+  },
+  'PUT /groups/{name}': {
+    variants: [
+      {
+        // The display name it has already: an owner's change that changes nothing of the victim's.
+        name: "the victim's group, unchanged",
+        request: (v) => ({ params: { name: v.groupName }, body: { displayName: v.groupName } }),
+        expect: {
+          foreignOwner: { allowed: GROUPS_SERVER_WIDE, status: 200, reveals: ['userId'] },
+          member: forbidden,
+        },
+        control,
+      },
+    ],
+  },
+  'DELETE /groups/{name}': {
+    variants: [
+      {
+        name: "the victim's group",
+        request: (v) => ({ params: { name: v.groupName } }),
+        expect: {
+          foreignOwner: {
+            skip: `${GROUPS_SERVER_WIDE}: any owner may delete any group (it would delete the victim's)`,
+          },
+          member: forbidden,
+        },
+        control,
       },
     ],
   },

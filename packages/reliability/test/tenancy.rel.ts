@@ -250,6 +250,7 @@ function matrix(label: string, store: () => Promise<{ kind: StoreKind; drop?: ()
       mimeType: 'text/plain',
     });
     const spare = await placet.apiKeys.create(account.userId, { label: `victim-key-${r}` });
+    const group = await placet.groups.create({ name: `victim-group-${r}`, members: [account.userId] });
     const ids: VictimIds = {
       userId: account.userId,
       email: account.email,
@@ -265,6 +266,7 @@ function matrix(label: string, store: () => Promise<{ kind: StoreKind; drop?: ()
       streamId,
       fileId: file.id,
       deliveryId,
+      groupName: group.name,
     };
     const markers: Record<string, string> = {
       ...ids,
@@ -316,6 +318,7 @@ function matrix(label: string, store: () => Promise<{ kind: StoreKind; drop?: ()
       attempts: await s.deliveries.listAttemptsFor([ids.deliveryId]),
       history: await s.statusHistory.listByChannel(ids.channelId, 100),
       events: (await inspect.events()).filter((e) => e.ownerId === ids.userId).map((e) => e.seq),
+      group: await placet.groups.get(ids.groupName),
     });
   }
 

@@ -191,6 +191,81 @@ export function describePolicyEngine(options: PolicyEngineSuiteOptions): void {
       );
     });
 
+    it('group:<name> names its members when the review is created; later changes of the group change nothing', async () => {
+      const w = await setup();
+      const [a, b, c] = w.members as [
+        PolicyWorld['members'][0],
+        PolicyWorld['members'][0],
+        PolicyWorld['members'][0],
+      ];
+      await w.placet.groups.create({
+        name: 'oncall',
+        displayName: 'On call',
+        members: [w.emails[0]!, b.userId],
+      });
+      const message = await ask(w, { assignees: ['group:oncall'], policy: { mode: 'all' } });
+      expect(message.review?.policy).toMatchObject({ assignees: ['group:oncall'], mode: 'all', required: 2 });
+      expect([...(message.review?.policy?.assigneeIds ?? [])].sort()).toEqual([a.userId, b.userId].sort());
+
+      // A member added after the review was created is no assignee of it: not in their inbox, no answer.
+      await w.placet.groups.update('oncall', { members: [a.userId, b.userId, c.userId] });
+      expect(await errorOf(w.placet.reviews.respond(c, message.id, { response: YES }))).toMatchObject({
+        code: 'NOT_FOUND',
+        status: 404,
+      });
+      expect((await w.placet.reviews.list(c, { scope: 'assigned' })).data).toEqual([]);
+      expect(await errorOf(w.placet.reviews.respond(w.owner, message.id, { response: YES }))).toMatchObject({
+        code: 'NOT_ASSIGNED',
+        status: 403,
+      });
+      // Deleting the group later changes nothing for the review: its two members still decide it.
+      await w.placet.groups.delete('oncall');
+      const first = await w.placet.reviews.respond(a, message.id, { response: YES });
+      expect(first.review?.status).toBe('pending');
+      const second = await w.placet.reviews.respond(b, message.id, { response: YES });
+      expect(second.review).toMatchObject({ status: 'completed', policy: { outcome: 'quorum' } });
+      expect(second.review?.votes?.map((v) => v.userId).sort()).toEqual([a.userId, b.userId].sort());
+      expect(await errorOf(w.placet.reviews.respond(c, message.id, { response: YES }))).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+
+      // A group that does not exist (any more), or has no members, names nobody: 400 with its path.
+      await w.placet.groups.create({ name: 'nobody', members: [] });
+      const refused = await errorOf(ask(w, { assignees: [w.emails[2], 'group:oncall', 'group:Nobody'] }));
+      expect(refused).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+      expect((refused as { issues?: { path: string; message: string }[] }).issues).toEqual([
+        { path: 'review.assignees.1', message: 'no group named "oncall"' },
+        { path: 'review.assignees.2', message: 'group "nobody" has no members' },
+      ]);
+      expect(await w.store.reviews.list({ ownerId: w.owner.userId, limit: 10 })).toHaveLength(1);
+    });
+
+    it('an escalation step may add a group: its members when the step fires', async () => {
+      const w = await setup();
+      const [a, b, c] = w.members as [
+        PolicyWorld['members'][0],
+        PolicyWorld['members'][0],
+        PolicyWorld['members'][0],
+      ];
+      await w.placet.groups.create({ name: 'leads', members: [b.userId] });
+      const message = await ask(w, {
+        assignees: [a.userId],
+        expiresInSeconds: 600,
+        escalation: [{ after: '1m', addAssignees: ['group:leads'] }],
+      });
+      // The group changes before the step fires: the step adds its members as they are then.
+      await w.placet.groups.update('leads', { members: [c.userId] });
+      await w.clock.advance(61_000);
+      await w.placet.sweep();
+      const policy = (await w.placet.reviews.get(w.agent, message.id)).review?.policy;
+      expect(policy).toMatchObject({ escalated: 1, assigneeIds: [a.userId, c.userId] });
+      expect(await errorOf(w.placet.reviews.respond(b, message.id, { response: YES }))).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      const answered = await w.placet.reviews.respond(c, message.id, { response: YES });
+      expect(answered.review?.status).toBe('completed');
+    });
+
     it('a 2-of-3 quorum completes on the second approval and not before; agents see the votes', async () => {
       const w = await setup();
       const [a, b, c] = w.members as [
@@ -541,6 +616,11 @@ export function describePolicyEngine(options: PolicyEngineSuiteOptions): void {
         await w.placet.receipts.jwks(),
       );
       expect(claims.edits).toEqual(expected);
+      const entries = await w.store.audit.list({ ownerId: w.owner.userId, messageId: message.id, limit: 50 });
+      expect(entries.find((e) => e.type === 'review.edited')).toMatchObject({
+        actor: { kind: 'user', id: a.userId },
+        data: { diff: expected.diff },
+      });
     });
 
     it('refuses a proposal whose editable fields or schema do not fit its value, and edits in a quorum', async () => {

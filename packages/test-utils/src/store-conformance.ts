@@ -10,6 +10,7 @@ import { storeConditionalGroup } from './store-conditional-group.js';
 import { storeCrudGroup } from './store-crud-group.js';
 import { storeDeliveriesGroup } from './store-deliveries-group.js';
 import { storeEscalationGroup } from './store-escalation-group.js';
+import { storeGroupsGroup } from './store-groups-group.js';
 import { storeOutboxGroup } from './store-outbox-group.js';
 import { storePoliciesGroup } from './store-policies-group.js';
 import { storeQueryGroup } from './store-query-group.js';
@@ -49,6 +50,7 @@ export function storeConformance(options: StoreSuiteOptions): void {
     storeReviewReadsGroup(options);
     storePoliciesGroup(options);
     storeEscalationGroup(options);
+    storeGroupsGroup(options);
     storeAuditGroup(options);
     storeSessionsGroup(options);
     storeTransactionGroup(options);

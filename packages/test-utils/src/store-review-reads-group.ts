@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeAssignee } from './helpers.js';
 import type { StoreSuiteOptions } from './store-conformance.js';
 import {
   at,
@@ -19,7 +20,8 @@ function range(n: number): number[] {
 }
 
 /**
- * Per-user review read marks (`reviewReads`) and the inbox count (`reviews.count`): first write wins,
+ * Per-user review read marks (`reviewReads`) and the inbox counts (`reviews.count`, and the assignee's
+ * `reviewAssignees.count`): first write wins,
  * only reviews are marked, marks go with their message, channel and user, and N parallel marks leave
  * one row and one `readAt`.
  */
@@ -127,6 +129,75 @@ export function storeReviewReadsGroup(options: StoreSuiteOptions): void {
         total: 0,
         unread: 0,
       });
+    });
+
+    it('reviewAssignees.count: total and unread of the reviews assigned to a user, of any owner, by status and type', async () => {
+      const { store } = h();
+      const { owner, channel } = await seedOwnerChannel(store);
+      const { owner: otherOwner, channel: otherChannel } = await seedOwnerChannel(store);
+      const me = await seedUser(store);
+      const colleague = await seedUser(store);
+      const myChannel = await seedChannel(store, me.id);
+
+      const p1 = (await seedReview(store, channel, { createdAt: at(1) })).review;
+      const p2 = (await seedReview(store, otherChannel, { createdAt: at(2), type: 'form' })).review;
+      const mine = (await seedReview(store, myChannel, { createdAt: at(3) })).review;
+      const done = (await seedReview(store, channel, { createdAt: at(4), expiresAt: at(3_600_000) })).review;
+      const notMine = (await seedReview(store, otherChannel, { createdAt: at(5) })).review;
+      await seedReview(store, channel, { createdAt: at(6) }); // assigned to nobody
+      await store.reviewAssignees.insert([
+        makeAssignee(p1, me.id),
+        makeAssignee(p1, colleague.id),
+        makeAssignee(p2, me.id),
+        makeAssignee(mine, me.id),
+        makeAssignee(done, me.id),
+        makeAssignee(notMine, colleague.id),
+      ]);
+      expect(
+        await store.reviews.complete(done.messageId, completion(me.id, at(10), { ok: 1 })),
+      ).toBeDefined();
+      await store.reviewReads.mark(me.id, p2.messageId, at(20));
+      await store.reviewReads.mark(me.id, done.messageId, at(20));
+      await store.reviewReads.mark(colleague.id, p1.messageId, at(20)); // someone else's mark
+
+      const count = (
+        q: Omit<Parameters<typeof store.reviewAssignees.count>[0], 'userId' | 'readerId'> = {},
+      ) => store.reviewAssignees.count({ userId: me.id, readerId: me.id, ...q });
+      expect(await count()).toEqual({ total: 4, unread: 2 });
+      expect(await count({ status: 'pending' })).toEqual({ total: 3, unread: 2 });
+      expect(await count({ status: 'completed' })).toEqual({ total: 1, unread: 0 });
+      expect(await count({ status: 'expired' })).toEqual({ total: 0, unread: 0 });
+      expect(await count({ type: 'form' })).toEqual({ total: 1, unread: 0 });
+      expect(await count({ status: 'pending', type: 'approval' })).toEqual({ total: 2, unread: 2 });
+      // Without the reviews of one's own channels (counted by reviews.count): no double count.
+      expect(await count({ status: 'pending', exceptOwnerId: me.id })).toEqual({ total: 2, unread: 1 });
+      expect(await count({ exceptOwnerId: owner.id })).toEqual({ total: 2, unread: 1 });
+      expect(await count({ exceptOwnerId: otherOwner.id })).toEqual({ total: 3, unread: 2 });
+      expect(
+        await store.reviewAssignees.count({
+          userId: colleague.id,
+          readerId: colleague.id,
+          status: 'pending',
+        }),
+      ).toEqual({ total: 2, unread: 1 });
+      expect(await store.reviewAssignees.count({ userId: owner.id, readerId: owner.id })).toEqual({
+        total: 0,
+        unread: 0,
+      });
+      expect(await store.reviewAssignees.count({ userId: UNKNOWN, readerId: me.id })).toEqual({
+        total: 0,
+        unread: 0,
+      });
+      // The reader's marks decide `unread`, whoever's assignments are counted.
+      expect(await store.reviewAssignees.count({ userId: me.id, readerId: colleague.id })).toEqual({
+        total: 4,
+        unread: 3,
+      });
+      expect(
+        await store.transaction((tx) =>
+          tx.reviewAssignees.count({ userId: me.id, readerId: me.id, status: 'pending' }),
+        ),
+      ).toEqual({ total: 3, unread: 2 });
     });
 
     it('marks go with their message, its channel and its user; other marks stay', async () => {

@@ -82,6 +82,16 @@ export const STORE_METHOD_ACCESS = {
   reviewAssignees: {
     insert: 'write',
     listReviews: 'read',
+    count: 'read',
+  },
+  groups: {
+    insert: 'write',
+    find: 'read',
+    list: 'read',
+    update: 'write',
+    delete: 'write',
+    setMembers: 'write',
+    members: 'read',
   },
   attachments: {
     insert: 'write',

@@ -10,8 +10,22 @@ import { InboxQuery } from './review.js';
 export const InboxPage = MessagePage.extend({ readIds: z.array(Id) });
 export type InboxPage = z.infer<typeof InboxPage>;
 
-/** Query of `GET /api/v1/reviews/count`: the inbox filters (`status` pending by default), no paging. */
-export const InboxCountQuery = InboxQuery.pick({ status: true, channel: true, type: true });
+/** A query flag: `true`/`false` (strings on the wire, booleans from code). */
+const Flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+
+/**
+ * Query of `GET /api/v1/reviews/count`: the inbox filters (`scope` mine by default, `status` pending by
+ * default), no paging. `excludeOwn` (with `scope=assigned` only) leaves out the reviews of the caller's
+ * own channels, so that `scope=mine` plus `scope=assigned&excludeOwn=true` counts the inbox's union once.
+ */
+export const InboxCountQuery = InboxQuery.pick({
+  scope: true,
+  status: true,
+  channel: true,
+  type: true,
+}).extend({
+  excludeOwn: Flag.optional(),
+});
 export type InboxCountQueryInput = z.input<typeof InboxCountQuery>;
 export type InboxCountQuery = z.output<typeof InboxCountQuery>;
 

@@ -9,15 +9,16 @@ export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
 export const MAX_ASSIGNEES = 50;
 
 /**
- * One assignee as an agent names it: a user id, a user's e-mail, or a role (`role:member`, `member`).
- * Every form is resolved to users when the review is created; who may answer does not change later.
+ * One assignee as an agent names it: a user id, a user's e-mail, a role (`role:member`, `member`) or a
+ * named group (`group:oncall`, managed in the human API). Every form is resolved to users when the review
+ * is created; who may answer does not change later.
  */
 export const AssigneeRef = z
   .string()
   .trim()
   .min(1)
   .max(320)
-  .meta({ examples: ['alice@example.com', 'role:owner', 'member'] });
+  .meta({ examples: ['alice@example.com', 'role:owner', 'group:oncall'] });
 
 /** The quorum modes: the first vote decides (`any`), every assignee must agree (`all`), or N must. */
 export const POLICY_MODES = ['any', 'all', 'quorum'] as const;
@@ -59,7 +60,8 @@ export function durationMs(duration: string): number {
 
 /**
  * One step of `review.escalation`: `after` the review was created (and while it is still pending),
- * remind the assignees and/or add assignees (user ids, e-mails, roles, resolved when the step fires).
+ * remind the assignees and/or add assignees (user ids, e-mails, roles, groups, resolved when the step
+ * fires).
  */
 export const EscalationStepInput = z
   .strictObject({

@@ -224,6 +224,22 @@ export interface ReviewAssigneeRecord {
   createdAt: Date;
 }
 
+/**
+ * A named group of users (`group:<name>` among a review's assignees), instance-wide like users. Its
+ * `name` is a lower-case slug (`[a-z0-9][a-z0-9._-]*`, 1–64 characters) and never changes.
+ */
+export interface GroupRecord {
+  name: string;
+  displayName: string;
+  createdAt: Date;
+}
+
+/** "This user is a member of this group". */
+export interface GroupMemberRecord {
+  groupName: string;
+  userId: string;
+}
+
 export interface AttachmentRecord {
   id: string;
   channelId: string;
@@ -346,6 +362,7 @@ export const EVENT_TYPES = [
   'review:expired',
   'agent:status',
   'channel:updated',
+  'review:assigned',
   'access:revoked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

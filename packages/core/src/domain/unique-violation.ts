@@ -31,5 +31,6 @@ export const CONSTRAINTS = {
   messageIteration: 'messages_iteration',
   statusStepIndex: 'status_steps_stream_index',
   reviewVote: 'review_votes',
+  groupName: 'groups_name',
   primaryKey: 'primary_key',
 } as const;

@@ -34,6 +34,7 @@ import {
 import { Id, JsonObject } from '../contract/common.js';
 import { DeliveryListQuery } from '../contract/delivery.js';
 import { FileUploadFields, StoreText } from '../contract/files.js';
+import { Group, GroupCreate, GroupUpdate } from '../contract/groups.js';
 import { InboxCount, InboxCountQuery, InboxPage, ReviewReadResult } from '../contract/inbox.js';
 import {
   AckResult,
@@ -82,7 +83,7 @@ export const TAGS = {
   Audit:
     'The audit log of reviews (humans): who did what to each review, through which path, append-only and hash-chained per owner; exported as NDJSON or CSV and verifiable offline.',
   Plugins: 'Review-type and renderer plugins installed on the server.',
-  Account: 'The signed-in human: profile, API keys, users (owners).',
+  Account: 'The signed-in human: profile, API keys, users (owners) and groups.',
   Meta: 'This document and unsupported endpoints of the original API.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -114,6 +115,7 @@ const S = {
   PluginManifest: named('PluginManifest', PluginManifest),
   PublicUser: named('PublicUser', PublicUser),
   ApiKeyWithSecret: named('ApiKeyWithSecret', ApiKeyWithSecret),
+  Group: named('Group', Group),
 } as const;
 
 /** The error body of every 4xx/5xx answer, under its name in `components.schemas`. */
@@ -134,6 +136,7 @@ const created = <O extends z.ZodType>(schema: NamedSchema<O>, description: strin
 const MESSAGE_ID = 'The message id.';
 const CHANNEL_ID = 'The channel id.';
 const STREAM_ID = "The stream's client-chosen id (`streamId` of the first message).";
+const GROUP_NAME = 'The group name.';
 
 /**
  * RFC 9110 `If-None-Match`: `*`, or a list of entity tags compared weakly (`W/"x"` matches `"x"`).
@@ -395,6 +398,64 @@ export const OPERATIONS: readonly AnyOperation[] = [
       return { deleted: true } as const;
     },
   }),
+  defineOperation({
+    method: 'get',
+    path: '/groups',
+    operationId: 'listGroups',
+    summary: 'List groups',
+    description:
+      "Every named group, by name, with its members' ids and display names: who `group:<name>` among a review's `assignees` names. For every signed-in human; owners change them.",
+    tag: 'Account',
+    auth: 'user',
+    success: okList(S.Group, 'Every group.'),
+    errors: [],
+    handler: ({ placet }) => placet.groups.list(),
+  }),
+  defineOperation({
+    method: 'post',
+    path: '/groups',
+    operationId: 'createGroup',
+    summary: 'Create a group (owners)',
+    description:
+      'A name (a lower-case slug: `a-z`, `0-9`, `.`, `_`, `-`; at most 64 characters; it never changes), a display name (the name by default) and members (user ids or e-mails). A member that names nobody is a 400 at `members.N`; a taken name is a 409.',
+    tag: 'Account',
+    auth: 'user',
+    role: 'owner',
+    body: json(named('GroupCreateBody', GroupCreate)),
+    success: created(S.Group, 'The group.'),
+    errors: ['CONFLICT'],
+    handler: ({ placet, body }) => placet.groups.create(body),
+  }),
+  defineOperation({
+    method: 'put',
+    path: '/groups/:name',
+    operationId: 'updateGroup',
+    summary: 'Change a group (owners)',
+    description:
+      'A new display name and/or the whole new member list (user ids or e-mails). Reviews created before keep the members they were given.',
+    tag: 'Account',
+    auth: 'user',
+    role: 'owner',
+    params: { name: GROUP_NAME },
+    body: json(named('GroupUpdateBody', GroupUpdate)),
+    success: ok(S.Group, 'The group now.'),
+    errors: ['NOT_FOUND'],
+    handler: ({ placet, params, body }) => placet.groups.update(params.name ?? '', body),
+  }),
+  defineOperation({
+    method: 'delete',
+    path: '/groups/:name',
+    operationId: 'deleteGroup',
+    summary: 'Delete a group (owners)',
+    description: 'Reviews created with the group keep the assignees it named then.',
+    tag: 'Account',
+    auth: 'user',
+    role: 'owner',
+    params: { name: GROUP_NAME },
+    success: ok(S.DeleteResult, 'Deleted.'),
+    errors: ['NOT_FOUND'],
+    handler: ({ placet, params }) => placet.groups.delete(params.name ?? ''),
+  }),
 
   // Agents (channels)
   defineOperation({
@@ -596,7 +657,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
     operationId: 'createMessage',
     summary: 'Send a message',
     description:
-      'Text, a status, a review for a human to answer, files (`attachmentIds`, `textAttachments`), or the first chunk of a stream (`streamId`). A review may carry an approval policy: `assignees` (user ids, e-mails, roles; resolved to users now, 400 naming one that matches nobody), `policy` (`any`, `all` or `quorum` of `required` votes, `veto`) and `onTimeout` (`expire`, or a default `response` checked like a human answer).',
+      'Text, a status, a review for a human to answer, files (`attachmentIds`, `textAttachments`), or the first chunk of a stream (`streamId`). A review may carry an approval policy: `assignees` (user ids, e-mails, roles, `group:<name>`; resolved to users now, 400 naming one that matches nobody), `policy` (`any`, `all` or `quorum` of `required` votes, `veto`) and `onTimeout` (`expire`, or a default `response` checked like a human answer).',
     tag: 'Messages',
     auth: 'either',
     body: json(named('MessageCreate', MessageCreate)),
@@ -736,7 +797,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
     operationId: 'countReviews',
     summary: 'Count the inbox',
     description:
-      'How many reviews match the inbox filters (`status` pending by default, `channel`, `type`), and how many of those the caller has not marked read. One indexed count, however large the inbox.',
+      'How many reviews match the inbox filters (`status` pending by default, `channel`, `type`), and how many of those the caller has not marked read. `scope=mine` (default): reviews in your channels; `scope=assigned`: reviews of any owner that name you as an assignee (`channel` does not apply), and with `excludeOwn=true` only those of other owners, so that `mine` plus that counts your inbox once. One indexed count, however large the inbox.',
     tag: 'Reviews',
     auth: 'user',
     query: InboxCountQuery,

@@ -8,6 +8,8 @@ import type {
   DeliveryRecord,
   DeliveryStatus,
   EventRecord,
+  GroupMemberRecord,
+  GroupRecord,
   KeyValueRecord,
   MessageRecord,
   NewEvent,
@@ -52,8 +54,9 @@ export interface UserRepository {
   update(id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>): Promise<UserRecord | undefined>;
   /**
    * Deleting a user MUST delete their sessions, API keys, channels (with everything below them), read
-   * marks (channel reads and review reads), the review assignee rows naming them and their audit chain
-   * (entries and head). Their votes on other owners' reviews stay (the review's history).
+   * marks (channel reads and review reads), the review assignee rows naming them, their group
+   * memberships and their audit chain (entries and head). Their votes on other owners' reviews stay (the
+   * review's history).
    */
   delete(id: string): Promise<boolean>;
 }
@@ -324,6 +327,62 @@ export interface ReviewAssigneeRepository {
    * (userId, createdAt, messageId): the cost of a page MUST NOT grow with other users' reviews.
    */
   listReviews(query: AssignedReviewQuery): Promise<ReviewRecord[]>;
+  /**
+   * The assignee's inbox badge: how many reviews assigned to a user (of any owner, optionally but one)
+   * match the filter, and how many of those have no read mark of `readerId`. One aggregate query over the
+   * index on (userId, …), each review joined by primary key: its cost MUST NOT grow with other users'
+   * reviews, and it is never a walk over pages of rows handed to the caller.
+   */
+  count(query: AssignedReviewCountQuery): Promise<ReviewCount>;
+}
+
+/**
+ * Named groups of users, instance-wide (like users): `group:<name>` among a review's assignees names
+ * their members at the time the review is created.
+ *
+ * Contract:
+ * - `insert` MUST reject a second group with the same name with `UniqueViolation` (constraint
+ *   `groups_name`), also when the two inserts race in parallel transactions: of N concurrent callers
+ *   exactly one succeeds.
+ * - `setMembers` replaces the member list of a group, atomically: it takes the group's row lock (a
+ *   conditional write, as `reviews.lockForVote` does) so that concurrent replacements of one group are
+ *   serialised and the last one wins whole — never a union or a unique violation. It skips ids that name
+ *   no user (a user deleted meanwhile) and returns false, writing nothing, when the group does not exist.
+ *   Outside a transaction it is one transaction of its own; inside, it commits with the caller's.
+ * - Deleting a group deletes its member rows; deleting a user deletes their member rows (`users.delete`).
+ * - Orders are binary (code point) orders: names are lower-case ASCII, user ids too.
+ */
+export interface GroupRepository {
+  /** A new group without members. */
+  insert(group: GroupRecord): Promise<void>;
+  find(name: string): Promise<GroupRecord | undefined>;
+  /** Every group, by name. */
+  list(): Promise<GroupRecord[]>;
+  /** Changes the display name; returns the group as it is now, or undefined when there is none. */
+  update(name: string, patch: Pick<GroupRecord, 'displayName'>): Promise<GroupRecord | undefined>;
+  /** Deletes the group with its member rows; false when there was none. */
+  delete(name: string): Promise<boolean>;
+  /** Replaces the group's members with `userIds` (each once); false when there is no such group. */
+  setMembers(name: string, userIds: readonly string[]): Promise<boolean>;
+  /**
+   * The member rows of these groups (unknown names add nothing), in one query by primary key, ordered by
+   * group name, then user id.
+   */
+  members(names: readonly string[]): Promise<GroupMemberRecord[]>;
+}
+
+/** The assignee's inbox badge: `reviewAssignees.count`. */
+export interface AssignedReviewCountQuery {
+  userId: string;
+  status?: ReviewRecord['status'];
+  type?: string;
+  /** The user whose review read marks (`reviewReads`) decide `unread`. */
+  readerId: string;
+  /**
+   * Leaves out the reviews of this owner (the caller's own channels, which `reviews.count` counts
+   * already): the assignee rows carry the review's owner, so this costs no extra read.
+   */
+  exceptOwnerId?: string;
 }
 
 export interface PendingCreatedQuery {
@@ -560,6 +619,7 @@ export interface Repositories {
   readonly reviews: ReviewRepository;
   readonly reviewVotes: ReviewVoteRepository;
   readonly reviewAssignees: ReviewAssigneeRepository;
+  readonly groups: GroupRepository;
   readonly attachments: AttachmentRepository;
   readonly statusSteps: StatusStepRepository;
   readonly statusHistory: StatusHistoryRepository;
@@ -580,7 +640,7 @@ export interface Repositories {
  * - Writes through the store outside a transaction MUST each be atomic on their own.
  * - Unique keys MUST hold under concurrency: of two racing inserts one fails with `UniqueViolation`.
  * - Conditional updates (`complete`, `completeDue`, `expire`, `lockForVote`, `touch`,
- *   `setDeliveryStatus`) MUST be atomic
+ *   `setDeliveryStatus`, `groups.setMembers`) MUST be atomic
  *   compare-and-set operations; `reviewReads.mark` MUST be an atomic insert-if-absent; `audit.lockHead`
  *   MUST serialise the appenders of one owner (see `AuditRepository`).
  * - Reads MUST NOT see another transaction's uncommitted writes.
@@ -636,7 +696,9 @@ export type StoreTable =
   | 'review_votes'
   | 'review_assignees'
   | 'audit_entries'
-  | 'audit_heads';
+  | 'audit_heads'
+  | 'groups'
+  | 'group_members';
 
 /**
  * An independent read path of a Store (raw reads of what is committed, bypassing the repository code:

@@ -256,6 +256,18 @@ export class ReviewAnswers {
       ...(outcome === 'default'
         ? [{ ...about, type: 'review.defaulted' as const, actor: finish.actor, via: finish.via, data: {} }]
         : []),
+      // The deciding answer changed the agent's proposal: what it changed, before the completion.
+      ...(completed.policy?.edits
+        ? [
+            {
+              ...about,
+              type: 'review.edited' as const,
+              actor: finish.actor,
+              via: finish.via,
+              data: { diff: completed.policy.edits.diff },
+            },
+          ]
+        : []),
       {
         ...about,
         type: 'review.completed',

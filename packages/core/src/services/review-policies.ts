@@ -25,8 +25,8 @@ function roleOf(ref: string): AssigneeRole | undefined {
 
 /**
  * Turns the policy fields of an agent's review (`assignees`, `policy`, `onTimeout`) into the stored
- * policy: assignees resolved to users (a snapshot: who may answer does not change when users or roles
- * change later), the quorum checked against them, the default response checked against the review type.
+ * policy: assignees resolved to users (a snapshot: who may answer does not change when users, roles or
+ * groups change later), the quorum checked against them, the default response checked against the review type.
  */
 @injectable()
 export class ReviewPolicies {
@@ -145,7 +145,13 @@ export class ReviewPolicies {
         if (users.length === 0) issues.push({ path, message: `no user has the role "${role}"` });
         ids.push(...users.map((user) => user.id));
       } else if (ref.startsWith('group:')) {
-        issues.push({ path, message: 'groups are not available yet: name users or roles' });
+        // Group names are lower-case: `group:OnCall` names `oncall`. Its members now (a snapshot).
+        const name = ref.slice('group:'.length).trim().toLowerCase();
+        const group = name ? await this.store.groups.find(name) : undefined;
+        const members = group ? await this.store.groups.members([group.name]) : [];
+        if (!group) issues.push({ path, message: `no group named "${name}"` });
+        else if (members.length === 0) issues.push({ path, message: `group "${name}" has no members` });
+        ids.push(...members.map((member) => member.userId));
       } else if (ref.includes('@')) {
         const user = await this.store.users.findByEmail(ref);
         if (user) ids.push(user.id);

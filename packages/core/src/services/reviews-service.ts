@@ -163,11 +163,30 @@ export class ReviewsService {
 
   /**
    * The inbox badge: how many of the principal's reviews match the inbox filters (`status` pending by
-   * default, `channel`, `type`) and how many of those the principal has not marked read. One indexed
-   * aggregate query, never a page walk.
+   * default, `channel`, `type`) and how many of those the principal has not marked read. `scope=assigned`
+   * counts the reviews of any owner that name the principal (`excludeOwn`: not those of their own
+   * channels). One indexed aggregate query, never a page walk.
    */
   async count(principal: Principal, query: InboxCountQueryInput = {}): Promise<InboxCount> {
     const q = parseOrThrow(InboxCountQuery, query);
+    if (q.scope === 'assigned') {
+      if (q.channel)
+        throw new PlacetError('VALIDATION_FAILED', 'channel does not apply to scope=assigned', {
+          issues: [{ path: 'channel', message: 'not allowed with scope=assigned' }],
+        });
+      const { total, unread } = await this.store.reviewAssignees.count({
+        userId: principal.userId,
+        readerId: principal.userId,
+        ...(q.status !== 'all' ? { status: q.status } : {}),
+        ...(q.type ? { type: q.type } : {}),
+        ...(q.excludeOwn ? { exceptOwnerId: principal.userId } : {}),
+      });
+      return { count: total, unread };
+    }
+    if (q.excludeOwn !== undefined)
+      throw new PlacetError('VALIDATION_FAILED', 'excludeOwn only applies to scope=assigned', {
+        issues: [{ path: 'excludeOwn', message: 'only allowed with scope=assigned' }],
+      });
     const channel = q.channel ? await this.channels.require(principal, q.channel) : undefined;
     const { total, unread } = await this.store.reviews.count({
       ownerId: principal.userId,

@@ -10,6 +10,37 @@ import { Notifications } from './notifications.js';
 
 export type Emit = (event: Omit<NewEvent, 'createdAt'>) => Promise<EventRecord>;
 
+/** The events about a review that its assignees (who do not own its channel) see live too. */
+const SHARED_EVENTS = new Set(['message:created', 'message:updated', 'review:responded', 'review:expired']);
+
+/**
+ * `review:assigned` copies of an event about a review with assignees, one per assignee other than the
+ * owner, in the assignee's own event stream (`ownerId`): `{ event, payload }` of the original. Their
+ * sockets show the review live; nothing else acts on them (notifications, hooks and webhooks follow the
+ * original event only).
+ */
+async function sharedWithAssignees(
+  tx: Repositories,
+  event: EventRecord,
+): Promise<Omit<NewEvent, 'createdAt'>[]> {
+  if (!SHARED_EVENTS.has(event.type) || event.subjectId === null) return [];
+  const subjectId = event.subjectId;
+  const review = (event.payload as { review?: { policy?: { assigneeIds?: unknown } } | null } | null)?.review;
+  let assignees: readonly string[] | undefined;
+  if (event.type === 'review:expired')
+    assignees = (await tx.reviews.findByMessageId(subjectId))?.policy?.assigneeIds;
+  else if (Array.isArray(review?.policy?.assigneeIds)) assignees = review.policy.assigneeIds as string[];
+  return (assignees ?? [])
+    .filter((userId) => userId !== event.ownerId)
+    .map((userId) => ({
+      type: 'review:assigned' as const,
+      ownerId: userId,
+      channelId: event.channelId,
+      subjectId,
+      payload: { event: event.type, payload: event.payload },
+    }));
+}
+
 /**
  * Runs a state change and its outbox events (with the notifications they call for) in one store
  * transaction, then — after commit — tells the transport that events up to the highest new seq exist.
@@ -34,6 +65,10 @@ export class UnitOfWork {
         maxSeq = Math.max(maxSeq, record.seq);
         // Notifications are planned with the event: committed together, or not at all.
         await this.notifications.plan(tx, record);
+        for (const copy of await sharedWithAssignees(tx, record)) {
+          const shared = await tx.events.append({ ...copy, createdAt: record.createdAt });
+          maxSeq = Math.max(maxSeq, shared.seq);
+        }
         return record;
       };
       return fn(tx, emit);

@@ -94,9 +94,19 @@ export class Api {
       ...(extra.edits !== undefined ? { edits: extra.edits } : {}),
     });
   plugins = () => this.request<PluginManifest[]>('GET', this.v1('/plugins'));
-  /** Pending (or other) reviews across agents: `{ count, unread }`. */
-  reviewCount = (query: { status?: string; channel?: string; type?: string } = {}) =>
-    this.request<{ count: number; unread: number }>('GET', this.v1('/reviews/count'), undefined, query);
+  /**
+   * Pending (or other) reviews across agents: `{ count, unread }`. `scope: 'assigned'`: those of any owner
+   * that name the caller (`excludeOwn: 'true'`: not those of the caller's own channels).
+   */
+  reviewCount = (
+    query: {
+      scope?: 'mine' | 'assigned';
+      status?: string;
+      channel?: string;
+      type?: string;
+      excludeOwn?: 'true';
+    } = {},
+  ) => this.request<{ count: number; unread: number }>('GET', this.v1('/reviews/count'), undefined, query);
   /** The inbox: messages carrying reviews, newest first, and which of them the caller has read. */
   inbox = (query: {
     scope?: 'mine' | 'assigned';

@@ -113,6 +113,15 @@ export class Realtime extends EventTarget {
         this.#lastSeq = frame.seq;
       }
       this.dispatchEvent(new CustomEvent(frame.event, { detail: frame }));
+      // A review assigned to this user in someone else's channel: its events arrive wrapped
+      // (`review:assigned` { event, payload }) and are handed to the same listeners as one's own.
+      if (frame.event === 'review:assigned') {
+        const inner = frame.data as { event?: unknown; payload?: unknown } | null;
+        if (typeof inner?.event === 'string')
+          this.dispatchEvent(
+            new CustomEvent(inner.event, { detail: { ...frame, event: inner.event, data: inner.payload } }),
+          );
+      }
     });
     socket.addEventListener('close', (event) => {
       if (this.#socket !== socket) return;

@@ -45,5 +45,29 @@ export function reviewAssigneeRepository(ctx: RepoContext): ReviewAssigneeReposi
         .execute();
       return rows.map(m.review.fromRow);
     },
+    async count({ userId, status, type, readerId, exceptOwnerId }) {
+      // One aggregate over a range of placet_review_assignees_user, each row joined to its review and to
+      // the reader's mark by primary key.
+      let query = db
+        .selectFrom('placet_review_assignees')
+        .innerJoin('placet_reviews', 'placet_reviews.message_id', 'placet_review_assignees.message_id')
+        .leftJoin('placet_review_reads', (join) =>
+          join
+            .onRef('placet_review_reads.message_id', '=', 'placet_review_assignees.message_id')
+            .on('placet_review_reads.user_id', '=', readerId),
+        )
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('total'),
+          eb.fn.count<number | string>('placet_review_reads.message_id').as('read'),
+        ])
+        .where('placet_review_assignees.user_id', '=', userId);
+      if (exceptOwnerId !== undefined)
+        query = query.where('placet_review_assignees.owner_id', '<>', exceptOwnerId);
+      if (status) query = query.where('placet_reviews.status', '=', status);
+      if (type) query = query.where('placet_reviews.type', '=', type);
+      const row = await query.executeTakeFirstOrThrow();
+      const total = Number(row.total);
+      return { total, unread: total - Number(row.read) };
+    },
   };
 }

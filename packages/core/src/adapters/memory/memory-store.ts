@@ -20,6 +20,8 @@ const TABLE_OF = {
   review_assignees: 'reviewAssignees',
   audit_entries: 'auditEntries',
   audit_heads: 'auditHeads',
+  groups: 'groups',
+  group_members: 'groupMembers',
 } as const satisfies Record<StoreTable, TableName>;
 
 /** Reads the committed rows directly, bypassing repository code: the conformance suite's `inspect`. */

@@ -3,6 +3,7 @@ import { CONSTRAINTS, UniqueViolation } from '../../domain/unique-violation.js';
 import type { ReadMark, Repositories, ReviewCompletion } from '../../ports/store.js';
 import { newId } from '../../util/ids.js';
 import { memoryAuditRepository } from './audit-repository.js';
+import { groupMemberKey, memoryGroupRepository } from './group-repository.js';
 import type { Rows, TableName, View } from './state.js';
 
 const byNewest = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
@@ -171,6 +172,8 @@ export function memoryRepositories(view: View): Repositories {
         // Their assignments go; their votes on others' reviews stay (the review's history).
         for (const a of view.filter('reviewAssignees', (a) => a.userId === id))
           view.delete('reviewAssignees', reviewUserKey(a.messageId, a.userId));
+        for (const m of view.filter('groupMembers', (m) => m.userId === id))
+          view.delete('groupMembers', groupMemberKey(m.groupName, m.userId));
         for (const c of view.filter('channels', (c) => c.ownerId === id)) deleteChannel(view, c.id);
         // Their audit chain goes with them (entries naming a deleted message stay while the owner exists).
         for (const e of view.filter('auditEntries', (e) => e.ownerId === id))
@@ -461,7 +464,22 @@ export function memoryRepositories(view: View): Repositories {
         }
         return out;
       },
+      async count({ userId, status, type, readerId, exceptOwnerId }) {
+        let total = 0;
+        let unread = 0;
+        for (const a of view.filter(
+          'reviewAssignees',
+          (a) => a.userId === userId && (exceptOwnerId === undefined || a.ownerId !== exceptOwnerId),
+        )) {
+          const review = view.get('reviews', a.messageId);
+          if (!review || (status && review.status !== status) || (type && review.type !== type)) continue;
+          total++;
+          if (view.get('reviewReads', reviewReadKey(readerId, a.messageId)) === undefined) unread++;
+        }
+        return { total, unread };
+      },
     },
+    groups: memoryGroupRepository(view),
     attachments: {
       async insert(attachment) {
         insertRow(view, 'attachments', attachment.id, attachment);

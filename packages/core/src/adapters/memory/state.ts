@@ -7,6 +7,8 @@ import type {
   DeliveryAttemptRecord,
   DeliveryRecord,
   EventRecord,
+  GroupMemberRecord,
+  GroupRecord,
   KeyValueRecord,
   MessageRecord,
   ReviewAssigneeRecord,
@@ -45,6 +47,10 @@ export interface Rows {
   auditEntries: AuditEntryRecord;
   /** Keyed by owner id. */
   auditHeads: AuditHeadRecord & { ownerId: string };
+  /** Keyed by name. */
+  groups: GroupRecord;
+  /** Keyed `${groupName}/${userId}`. */
+  groupMembers: GroupMemberRecord;
 }
 export type TableName = keyof Rows;
 
@@ -72,6 +78,8 @@ export class MemoryState {
     kv: new Map(),
     auditEntries: new Map(),
     auditHeads: new Map(),
+    groups: new Map(),
+    groupMembers: new Map(),
   };
   nextSeq = 1;
   #lock: Promise<void> = Promise.resolve();

@@ -233,7 +233,13 @@ export class PlacetApp extends LitElement {
       do {
         this.#countAgain = false;
         try {
-          this.pendingCount = (await this.api.reviewCount({ status: 'pending' })).count;
+          // The reviews of one's own channels, plus those of others' channels that name one as an
+          // assignee (one's own assigned ones are in the first count already).
+          const [mine, assigned] = await Promise.all([
+            this.api.reviewCount({ status: 'pending' }),
+            this.api.reviewCount({ scope: 'assigned', status: 'pending', excludeOwn: 'true' }),
+          ]);
+          this.pendingCount = mine.count + assigned.count;
         } catch {
           // The badge keeps its last value; the next event refreshes it.
         }

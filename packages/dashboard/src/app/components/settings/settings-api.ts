@@ -2,6 +2,9 @@
 import type {
   ChannelWithSecret,
   DeliveryView,
+  Group,
+  GroupCreateInput,
+  GroupUpdateInput,
   NotificationPreferences,
   NotificationPreferencesUpdateInput,
   PublicApiKey,
@@ -15,6 +18,9 @@ import type { PushDevice, PushSubscriptionBody } from '../../web-push.js';
 export type {
   ChannelWithSecret,
   DeliveryView,
+  Group,
+  GroupCreateInput,
+  GroupUpdateInput,
   NotificationPreferences,
   NotificationPreferencesUpdateInput,
   PublicApiKey,
@@ -112,4 +118,12 @@ export class SettingsApi {
   createUser = (body: UserCreateInput) => this.api.request<PublicUser>('POST', this.v1('/users'), body);
   deleteUser = (userId: string) =>
     this.api.request<{ deleted: true }>('DELETE', this.v1(`/users/${id(userId)}`));
+
+  // Groups (everyone reads; owners change)
+  groups = () => this.api.request<Group[]>('GET', this.v1('/groups'));
+  createGroup = (body: GroupCreateInput) => this.api.request<Group>('POST', this.v1('/groups'), body);
+  updateGroup = (name: string, body: GroupUpdateInput) =>
+    this.api.request<Group>('PUT', this.v1(`/groups/${id(name)}`), body);
+  deleteGroup = (name: string) =>
+    this.api.request<{ deleted: true }>('DELETE', this.v1(`/groups/${id(name)}`));
 }

@@ -10,6 +10,7 @@ import { PlacetWebhookForm } from './channel-webhook-form.js';
 import { PlacetChannelsSection } from './channels-section.js';
 import { PlacetConfirmButton } from './confirm-button.js';
 import { PlacetDeliveryLog } from './delivery-log.js';
+import { PlacetGroupsSection } from './groups-section.js';
 import { PlacetNotificationsSection } from './notifications-section.js';
 import { PlacetPluginsSection } from './plugins-section.js';
 import { PlacetPushDevices } from './push-devices.js';
@@ -28,6 +29,7 @@ const ELEMENTS: [string, CustomElementConstructor][] = [
   ['placet-delivery-log', PlacetDeliveryLog],
   ['placet-settings-plugins', PlacetPluginsSection],
   ['placet-settings-users', PlacetUsersSection],
+  ['placet-settings-groups', PlacetGroupsSection],
   ['placet-settings-appearance', PlacetAppearanceSection],
   ['placet-settings-notifications', PlacetNotificationsSection],
   ['placet-push-devices', PlacetPushDevices],
@@ -39,7 +41,7 @@ function defineSettingsElements(): void {
   }
 }
 
-type Section = 'api-keys' | 'channels' | 'notifications' | 'plugins' | 'users' | 'appearance';
+type Section = 'api-keys' | 'channels' | 'notifications' | 'plugins' | 'users' | 'groups' | 'appearance';
 
 const SECTIONS: { id: Section; label: string; ownerOnly?: boolean }[] = [
   { id: 'api-keys', label: 'API keys' },
@@ -47,12 +49,13 @@ const SECTIONS: { id: Section; label: string; ownerOnly?: boolean }[] = [
   { id: 'notifications', label: 'Notifications' },
   { id: 'plugins', label: 'Plugins' },
   { id: 'users', label: 'Users', ownerOnly: true },
+  { id: 'groups', label: 'Groups' },
   { id: 'appearance', label: 'Appearance' },
 ];
 
 /**
  * Settings: API keys, channels (webhooks, delivery log), notifications (preferences, web push devices),
- * plugins, users (owners), theme. The section is part of the address (`#/settings/<section>[/<channel id>]`), so it survives a reload and Back works.
+ * plugins, users (owners), groups (owners change them, members read them), theme. The section is part of the address (`#/settings/<section>[/<channel id>]`), so it survives a reload and Back works.
  * Dispatches `theme-change` (`detail: 'light' | 'dark' | 'system'`).
  */
 export class PlacetSettings extends LitElement {
@@ -171,6 +174,8 @@ export class PlacetSettings extends LitElement {
         return html`<placet-settings-plugins .client=${client} .types=${this.types}></placet-settings-plugins>`;
       case 'users':
         return html`<placet-settings-users .client=${client} .user=${this.user}></placet-settings-users>`;
+      case 'groups':
+        return html`<placet-settings-groups .client=${client} .user=${this.user}></placet-settings-groups>`;
       case 'appearance':
         return html`<placet-settings-appearance .theme=${this.theme}></placet-settings-appearance>`;
       default:
