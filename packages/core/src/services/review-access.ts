@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { Principal } from '../domain/principal.js';
 import type { ChannelRecord, MessageRecord, ReviewRecord } from '../domain/records.js';
-import { PlacetError } from '../errors/placet-error.js';
+import { isPlacetError, PlacetError } from '../errors/placet-error.js';
 import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { MessagesService } from './messages-service.js';
@@ -29,18 +29,31 @@ export class ReviewAccess {
    * as an assignee (read-only unless they may answer). Anything else is the same 404 as a stranger's.
    */
   async require(principal: Principal, messageId: string, channelId?: string): Promise<VisibleReview> {
-    const found = messageId ? await this.store.messages.findById(messageId) : undefined;
-    if (found && found.ownerId !== principal.userId && principal.kind === 'user') {
-      const review = await this.store.reviews.findByMessageId(found.id);
-      const assigned = review?.policy?.assigneeIds.includes(principal.userId) === true;
-      if (review && assigned && (channelId === undefined || channelId === found.channelId)) {
-        const channel = await this.store.channels.findById(found.channelId);
-        if (channel) return { message: found, channel, review };
-      }
+    try {
+      // The owner's path first, as before policies existed: one message read.
+      const { message, channel } = await this.messages.require(principal, messageId, channelId);
+      const review = await this.store.reviews.findByMessageId(message.id);
+      if (!review) throw noReview();
+      return { message, channel, review };
+    } catch (error) {
+      if (principal.kind !== 'user' || !isPlacetError(error) || error.code !== 'NOT_FOUND') throw error;
+      const assigned = await this.#asAssignee(principal.userId, messageId, channelId);
+      if (assigned) return assigned;
+      throw error;
     }
-    const { message, channel } = await this.messages.require(principal, messageId, channelId);
+  }
+
+  /** Someone else's review that names `userId` as an assignee, or undefined. */
+  async #asAssignee(
+    userId: string,
+    messageId: string,
+    channelId: string | undefined,
+  ): Promise<VisibleReview | undefined> {
+    const message = messageId ? await this.store.messages.findById(messageId) : undefined;
+    if (!message || (channelId !== undefined && channelId !== message.channelId)) return undefined;
     const review = await this.store.reviews.findByMessageId(message.id);
-    if (!review) throw noReview();
-    return { message, channel, review };
+    if (!review?.policy?.assigneeIds.includes(userId)) return undefined;
+    const channel = await this.store.channels.findById(message.channelId);
+    return channel ? { message, channel, review } : undefined;
   }
 }

@@ -305,8 +305,9 @@ export class ReviewAnswers {
    * Ends one due review exactly once: its policy's default response when it has one (completed, by
    * nobody, `outcome: default`, with a receipt and `review:responded`), else expired (`review:expired`).
    */
-  async expire(messageId: string): Promise<boolean> {
-    const due = await this.store.reviews.findByMessageId(messageId);
+  async expire(messageId: string, known?: ReviewRecord): Promise<boolean> {
+    // The sweeper hands over the row it listed; a wait that saw the expiry reads it.
+    const due = known ?? (await this.store.reviews.findByMessageId(messageId));
     const onTimeout = due?.policy?.onTimeout;
     if (due?.policy && onTimeout && onTimeout !== 'expire') {
       const policy = due.policy;

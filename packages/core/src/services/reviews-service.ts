@@ -349,7 +349,7 @@ export class ReviewsService {
     for (;;) {
       const due = await this.store.reviews.listDue(this.clock.now(), batch);
       let expired = 0;
-      for (const review of due) if (await this.expire(review.messageId)) expired++;
+      for (const review of due) if (await this.answers.expire(review.messageId, review)) expired++;
       total += expired;
       if (due.length < batch || expired === 0) return total;
     }
