@@ -29,8 +29,10 @@ export type RendererManifest = z.infer<typeof RendererManifest>;
 
 /**
  * What `GET /api/v1/plugins` lists. Compatible with the original's manifest (`name`, `displayName`,
- * `description`, `version`, `author`). Review-type plugins publish no top-level `inputSchema`: the
- * original's MCP server turns every `inputSchema` into a "send freeform plugin message" tool.
+ * `description`, `version`, `author`, `inputSchema`). Only a plugin that renders `freeform` reviews
+ * addressed to it (`payload.plugin`) publishes a top-level `inputSchema`, the JSON Schema of what it
+ * renders: MCP servers (ours and the original's) turn each into a `send_<name>_message` tool. Review-type
+ * plugins publish their schemas per review type instead.
  */
 export const PluginManifest = z.object({
   name: z.string(),
@@ -40,5 +42,7 @@ export const PluginManifest = z.object({
   author: z.string().optional(),
   reviewTypes: z.array(ReviewTypeManifest),
   renderers: z.array(RendererManifest),
+  /** JSON Schema of the data of `freeform` reviews this plugin renders (`payload.plugin` = `name`). */
+  inputSchema: JsonSchemaDocument.optional(),
 });
 export type PluginManifest = z.infer<typeof PluginManifest>;

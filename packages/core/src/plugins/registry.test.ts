@@ -82,6 +82,21 @@ describe('PluginRegistry', () => {
     });
   });
 
+  it("publishes a renderer plugin's inputSchema as JSON Schema in its manifest", () => {
+    const chart = definePlugin({
+      name: 'bar-chart',
+      version: '1.0.0',
+      inputSchema: z.object({ title: z.string().min(1), values: z.array(z.number()).max(50) }),
+    });
+    const registry = new PluginRegistry([votePlugin(), chart]);
+    expect(registry.manifest('bar-chart')?.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { title: { type: 'string', minLength: 1 }, values: { type: 'array', maxItems: 50 } },
+      required: ['title', 'values'],
+    });
+    expect(registry.manifest('bar-chart')?.reviewTypes).toEqual([]);
+  });
+
   it('parses the options of each plugin once, defaults applied; the manifest lists no renderers', () => {
     const Options = z.object({ limit: z.number().int().default(5), label: z.string().optional() });
     const configurable = definePlugin({

@@ -253,6 +253,7 @@ export class PluginRegistry {
     };
     if (plugin.description) manifest.description = plugin.description;
     if (plugin.author) manifest.author = plugin.author;
+    if (plugin.inputSchema) manifest.inputSchema = toJsonSchema(plugin.inputSchema, 'input');
     return manifest;
   }
 }

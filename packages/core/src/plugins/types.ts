@@ -116,6 +116,13 @@ export interface PlacetPlugin<Options = any, Code extends string = string> {
   dependencies?: readonly string[];
   // biome-ignore lint/suspicious/noExplicitAny: payload/response types differ per review type.
   reviewTypes?: readonly ReviewTypeDefinition<any, any>[];
+  /**
+   * What the plugin renders, for a plugin that draws `freeform` reviews addressed to it (`review: { type:
+   * 'freeform', payload: { plugin: '<name>', ...data } }`): the schema of `data`. Published as JSON
+   * Schema in the plugin's manifest (`GET /api/v1/plugins`, as the original's `inputSchema`), from which
+   * tools build their input (the MCP server's `send_<name>_message`).
+   */
+  inputSchema?: z.ZodType;
   /** Error codes this plugin may throw, each prefixed with the plugin name in UPPER_SNAKE. */
   errorCodes?: Readonly<Record<Code, { status: number; description: string }>>;
   /** The plugin's options: parsed with `schema` at `createPlacet()`, handed to `init` and hooks. */
