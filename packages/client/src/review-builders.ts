@@ -162,7 +162,7 @@ export function textInput(
   return build('text-input', payload, extras);
 }
 
-/** The twelve field types of a form. */
+/** The thirteen field types of a form. */
 export type FormFieldType =
   | 'text'
   | 'number'
@@ -170,6 +170,7 @@ export type FormFieldType =
   | 'url'
   | 'textarea'
   | 'select'
+  | 'multiselect'
   | 'checkbox'
   | 'date'
   | 'time'
@@ -177,10 +178,15 @@ export type FormFieldType =
   | 'range'
   | 'password';
 
-/** A select option: a plain string (value and label alike) or `{ value, label }`. */
+/** A select or multiselect option: a plain string (value and label alike) or `{ value, label }`. */
 export type FormFieldOption = string | { readonly value: string; readonly label: string };
 
-/** One field of a form. */
+/**
+ * One field of a form. `options`: the choices of a `select` or `multiselect`; `min`/`max`: the bounds of a
+ * `number` or `range`, or how many options a `multiselect` takes; `minLength`/`maxLength`: the length of a
+ * non-empty `text`, `textarea`, `password`, `email` or `url` answer; `defaultValue`: a list of option values
+ * for a `multiselect`.
+ */
 export interface FormField {
   readonly name: string;
   readonly type: FormFieldType;
@@ -188,10 +194,12 @@ export interface FormField {
   readonly required?: boolean;
   readonly placeholder?: string;
   readonly options?: readonly FormFieldOption[];
-  readonly defaultValue?: string | number | boolean;
+  readonly defaultValue?: string | number | boolean | readonly string[];
   readonly min?: number;
   readonly max?: number;
   readonly step?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
   readonly unit?: string;
   readonly description?: string;
   readonly [key: string]: unknown;
@@ -209,20 +217,32 @@ type OptionValue<O> = O extends string
   : O extends { readonly value: infer V extends string }
     ? V
     : string;
-/** The value of one field in an answer: a number, a boolean, one of a select's values, or a string. */
-export type FormFieldValue<F> = F extends { readonly type: 'number' | 'range' }
+/** The answer of a field of type `T` (distributed over a union of types) with options `F['options']`. */
+type ValueOfType<T, F> = T extends 'number' | 'range'
   ? number
-  : F extends { readonly type: 'checkbox' }
+  : T extends 'checkbox'
     ? boolean
-    : F extends { readonly type: 'select'; readonly options: readonly (infer O)[] }
-      ? OptionValue<O>
+    : T extends 'select' | 'multiselect'
+      ? F extends { readonly options: readonly (infer O)[] }
+        ? T extends 'select'
+          ? OptionValue<O>
+          : OptionValue<O>[]
+        : T extends 'select'
+          ? string
+          : string[]
       : string;
+/**
+ * The value of one field in an answer: a number, a boolean, one of a select's values, a list of a
+ * multiselect's values, or a string. A field whose type is not one literal (a `FormField` built at run
+ * time) may have the value of any of its types.
+ */
+export type FormFieldValue<F> = F extends { readonly type: infer T } ? ValueOfType<T, F> : never;
 type IsRequired<F> = F extends { readonly required: true } ? true : false;
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
 /**
  * The answer to a form, by field name: required fields always have a value; optional ones may be
- * absent or `null` (and a string-valued one `''`, an empty input).
+ * absent or `null` (a string-valued one also `''`, an empty input; a multiselect `[]`, nothing chosen).
  */
 export type FormAnswer<F extends readonly FormField[]> = Flatten<
   { [X in F[number] as IsRequired<X> extends true ? X['name'] : never]: FormFieldValue<X> } & {

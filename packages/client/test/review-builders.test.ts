@@ -10,6 +10,8 @@ import {
   approval,
   createClient,
   type FormAnswer,
+  type FormField,
+  type FormFieldValue,
   form,
   type PlacetClient,
   type ResponseOf,
@@ -100,6 +102,47 @@ describe('built-in builders match the plugins’ schemas', () => {
     // @ts-expect-error not one of the select's values
     const wrong: Answer = { replicas: 1, region: 'asia' };
     expect([missing, wrong]).toHaveLength(2);
+  });
+
+  it('form: a multiselect answers a list of its option values; length rules parse', () => {
+    const asked = form({
+      fields: [
+        {
+          name: 'regions',
+          type: 'multiselect',
+          label: 'Regions',
+          required: true,
+          options: ['eu', { value: 'us', label: 'US' }],
+          max: 2,
+          defaultValue: ['eu'],
+        },
+        { name: 'extras', type: 'multiselect', label: 'Extras', options: ['logs', 'metrics'] },
+        { name: 'title', type: 'text', label: 'Title', minLength: 3, maxLength: 80 },
+      ],
+    });
+    const payload = formSchemas.payload.parse(asked.payload);
+    const answer: FormAnswer<typeof asked.payload.fields> = {
+      regions: ['us', 'eu'],
+      extras: [],
+      title: 'Go',
+    };
+    expect(formResponseFor(payload).safeParse({ ...answer, title: 'Rollout' }).success).toBe(true);
+    expect(formResponseFor(payload).safeParse(answer).error?.issues).toMatchObject([
+      { path: ['title'], message: 'at least 3 characters' },
+    ]);
+    type Answer = ResponseOf<typeof asked>;
+    expectTypeOf<Answer['regions']>().toEqualTypeOf<('eu' | 'us')[]>();
+    expectTypeOf<Answer['regions']>().toExtend<string[]>();
+    expectTypeOf<Answer['extras']>().toEqualTypeOf<('logs' | 'metrics')[] | null | undefined>();
+    expectTypeOf<Answer['title']>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<Answer>().toExtend<FormResponse>();
+    // @ts-expect-error not one of the multiselect's values
+    const wrong: Answer = { regions: ['asia'] };
+    // @ts-expect-error a multiselect answers a list, not one value
+    const single: Answer = { regions: 'eu' };
+    expect([wrong, single]).toHaveLength(2);
+    // A field built at run time (its type not one literal) may hold the value of any field type.
+    expectTypeOf<FormFieldValue<FormField>>().toEqualTypeOf<string | number | boolean | string[]>();
   });
 
   it('a typed default response on timeout must be a valid answer', () => {

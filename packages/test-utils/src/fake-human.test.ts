@@ -189,6 +189,9 @@ describe('attachFakeHuman', () => {
         field('when', 'datetime'),
         field('level', 'range', { min: 10, max: 50, step: 5 }),
         field('secret', 'password'),
+        field('code', 'text', { minLength: 6, maxLength: 8 }),
+        field('tags', 'multiselect', { options: ['a', 'b', 'c'], min: 2 }),
+        field('langs', 'multiselect', { options: ['en', 'de'], defaultValue: ['de'] }),
       ],
     });
     await human.idle();
@@ -210,6 +213,9 @@ describe('attachFakeHuman', () => {
         when: '2026-01-01T12:00',
         level: 10,
         secret: 'test',
+        code: 'testtt',
+        tags: ['a', 'b'],
+        langs: ['de'],
       },
     });
   });

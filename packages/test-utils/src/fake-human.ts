@@ -102,10 +102,35 @@ function numberFor(field: JsonObject): number {
   return step && step > 0 ? Math.floor(max / step) * step : max;
 }
 
-function fieldValue(field: JsonObject): string | number | boolean {
+/** The first `min` (at least one) option values of a multiselect. */
+function choicesFor(field: JsonObject): string[] {
+  const values = (Array.isArray(field.options) ? field.options : []).map((option: unknown) =>
+    isRecord(option) ? option.value : option,
+  );
+  return values.filter((v): v is string => typeof v === 'string').slice(0, Math.max(1, num(field.min) ?? 1));
+}
+
+/** A text answer of at least `minLength` characters (and at most `maxLength`). */
+function textFor(field: JsonObject): string {
+  const min = num(field.minLength) ?? 0;
+  const text = 'test'.padEnd(min, 't');
+  const max = num(field.maxLength);
+  return max === undefined ? text : text.slice(0, max);
+}
+
+function fieldValue(field: JsonObject): string | number | boolean | string[] {
   const preset = field.defaultValue;
-  if (typeof preset === 'string' || typeof preset === 'number' || typeof preset === 'boolean') return preset;
+  if (
+    typeof preset === 'string' ||
+    typeof preset === 'number' ||
+    typeof preset === 'boolean' ||
+    (Array.isArray(preset) && field.type === 'multiselect')
+  ) {
+    return preset as string | number | boolean | string[];
+  }
   switch (field.type) {
+    case 'multiselect':
+      return choicesFor(field);
     case 'number':
     case 'range':
       return numberFor(field);
@@ -128,7 +153,7 @@ function fieldValue(field: JsonObject): string | number | boolean {
     case 'datetime':
       return '2026-01-01T12:00';
     default:
-      return 'test';
+      return textFor(field);
   }
 }
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { definePlugin, defineReviewType, oneLine } from '@placet/core/plugin';
 import type { FormFieldValue } from './field-value.js';
-import { type FormField, type FormPayload, optionLabel, optionValue } from './form-field.js';
+import { choiceLabels, type FormField, type FormPayload, optionLabel, optionValue } from './form-field.js';
 import { type FormResponse, formSchemas } from './schema.js';
 
 export { type FormFieldValue, fieldValueSchema, isOnStep } from './field-value.js';
@@ -22,6 +22,7 @@ export const FORM_UI_MODULE = fileURLToPath(new URL('../dist/ui.js', import.meta
 
 function displayValue(field: FormField, value: FormFieldValue): string {
   if (field.type === 'password') return '***';
+  if (Array.isArray(value)) return oneLine(choiceLabels(field, value).join(', '), 40);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (field.type === 'select') {
     const option = (field.options ?? []).find((candidate) => optionValue(candidate) === value);
@@ -37,6 +38,7 @@ export function summarizeForm(response: FormResponse, payload: FormPayload): str
   for (const field of payload.fields ?? []) {
     const value = response[field.name];
     if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value) && value.length === 0) continue;
     parts.push(`${oneLine(field.label, 40)}: ${displayValue(field, value)}`);
   }
   return oneLine(parts.length > 0 ? `Submitted: ${parts.join(', ')}` : 'Submitted an empty form', 160);

@@ -17,6 +17,15 @@ const payload = {
     { name: 'day', type: 'date', label: 'Day' },
     { name: 'at', type: 'time', label: 'At' },
     { name: 'when', type: 'datetime', label: 'When' },
+    {
+      name: 'tags',
+      type: 'multiselect',
+      label: 'Tags',
+      options: ['a', { value: 'b', label: 'B' }, 'c', 'd'],
+      min: 2,
+      max: 3,
+    },
+    { name: 'code', type: 'text', label: 'Code', minLength: 2, maxLength: 4 },
   ],
   dismissLabel: 'Cancel',
 };
@@ -60,6 +69,20 @@ const rejected: { name: string; response: Record<string, unknown>; path: string 
   { name: 'a datetime with a space', response: { name: 'A', when: '2026-03-01 09:30' }, path: 'when' },
   { name: 'a datetime with an offset', response: { name: 'A', when: '2026-03-01T09:30Z' }, path: 'when' },
   { name: 'a datetime with a bad hour', response: { name: 'A', when: '2026-03-01T25:30' }, path: 'when' },
+  { name: 'one option instead of a list', response: { name: 'A', tags: 'a' }, path: 'tags' },
+  { name: 'fewer options than min', response: { name: 'A', tags: ['a'] }, path: 'tags' },
+  { name: 'more options than max', response: { name: 'A', tags: ['a', 'b', 'c', 'd'] }, path: 'tags' },
+  { name: 'a value that is no option, in a list', response: { name: 'A', tags: ['a', 'e'] }, path: 'tags.1' },
+  {
+    name: 'an option label instead of its value, in a list',
+    response: { name: 'A', tags: ['B', 'a'] },
+    path: 'tags.0',
+  },
+  { name: 'an option chosen twice', response: { name: 'A', tags: ['a', 'b', 'a'] }, path: 'tags.2' },
+  { name: 'a number in a list', response: { name: 'A', tags: ['a', 1] }, path: 'tags.1' },
+  { name: 'a text shorter than minLength', response: { name: 'A', code: 'x' }, path: 'code' },
+  { name: 'a text longer than maxLength', response: { name: 'A', code: 'abcde' }, path: 'code' },
+  { name: 'a list in a text field', response: { name: ['A'] }, path: 'name' },
 ];
 
 /** A form with one required field `f` of `type`. */
@@ -72,6 +95,7 @@ const emptyRequired = [
   { type: 'checkbox', value: null },
   { type: 'select', value: '', options: ['x'] },
   { type: 'date', value: '' },
+  { type: 'multiselect', value: [], options: ['x'] },
 ].flatMap(({ type, value, options }) => [
   {
     name: `${JSON.stringify(value)} for a required ${type} field`,
@@ -116,6 +140,8 @@ describeReviewType(
             day: '2026-07-01',
             at: '23:59',
             when: '2026-03-01T09:30',
+            tags: ['c', 'a'], // any order
+            code: 'abcd',
           },
           'empty strings for optional string fields': { name: 'A', email: '', site: '', day: '', color: '' },
           'a number on the edges': { name: 'A', age: 0, volume: 10, offset: 0.1 },
@@ -123,6 +149,12 @@ describeReviewType(
           'leap days': { name: 'A', day: '2024-02-29', when: '2000-02-29T00:00' },
           'a plain string option': { name: 'A', color: 'red' },
           'a local http URL': { name: 'A', site: 'http://localhost:3000/x' },
+          'nothing chosen and an empty text (no answers, whatever min and minLength say)': {
+            name: 'A',
+            tags: [],
+            code: '',
+          },
+          'a multiselect and a text on their bounds': { name: 'A', tags: ['a', 'b', 'd'], code: 'ab' },
           'a dismissal (the form has a dismissLabel)': { _dismissed: true },
         },
       },
@@ -130,6 +162,11 @@ describeReviewType(
         name: 'a required checkbox',
         payload: requiredField('checkbox'),
         responses: { 'false for a required checkbox': { f: false } },
+      },
+      {
+        name: 'a required multiselect',
+        payload: requiredField('multiselect', ['x', 'y']),
+        responses: { 'one choice': { f: ['y'] }, 'every choice': { f: ['x', 'y'] } },
       },
     ],
     invalid: {
@@ -147,6 +184,43 @@ describeReviewType(
           paths: ['response.name', 'response.age', 'response.day', 'response.extra'],
         },
         { name: 'a response that is not an object', payload, response: ['Ada'], paths: ['response'] },
+        {
+          name: 'every multiselect problem at once, with its messages',
+          payload,
+          response: { name: 'A', tags: ['a', 'x', 'a', 'b', 'c'] },
+          paths: ['response.tags.1', 'response.tags.2', 'response.tags'],
+          messages: [
+            'not one of the options: "a", "b", "c", "d"',
+            '"a" is chosen more than once',
+            'choose at most 3 options',
+          ],
+        },
+        {
+          name: 'the length messages',
+          payload: {
+            fields: [
+              { name: 'short', type: 'password', label: 'S', minLength: 1 },
+              { name: 'long', type: 'url', label: 'L', maxLength: 10 },
+              { name: 'few', type: 'textarea', label: 'F', minLength: 3 },
+            ],
+          },
+          response: { short: 'x', long: 'https://example.org', few: 'ab' },
+          paths: ['response.long', 'response.few'],
+          messages: ['at most 10 characters', 'at least 3 characters'],
+        },
+        {
+          name: 'null and too few for a required multiselect with a min',
+          payload: {
+            fields: [
+              { name: 'a', type: 'multiselect', label: 'A', required: true, options: ['x', 'y'] },
+              { name: 'b', type: 'multiselect', label: 'B', required: true, options: ['x', 'y'], min: 2 },
+              { name: 'c', type: 'multiselect', label: 'C', required: true, options: ['x', 'y'], min: 2 },
+            ],
+          },
+          response: { a: null, b: [], c: ['y'] },
+          paths: ['response.a', 'response.b', 'response.c'],
+          messages: ['required', 'required', 'choose at least 2 options'],
+        },
         ...emptyRequired,
         {
           name: 'a dismissal of a form without dismissLabel',

@@ -6,8 +6,14 @@ import { FormPayload } from './form-field.js';
 // form-field.ts and field-value.ts they import only `@placet/core/browser`, so the UI bundle does not
 // pull in the engine.
 
-/** Any form answer, independent of a payload (for documentation): values keyed by field name. */
-export const FormResponse = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+/**
+ * Any form answer, independent of a payload (for documentation): values keyed by field name, a list of
+ * option values for a multiselect.
+ */
+export const FormResponse = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]),
+);
 export type FormResponse = z.infer<typeof FormResponse>;
 
 /** Rejects a key that names no field, at the path of that key. */

@@ -4,9 +4,12 @@
  * `@placet/core/browser` included). Contract: see `PlacetReviewElement` in `@placet/core/browser`.
  *
  * One native control per field, `name="<field name>"`, labelled with `label` (`*` when `required`), with
- * `description`, `placeholder`, `defaultValue`, `min`/`max`/`step`/`unit` and `options`. The response
- * holds every field with the type the server expects: numbers (number, range) as numbers, checkboxes as
- * booleans, other types as strings, and `null` for an empty field. Enter in a single-line field submits.
+ * `description`, `placeholder`, `defaultValue`, `min`/`max`/`step`/`unit`, `minLength`/`maxLength` and
+ * `options`; a multiselect is a `<fieldset>` (its `<legend>` the label) of one labelled checkbox per
+ * option, all named after the field. The response holds every field with the type the server expects:
+ * numbers (number, range) as numbers, checkboxes as booleans, a multiselect as the list of checked
+ * option values (in option order), other types as strings, and `null` for an empty field (a multiselect
+ * with nothing checked included). Enter in a single-line field submits.
  */
 import {
   type Child,
@@ -18,9 +21,11 @@ import {
 } from '@placet/core/browser';
 import type { FormFieldValue } from './field-value.js';
 import {
+  choiceLabels,
   type FormField,
   type FormFieldType,
   type FormPayload,
+  LENGTH_FIELD_TYPES,
   optionLabel,
   optionValue,
 } from './form-field.js';
@@ -57,13 +62,19 @@ function numberAttrs(field: FormField): Record<string, unknown> {
   };
 }
 
+/** `minlength`/`maxlength` of the free-text types. */
+function lengthAttrs(field: FormField): Record<string, unknown> {
+  if (!LENGTH_FIELD_TYPES.has(field.type)) return {};
+  return { minlength: field.minLength, maxlength: field.maxLength };
+}
+
 function control(field: FormField, attrs: Record<string, unknown>): Control {
   const dv = field.defaultValue;
   switch (field.type) {
     case 'textarea':
       return h(
         'textarea',
-        { ...attrs, rows: 3, placeholder: field.placeholder },
+        { ...attrs, ...lengthAttrs(field), rows: 3, placeholder: field.placeholder },
         dv === undefined ? '' : String(dv),
       );
     case 'select':
@@ -88,6 +99,7 @@ function control(field: FormField, attrs: Record<string, unknown>): Control {
       return h('input', {
         ...attrs,
         type: INPUT_TYPE[field.type] ?? 'text',
+        ...lengthAttrs(field),
         placeholder: field.placeholder,
         value: dv === undefined ? undefined : String(dv),
         autocomplete: field.type === 'password' ? 'new-password' : undefined,
@@ -95,9 +107,36 @@ function control(field: FormField, attrs: Record<string, unknown>): Control {
   }
 }
 
+/**
+ * A multiselect: a `<fieldset>` named by its `<legend>` and described by the description, with one
+ * checkbox per option (`name` the field's, `value` the option's), each labelled with the option's label.
+ */
+function renderMultiselect(field: FormField, id: string, descriptionId: string | undefined): HTMLElement {
+  const dv = Array.isArray(field.defaultValue) ? field.defaultValue : [];
+  const boxes = (field.options ?? []).map((option, index) => {
+    const boxId = `${id}-${index}`;
+    const value = optionValue(option);
+    return h(
+      'div',
+      { class: 'inline' },
+      h('input', { type: 'checkbox', id: boxId, name: field.name, value, checked: dv.includes(value) }),
+      h('label', { for: boxId }, optionLabel(option)),
+    );
+  });
+  return h(
+    'fieldset',
+    { class: 'field multiselect', id, 'aria-describedby': descriptionId },
+    h('legend', { class: field.required === true ? 'required' : undefined }, field.label),
+    field.description ? h('p', { class: 'description', id: descriptionId }, field.description) : null,
+    boxes,
+    errorSlot(field.name),
+  );
+}
+
 function renderField(field: FormField, index: number): HTMLElement {
   const id = `field-${index}`;
   const descriptionId = field.description ? `${id}-description` : undefined;
+  if (field.type === 'multiselect') return renderMultiselect(field, id, descriptionId);
   const required = field.required === true;
   const input = control(field, { id, name: field.name, required, 'aria-describedby': descriptionId });
   const label = h('label', { for: id, class: required ? 'required' : undefined }, field.label);
@@ -130,6 +169,11 @@ function renderField(field: FormField, index: number): HTMLElement {
 
 /** A field's value as the server expects it; `null` for an empty field, `NaN` for unparsable numbers. */
 function readValue(field: FormField, form: HTMLFormElement): FormFieldValue {
+  if (field.type === 'multiselect') {
+    const boxes = form.querySelectorAll<HTMLInputElement>(`input[name="${CSS.escape(field.name)}"]`);
+    const checked = [...boxes].filter((box) => box.checked).map((box) => box.value);
+    return checked.length > 0 ? checked : null;
+  }
   const el = form.querySelector<Control>(`[name="${CSS.escape(field.name)}"]`);
   if (!el) return null;
   if (field.type === 'checkbox') return (el as HTMLInputElement).checked;
@@ -145,6 +189,7 @@ function readValue(field: FormField, form: HTMLFormElement): FormFieldValue {
 function display(field: FormField, value: unknown): string {
   if (value === undefined || value === null || value === '') return '—';
   if (field.type === 'password') return '••••••••';
+  if (Array.isArray(value)) return value.length > 0 ? choiceLabels(field, value).join(', ') : '—';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (field.type === 'select') {
     const option = (field.options ?? []).find((candidate) => optionValue(candidate) === value);
@@ -156,7 +201,8 @@ function display(field: FormField, value: unknown): string {
 export class PlacetFormElement extends PlacetReviewElement<FormPayload, FormResponse> {
   static override styles = `
 .inline{display:flex;align-items:center;gap:.5rem}
-.checkbox .inline label{font-weight:600}
+.checkbox .inline label,.multiselect>legend{font-weight:600}
+.multiselect:disabled{opacity:1}
 input[type=checkbox]{width:1rem;height:1rem;margin:0;accent-color:var(--_accent)}
 input[type=range]{flex:1;accent-color:var(--_accent)}
 .unit{color:var(--_muted);white-space:nowrap}

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /**
  * `<placet-form>` in real Chromium: bundles src/ui.ts with esbuild (from sources, nothing built), serves
- * it on 127.0.0.1, fills all twelve field types with the keyboard and checks every event against the
- * server's parser. Skips only when /usr/bin/chromium is missing and CI is not set.
+ * it on 127.0.0.1, fills all thirteen field types (with the keyboard, a multiselect's checkboxes by clicks)
+ * and checks every event against the server's parser. Skips only when /usr/bin/chromium is missing and CI is not set.
  */
 import { PluginRegistry } from '@placet/core/plugin';
 import { describeReviewElement, pendingReview } from '@placet/test-utils/browser';
@@ -39,7 +39,17 @@ const payload = {
     { name: 'at', type: 'time', label: 'At' },
     { name: 'when', type: 'datetime', label: 'When' },
     { name: 'volume', type: 'range', label: 'Volume', min: 0, max: 10, step: 2, unit: 'dB', defaultValue: 4 },
-    { name: 'secret', type: 'password', label: 'Secret' },
+    { name: 'secret', type: 'password', label: 'Secret', minLength: 4, maxLength: 12 },
+    {
+      name: 'tags',
+      type: 'multiselect',
+      label: 'Tags',
+      required: true,
+      description: 'Pick up to two',
+      options: ['red', { value: 'g', label: 'Green' }, 'blue'],
+      defaultValue: ['blue'],
+      max: 2,
+    },
   ],
 } satisfies FormPayload;
 const review = (p: object, extra: object = {}) => pendingReview('form', p, extra);
@@ -78,10 +88,29 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
       ['when', 'input', 'datetime-local', 'When'],
       ['volume', 'input', 'range', 'Volume'],
       ['secret', 'input', 'password', 'Secret'],
+      ['tags', 'input', 'checkbox', 'red'],
+      ['tags', 'input', 'checkbox', 'Green'],
+      ['tags', 'input', 'checkbox', 'blue'],
     ]);
     expect(await field('name').getAttribute('placeholder')).toBe('Ada Lovelace');
     expect(await el('.description').first().textContent()).toBe('Full name');
     expect(await el('label.required').allTextContents()).toEqual(['Name', 'Age', 'Email', 'Plan']);
+    expect(await el('legend.required').allTextContents()).toEqual(['Tags']);
+    expect(
+      await field('secret').evaluate((n) => [n.getAttribute('minlength'), n.getAttribute('maxlength')]),
+    ).toEqual(['4', '12']);
+    expect(
+      await field('name').evaluate((n) => n.hasAttribute('minlength') || n.hasAttribute('maxlength')),
+    ).toBe(false);
+    expect(
+      await field('tags').evaluateAll((boxes) =>
+        boxes.map((b) => [b.getAttribute('value'), (b as HTMLInputElement).checked]),
+      ),
+    ).toEqual([
+      ['red', false],
+      ['g', false],
+      ['blue', true],
+    ]);
     expect(await field('age').evaluate((n) => [n.getAttribute('min'), n.getAttribute('max')])).toEqual([
       '0',
       '150',
@@ -146,6 +175,7 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
       when: '2026-03-14T09:30',
       volume: 6,
       secret: 's3cret',
+      tags: ['blue'],
     };
     expect(event).toEqual({ response: expected, bubbles: true, composed: true, target: TAG });
     expect(registry.parseResponse('form', payload, event?.response)).toEqual(expected);
@@ -173,6 +203,7 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
       when: null,
       volume: 4,
       secret: null,
+      tags: ['blue'],
     });
     expect(registry.parseResponse('form', payload, response)).toEqual(response);
   });
@@ -198,6 +229,7 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
       when: null,
       volume: 4,
       secret: null,
+      tags: ['blue'],
     };
     const issues = formResponseFor(payload).safeParse(sent).error?.issues ?? [];
     expect(issues.map((i) => i.path[0]).sort()).toEqual(['age', 'email', 'name', 'plan', 'site']);
@@ -220,13 +252,65 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
     expect(await el('.error').count()).toBe(0);
   });
 
+  it('a multiselect is a described group of labelled checkboxes; clicks answer it, in option order', async () => {
+    await mount({ payload, review: review(payload) });
+    const group = ui.page.getByRole('group', { name: 'Tags' });
+    const describedBy = await group.getAttribute('aria-describedby');
+    expect(await el(`#${describedBy}`).textContent()).toBe('Pick up to two');
+    const box = (name: string) => group.getByRole('checkbox', { name, exact: true });
+    await box('blue').click(); // unticks the default
+    await box('Green').click();
+    await box('red').click();
+    await field('name').fill('Ada');
+    await field('age').fill('36');
+    await field('email').fill('ada@example.com');
+    await field('plan').selectOption('free');
+    await el('[data-action="submit"]').click();
+    const response = (await events())[0]?.response as Record<string, unknown> | undefined;
+    expect(response?.tags).toEqual(['red', 'g']); // the options' order, not the clicks'
+    expect(registry.parseResponse('form', payload, response)).toEqual(response);
+  });
+
+  it('a multiselect shows the server’s messages: nothing chosen, too many chosen', async () => {
+    await mount({ payload, review: review(payload) });
+    await field('name').fill('Ada');
+    await field('age').fill('36');
+    await field('email').fill('ada@example.com');
+    await field('plan').selectOption('free');
+    await field('tags').nth(2).uncheck();
+    await el('[data-action="submit"]').click();
+    expect(await events()).toEqual([]);
+    expect(await el('[data-errors-for="tags"] .error[role="alert"]').textContent()).toBe('required');
+    expect(
+      await field('tags').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('aria-invalid'))),
+    ).toEqual(['true', 'true', 'true']);
+    expect(
+      await ui.page.evaluate(
+        (tag) => document.querySelector(tag)?.shadowRoot?.activeElement?.getAttribute('value'),
+        TAG,
+      ),
+    ).toBe('red');
+
+    for (const index of [0, 1, 2]) await field('tags').nth(index).check();
+    await el('[data-action="submit"]').click();
+    expect(await events()).toEqual([]);
+    expect(await el('[data-errors-for="tags"] .error').textContent()).toBe('choose at most 2 options');
+
+    await field('tags').nth(0).uncheck();
+    await el('[data-action="submit"]').click();
+    expect((await events())[0]?.response).toMatchObject({ tags: ['g', 'blue'] });
+    expect(await el('.error').count()).toBe(0);
+  });
+
   it('readonly disables every control', async () => {
     await mount({ payload, review: review(payload), readonly: true });
-    for (const f of payload.fields) expect(await field(f.name).isDisabled()).toBe(true);
+    const controls = await el('[name]').all();
+    expect(controls).toHaveLength(payload.fields.length + 2); // a checkbox per option of the multiselect
+    for (const control of controls) expect(await control.isDisabled()).toBe(true);
     expect(await el('[data-action="submit"]').isDisabled()).toBe(true);
   });
 
-  it('shows a completed review with labels, units, Yes/No and a masked password', async () => {
+  it('shows a completed review with labels, units, Yes/No, chosen options and a masked password', async () => {
     const response = {
       ...Object.fromEntries(payload.fields.map((f) => [f.name, null])),
       name: 'Ada',
@@ -235,6 +319,7 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
       agree: true,
       volume: 6,
       secret: 'hunter2',
+      tags: ['g', 'red'],
     };
     await mount({
       payload,
@@ -256,6 +341,7 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
       Volume: '6 dB',
       Secret: '••••••••',
       Website: '—',
+      Tags: 'Green, red',
     });
     expect(await el('.placet').textContent()).not.toContain('hunter2');
     expect(await el('.answered-by').textContent()).toContain('ada');
