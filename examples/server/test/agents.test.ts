@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandFor, describeRun, type Run, runUnderTimeout } from './external-tools.js';
 import { signIn, startScriptedHuman } from './scripted-human.js';
@@ -18,9 +20,11 @@ const CONFIG = ['PLACET_URL', 'PLACET_API_KEY', 'API_KEY', 'PLACET_CHANNEL_ID'];
 
 interface Agent {
   file: string;
-  kind: 'bash' | 'python' | 'node';
+  kind: 'bash' | 'python' | 'node' | 'tsx';
   review: string;
   completed: RegExp;
+  /** What it prints when the server refuses the key. */
+  refused?: RegExp;
 }
 
 const AGENTS: Agent[] = [
@@ -32,6 +36,20 @@ const AGENTS: Agent[] = [
     completed: /^Deploy to staging with 1 instances$/m,
   },
   { file: 'node-agent.mjs', kind: 'node', review: 'selection', completed: /^Selected: \[ 'migrate-up' \]$/m },
+  {
+    file: 'client-agent.ts',
+    kind: 'tsx',
+    review: 'form',
+    completed: /^Rolling out v3\.0 on stable to eu with a 1% canary\.$/m,
+    refused: /Invalid API key \(HTTP 401, /,
+  },
+  {
+    file: 'elicitation-agent.ts',
+    kind: 'tsx',
+    review: 'form',
+    completed: /^Deployed #4512 to staging with 1 replicas, team notified\.$/m,
+    refused: /Invalid API key/,
+  },
 ];
 
 describe('examples/agents', () => {
@@ -94,7 +112,7 @@ describe('examples/agents', () => {
         CONFIG,
       );
       expect(run.code, describeRun(run)).toBe(1);
-      expect(run.stderr).toMatch(/answered 401: Invalid API key/);
+      expect(run.stderr).toMatch(agent.refused ?? /answered 401: Invalid API key/);
     });
 
     it(`${agent.file} reaches its completed branch`, {
@@ -137,8 +155,55 @@ describe('examples/agents', () => {
     });
   }
 
+  it('mcp.json starts the MCP server over stdio as configured (npx @placet/mcp); its tools reach the server', {
+    timeout: 60_000,
+  }, async () => {
+    const config = JSON.parse(readFileSync(join(AGENTS_DIR, 'mcp.json'), 'utf8')).mcpServers.placet as {
+      command: string;
+      args: string[];
+      env: Record<string, string>;
+    };
+    expect(Object.keys(config.env).sort()).toEqual([
+      'PLACET_API_KEY',
+      'PLACET_API_URL',
+      'PLACET_DEFAULT_CHANNEL',
+    ]);
+    const channel = (await api('/agents', { method: 'POST', body: { name: 'mcp-agent' } })).id as string;
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    const client = new Client({ name: 'examples-test', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: config.command,
+        args: config.args,
+        // The configuration's variables, with this server's values: npx finds @placet/mcp in the workspace.
+        env: {
+          ...inherited,
+          PLACET_API_URL: server!.url,
+          PLACET_API_KEY: key,
+          PLACET_DEFAULT_CHANNEL: channel,
+        },
+        cwd: REPO_ROOT,
+        stderr: 'pipe',
+      }),
+    );
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(
+        expect.arrayContaining(['ask_human', 'send_review_message']),
+      );
+      const sent = await client.callTool({ name: 'send_message', arguments: { text: 'Hello from MCP' } });
+      expect(sent.isError).toBeFalsy();
+      const page = (await api(`/messages?channel=${channel}`)) as { data: Record<string, unknown>[] };
+      expect(page.data.map((m) => m.text)).toEqual(['Hello from MCP']);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('the README names every agent file', () => {
     const readme = readFileSync(join(REPO_ROOT, 'examples/agents/README.md'), 'utf8');
-    for (const agent of AGENTS) expect(readme).toContain(agent.file);
+    for (const file of [...AGENTS.map((agent) => agent.file), 'mcp.json']) expect(readme).toContain(file);
   });
 });

@@ -25,7 +25,7 @@ export function pythonWithRequests(): string | undefined {
 /** The command that runs `file` for `kind`, or a failure/skip when a tool it needs is missing. */
 export function commandFor(
   ctx: TestContext,
-  kind: 'bash' | 'python' | 'node',
+  kind: 'bash' | 'python' | 'node' | 'tsx',
   file: string,
 ): [string, string[]] {
   requireTool(ctx, works('timeout', ['--version']), '`timeout`', 'install GNU coreutils');
@@ -44,6 +44,8 @@ export function commandFor(
     );
     return [python!, [file]];
   }
+  // TypeScript agents run as the README says (`npx tsx …`): tsx is in the repository's node_modules.
+  if (kind === 'tsx') return [process.execPath, ['--import', 'tsx', file]];
   return [process.execPath, [file]];
 }
 

@@ -44,6 +44,10 @@ function fieldValue(field: Row): unknown {
       const min = typeof field.min === 'number' ? field.min : 1;
       return typeof field.max === 'number' ? Math.min(min, field.max) : min;
     }
+    case 'multiselect': {
+      const first = (field.options as unknown[] | undefined)?.[0];
+      return [typeof first === 'string' ? first : (first as Row | undefined)?.value];
+    }
     case 'checkbox':
       return true;
     case 'email':

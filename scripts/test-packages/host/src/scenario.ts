@@ -8,12 +8,16 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { approval, createClient } from '@placet/client';
 import { type Store, silentLogger, type Transport } from '@placet/core';
 import { postgresStore, postgresTransport } from '@placet/db-postgres';
 import { sqliteStore } from '@placet/db-sqlite';
+import { placetMcpHttp } from '@placet/mcp';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { API, createHost, PREFIX, WS_PATH } from './app.js';
@@ -230,6 +234,51 @@ async function scenario(base: string, sockets: WebSocket[]): Promise<void> {
   check(
     '@placet/client: ask() returns the typed answer, the same key finds the same review, the receipt verifies',
   );
+
+  // @placet/mcp (its published build) mounted on a server of the host: an MCP client asks a human with
+  // ask_human over Streamable HTTP; the person answers over HTTP; the tool returns the answer.
+  const mcp = placetMcpHttp({ url: `${base}${API}` });
+  const mcpServer = createServer((req, res) => void mcp(req, res));
+  await new Promise<void>((resolve) => mcpServer.listen(0, '127.0.0.1', resolve));
+  const mcpClient = new Client({ name: 'host-agent', version: '1.0.0' });
+  await mcpClient.connect(
+    new StreamableHTTPClientTransport(
+      new URL(`http://127.0.0.1:${(mcpServer.address() as AddressInfo).port}/mcp`),
+      {
+        requestInit: { headers: { 'x-api-key': String(made.body.key) } },
+      },
+    ),
+  );
+  const tools = (await mcpClient.listTools()).tools.map((tool) => tool.name);
+  assert.ok(tools.includes('ask_human') && tools.includes('wait_for_review'), tools.join(', '));
+  const restarting = mcpClient.callTool({
+    name: 'ask_human',
+    arguments: {
+      channelId: channel.body.id,
+      text: 'Restart the workers?',
+      review: { type: 'approval', payload: { options: [{ id: 'restart', label: 'Restart' }] } },
+    },
+  });
+  let pendingId = '';
+  await until(async () => {
+    const pending = await call(`${api}/reviews?status=pending`, { headers: alice });
+    pendingId = pending.body.data?.[0]?.id ?? '';
+    return pendingId !== '';
+  });
+  const restarted = await call(`${api}/reviews/${pendingId}/respond`, {
+    method: 'POST',
+    headers: alice,
+    body: { response: { selectedOption: 'restart' } },
+  });
+  assert.equal(restarted.status, 200, JSON.stringify(restarted.body));
+  const toolResult = (await restarting) as { content: { type: string; text: string }[] };
+  const answered = JSON.parse(toolResult.content[0]?.text ?? '{}');
+  assert.equal(answered.status, 'completed', JSON.stringify(answered));
+  assert.deepEqual(answered.response, { selectedOption: 'restart' });
+  await mcpClient.close();
+  await mcp.close();
+  await new Promise((resolve) => mcpServer.close(resolve));
+  check('@placet/mcp: an MCP client asks with ask_human over Streamable HTTP; the answer comes back');
 
   // The guide's plugin, built outside the repository, is registered and serves its element.
   const plugins = await call(`${api}/plugins`, { headers: agent });
