@@ -1,5 +1,6 @@
 import { errorFor } from './errors.js';
 import { randomId } from './ids.js';
+import type { RealtimeLink } from './realtime.js';
 import { retryDelay } from './retry.js';
 import type { ResponseOf, ReviewRequest } from './review-builders.js';
 import { ROUTES, type Wire, type WireInput } from './routes.js';
@@ -17,6 +18,12 @@ const POLL_GRACE_MS = 15_000;
 export interface WaitOptions {
   /** Stops waiting: the pending request is aborted and the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+}
+
+/** How a wait waits: long-polls of at most `pollTimeoutMs`, woken earlier by the socket when there is one. */
+export interface WaitSettings extends WaitOptions {
+  pollTimeoutMs: number;
+  link?: RealtimeLink | undefined;
 }
 
 /** The outcome of a review: answered (or dismissed, when the payload allows it), or expired. */
@@ -59,31 +66,95 @@ export function outcomeOf<R>(message: Message): AskResult<R> | undefined {
 }
 
 /**
- * Waits for the answer to the review of message `messageId`: long-polls `GET /reviews/:id/wait` (each
- * call at most `pollTimeoutMs`), polls again after `timeout`, and rides out network failures, 429 and
- * 502/503/504 with backoff (honouring `Retry-After`) for as long as the review is pending — a restarted
- * server, a dropped connection. Other errors (404: deleted, 401: key revoked) are thrown.
+ * One long-poll of `GET /reviews/:id/wait` (at most `pollTimeoutMs`), riding out network failures, 429
+ * and 502/503/504 with backoff (honouring `Retry-After`) — a restarted server, a dropped connection. The
+ * outcome, or undefined while the review is pending. Other errors (404: deleted, 401: revoked) throw.
+ */
+async function pollOnce<R>(
+  transport: Transport,
+  messageId: string,
+  channelId: string,
+  settings: WaitSettings,
+): Promise<AskResult<R> | undefined> {
+  const result = await transport.json<Wire<'WaitResult'>>(
+    ROUTES.waitForReview,
+    { params: { id: messageId }, query: { channel: channelId, timeout: settings.pollTimeoutMs } },
+    {
+      signal: settings.signal,
+      retry: 'forever',
+      attemptTimeoutMs: settings.pollTimeoutMs + POLL_GRACE_MS,
+    },
+  );
+  return result.message ? outcomeOf<R>(result.message) : undefined;
+}
+
+/** The review's message now (`GET /reviews/:id`), read through failures as the long-poll is. */
+async function readOnce<R>(
+  transport: Transport,
+  messageId: string,
+  channelId: string,
+  settings: WaitSettings,
+): Promise<AskResult<R> | undefined> {
+  const message = await transport.json<Message>(
+    ROUTES.getReview,
+    { params: { id: messageId }, query: { channel: channelId } },
+    { signal: settings.signal, retry: 'forever' },
+  );
+  return outcomeOf<R>(message);
+}
+
+/** `promise`, or the signal's reason once `signal` aborts (its listener removed as soon as either settles). */
+async function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  let onAbort!: () => void;
+  const abort = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+  });
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([promise, abort]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Waits for the answer to the review of message `messageId`, for as long as it is pending: through
+ * timeouts, restarts and network failures. With a socket (`realtime`), it subscribes the channel, reads
+ * the review once (it may be answered already) and sleeps until an event about the message wakes it, then
+ * reads the answer over HTTP; while the socket is down or unavailable it long-polls instead, and tries
+ * the socket again after each long-poll. Without one, it long-polls `GET /reviews/:id/wait`, again after
+ * each `timeout`. A 404 (deleted) or 401 (key revoked) is thrown.
  */
 export async function waitForAnswer<R>(
   transport: Transport,
   messageId: string,
   channelId: string,
-  options: WaitOptions & { pollTimeoutMs: number },
+  settings: WaitSettings,
 ): Promise<AskResult<R>> {
   const policy = transport.config.retry;
   let early = 0;
   for (;;) {
+    const watch = settings.link?.usable ? settings.link.watch(channelId, messageId) : undefined;
+    try {
+      if (watch && (await unlessAborted(watch.ready, settings.signal))) {
+        // Subscribed: the answer may have come before, so read once, then sleep until an event.
+        const outcome = await readOnce<R>(transport, messageId, channelId, settings);
+        if (outcome) return outcome;
+        // An event about the message: read it again (still pending after a vote of a quorum: sleep again).
+        if ((await unlessAborted(watch.woken, settings.signal)) === 'event') continue;
+        // The socket went down: long-poll once before trying it again.
+      }
+    } finally {
+      watch?.stop();
+    }
     const started = Date.now();
-    const result = await transport.json<Wire<'WaitResult'>>(
-      ROUTES.waitForReview,
-      { params: { id: messageId }, query: { channel: channelId, timeout: options.pollTimeoutMs } },
-      { signal: options.signal, retry: 'forever', attemptTimeoutMs: options.pollTimeoutMs + POLL_GRACE_MS },
-    );
-    const outcome = result.message ? outcomeOf<R>(result.message) : undefined;
+    const outcome = await pollOnce<R>(transport, messageId, channelId, settings);
     if (outcome) return outcome;
     // The server holds a wait for at least a second; a `timeout` sooner (a server draining its waiters, a
     // proxy cutting requests short) is not a reason to poll in a tight loop: back off as for a failure.
-    if (Date.now() - started < MIN_POLL_MS) await policy.sleep(retryDelay(policy, ++early), options.signal);
+    if (Date.now() - started < MIN_POLL_MS) await policy.sleep(retryDelay(policy, ++early), settings.signal);
     else early = 0;
   }
 }
@@ -93,7 +164,7 @@ export async function ask<V extends ReviewRequest>(
   transport: Transport,
   channelId: string,
   options: AskOptions<V>,
-  pollTimeoutMs: number,
+  settings: Omit<WaitSettings, 'signal'>,
 ): Promise<AskResult<ResponseOf<V>>> {
   const { signal, idempotencyKey, onCreated, review, ...fields } = options;
   const clientId = idempotencyKey ?? `ask-${randomId()}`;
@@ -113,7 +184,7 @@ export async function ask<V extends ReviewRequest>(
   return (
     outcomeOf<ResponseOf<V>>(message) ??
     waitForAnswer<ResponseOf<V>>(transport, message.id, channelId, {
-      pollTimeoutMs,
+      ...settings,
       ...(signal ? { signal } : {}),
     })
   );

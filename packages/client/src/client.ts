@@ -1,5 +1,11 @@
 import { type AskOptions, type AskResult, ask, MAX_POLL_MS, type WaitOptions, waitForAnswer } from './ask.js';
 import { type FileApi, fileApi } from './files.js';
+import {
+  defaultSocketUrl,
+  RealtimeLink,
+  type RealtimeOptions,
+  type WebSocketConstructor,
+} from './realtime.js';
 import { type ReceiptApi, receiptApi } from './receipts.js';
 import { type RetryOptions, retryPolicy } from './retry.js';
 import type { ResponseOf, ReviewRequest, ReviewResponse } from './review-builders.js';
@@ -35,6 +41,13 @@ export interface ClientOptions {
   retry?: RetryOptions;
   /** The longest single long-poll of a wait, in ms (1000–30000, default 30000: the server's maximum). */
   pollTimeoutMs?: number;
+  /**
+   * Waits are woken over the server's WebSocket (`@placet/ws`), with the long-poll as the fallback while
+   * the socket is down. Default: on where a global `WebSocket` exists (browsers, Node ≥ 22); on Node 20
+   * pass the `ws` package's: `realtime: { WebSocket }`. `false`: long-poll only. A server without a
+   * WebSocket endpoint costs three failed attempts, then the client long-polls.
+   */
+  realtime?: false | RealtimeOptions;
 }
 
 export interface CallOptions {
@@ -82,6 +95,8 @@ export interface PlacetClient {
     list(options?: CallOptions): Promise<Wire<'PluginManifest'>[]>;
     get(name: string, options?: CallOptions): Promise<Wire<'PluginManifest'>>;
   };
+  /** Closes the WebSocket if one is open (it also closes by itself a few seconds after the last wait). */
+  close(): void;
 }
 
 /** Channels (the API's "agents"). */
@@ -136,6 +151,21 @@ export function apiBaseUrl(url: string): string {
 
 const SAFE_METHODS = new Set(['get', 'put', 'patch', 'delete']);
 
+/** The socket the waits of a client share, or undefined when it long-polls only. */
+function realtimeLink(options: ClientOptions, apiBase: string): RealtimeLink | undefined {
+  if (options.realtime === false) return undefined;
+  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  const WebSocket = options.realtime?.WebSocket ?? global;
+  if (!WebSocket) return undefined;
+  return new RealtimeLink({
+    url: options.realtime?.url ?? defaultSocketUrl(apiBase),
+    apiKey: options.apiKey,
+    WebSocket,
+    // The global one cannot send headers: the key goes in the URL.
+    native: WebSocket === global,
+  });
+}
+
 /** A client for one API key: `createClient({ url, apiKey })`. */
 export function createClient(options: ClientOptions): PlacetClient {
   if (!options.apiKey) throw new TypeError('createClient: apiKey is required');
@@ -152,6 +182,8 @@ export function createClient(options: ClientOptions): PlacetClient {
     headers: { ...options.headers },
     retry: retryPolicy(options.retry),
   });
+  const link = realtimeLink(options, transport.config.baseUrl);
+  const waitSettings = { pollTimeoutMs, link };
 
   function call<K extends OperationId>(operation: K, ...args: CallArgs<K>): Promise<ResultOf<K>> {
     const route: RouteSpec = ROUTES[operation];
@@ -214,13 +246,14 @@ export function createClient(options: ClientOptions): PlacetClient {
   const reviews: ReviewApi = {
     pending: (query = {}, o) => page<Message>(ROUTES.listPendingReviews, query, o),
     get: (id, channel, o) => call('getReview', { params: { id }, query: { channel } }, o),
-    wait: (id, channelId, o = {}) => waitForAnswer(transport, id, channelId, { ...o, pollTimeoutMs }),
+    wait: (id, channelId, o = {}) => waitForAnswer(transport, id, channelId, { ...o, ...waitSettings }),
   };
 
   return {
     baseUrl: transport.config.baseUrl,
     call,
-    ask: (channelId, askOptions) => ask(transport, channelId, askOptions, pollTimeoutMs),
+    ask: (channelId, askOptions) => ask(transport, channelId, askOptions, waitSettings),
+    close: () => link?.close(),
     stream: (channelId, streamOptions) => openStream(transport, channelId, streamOptions),
     heartbeat: (channelId, status = 'active', o = {}) => {
       const { message, ...rest } = o;

@@ -47,6 +47,7 @@ export {
   type ServerErrorCode,
 } from './errors.js';
 export type { DownloadedFile, FileApi, UploadOptions } from './files.js';
+export type { RealtimeOptions, WebSocketConstructor, WebSocketLike } from './realtime.js';
 export type { ReceiptApi } from './receipts.js';
 export type { RetryInfo, RetryOptions } from './retry.js';
 export {

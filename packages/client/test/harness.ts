@@ -14,6 +14,7 @@ import { approval } from '@placet/plugin-approval';
 import { form } from '@placet/plugin-form';
 import { selection } from '@placet/plugin-selection';
 import { textInput } from '@placet/plugin-text-input';
+import { attachRealtime, type Realtime } from '@placet/ws';
 import express from 'express';
 
 /**
@@ -37,11 +38,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { clock?: Clock /** Serve the WebSocket at /ws (default true). */; realtime?: boolean } = {},
+): Promise<TestServer> {
   const store = memoryStore();
   let connections = 0;
 
-  async function boot(port: number): Promise<{ placet: Placet; server: HttpServer }> {
+  async function boot(port: number): Promise<{ placet: Placet; server: HttpServer; realtime?: Realtime }> {
     const placet = createPlacet({
       plugins: [approval(), selection(), form(), textInput()],
       store,
@@ -57,7 +60,8 @@ export async function startServer(options: { clock?: Clock } = {}): Promise<Test
       server.once('listening', () => resolve());
       server.once('error', reject);
     });
-    return { placet, server };
+    if (options.realtime === false) return { placet, server };
+    return { placet, server, realtime: attachRealtime(placet, server) };
   }
 
   let current = await boot(0);
@@ -74,7 +78,8 @@ export async function startServer(options: { clock?: Clock } = {}): Promise<Test
   const channel = await current.placet.channels.create(agent, { name: 'client-bot' });
 
   async function shutdown(): Promise<void> {
-    const { server, placet } = current;
+    const { server, placet, realtime } = current;
+    await realtime?.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     placet.reviews.releaseWaiters();
