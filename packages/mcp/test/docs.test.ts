@@ -60,6 +60,20 @@ async function deployer() {
 }
 
 describe('docs/guides/agents.md', () => {
+  it('its MCP client configuration is the one examples/agents/mcp.json holds (run by the example tests)', () => {
+    const [block] = [...readFileSync(GUIDE, 'utf8').matchAll(/\n```json\n([\s\S]*?)\n```\n/g)].map(
+      (m) => m[1] ?? '',
+    );
+    const example = fileURLToPath(new URL('../../../examples/agents/mcp.json', import.meta.url));
+    const shown = JSON.parse(block ?? '{}').mcpServers.placet;
+    const tested = JSON.parse(readFileSync(example, 'utf8')).mcpServers.placet;
+    expect({ command: shown.command, args: shown.args }).toEqual({
+      command: tested.command,
+      args: tested.args,
+    });
+    expect(Object.keys(tested.env)).toEqual(expect.arrayContaining(Object.keys(shown.env)));
+  });
+
   it('every ts block runs, as one program, against a real server', { timeout: 60_000 }, async () => {
     const blocks = tsBlocks(GUIDE);
     expect(blocks.length).toBe(3);
