@@ -1,6 +1,6 @@
 import { errorFor } from './errors.js';
 import { randomId } from './ids.js';
-import type { RealtimeLink } from './realtime.js';
+import type { RealtimeLink, Wake } from './realtime.js';
 import { retryDelay } from './retry.js';
 import type { ResponseOf, ReviewRequest } from './review-builders.js';
 import { ROUTES, type Wire, type WireInput } from './routes.js';
@@ -119,6 +119,19 @@ async function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
   }
 }
 
+/** The first wake-up, or `event` after `ms` without one (the timer cleared either way). */
+async function wokenOrSilence(woken: Promise<Wake>, ms: number): Promise<Wake> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const silence = new Promise<Wake>((resolve) => {
+    timer = setTimeout(() => resolve('event'), ms);
+  });
+  try {
+    return await Promise.race([woken, silence]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Waits for the answer to the review of message `messageId`, for as long as it is pending: through
  * timeouts, restarts and network failures. With a socket (`realtime`), it subscribes the channel, reads
@@ -143,7 +156,13 @@ export async function waitForAnswer<R>(
         const outcome = await readOnce<R>(transport, messageId, channelId, settings);
         if (outcome) return outcome;
         // An event about the message: read it again (still pending after a vote of a quorum: sleep again).
-        if ((await unlessAborted(watch.woken, settings.signal)) === 'event') continue;
+        // A socket can miss an event without dropping (the server's replay failed, a proxy): read again
+        // after `pollTimeoutMs` of silence too, as the long-poll would.
+        if (
+          (await unlessAborted(wokenOrSilence(watch.woken, settings.pollTimeoutMs), settings.signal)) ===
+          'event'
+        )
+          continue;
         // The socket went down: long-poll once before trying it again.
       }
     } finally {

@@ -161,8 +161,10 @@ function realtimeLink(options: ClientOptions, apiBase: string): RealtimeLink | u
     url: options.realtime?.url ?? defaultSocketUrl(apiBase),
     apiKey: options.apiKey,
     WebSocket,
-    // The global one cannot send headers: the key goes in the URL.
-    native: WebSocket === global,
+    // Only a browser's WebSocket cannot send headers (Node's global one, undici's, can).
+    keyInUrl:
+      WebSocket === global &&
+      !(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node,
   });
 }
 

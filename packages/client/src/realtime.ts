@@ -3,7 +3,8 @@
  * seq }`). One socket per client, opened while a wait needs it and shared by every wait; each wait's
  * channel is subscribed, and the events that end a review (`review:responded`, `review:expired`,
  * `message:deleted`) wake the waits of that message. The socket only says *when* to look: the answer is
- * always read over HTTP, so a missed or duplicated frame cannot change what `ask()` returns.
+ * always read over HTTP, so a duplicated frame cannot change what `ask()` returns, and a missed one only
+ * delays it: a wait reads the review again after a long-poll's time of silence, and on `resync`.
  */
 
 /** The part of a WebSocket the client uses: the browser's (and Node ≥ 22's) global, or the `ws` package's. */
@@ -25,8 +26,8 @@ export type WebSocketConstructor = new (...args: any[]) => WebSocketLike;
 export interface RealtimeOptions {
   /**
    * The constructor. Default: the global `WebSocket` (browsers, Node ≥ 22). On Node 20 pass the `ws`
-   * package's (`import WebSocket from 'ws'`): the key then goes in the `x-api-key` header; with the
-   * global one (which cannot send headers) it goes in the URL (`?apiKey=`, which the server's logs redact).
+   * package's (`import WebSocket from 'ws'`). In Node the key goes in the `x-api-key` header; a browser's
+   * WebSocket cannot send headers, so there it goes in the URL (`?apiKey=`, which the server's logs redact).
    */
   WebSocket?: WebSocketConstructor;
   /** The native endpoint. Default: `/ws` beside the API (`https://host/api/v1` → `wss://host/ws`). */
@@ -89,7 +90,8 @@ export class RealtimeLink {
       url: string;
       apiKey: string;
       WebSocket: WebSocketConstructor;
-      native: boolean;
+      /** The key in the URL: a browser's WebSocket cannot send headers. */
+      keyInUrl: boolean;
     },
   ) {}
 
@@ -108,7 +110,11 @@ export class RealtimeLink {
       wake = resolve;
     });
     const watcher: Watcher = { messageId, channelId, wake, ready };
-    const timer = setTimeout(() => ready(false), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      // Not open in time (a proxy that swallows upgrades): a failed open, and the wait long-polls.
+      if (this.#socket && !this.#open) this.#abandon();
+      ready(false);
+    }, READY_TIMEOUT_MS);
     readyP.then(() => clearTimeout(timer));
     if (!this.usable) ready(false);
     else {
@@ -136,11 +142,23 @@ export class RealtimeLink {
     if (this.#linger) clearTimeout(this.#linger);
     this.#linger = undefined;
     const socket = this.#socket;
-    if (socket) {
-      this.#detach();
-      socket.close(1000, 'done');
-      for (const watcher of this.#watchers) watcher.wake('down');
+    if (!socket) return;
+    if (!this.#open) this.#failedOpens++;
+    this.#detach();
+    socket.close(1000, 'done');
+    for (const watcher of this.#watchers) {
+      watcher.ready(false);
+      watcher.wake('down');
     }
+  }
+
+  /** Gives up on a socket that did not open in time: counted as a failed open. */
+  #abandon(): void {
+    const socket = this.#socket;
+    this.#failedOpens++;
+    this.#detach();
+    socket?.close();
+    for (const watcher of this.#watchers) watcher.ready(false);
   }
 
   #ensure(channelId: string, watcher: Watcher): void {
@@ -157,10 +175,10 @@ export class RealtimeLink {
   }
 
   #connect(): void {
-    const { url, apiKey, native } = this.config;
+    const { url, apiKey, keyInUrl } = this.config;
     let socket: WebSocketLike;
     try {
-      socket = native
+      socket = keyInUrl
         ? new this.config.WebSocket(
             `${url}${url.includes('?') ? '&' : '?'}apiKey=${encodeURIComponent(apiKey)}`,
           )
@@ -221,6 +239,11 @@ export class RealtimeLink {
       if (ok) this.#confirmed.add(String(data.channelId));
       else this.#subscribed.delete(String(data.channelId));
       for (const watcher of this.#watchers) if (watcher.channelId === data.channelId) watcher.ready(ok);
+      return;
+    }
+    if (event === 'resync') {
+      // The server could not replay what this socket missed: any review may have changed. Read again.
+      for (const watcher of this.#watchers) watcher.wake('event');
       return;
     }
     if (!WAKING.has(event)) return;

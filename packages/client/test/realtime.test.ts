@@ -1,7 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { approval, createClient, type PlacetClient } from '../src/index.js';
-import { defaultSocketUrl } from '../src/realtime.js';
+import { defaultSocketUrl, RealtimeLink } from '../src/realtime.js';
 import { recordingFetch, startServer, type TestServer } from './harness.js';
 
 const SHIP = approval({
@@ -83,19 +84,87 @@ describe('ask() over the WebSocket', () => {
     expect(recorded.count(/^POST /)).toBe(1);
   });
 
-  it('a server without a WebSocket endpoint: the client long-polls (and stops trying the socket)', async () => {
+  it('a server without a WebSocket endpoint: the client long-polls, and stops trying the socket after 3 failures', async () => {
     server = await startServer({ realtime: false });
     const s = server;
     const recorded = recordingFetch();
-    client = createClient({ url: s.url, apiKey: s.apiKey, fetch: recorded.fetch, realtime: { WebSocket } });
-    for (const option of ['ship', 'hold'] as const) {
+    let attempts = 0;
+    class Counting extends WebSocket {
+      constructor(url: string, options?: WebSocket.ClientOptions) {
+        attempts++;
+        super(url, options);
+      }
+    }
+    client = createClient({
+      url: s.url,
+      apiKey: s.apiKey,
+      fetch: recorded.fetch,
+      realtime: { WebSocket: Counting },
+    });
+    for (const option of ['ship', 'hold', 'ship', 'hold'] as const) {
       const review = created();
       const asking = client.ask(s.channelId, { text: 'Ship?', review: SHIP, onCreated: review.onCreated });
       await expect.poll(() => s.placet.reviews.waiterCount()).toBe(1);
       await s.placet.reviews.respond(s.human, review.id(), { response: { selectedOption: option } });
       expect((await asking).response).toEqual({ selectedOption: option });
     }
-    expect(waits(recorded.requests)).toBe(2);
+    expect(waits(recorded.requests)).toBe(4);
+    expect(attempts).toBe(3);
+  });
+
+  it('a socket that misses the event: the wait reads again after a long-poll of silence, and at once on resync', async () => {
+    server = await startServer({ realtime: false });
+    const s = server;
+    // A WebSocket endpoint that confirms subscriptions and never relays an event (a broken proxy).
+    const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const sockets: WebSocket[] = [];
+    silent.on('connection', (socket) => {
+      sockets.push(socket);
+      socket.on('message', (raw) => {
+        const frame = JSON.parse(String(raw));
+        if (frame.event === 'subscribe:channel')
+          socket.send(JSON.stringify({ event: 'subscribed', data: { channelId: frame.data } }));
+      });
+    });
+    await new Promise((resolve) => silent.once('listening', resolve));
+    try {
+      const recorded = recordingFetch();
+      client = createClient({
+        url: s.url,
+        apiKey: s.apiKey,
+        fetch: recorded.fetch,
+        pollTimeoutMs: 1000,
+        realtime: { WebSocket, url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/ws` },
+      });
+      const reads = () => recorded.count(/^GET \/api\/v1\/reviews\/[^/]+$/);
+      const first = created();
+      const asking = client.ask(s.channelId, { text: 'Ship?', review: SHIP, onCreated: first.onCreated });
+      await expect.poll(reads).toBe(1);
+      await s.placet.reviews.respond(s.human, first.id(), { response: { selectedOption: 'ship' } });
+      // No event comes: a second read after a second of silence finds the answer.
+      expect((await asking).response).toEqual({ selectedOption: 'ship' });
+      expect(reads()).toBe(2);
+
+      // On `resync` the wait reads at once (with the longest silence, a missed resync would time the test out).
+      client.close();
+      client = createClient({
+        url: s.url,
+        apiKey: s.apiKey,
+        fetch: recorded.fetch,
+        realtime: { WebSocket, url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/ws` },
+      });
+      const second = created();
+      const again = client.ask(s.channelId, { text: 'Ship?', review: SHIP, onCreated: second.onCreated });
+      await expect.poll(reads).toBe(3);
+      await s.placet.reviews.respond(s.human, second.id(), { response: { selectedOption: 'hold' } });
+      for (const socket of sockets)
+        socket.send(JSON.stringify({ event: 'resync', data: { reason: 'retention' } }));
+      expect((await again).response).toEqual({ selectedOption: 'hold' });
+      expect(waits(recorded.requests)).toBe(0);
+    } finally {
+      client?.close();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('an abort while sleeping on the socket rejects with the reason and leaves the review pending', async () => {
@@ -122,17 +191,16 @@ describe('ask() over the WebSocket', () => {
     expect(message.review?.status).toBe('pending');
   });
 
-  it('with the global WebSocket (browsers, Node ≥ 22) the key goes in the URL; the default URL is /ws beside the API', async () => {
+  it('with the global WebSocket (Node ≥ 22) the key goes in the header; the default URL is /ws beside the API', async () => {
     expect(defaultSocketUrl('http://127.0.0.1:3001/api/v1')).toBe('ws://127.0.0.1:3001/ws');
     expect(defaultSocketUrl('https://app.example.test/hitl/api/v1')).toBe('wss://app.example.test/hitl/ws');
     server = await startServer();
     const s = server;
-    const opened: string[] = [];
-    // A "global" WebSocket that records the URL it is opened with (and cannot send headers).
+    const opened: { url: string; headers: unknown }[] = [];
     class GlobalWebSocket extends WebSocket {
-      constructor(url: string) {
-        opened.push(url);
-        super(url);
+      constructor(url: string, options?: WebSocket.ClientOptions) {
+        opened.push({ url, headers: options?.headers });
+        super(url, options);
       }
     }
     vi.stubGlobal('WebSocket', GlobalWebSocket);
@@ -143,7 +211,30 @@ describe('ask() over the WebSocket', () => {
     await expect.poll(() => recorded.count(/^GET \/api\/v1\/reviews\/[^/]+$/)).toBe(1);
     await s.placet.reviews.respond(s.human, review.id(), { response: { selectedOption: 'ship' } });
     expect((await asking).response).toEqual({ selectedOption: 'ship' });
-    expect(opened).toEqual([`ws://127.0.0.1:${s.port}/ws?apiKey=${s.apiKey}`]);
+    expect(opened).toEqual([{ url: `ws://127.0.0.1:${s.port}/ws`, headers: { 'x-api-key': s.apiKey } }]);
     expect(waits(recorded.requests)).toBe(0);
+  });
+
+  it('in a browser (no headers on a WebSocket) the key goes in the URL', async () => {
+    server = await startServer();
+    const s = server;
+    const opened: unknown[][] = [];
+    class BrowserWebSocket extends WebSocket {
+      constructor(...args: [string]) {
+        opened.push(args);
+        super(...args);
+      }
+    }
+    const link = new RealtimeLink({
+      url: `ws://127.0.0.1:${s.port}/ws`,
+      apiKey: s.apiKey,
+      WebSocket: BrowserWebSocket,
+      keyInUrl: true,
+    });
+    const watch = link.watch(s.channelId, 'any-message');
+    expect(await watch.ready).toBe(true);
+    watch.stop();
+    link.close();
+    expect(opened).toEqual([[`ws://127.0.0.1:${s.port}/ws?apiKey=${s.apiKey}`]]);
   });
 });

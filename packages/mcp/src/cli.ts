@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { placetMcpHttp } from './http.js';
-import { DEFAULT_CONNECTION_TIMEOUT_MS } from './options.js';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, MAX_CONNECTION_TIMEOUT_MS } from './options.js';
 import { createPlacetMcpServer } from './server.js';
 
 export const USAGE = `placet-mcp — Placet's MCP server: agents ask humans through Placet from any MCP client.
@@ -14,18 +14,18 @@ Usage:
   placet-mcp --help
 
 Environment:
-  PLACET_API_URL             the Placet server (required), e.g. http://127.0.0.1:3000
+  PLACET_API_URL             the Placet server (required), e.g. http://127.0.0.1:3001
   PLACET_API_KEY             the agent's API key (hp_…), required with --stdio
   PLACET_DEFAULT_CHANNEL     the channel tools use when a call names none
   MCP_TRANSPORT              "stdio" is the same as --stdio
   MCP_HOST                   HTTP address to bind (default 127.0.0.1)
   MCP_PORT                   HTTP port (default 3002)
   MCP_PATH                   HTTP path (default /mcp); GET /health answers { status, sessions }
-  MCP_CONNECTION_TIMEOUT_MS  how long a tool waits for a human before answering "timeout" (default ${DEFAULT_CONNECTION_TIMEOUT_MS})
+  MCP_CONNECTION_TIMEOUT_MS  how long a tool waits for a human before answering "timeout" (default ${DEFAULT_CONNECTION_TIMEOUT_MS}, at most ${MAX_CONNECTION_TIMEOUT_MS})
 
 An MCP client configuration (stdio):
   { "mcpServers": { "placet": { "command": "npx", "args": ["-y", "@placet/mcp", "--stdio"],
-      "env": { "PLACET_API_URL": "http://127.0.0.1:3000", "PLACET_API_KEY": "hp_…" } } } }`;
+      "env": { "PLACET_API_URL": "http://127.0.0.1:3001", "PLACET_API_KEY": "hp_…" } } } }`;
 
 /** What `placet-mcp` serves, and how. */
 export interface ServeConfig {
@@ -49,7 +49,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   const mode = argv.includes('--stdio') || env.MCP_TRANSPORT === 'stdio' ? 'stdio' : 'http';
   const url = env.PLACET_API_URL;
   if (!url)
-    throw new Error('Set PLACET_API_URL to your Placet server, e.g. PLACET_API_URL=http://127.0.0.1:3000');
+    throw new Error('Set PLACET_API_URL to your Placet server, e.g. PLACET_API_URL=http://127.0.0.1:3001');
   try {
     new URL(url);
   } catch {
@@ -58,12 +58,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   const apiKey = env.PLACET_API_KEY || undefined;
   if (mode === 'stdio' && !apiKey)
     throw new Error('Set PLACET_API_KEY to the agent’s API key (hp_…) for --stdio');
-  const number = (name: string, fallback: number, min: number) => {
+  const number = (name: string, fallback: number, min: number, max: number) => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min)
-      throw new Error(`${name} must be an integer >= ${min}, not "${raw}"`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
     return value;
   };
   const path = env.MCP_PATH || '/mcp';
@@ -73,9 +73,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
     url,
     apiKey,
     defaultChannel: env.PLACET_DEFAULT_CHANNEL || undefined,
-    connectionTimeoutMs: number('MCP_CONNECTION_TIMEOUT_MS', DEFAULT_CONNECTION_TIMEOUT_MS, 1000),
+    connectionTimeoutMs: number(
+      'MCP_CONNECTION_TIMEOUT_MS',
+      DEFAULT_CONNECTION_TIMEOUT_MS,
+      1000,
+      MAX_CONNECTION_TIMEOUT_MS,
+    ),
     host: env.MCP_HOST || '127.0.0.1',
-    port: number('MCP_PORT', 3002, 0),
+    port: number('MCP_PORT', 3002, 0, 65_535),
     path,
   };
 }
@@ -89,6 +94,15 @@ export async function serveStdio(config: ServeConfig): Promise<void> {
     ...(config.defaultChannel ? { defaultChannel: config.defaultChannel } : {}),
   });
   await server.connect(new StdioServerTransport());
+  // The client went away: stop waiting (nobody reads the answers) and exit.
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    void server.close().finally(() => process.exit(0));
+  };
+  process.stdin.once('end', shutdown).once('close', shutdown);
+  process.stdout.on('error', shutdown);
   process.stderr.write(`placet-mcp: serving ${config.url} over stdio\n`);
 }
 
@@ -97,6 +111,8 @@ export async function serveHttp(config: ServeConfig): Promise<Server> {
   const mcp = placetMcpHttp({
     url: config.url,
     connectionTimeoutMs: config.connectionTimeoutMs,
+    onError: (error) =>
+      process.stderr.write(`placet-mcp: ${error instanceof Error ? error.message : String(error)}\n`),
     ...(config.defaultChannel ? { defaultChannel: config.defaultChannel } : {}),
   });
   const server = createServer((req, res) => {

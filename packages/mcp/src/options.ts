@@ -2,6 +2,8 @@ import type { PlacetClient } from '@placet/client';
 
 /** The longest a tool waits for a human by default before it answers `timeout` (the original's 300 s). */
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 300_000;
+/** The longest a tool may wait in one call (an hour): longer waits resume with `wait_for_review`. */
+export const MAX_CONNECTION_TIMEOUT_MS = 3_600_000;
 /** How often a waiting tool reports progress by default (MCP clients reset their request timeout on it). */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
 
@@ -16,7 +18,7 @@ export interface PlacetMcpOptions {
   /**
    * How long `wait_for_review`, `send_review_message` with `waitInline` and `ask_human` wait before they
    * answer `{ status: 'timeout' }` (the review stays pending: call `wait_for_review` to go on waiting).
-   * Default 300000 (`MCP_CONNECTION_TIMEOUT_MS`).
+   * Default 300000 (`MCP_CONNECTION_TIMEOUT_MS`), at most 3600000.
    */
   connectionTimeoutMs?: number;
   /** How often a wait sends `notifications/progress` when the caller asked for progress. Default 10000. */

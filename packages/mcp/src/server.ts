@@ -3,10 +3,11 @@ import { createClient } from '@placet/client';
 import {
   DEFAULT_CONNECTION_TIMEOUT_MS,
   DEFAULT_PROGRESS_INTERVAL_MS,
+  MAX_CONNECTION_TIMEOUT_MS,
   type PlacetMcpOptions,
   type ToolContext,
 } from './options.js';
-import { registerChannelTools } from './tools/channels.js';
+import { registerChannelTools, registerPluginTools } from './tools/channels.js';
 import { registerMessageTools } from './tools/messages.js';
 import { registerReviewTools } from './tools/reviews.js';
 
@@ -31,7 +32,10 @@ export async function createPlacetMcpServer(options: PlacetMcpOptions): Promise<
   const ctx: ToolContext = {
     client,
     defaultChannel: options.defaultChannel || undefined,
-    connectionTimeoutMs: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    connectionTimeoutMs: Math.min(
+      MAX_CONNECTION_TIMEOUT_MS,
+      Math.max(1000, options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS),
+    ),
     progressIntervalMs: options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
   };
   let manifests: Awaited<ReturnType<typeof client.plugins.list>>;
@@ -44,8 +48,10 @@ export async function createPlacetMcpServer(options: PlacetMcpOptions): Promise<
     });
   }
   const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
-  registerChannelTools(server, ctx, manifests);
+  registerChannelTools(server, ctx);
   registerMessageTools(server, ctx);
   registerReviewTools(server, ctx, manifests);
+  // Last: a plugin whose tool name is taken (by a tool above or another plugin) gets none.
+  registerPluginTools(server, ctx, manifests);
   return server;
 }

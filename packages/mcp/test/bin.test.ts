@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -11,8 +12,20 @@ import { ALL_TOOLS, exerciseEveryTool } from './tool-walk.js';
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 let placet: PlacetServer;
+/** The newest modification time of the files under `dir`. */
+function newest(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs),
+  );
+}
+
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
+  const src = fileURLToPath(new URL('../src/', import.meta.url));
+  if (newest(src) > statSync(BIN).mtimeMs)
+    throw new Error(`${BIN} is older than src/: run npm run build first`);
   placet = await startPlacet();
 });
 afterAll(() => placet.close());
@@ -54,6 +67,21 @@ describe('placet-mcp', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('over stdio, exits when the client closes its stdin', async () => {
+    const child = spawn(process.execPath, [BIN, '--stdio'], {
+      env: { ...bareEnv(), PLACET_API_URL: placet.url, PLACET_API_KEY: placet.apiKey },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await expect.poll(() => stderr).toContain('over stdio');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stdin.end();
+    expect(await exited).toBe(0);
   });
 
   it('over HTTP: binds to 127.0.0.1, answers /health with the open sessions, serves MCP at MCP_PATH', async () => {

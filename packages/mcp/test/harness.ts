@@ -11,7 +11,7 @@ import {
   type UserPrincipal,
 } from '@placet/core';
 import { type Message, z } from '@placet/core/contract';
-import { definePlugin } from '@placet/core/plugin';
+import { definePlugin, type PlacetPlugin } from '@placet/core/plugin';
 import { placetRouter } from '@placet/express';
 import { approval } from '@placet/plugin-approval';
 import { form } from '@placet/plugin-form';
@@ -48,9 +48,11 @@ export interface PlacetServer {
   close(): Promise<void>;
 }
 
-export async function startPlacet(options: { clock?: Clock } = {}): Promise<PlacetServer> {
+export async function startPlacet(
+  options: { clock?: Clock; plugins?: readonly PlacetPlugin[] } = {},
+): Promise<PlacetServer> {
   const placet = createPlacet({
-    plugins: [approval(), selection(), form(), textInput(), freeform(), barChart],
+    plugins: [approval(), selection(), form(), textInput(), freeform(), barChart, ...(options.plugins ?? [])],
     store: memoryStore(),
     logger: silentLogger(),
     ...(options.clock ? { clock: options.clock } : {}),

@@ -111,12 +111,53 @@ describe('Streamable HTTP (placetMcpHttp)', () => {
     });
     expect(stolen.status).toBe(403);
 
-    const unknown = await fetch(endpoint, {
+    // The session id alone is not a credential: every request carries the key.
+    const keyless = await fetch(endpoint, {
       method: 'POST',
-      headers: { ...headers, 'mcp-session-id': 'no-such-session' },
+      headers: { ...headers, 'mcp-session-id': sessionId },
       body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }),
     });
+    expect(keyless.status).toBe(401);
+
+    const unknown = await fetch(endpoint, {
+      method: 'POST',
+      headers: { ...headers, 'x-api-key': placet.apiKey, 'mcp-session-id': 'no-such-session' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/list' }),
+    });
     expect(unknown.status).toBe(404);
+
+    // A web page (DNS rebinding onto the loopback) is refused before anything else.
+    const fromPage = await fetch(endpoint, {
+      method: 'POST',
+      headers: { ...headers, 'x-api-key': placet.apiKey, origin: 'http://attacker.example' },
+      body: JSON.stringify(initialize),
+    });
+    expect(fromPage.status).toBe(403);
+  });
+
+  it('bounds the sessions of one key', async () => {
+    const bounded = placetMcpHttp({ url: placet.url, maxSessionsPerKey: 1 });
+    const server = await listen(createServer((req, res) => void bounded(req, res)));
+    const url = new URL(`http://127.0.0.1:${port(server)}/mcp`);
+    const open = () =>
+      mcpClient(
+        new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'x-api-key': placet.apiKey } } }),
+      );
+    try {
+      const first = await open();
+      await expect(open()).rejects.toThrow(/429|Too many MCP sessions for this API key/);
+      // Ending the first session (DELETE) frees its slot.
+      await (first.transport as StreamableHTTPClientTransport).terminateSession();
+      await first.close();
+      await expect.poll(() => bounded.sessions()).toBe(0);
+      const second = await open();
+      expect(bounded.sessions()).toBe(1);
+      await second.close();
+    } finally {
+      await bounded.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('a key the Placet server refuses opens no session (401)', async () => {

@@ -1,4 +1,6 @@
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { z } from '@placet/core/contract';
+import { definePlugin } from '@placet/core/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlacetMcpServer, pluginToolName } from '../src/index.js';
 import { mcpClient, type PlacetServer, respond, startPlacet, toolJson } from './harness.js';
@@ -49,9 +51,38 @@ describe('the tools', () => {
     await client.close();
   });
 
-  it('names plugin tools as the original does', () => {
+  it('names plugin tools as the original does; a taken name gets no tool; pluginData cannot re-address', async () => {
     expect(pluginToolName('bar-chart')).toBe('send_bar_chart_message');
     expect(pluginToolName('kroki.diagram')).toBe('send_kroki_diagram_message');
+
+    const renderer = (name: string) =>
+      definePlugin({ name, version: '1.0.0', inputSchema: z.object({ text: z.string() }) });
+    const crowded = await startPlacet({ plugins: [renderer('review'), renderer('bar_chart')] });
+    try {
+      const server = await createPlacetMcpServer({ url: crowded.url, apiKey: crowded.apiKey });
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      await server.connect(serverSide);
+      const client = await mcpClient(clientSide);
+      const names = (await client.listTools()).tools.map((tool) => tool.name);
+      // "review" would be send_review_message, "bar_chart" the bar-chart plugin's tool: neither gets one.
+      expect(names.filter((name) => name === 'send_review_message')).toHaveLength(1);
+      expect(names.filter((name) => name === 'send_bar_chart_message')).toHaveLength(1);
+      const sent = toolJson(
+        await client.callTool({
+          name: 'send_bar_chart_message',
+          arguments: {
+            channelId: crowded.channelId,
+            pluginData: { title: 'p99', values: [1], plugin: 'someone-else' },
+          },
+        }),
+      ).value as { messageId: string };
+      const agent = await crowded.placet.authenticate({ apiKey: crowded.apiKey });
+      const stored = await crowded.placet.messages.get(agent!, sent.messageId, crowded.channelId);
+      expect(stored.review?.payload).toMatchObject({ plugin: 'bar-chart', title: 'p99' });
+      await client.close();
+    } finally {
+      await crowded.close();
+    }
   });
 
   it('with a default channel, channelId may be left out', async () => {

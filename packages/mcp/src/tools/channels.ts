@@ -6,17 +6,30 @@ import { attempt, jsonResult } from '../result.js';
 import { channelArg, channelOf, expiresInSecondsArg } from './channel-arg.js';
 import { argFromJsonSchema } from './json-schema.js';
 
+/** The tools every server has (the original's twelve and `ask_human`): no plugin tool may take a name of them. */
+export const FIXED_TOOLS: ReadonlySet<string> = new Set([
+  'list_channels',
+  'create_channel',
+  'ping_status',
+  'list_plugins',
+  'send_message',
+  'get_messages',
+  'get_message',
+  'delete_message',
+  'get_iteration_chain',
+  'send_review_message',
+  'wait_for_review',
+  'get_pending_reviews',
+  'ask_human',
+]);
+
 /** The tool that sends a plugin's freeform message: `send_<name with underscores>_message`, as the original names it. */
 export function pluginToolName(plugin: string): string {
   return `send_${plugin.replace(/[^A-Za-z0-9_]/g, '_')}_message`;
 }
 
-/** `list_channels`, `create_channel`, `ping_status`, `list_plugins` and one `send_<plugin>_message` per plugin with an `inputSchema`. */
-export function registerChannelTools(
-  server: McpServer,
-  ctx: ToolContext,
-  manifests: readonly PluginManifest[],
-): void {
+/** `list_channels`, `create_channel`, `ping_status`, `list_plugins`. */
+export function registerChannelTools(server: McpServer, ctx: ToolContext): void {
   const { client } = ctx;
   const create = ChannelCreate.shape;
 
@@ -75,12 +88,28 @@ export function registerChannelTools(
     },
     () => attempt(async () => jsonResult(await client.plugins.list())),
   );
+}
 
+/**
+ * One `send_<plugin>_message` per plugin with an `inputSchema`. Registered after every other tool: a
+ * plugin whose tool name is taken (`review` would make `send_review_message`; `a-b` and `a_b` make the
+ * same name) gets no tool rather than stopping the server.
+ */
+export function registerPluginTools(
+  server: McpServer,
+  ctx: ToolContext,
+  manifests: readonly PluginManifest[],
+): void {
+  const { client } = ctx;
+  const taken = new Set<string>();
   for (const manifest of manifests) {
     if (!manifest.inputSchema) continue;
     const plugin = manifest.name;
+    const name = pluginToolName(plugin);
+    if (taken.has(name) || FIXED_TOOLS.has(name)) continue;
+    taken.add(name);
     server.registerTool(
-      pluginToolName(plugin),
+      name,
       {
         title: `Send a ${manifest.displayName} message`,
         description: `${manifest.description ?? manifest.displayName}. Sends a freeform review that the "${plugin}" plugin renders from pluginData.`,
@@ -95,7 +124,8 @@ export function registerChannelTools(
         attempt(async () => {
           const review = {
             type: 'freeform',
-            payload: { plugin, ...(pluginData as Record<string, unknown>) },
+            // `plugin` last: pluginData cannot address another renderer.
+            payload: { ...(pluginData as Record<string, unknown>), plugin },
             ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }),
           };
           const message = await client.messages.send({

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { PluginManifest } from '@placet/core/contract';
 import { MessageCreate, z } from '@placet/core/contract';
-import type { ToolContext } from '../options.js';
+import { MAX_CONNECTION_TIMEOUT_MS, type ToolContext } from '../options.js';
 import { attempt, jsonResult } from '../result.js';
 import { waitForReview } from '../wait.js';
 import { channelArg, channelOf, expiresInSecondsArg, messageIdArg } from './channel-arg.js';
@@ -13,6 +13,7 @@ const connectionTimeoutArg = z
   .number()
   .int()
   .min(1000)
+  .max(MAX_CONNECTION_TIMEOUT_MS)
   .optional()
   .describe('How long to wait, in ms, before answering { status: "timeout" } (the review stays pending).');
 
