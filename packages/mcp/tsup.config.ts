@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts'],
+  entry: ['src/index.ts'],
   format: ['esm'],
   // Declarations come from `tsc -b tsconfig.build.json` (one pass for the whole repository) into dist/ too.
   dts: false,

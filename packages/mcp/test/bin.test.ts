@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mcpClient, type PlacetServer, startPlacet } from './harness.js';
 import { ALL_TOOLS, exerciseEveryTool } from './tool-walk.js';
 
-/** The published bin, as `npx @placet/mcp` runs it (built by `npm install` / `npm run build`). */
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+/** The published command, as `npx @placet/mcp` runs it (over dist/, built by `npm install` / `npm run build`). */
+const BIN = fileURLToPath(new URL('../bin/placet-mcp.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 let placet: PlacetServer;
 /** The newest modification time of the files under `dir`. */
@@ -22,10 +23,10 @@ function newest(dir: string): number {
 }
 
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
+  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run npm run build first`);
   const src = fileURLToPath(new URL('../src/', import.meta.url));
-  if (newest(src) > statSync(BIN).mtimeMs)
-    throw new Error(`${BIN} is older than src/: run npm run build first`);
+  if (newest(src) > statSync(BUILT).mtimeMs)
+    throw new Error(`${BUILT} is older than src/: run npm run build first`);
   placet = await startPlacet();
 });
 afterAll(() => placet.close());
