@@ -111,6 +111,23 @@ export class EventHub {
     this.#internal.clear();
   }
 
+  /**
+   * Events this process just committed, handed over by the unit of work so that they need not be read
+   * back: dispatched at once when they follow the last dispatched one without a gap (the common case in
+   * one process). Otherwise — another writer's events in between, a read in progress, the store away —
+   * they are ignored, and the transport's signal reads them from the outbox as before.
+   */
+  offer(events: readonly EventRecord[]): void {
+    if (!this.#unsubscribe || this.#draining || this.#retry) return;
+    let expected = this.#cursor + 1;
+    for (const event of events) if (event.seq !== expected++) return;
+    for (const event of events) {
+      this.#cursor = event.seq;
+      this.#dispatch(event);
+    }
+    if (this.#target < this.#cursor) this.#target = this.#cursor;
+  }
+
   /** Engine-internal listener for every event (waiters, dispatchers). */
   onEvent(listener: EventListener): () => void {
     this.#internal.add(listener);

@@ -37,6 +37,11 @@ export class MessageViews {
       /** Agent names by channel, for a page across channels (an assignee's inbox). */
       agentNames?: ReadonlyMap<string, string>;
       repos?: Repositories;
+      /**
+       * The reviews of these messages, when the caller has every one of them at hand (it just wrote
+       * them): no read. Absent: they are read.
+       */
+      reviews?: readonly ReviewRecord[];
     } = {},
   ): Promise<Message[]> {
     if (messages.length === 0) return [];
@@ -49,7 +54,7 @@ export class MessageViews {
         streamsByChannel.set(m.channelId, [...(streamsByChannel.get(m.channelId) ?? []), m.streamId]);
     }
     const [reviews, attachments, steps] = await Promise.all([
-      repos.reviews.findByMessageIds(ids),
+      opts.reviews ?? repos.reviews.findByMessageIds(ids),
       withAttachments.length > 0 ? repos.attachments.listByMessageIds(withAttachments) : Promise.resolve([]),
       // Joined by channel *and* stream: stream ids are agent-chosen and may collide across tenants.
       Promise.all(
@@ -136,8 +141,19 @@ export class MessageViews {
 
   async presentOne(
     message: MessageRecord,
-    opts: { inlineText?: boolean; agentName?: string; repos?: Repositories } = {},
+    opts: {
+      inlineText?: boolean;
+      agentName?: string;
+      repos?: Repositories;
+      /** The message's review (`null`: it has none), when the caller has it: no read. */
+      review?: ReviewRecord | null;
+    } = {},
   ): Promise<Message> {
+    if (opts.review !== undefined) {
+      const { review, ...rest } = opts;
+      const [known] = await this.present([message], { ...rest, reviews: review ? [review] : [] });
+      return known!;
+    }
     const [presented] = await this.present([message], opts);
     return presented!;
   }

@@ -259,11 +259,14 @@ export class MessageWriter {
             const missing = parts.attachmentIds.filter((id) => !linked.includes(id));
             if (missing.length > 0) throw unknownAttachments(parts.attachmentIds, missing);
           }
-          const stored = (await tx.messages.findById(row.id)) ?? row;
+          // The row as written, unless linking attachments changed it (its attachment count): no read-back.
+          const touched = parts.textAttachments.length > 0 || parts.attachmentIds.length > 0;
+          const stored = touched ? ((await tx.messages.findById(row.id)) ?? row) : row;
           const presented = await this.views.presentOne(stored, {
             inlineText: true,
             ...(agentName ? { agentName } : {}),
             repos: tx,
+            review: parts.review ?? null,
           });
           await emit({
             type: 'message:created',

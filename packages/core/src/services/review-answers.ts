@@ -283,7 +283,11 @@ export class ReviewAnswers {
         data: { kid: issued.kid, reviewHash: issued.reviewHash },
       },
     ]);
-    const presented = await this.views.presentOne(updated, { agentName: channel.name, repos: tx });
+    const presented = await this.views.presentOne(updated, {
+      agentName: channel.name,
+      repos: tx,
+      review: completed,
+    });
     await planDelivery(tx, now, {
       channel,
       message: updated,

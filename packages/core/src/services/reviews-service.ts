@@ -11,7 +11,7 @@ import type { InboxQueryInput, RespondReviewInput } from '../contract/review.js'
 import { InboxQuery } from '../contract/review.js';
 import { MIN_WAIT_TIMEOUT_MS, type WaitResult } from '../contract/wait.js';
 import type { Principal } from '../domain/principal.js';
-import type { MessageRecord, ReviewRecord } from '../domain/records.js';
+import type { EventRecord, MessageRecord, ReviewRecord } from '../domain/records.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
@@ -285,6 +285,9 @@ export class ReviewsService {
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (outcome !== 'woken') return { status: 'timeout' };
+      // The answer's event carries the message as a wait shows it: no read (the common case).
+      const answered = answeredMessage(waiter.event);
+      if (answered) return { status: 'completed', message: answered };
       return (await settled(await load())) ?? { status: 'timeout' };
     } finally {
       waiter.release();
@@ -354,4 +357,16 @@ export class ReviewsService {
       if (due.length < batch || expired === 0) return total;
     }
   }
+}
+
+/**
+ * The message a `review:responded` event carries, when it is exactly what a wait returns: the presented
+ * message with its completed review and no attachments (a wait inlines small text attachments, which the
+ * event leaves out). Undefined otherwise: the wait reads the message.
+ */
+function answeredMessage(event: EventRecord | undefined): Message | undefined {
+  if (event?.type !== 'review:responded') return undefined;
+  const message = event.payload as Message | null;
+  if (message?.review?.status !== 'completed') return undefined;
+  return Array.isArray(message.attachments) && message.attachments.length === 0 ? message : undefined;
 }

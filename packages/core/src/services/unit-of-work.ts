@@ -6,6 +6,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Repositories, Store } from '../ports/store.js';
 import type { Transport } from '../ports/transport.js';
 import { TOKENS } from '../tokens.js';
+import { EventHub } from './event-hub.js';
 import { Notifications } from './notifications.js';
 
 export type Emit = (event: Omit<NewEvent, 'createdAt'>) => Promise<EventRecord>;
@@ -54,26 +55,30 @@ export class UnitOfWork {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(Notifications) private readonly notifications: Notifications,
+    @inject(EventHub) private readonly hub: EventHub,
   ) {}
 
   async run<T>(fn: (tx: Repositories, emit: Emit) => Promise<T>): Promise<T> {
-    let maxSeq = 0;
+    let appended: EventRecord[] = [];
     const result = await this.store.transaction(async (tx) => {
-      maxSeq = 0;
+      appended = [];
       const emit: Emit = async (event) => {
         const record = await tx.events.append({ ...event, createdAt: this.clock.now() });
-        maxSeq = Math.max(maxSeq, record.seq);
+        appended.push(record);
         // Notifications are planned with the event: committed together, or not at all.
         await this.notifications.plan(tx, record);
         for (const copy of await sharedWithAssignees(tx, record)) {
-          const shared = await tx.events.append({ ...copy, createdAt: record.createdAt });
-          maxSeq = Math.max(maxSeq, shared.seq);
+          appended.push(await tx.events.append({ ...copy, createdAt: record.createdAt }));
         }
         return record;
       };
       return fn(tx, emit);
     });
-    if (maxSeq > 0) await this.signal(maxSeq);
+    if (appended.length > 0) {
+      // This process has the committed events at hand: its hub need not read them back.
+      this.hub.offer(appended);
+      await this.signal(Math.max(...appended.map((event) => event.seq)));
+    }
     return result;
   }
 

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import type { EventRecord } from '../domain/records.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import { EventHub } from './event-hub.js';
 
@@ -16,6 +17,8 @@ export interface SleepOptions {
 export interface Waiter {
   sleep(options: SleepOptions): Promise<SleepOutcome>;
   release(): void;
+  /** The event that woke the waiter (after `sleep` answered `woken`). */
+  readonly event: EventRecord | undefined;
 }
 
 const WAKING_EVENTS = new Set(['review:responded', 'review:expired', 'message:deleted']);
@@ -26,14 +29,14 @@ const WAKING_EVENTS = new Set(['review:responded', 'review:expired', 'message:de
  */
 @injectable()
 export class Waiters {
-  readonly #bySubject = new Map<string, Set<(shutdown?: boolean) => void>>();
+  readonly #bySubject = new Map<string, Set<(event?: EventRecord) => void>>();
   #count = 0;
 
   constructor(@inject(EventHub) hub: EventHub) {
     hub.onEvent((event) => {
       if (event.subjectId === null || !WAKING_EVENTS.has(event.type)) return;
       const wakers = this.#bySubject.get(event.subjectId);
-      if (wakers) for (const wake of [...wakers]) wake();
+      if (wakers) for (const wake of [...wakers]) wake(event);
     });
   }
 
@@ -43,20 +46,23 @@ export class Waiters {
 
   /** Releases every waiter (shutdown): they answer `timeout` at once, without touching the store. */
   releaseAll(): void {
-    for (const wakers of this.#bySubject.values()) for (const wake of [...wakers]) wake(true);
+    for (const wakers of this.#bySubject.values()) for (const wake of [...wakers]) wake();
   }
 
   register(subjectId: string): Waiter {
     let woken = false;
+    let wokenBy: EventRecord | undefined;
     let resolveSleep: ((outcome: SleepOutcome) => void) | undefined;
     let released = false;
-    const wake = (shutdown = false) => {
-      if (shutdown) {
+    // Woken by an event; without one, released (shutdown).
+    const wake = (event?: EventRecord) => {
+      if (!event) {
         released = true;
         resolveSleep?.('timeout');
         return;
       }
       woken = true;
+      wokenBy ??= event;
       resolveSleep?.('woken');
     };
     const set = this.#bySubject.get(subjectId) ?? new Set();
@@ -66,6 +72,9 @@ export class Waiters {
     let done = false;
 
     return {
+      get event() {
+        return wokenBy;
+      },
       sleep: ({ clock, timeoutMs, signal, expiresInMs, onExpiryDue }) =>
         new Promise<SleepOutcome>((resolve) => {
           if (released) return resolve('timeout');
