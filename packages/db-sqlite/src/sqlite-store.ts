@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import { PlacetError } from '@placet/core/adapter';
 import { createSqlStore, type PlacetDatabase, type SqlStore } from '@placet/db-sql';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { sqliteDialect } from './sqlite-dialect.js';
+import { PlacetSqliteDialect } from './sqlite-driver.js';
 
 export type SqliteStoreOptions =
   | {
@@ -67,7 +68,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqlStore {
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
 
-  const db = new Kysely<PlacetDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<PlacetDatabase>({ dialect: new PlacetSqliteDialect(database) });
   const lockTarget =
     'filename' in options && options.exclusive === true && isPath(options.filename)
       ? options.filename
