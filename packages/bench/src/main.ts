@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Reporter } from './report.js';
+import { concurrency } from './scenarios/concurrency.js';
 import { fanout } from './scenarios/fanout.js';
 import { idle } from './scenarios/idle.js';
 import { ingest } from './scenarios/ingest.js';
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, (reporter: Reporter, settings: Settings) => Prom
   fanout,
   streaming,
   scaling,
+  concurrency,
 };
 
 const { values } = parseArgs({

@@ -7,6 +7,7 @@ export interface Settings {
   fanout: { sockets: number; rounds: number };
   streaming: { streams: number; patchesPerSecond: number; durationMs: number };
   scaling: { small: number; large: number; samples: number };
+  concurrency: { small: number; large: number; rounds: number };
 }
 
 export function settingsFor(quick: boolean): Settings {
@@ -19,6 +20,7 @@ export function settingsFor(quick: boolean): Settings {
         fanout: { sockets: 200, rounds: 3 },
         streaming: { streams: 100, patchesPerSecond: 5, durationMs: 5_000 },
         scaling: { small: 10_000, large: 100_000, samples: 100 },
+        concurrency: { small: 100, large: 1_000, rounds: 3 },
       }
     : {
         quick,
@@ -28,6 +30,7 @@ export function settingsFor(quick: boolean): Settings {
         fanout: { sockets: 1_000, rounds: 10 },
         streaming: { streams: 100, patchesPerSecond: 5, durationMs: 20_000 },
         scaling: { small: 10_000, large: 1_000_000, samples: 200 },
+        concurrency: { small: 100, large: 4_000, rounds: 5 },
       };
 }
 
