@@ -18,6 +18,7 @@ import {
   type FuzzOperation,
   type FuzzRequest,
   requestArbitrary,
+  wellFormedRequest,
 } from '../src/fuzz/requests.js';
 import { type Pools, type ReviewTypeSchemas, type Schema, SchemaValues } from '../src/fuzz/schema.js';
 import { leakIn, privatePaths } from '../src/leaks.js';
@@ -44,6 +45,8 @@ import { nativeClient } from '../src/ws-client.js';
 const TOTAL = 10_240;
 /** The Postgres pass (when Postgres is configured): fewer requests, the same generators and checks. */
 const PG_TOTAL = 3_072;
+/** Well-formed requests in each operation's share (the rest are hostile). */
+const WELL_FORMED_PER_OPERATION = 4;
 /** Fuzzed `/api/v1` requests replayed against the example server's full app (with its credentials). */
 const EXAMPLE_TOTAL = 2_048;
 const CONCURRENCY = Number(process.env.PLACET_FUZZ_CONCURRENCY ?? 8);
@@ -350,12 +353,18 @@ function fuzzPlan(world: World, credentials: Credentials, total: number, seed = 
   };
   const seeds = seedsOf(pools);
   const perOperation = Math.ceil(total / operations.length);
-  const batches = operations.map((op, i) =>
-    fc.sample(requestArbitrary(op, ctx, seeds[op.operationId] ?? []), {
-      numRuns: perOperation,
+  // Each operation's batch starts with a few well-formed requests (its handler is reached whatever the
+  // seed), then hostile ones.
+  const batches = operations.map((op, i) => [
+    ...fc.sample(wellFormedRequest(op, ctx, seeds[op.operationId] ?? []), {
+      numRuns: WELL_FORMED_PER_OPERATION,
       seed: seed + i,
     }),
-  );
+    ...fc.sample(requestArbitrary(op, ctx, seeds[op.operationId] ?? []), {
+      numRuns: perOperation - WELL_FORMED_PER_OPERATION,
+      seed: seed + i,
+    }),
+  ]);
   // Interleaved, so that the operations' effects meet each other.
   const requests: FuzzRequest[] = [];
   for (let i = 0; i < perOperation; i++) for (const batch of batches) if (batch[i]) requests.push(batch[i]!);

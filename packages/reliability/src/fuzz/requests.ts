@@ -516,11 +516,26 @@ const RANGES = [
   'bytes=1e3-',
 ];
 
+/**
+ * A well-formed request of one operation: the owner's credential, real ids in the path and in required
+ * query parameters, optional parameters left out, no extra headers, a body as the fuzzer builds it. A
+ * few of these per operation make sure each handler is reached whatever the seed (hostile requests
+ * seldom get every part right at once).
+ */
+export function wellFormedRequest(
+  op: FuzzOperation,
+  ctx: FuzzContext,
+  seeds: readonly unknown[] = [],
+): fc.Arbitrary<FuzzRequest> {
+  return requestArbitrary(op, ctx, seeds, { wellFormed: true });
+}
+
 /** Every request of one operation: credentials, path, query, headers and body, each valid or hostile. */
 export function requestArbitrary(
   op: FuzzOperation,
   ctx: FuzzContext,
   seeds: readonly unknown[] = [],
+  { wellFormed = false }: { wellFormed?: boolean } = {},
 ): fc.Arbitrary<FuzzRequest> {
   const body =
     op.body?.kind === 'multipart'
@@ -537,22 +552,40 @@ export function requestArbitrary(
               { weight: 1, arbitrary: jsonBody(op, [], ctx) },
               { weight: 1, arbitrary: multipartBody(ctx) },
             );
+  const calmPath = (param: string) => {
+    const real = poolOf(op, param, ctx.pools);
+    return real.length > 0 ? fc.constantFrom(...real).map(encodeLoose) : pathValue(op, param, ctx.pools);
+  };
+  const calmQuery = (param: FuzzOperation['query'][number]): fc.Arbitrary<string[]> => {
+    if (!param.required) return fc.constant([]);
+    const value =
+      ctx.values.realId(param.name) ??
+      ctx.values.value(param.schema, param.name).map((v) => (typeof v === 'string' ? v : serialize(v)));
+    return value.map((v) => [`${param.name}=${encodeLoose(v)}`]);
+  };
+  const noHeaders = fc.constant(op.headers.map((h) => [h.name, undefined] as const));
   return fc
     .record({
-      credentials: credentials(op, ctx),
-      path: fc.tuple(...op.pathParams.map((p) => pathValue(op, p, ctx.pools))),
-      query: fc.tuple(...op.query.map((q) => queryPart(q, ctx))),
-      extraQuery: fc.option(fc.constantFrom(...EXTRA_QUERY), { nil: undefined, freq: 8 }),
-      headers: fc.tuple(
-        ...op.headers.map((h) =>
-          fc
-            .option(fc.oneof(fc.constantFrom(...RANGES), hostileString.map(headerSafe)), {
-              nil: undefined,
-              freq: 2,
-            })
-            .map((v) => [h.name, v] as const),
-        ),
-      ),
+      credentials: wellFormed
+        ? fc.constant(op.humansOnly ? ctx.credentials.human : ctx.credentials.agent)
+        : credentials(op, ctx),
+      path: fc.tuple(...op.pathParams.map((p) => (wellFormed ? calmPath(p) : pathValue(op, p, ctx.pools)))),
+      query: fc.tuple(...op.query.map((q) => (wellFormed ? calmQuery(q) : queryPart(q, ctx)))),
+      extraQuery: wellFormed
+        ? fc.constant(undefined)
+        : fc.option(fc.constantFrom(...EXTRA_QUERY), { nil: undefined, freq: 8 }),
+      headers: wellFormed
+        ? noHeaders
+        : fc.tuple(
+            ...op.headers.map((h) =>
+              fc
+                .option(fc.oneof(fc.constantFrom(...RANGES), hostileString.map(headerSafe)), {
+                  nil: undefined,
+                  freq: 2,
+                })
+                .map((v) => [h.name, v] as const),
+            ),
+          ),
       body,
     })
     .map(({ credentials: creds, path, query, extraQuery, headers, body: b }) => {

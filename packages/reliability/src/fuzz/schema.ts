@@ -55,6 +55,18 @@ export class SchemaValues {
     return s;
   }
 
+  /** A real id for a property that names one (no hostile string), when the pools have one. */
+  realId(name: string): fc.Arbitrary<string> | undefined {
+    const ids = /^(channelId|agentId|parentChannelId|channel)$/.test(name)
+      ? this.pools.channelIds
+      : name === 'iterationOf' || name === 'cursor'
+        ? this.pools.messageIds
+        : name === 'streamId'
+          ? this.pools.streamIds
+          : [];
+    return ids.length > 0 ? fc.constantFrom(...ids) : undefined;
+  }
+
   /** A real id for a property that names one, or a string. */
   private idOf(name: string): fc.Arbitrary<string> | undefined {
     const pick = (ids: readonly string[]) =>
