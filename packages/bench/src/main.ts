@@ -10,6 +10,7 @@ import { concurrency } from './scenarios/concurrency.js';
 import { fanout } from './scenarios/fanout.js';
 import { idle } from './scenarios/idle.js';
 import { ingest } from './scenarios/ingest.js';
+import { ingestPostgres } from './scenarios/ingest-postgres.js';
 import { scaling } from './scenarios/scaling.js';
 import { type Settings, settingsFor } from './scenarios/settings.js';
 import { streaming } from './scenarios/streaming.js';
@@ -17,6 +18,7 @@ import { wake } from './scenarios/wake.js';
 
 const SCENARIOS: Record<string, (reporter: Reporter, settings: Settings) => Promise<void>> = {
   ingest,
+  'ingest-postgres': ingestPostgres,
   wake,
   idle,
   fanout,

@@ -1,6 +1,6 @@
 import { CONSTRAINTS } from '@placet/core/adapter';
-import { constraintOfIndex, type SqlDialect } from '@placet/db-sql';
-import { sql } from 'kysely';
+import { constraintOfIndex, type PlacetDatabase, type SqlDialect } from '@placet/db-sql';
+import { type Selectable, sql } from 'kysely';
 import { jsonHasNul, nulRefused } from './nul-guard.js';
 import { isPostgresUnavailable } from './unavailable.js';
 
@@ -28,6 +28,20 @@ export const postgresDialect: SqlDialect = {
     // Held until the transaction ends: event-appending transactions commit one after another, in seq
     // order, so a reader of `seq > n` can never see seq n+2 while n+1 is still in flight.
     await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int4, ${OUTBOX_KEY}::int4)`.execute(db);
+  },
+  async appendEvent(db, row) {
+    // The lock in a CTE the insert selects from: taken before the row (and its seq) exists, held until
+    // the transaction ends, like `lockOutbox`, in the same round trip as the insert.
+    const result = await sql<Selectable<PlacetDatabase['placet_events']>>`
+      with outbox_lock as (select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int4, ${OUTBOX_KEY}::int4))
+      insert into placet_events (type, owner_id, channel_id, subject_id, payload, created_at)
+      select ${row.type}::text, ${row.owner_id}::text, ${row.channel_id}::text, ${row.subject_id}::text,
+        ${row.payload}::jsonb, ${row.created_at}::timestamptz
+      from outbox_lock
+      returning *`.execute(db);
+    const inserted = result.rows[0];
+    if (!inserted) throw new Error('appending an event inserted no row');
+    return inserted;
   },
   async lockStream(db, channelId, streamId) {
     await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int4, hashtext(${`${channelId}:${streamId}`}))`.execute(

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { DbBool, DbDate, PlacetDatabase } from './schema.js';
 
 /**
@@ -24,6 +24,15 @@ export interface SqlDialect {
    * transaction-scoped advisory lock held until commit; SQLite: writers are already serialised).
    */
   lockOutbox(db: Kysely<PlacetDatabase> | Transaction<PlacetDatabase>): Promise<void>;
+  /**
+   * Takes the outbox lock and appends one event in one statement, when the dialect can: one round trip
+   * less while the lock is held, which every event-appending transaction waits for. Absent:
+   * `lockOutbox`, then an insert.
+   */
+  appendEvent?(
+    db: Kysely<PlacetDatabase> | Transaction<PlacetDatabase>,
+    row: Insertable<PlacetDatabase['placet_events']>,
+  ): Promise<Selectable<PlacetDatabase['placet_events']>>;
   /** Serialises status-step appends of one (channel, stream). */
   lockStream(
     db: Kysely<PlacetDatabase> | Transaction<PlacetDatabase>,

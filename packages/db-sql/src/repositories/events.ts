@@ -5,17 +5,19 @@ export function eventRepository(ctx: RepoContext): EventRepository {
   const { db, d, m } = ctx;
   return {
     async append(event) {
+      const values = {
+        type: event.type,
+        owner_id: event.ownerId,
+        channel_id: event.channelId,
+        subject_id: event.subjectId,
+        payload: d.json(event.payload),
+        created_at: d.date(event.createdAt),
+      };
+      if (d.appendEvent) return m.event.fromRow(await d.appendEvent(db, values as never));
       await d.lockOutbox(db);
       const row = await db
         .insertInto('placet_events')
-        .values({
-          type: event.type,
-          owner_id: event.ownerId,
-          channel_id: event.channelId,
-          subject_id: event.subjectId,
-          payload: d.json(event.payload),
-          created_at: d.date(event.createdAt),
-        })
+        .values(values)
         .returningAll()
         .executeTakeFirstOrThrow();
       return m.event.fromRow(row);
