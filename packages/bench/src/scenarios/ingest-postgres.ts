@@ -5,19 +5,10 @@ import { approval } from '@placet/plugin-approval';
 import { Child, runJsonChild } from '../child.js';
 import { postgresSandbox } from '../postgres.js';
 import { type Reporter, slowWhen } from '../report.js';
+import type { LoadResult } from './ingest.js';
 import type { Settings } from './settings.js';
 
 const SCENARIO = 'Postgres ingest';
-
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  total: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
 
 /**
  * `POST /api/v1/messages` on Postgres against the bare Express JSON echo of the same processes: one

@@ -3,7 +3,8 @@ import { type Reporter, slowWhen } from '../report.js';
 import { startWorld } from '../world.js';
 import type { Settings } from './settings.js';
 
-interface LoadResult {
+/** What the load generator (`ingest-load.ts`) reports. */
+export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
