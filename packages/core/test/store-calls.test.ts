@@ -75,6 +75,16 @@ describe('store calls per operation', () => {
     ]);
   });
 
+  it('an API key seen before: no read on a single-process store; a revoked one is refused at once', async () => {
+    counting = countingStore(memoryStore());
+    w = await world({ store: counting.store });
+    await w.placet.authenticate({ apiKey: w.key });
+    expect(await callsOf(() => w.placet.authenticate({ apiKey: w.key }))).toEqual([]);
+    const [listed] = await w.placet.apiKeys.list(w.owner.id);
+    await w.placet.apiKeys.revoke(w.owner.id, listed!.id);
+    expect(await w.placet.authenticate({ apiKey: w.key })).toBeNull();
+  });
+
   it('a wake-up: what a sleeping long-poll adds to the answer', async () => {
     counting = countingStore(memoryStore());
     w = await world({ store: counting.store });

@@ -15,16 +15,52 @@ import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../util/secrets.js'
 import { emitRevoked } from './sessions-service.js';
 import { UnitOfWork } from './unit-of-work.js';
 
+/** Keys remembered by a single-process store (the most recently used; a key's lookup is then no read). */
+const CACHED_KEYS = 1_000;
+/** Events after which no remembered key may be trusted: a key, session or user ended; a channel changed. */
+const INVALIDATING = new Set(['access:revoked', 'channel:updated']);
+
 /** Agent API keys: `hp_` + 48 hex, SHA-256 at rest, the raw key returned once (create, rotate). */
 @injectable()
 export class ApiKeysService {
+  /**
+   * The keys found lately, by hash: only where one process has the store (SQLite, memory), and
+   * forgotten in the same call that commits a revocation (`UnitOfWork.onCommitted`), so that a revoked
+   * key is refused at once. With a store shared by processes every request reads the key.
+   */
+  readonly #cache: Map<string, ApiKeyRecord> | undefined;
+
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
     @inject(UnitOfWork) private readonly uow: UnitOfWork,
-  ) {}
+  ) {
+    if (store.capabilities.multiProcess) return;
+    const cache = new Map<string, ApiKeyRecord>();
+    this.#cache = cache;
+    uow.onCommitted((events) => {
+      if (events.some((event) => INVALIDATING.has(event.type))) cache.clear();
+    });
+  }
+
+  async #findByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    const cache = this.#cache;
+    const cached = cache?.get(hash);
+    if (cached) {
+      // Most recently used last: the first entry is the one to forget.
+      cache?.delete(hash);
+      cache?.set(hash, cached);
+      return cached;
+    }
+    const key = await this.store.apiKeys.findByHash(hash);
+    if (key && cache) {
+      if (cache.size >= CACHED_KEYS) cache.delete(cache.keys().next().value as string);
+      cache.set(hash, key);
+    }
+    return key;
+  }
 
   async create(
     userId: string,
@@ -88,7 +124,7 @@ export class ApiKeysService {
   /** The agent behind a raw key, or null. `lastUsedAt` is persisted at most once per interval. */
   async authenticate(rawKey: string): Promise<AgentPrincipal | null> {
     if (typeof rawKey !== 'string' || !API_KEY_PATTERN.test(rawKey)) return null;
-    const key = await this.store.apiKeys.findByHash(hashApiKey(rawKey));
+    const key = await this.#findByHash(hashApiKey(rawKey));
     if (!key) return null;
     const now = this.clock.now();
     const stale =
@@ -96,6 +132,8 @@ export class ApiKeysService {
     if (stale) {
       try {
         await this.store.apiKeys.touch(key.id, now, this.options.apiKeyTouchIntervalMs);
+        // The remembered copy too, so that it is not touched again before the interval.
+        key.lastUsedAt = now;
       } catch (error) {
         this.logger.warn('could not record API key use', { apiKeyId: key.id, error: String(error) });
       }

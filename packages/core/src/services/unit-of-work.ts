@@ -58,6 +58,17 @@ export class UnitOfWork {
     @inject(EventHub) private readonly hub: EventHub,
   ) {}
 
+  readonly #committed = new Set<(events: readonly EventRecord[]) => void>();
+
+  /**
+   * Called with the events of each transaction this process commits, after the commit and before
+   * `run()` returns: what must change at once in this process (a cache of what the events invalidate).
+   */
+  onCommitted(listener: (events: readonly EventRecord[]) => void): () => void {
+    this.#committed.add(listener);
+    return () => this.#committed.delete(listener);
+  }
+
   async run<T>(fn: (tx: Repositories, emit: Emit) => Promise<T>): Promise<T> {
     let appended: EventRecord[] = [];
     const result = await this.store.transaction(async (tx) => {
@@ -75,6 +86,7 @@ export class UnitOfWork {
       return fn(tx, emit);
     });
     if (appended.length > 0) {
+      for (const listener of this.#committed) listener(appended);
       // This process has the committed events at hand: its hub need not read them back.
       this.hub.offer(appended);
       await this.signal(Math.max(...appended.map((event) => event.seq)));
