@@ -26,7 +26,7 @@ import { MessagesService } from './messages-service.js';
 import { noReview, ReviewAccess } from './review-access.js';
 import { type RespondOptions, ReviewAnswers } from './review-answers.js';
 import { UnitOfWork } from './unit-of-work.js';
-import { Waiters } from './waiters.js';
+import { type Waiter, Waiters } from './waiters.js';
 
 export interface WaitOptions {
   /** The channel the agent names (`?channel=`); a mismatch is 404. */
@@ -238,60 +238,93 @@ export class ReviewsService {
    * signal. Never polls the store on a timer.
    */
   async wait(principal: Principal, messageId: string, options: WaitOptions = {}): Promise<WaitResult> {
+    // Two steps, so that a sleeping wait holds only what it needs to finish (ids, a name, a deadline,
+    // its waiter), not the records it read to start: thousands of waits sleep at once.
+    const ready = await this.#prepareWait(principal, messageId, options);
+    if ('status' in ready) return ready;
+    return this.#sleep(ready, options.signal);
+  }
+
+  /** Reads and checks the review; registers a waiter when it is still pending (the result otherwise). */
+  async #prepareWait(
+    principal: Principal,
+    messageId: string,
+    options: WaitOptions,
+  ): Promise<WaitResult | PreparedWait> {
     const { message, channel } = await this.messages.require(principal, messageId, options.channelId);
     // At least MIN_WAIT_TIMEOUT_MS (a shorter wait is a busy poll), at most the instance's `maxWaitMs`.
     const timeoutMs = Math.min(
       Math.max(Math.floor(options.timeoutMs ?? this.options.maxWaitMs), MIN_WAIT_TIMEOUT_MS),
       this.options.maxWaitMs,
     );
-    const present = async () =>
-      this.views.presentOne((await this.store.messages.findById(message.id)) ?? message, {
-        inlineText: true,
-        agentName: channel.name,
-      });
-
-    const settled = async (review: ReviewRecord | undefined): Promise<WaitResult | undefined> => {
-      if (!review) throw noReview();
-      if (review.status === 'completed') return { status: 'completed', message: await present() };
-      if (review.status === 'expired') return { status: 'expired', message: await present() };
-      if (review.expiresAt.getTime() <= this.clock.now().getTime()) {
-        await this.expire(review.messageId);
-        // A policy's default outcome completes it instead of expiring it.
-        const after = await load();
-        return { status: after?.status === 'completed' ? 'completed' : 'expired', message: await present() };
-      }
-      return undefined;
-    };
-
-    const load = () => this.store.reviews.findByMessageId(message.id);
-    const first = await settled(await load());
+    const at = { messageId: message.id, agentName: channel.name };
+    const first = await this.#settled(at, await this.store.reviews.findByMessageId(at.messageId));
     if (first) return first;
     if (options.signal?.aborted || this.#draining) return { status: 'timeout' };
-
-    const waiter = this.waiters.register(message.id);
+    const waiter = this.waiters.register(at.messageId);
     try {
-      const review = await load();
-      const again = await settled(review);
-      if (again || !review) return again ?? { status: 'timeout' };
+      const review = await this.store.reviews.findByMessageId(at.messageId);
+      const again = await this.#settled(at, review);
+      if (again || !review) {
+        waiter.release();
+        return again ?? { status: 'timeout' };
+      }
+      return { ...at, waiter, timeoutMs, expiresAtMs: review.expiresAt.getTime() };
+    } catch (error) {
+      waiter.release();
+      throw error;
+    }
+  }
+
+  /** Sleeps until the review's event, its expiry, the timeout or the signal. */
+  async #sleep(wait: PreparedWait, signal: AbortSignal | undefined): Promise<WaitResult> {
+    const { waiter, messageId } = wait;
+    try {
       const outcome = await waiter.sleep({
         clock: this.clock,
-        timeoutMs,
+        timeoutMs: wait.timeoutMs,
         // Expiry during the wait: expire it then (emits review:expired, which wakes this waiter).
-        expiresInMs: review.expiresAt.getTime() - this.clock.now().getTime(),
+        expiresInMs: wait.expiresAtMs - this.clock.now().getTime(),
         onExpiryDue: () =>
-          this.expire(message.id).catch((e: unknown) =>
+          this.expire(messageId).catch((e: unknown) =>
             this.logger.error('expiry failed', { error: String(e) }),
           ),
-        ...(options.signal ? { signal: options.signal } : {}),
+        ...(signal ? { signal } : {}),
       });
       if (outcome !== 'woken') return { status: 'timeout' };
       // The answer's event carries the message as a wait shows it: no read (the common case).
       const answered = answeredMessage(waiter.event);
       if (answered) return { status: 'completed', message: answered };
-      return (await settled(await load())) ?? { status: 'timeout' };
+      return (
+        (await this.#settled(wait, await this.store.reviews.findByMessageId(messageId))) ?? {
+          status: 'timeout',
+        }
+      );
     } finally {
       waiter.release();
     }
+  }
+
+  /** The wait's result when `review` is no longer pending (expiring it when it is due), else undefined. */
+  async #settled(
+    at: { messageId: string; agentName: string },
+    review: ReviewRecord | undefined,
+  ): Promise<WaitResult | undefined> {
+    if (!review) throw noReview();
+    const present = async () => {
+      const message = await this.store.messages.findById(at.messageId);
+      if (!message) throw noReview();
+      return this.views.presentOne(message, { inlineText: true, agentName: at.agentName });
+    };
+    if (review.status === 'completed') return { status: 'completed', message: await present() };
+    if (review.status === 'expired') return { status: 'expired', message: await present() };
+    if (review.expiresAt.getTime() <= this.clock.now().getTime()) {
+      await this.expire(review.messageId);
+      // A policy's default outcome completes it instead of expiring it.
+      const after = await this.store.reviews.findByMessageId(at.messageId);
+      return { status: after?.status === 'completed' ? 'completed' : 'expired', message: await present() };
+    }
+    return undefined;
   }
 
   /** The keyset position of a cursor (a review's message id), which must be one of the principal's reviews. */
@@ -369,4 +402,13 @@ function answeredMessage(event: EventRecord | undefined): Message | undefined {
   const message = event.payload as Message | null;
   if (message?.review?.status !== 'completed') return undefined;
   return Array.isArray(message.attachments) && message.attachments.length === 0 ? message : undefined;
+}
+
+/** A wait about to sleep: what it needs to finish, and nothing it read to get there. */
+interface PreparedWait {
+  messageId: string;
+  agentName: string;
+  waiter: Waiter;
+  timeoutMs: number;
+  expiresAtMs: number;
 }
