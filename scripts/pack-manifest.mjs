@@ -12,7 +12,7 @@
 // Usage, from a package directory: node ../../scripts/pack-manifest.mjs prepack|postpack
 // As a module: `publishedManifest(manifest)` is the transformation, for checks and tests.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { root } from './workspace-list.mjs';
@@ -41,10 +41,21 @@ export function publishedManifest(manifest) {
 
 const backupPath = (name) => join(root, 'node_modules/.cache/placet-pack', `${name.replace('/', '__')}.json`);
 
+/**
+ * Replaces a package.json whole (a temp file renamed over it): the packs run in parallel, and npm reads
+ * the manifests of the other workspace packages while it packs one, so a reader must never find one
+ * truncated halfway through a write (`EJSONPARSE: Unexpected end of JSON input`).
+ */
+function replaceManifest(file, text) {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
 function restore(dir, name) {
   const backup = backupPath(name);
   if (!existsSync(backup)) return false;
-  writeFileSync(join(dir, 'package.json'), readFileSync(backup));
+  replaceManifest(join(dir, 'package.json'), readFileSync(backup));
   rmSync(backup);
   return true;
 }
@@ -63,7 +74,7 @@ function prepack(dir) {
   const backup = backupPath(name);
   mkdirSync(join(backup, '..'), { recursive: true });
   writeFileSync(backup, text);
-  writeFileSync(file, `${JSON.stringify(publishedManifest(manifest), null, 2)}\n`);
+  replaceManifest(file, `${JSON.stringify(publishedManifest(manifest), null, 2)}\n`);
 }
 
 function postpack(dir) {
