@@ -85,6 +85,17 @@ describe('store calls per operation', () => {
     expect(await w.placet.authenticate({ apiKey: w.key })).toBeNull();
   });
 
+  it('a key a host deletes in the store directly is trusted for at most 30 s more', async () => {
+    counting = countingStore(memoryStore());
+    w = await world({ store: counting.store });
+    await w.placet.authenticate({ apiKey: w.key });
+    const [listed] = await w.placet.apiKeys.list(w.owner.id);
+    await counting.store.apiKeys.delete(listed!.id);
+    expect(await w.placet.authenticate({ apiKey: w.key })).not.toBeNull();
+    await w.clock.advance(30_000);
+    expect(await w.placet.authenticate({ apiKey: w.key })).toBeNull();
+  });
+
   it('a wake-up: what a sleeping long-poll adds to the answer', async () => {
     counting = countingStore(memoryStore());
     w = await world({ store: counting.store });

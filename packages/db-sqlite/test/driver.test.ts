@@ -48,3 +48,29 @@ describe('the SQLite driver', () => {
     await store.close();
   });
 });
+
+describe('a message with text that is not well-formed UTF-16', () => {
+  it('is answered as SQLite stored it (replacement characters for a lone surrogate), as a read shows it later', async () => {
+    const { createPlacet, silentLogger } = await import('@placet/core');
+    const placet = createPlacet({ store: sqliteStore({ filename: ':memory:' }), logger: silentLogger() });
+    await placet.start();
+    try {
+      const owner = await placet.users.create({
+        email: 'o@example.test',
+        displayName: 'O',
+        password: 'owner-password-1',
+        role: 'owner',
+      });
+      const { key } = await placet.apiKeys.create(owner.id, { label: 'k' });
+      const agent = (await placet.authenticate({ apiKey: key }))!;
+      const channel = await placet.channels.create(agent, { name: 'bot' });
+      const created = await placet.messages.create(agent, { channelId: channel.id, text: 'half \uD83D' });
+      const read = await placet.messages.get(agent, created.id, channel.id);
+      // better-sqlite3 stores the lone half as replacement characters.
+      expect(read.text).toMatch(/^half \uFFFD+$/);
+      expect(created.text).toBe(read.text);
+    } finally {
+      await placet.stop();
+    }
+  });
+});

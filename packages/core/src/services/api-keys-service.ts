@@ -17,6 +17,11 @@ import { UnitOfWork } from './unit-of-work.js';
 
 /** Keys remembered by a single-process store (the most recently used; a key's lookup is then no read). */
 const CACHED_KEYS = 1_000;
+/**
+ * How long a remembered key is trusted without a read: the bound for a change this engine does not see
+ * (a host writing the store directly). Changes made through the engine take effect at once.
+ */
+const CACHE_TTL_MS = 30_000;
 /** Events after which no remembered key may be trusted: a key, session or user ended; a channel changed. */
 const INVALIDATING = new Set(['access:revoked', 'channel:updated']);
 
@@ -24,11 +29,16 @@ const INVALIDATING = new Set(['access:revoked', 'channel:updated']);
 @injectable()
 export class ApiKeysService {
   /**
-   * The keys found lately, by hash: only where one process has the store (SQLite, memory), and
-   * forgotten in the same call that commits a revocation (`UnitOfWork.onCommitted`), so that a revoked
-   * key is refused at once. With a store shared by processes every request reads the key.
+   * The keys found lately, by hash, with when they were read: only where one process has the store
+   * (SQLite, memory). A transaction that emits a revocation forgets them all when it emits it, and again
+   * when it ends, and no key is remembered meanwhile: a revoked key is refused as soon as the revocation
+   * is committed. With a store shared by processes every request reads the key.
    */
-  readonly #cache: Map<string, ApiKeyRecord> | undefined;
+  readonly #cache: Map<string, { key: ApiKeyRecord; readAt: number }> | undefined;
+  /** Transactions with an invalidating event in flight: while there are any, the cache is not used. */
+  #holds = 0;
+  /** Bumped by every invalidation: a read that started before one is not remembered. */
+  #generation = 0;
 
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
@@ -38,26 +48,40 @@ export class ApiKeysService {
     @inject(UnitOfWork) private readonly uow: UnitOfWork,
   ) {
     if (store.capabilities.multiProcess) return;
-    const cache = new Map<string, ApiKeyRecord>();
+    const cache = new Map<string, { key: ApiKeyRecord; readAt: number }>();
     this.#cache = cache;
-    uow.onCommitted((events) => {
-      if (events.some((event) => INVALIDATING.has(event.type))) cache.clear();
+    const forget = () => {
+      this.#generation++;
+      cache.clear();
+    };
+    uow.onEmit((event) => {
+      if (!INVALIDATING.has(event.type)) return undefined;
+      this.#holds++;
+      forget();
+      return () => {
+        this.#holds--;
+        forget();
+      };
     });
   }
 
   async #findByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    const cache = this.#cache;
+    const cache = this.#holds === 0 ? this.#cache : undefined;
+    const now = this.clock.now().getTime();
     const cached = cache?.get(hash);
-    if (cached) {
+    if (cached && now - cached.readAt < CACHE_TTL_MS) {
       // Most recently used last: the first entry is the one to forget.
       cache?.delete(hash);
       cache?.set(hash, cached);
-      return cached;
+      return cached.key;
     }
+    const generation = this.#generation;
     const key = await this.store.apiKeys.findByHash(hash);
-    if (key && cache) {
+    // Not remembered when an invalidation came while it was read (it may be the revoked key).
+    if (key && cache && this.#holds === 0 && generation === this.#generation) {
+      cache.delete(hash);
       if (cache.size >= CACHED_KEYS) cache.delete(cache.keys().next().value as string);
-      cache.set(hash, key);
+      cache.set(hash, { key, readAt: now });
     }
     return key;
   }

@@ -20,6 +20,9 @@ import { MessageViews } from './message-views.js';
 import { ReviewPolicies } from './review-policies.js';
 import { UnitOfWork } from './unit-of-work.js';
 
+/** A UTF-16 code unit of a surrogate pair without its other half (text that is not well-formed). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 type AgentInput = MessageCreate;
 const ITERATION_RETRIES = 5;
 
@@ -260,7 +263,11 @@ export class MessageWriter {
             if (missing.length > 0) throw unknownAttachments(parts.attachmentIds, missing);
           }
           // The row as written, unless linking attachments changed it (its attachment count): no read-back.
-          const touched = parts.textAttachments.length > 0 || parts.attachmentIds.length > 0;
+          // (Or when the text is not well-formed UTF-16: the database stores a lone surrogate as U+FFFD.)
+          const touched =
+            parts.textAttachments.length > 0 ||
+            parts.attachmentIds.length > 0 ||
+            (row.text !== null && LONE_SURROGATE.test(row.text));
           const stored = touched ? ((await tx.messages.findById(row.id)) ?? row) : row;
           const presented = await this.views.presentOne(stored, {
             inlineText: true,

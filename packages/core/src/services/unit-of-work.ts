@@ -11,6 +11,9 @@ import { Notifications } from './notifications.js';
 
 export type Emit = (event: Omit<NewEvent, 'createdAt'>) => Promise<EventRecord>;
 
+/** See `UnitOfWork.onEmit`. */
+export type EmitListener = (event: Omit<NewEvent, 'createdAt'>) => ((committed: boolean) => void) | undefined;
+
 /** The events about a review that its assignees (who do not own its channel) see live too. */
 const SHARED_EVENTS = new Set(['message:created', 'message:updated', 'review:responded', 'review:expired']);
 
@@ -58,22 +61,66 @@ export class UnitOfWork {
     @inject(EventHub) private readonly hub: EventHub,
   ) {}
 
-  readonly #committed = new Set<(events: readonly EventRecord[]) => void>();
+  readonly #emitted = new Set<EmitListener>();
 
   /**
-   * Called with the events of each transaction this process commits, after the commit and before
-   * `run()` returns: what must change at once in this process (a cache of what the events invalidate).
+   * Called when an event is emitted inside a transaction (before the commit), with what it returns called
+   * once that transaction has ended — committed or not — before `run()` returns: what must change at once
+   * in this process (a cache the event invalidates: forgotten and bypassed while the change is in flight).
    */
-  onCommitted(listener: (events: readonly EventRecord[]) => void): () => void {
-    this.#committed.add(listener);
-    return () => this.#committed.delete(listener);
+  onEmit(listener: EmitListener): () => void {
+    this.#emitted.add(listener);
+    return () => this.#emitted.delete(listener);
+  }
+
+  #safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.logger.error(`unit of work: an ${what} listener failed`, { error: String(error) });
+    }
   }
 
   async run<T>(fn: (tx: Repositories, emit: Emit) => Promise<T>): Promise<T> {
     let appended: EventRecord[] = [];
-    const result = await this.store.transaction(async (tx) => {
-      appended = [];
+    const endings: ((committed: boolean) => void)[] = [];
+    let result: T;
+    try {
+      result = await this.#transaction(
+        fn,
+        (events) => {
+          appended = events;
+        },
+        endings,
+      );
+    } catch (error) {
+      for (const end of endings) this.#safely('emit', () => end(false));
+      throw error;
+    }
+    for (const end of endings) this.#safely('emit', () => end(true));
+    if (appended.length > 0) {
+      // This process has the committed events at hand: its hub need not read them back.
+      this.hub.offer(appended);
+      await this.signal(Math.max(...appended.map((event) => event.seq)));
+    }
+    return result;
+  }
+
+  async #transaction<T>(
+    fn: (tx: Repositories, emit: Emit) => Promise<T>,
+    keep: (events: EventRecord[]) => void,
+    endings: ((committed: boolean) => void)[],
+  ): Promise<T> {
+    return this.store.transaction(async (tx) => {
+      const appended: EventRecord[] = [];
+      keep(appended);
       const emit: Emit = async (event) => {
+        for (const listener of this.#emitted) {
+          this.#safely('emit', () => {
+            const end = listener(event);
+            if (end) endings.push(end);
+          });
+        }
         const record = await tx.events.append({ ...event, createdAt: this.clock.now() });
         appended.push(record);
         // Notifications are planned with the event: committed together, or not at all.
@@ -85,13 +132,6 @@ export class UnitOfWork {
       };
       return fn(tx, emit);
     });
-    if (appended.length > 0) {
-      for (const listener of this.#committed) listener(appended);
-      // This process has the committed events at hand: its hub need not read them back.
-      this.hub.offer(appended);
-      await this.signal(Math.max(...appended.map((event) => event.seq)));
-    }
-    return result;
   }
 
   /** Publishes "events up to seq"; a transport failure is logged, never lost silently (readers catch up on the next signal). */
