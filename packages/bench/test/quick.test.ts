@@ -25,6 +25,9 @@ const FIGURES = [
   'streaming.eventsDelivered',
   'scaling.firstPage',
   'scaling.deepPage',
+  'concurrency.per-call',
+  // Postgres ingest: only with a database (it has no figure to report without one).
+  ...(process.env.PLACET_TEST_POSTGRES_URL ? ['ingest.postgres.1', 'ingest.postgres.2'] : []),
 ];
 
 /** Runs the bench as `npm run bench -- --quick` does, writing its report to `out`. */
