@@ -1,3 +1,4 @@
+import { seedAgent } from '@placet/test-utils';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { sqliteStore } from '../src/index.js';
@@ -55,17 +56,9 @@ describe('a message with text that is not well-formed UTF-16', () => {
     const placet = createPlacet({ store: sqliteStore({ filename: ':memory:' }), logger: silentLogger() });
     await placet.start();
     try {
-      const owner = await placet.users.create({
-        email: 'o@example.test',
-        displayName: 'O',
-        password: 'owner-password-1',
-        role: 'owner',
-      });
-      const { key } = await placet.apiKeys.create(owner.id, { label: 'k' });
-      const agent = (await placet.authenticate({ apiKey: key }))!;
-      const channel = await placet.channels.create(agent, { name: 'bot' });
-      const created = await placet.messages.create(agent, { channelId: channel.id, text: 'half \uD83D' });
-      const read = await placet.messages.get(agent, created.id, channel.id);
+      const { agent, channelId } = await seedAgent(placet);
+      const created = await placet.messages.create(agent, { channelId, text: 'half \uD83D' });
+      const read = await placet.messages.get(agent, created.id, channelId);
       // better-sqlite3 stores the lone half as replacement characters.
       expect(read.text).toMatch(/^half \uFFFD+$/);
       expect(created.text).toBe(read.text);

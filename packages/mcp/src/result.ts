@@ -1,6 +1,21 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isPlacetClientError } from '@placet/client';
 
+/** What a tool that asked without waiting answers: the review is pending, `wait_for_review` gets its answer. */
+export function pending(message: {
+  id: string;
+  channelId: string;
+  review?: { expiresAt: string | null } | null;
+}) {
+  return {
+    status: 'pending' as const,
+    messageId: message.id,
+    channelId: message.channelId,
+    expiresAt: message.review?.expiresAt ?? null,
+    hint: 'Call wait_for_review with this messageId and channelId to wait for the answer.',
+  };
+}
+
 /** A tool's answer: the value as indented JSON text, as the original's tools answer. */
 export function jsonResult(value: unknown): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(value, null, 2) }] };

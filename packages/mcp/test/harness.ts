@@ -18,7 +18,13 @@ import { form } from '@placet/plugin-form';
 import { freeform } from '@placet/plugin-freeform';
 import { selection } from '@placet/plugin-selection';
 import { textInput } from '@placet/plugin-text-input';
-import { attachFakeHuman, type FakeAnswer, type FakeHuman, type FakeReview } from '@placet/test-utils';
+import {
+  attachFakeHuman,
+  type FakeAnswer,
+  type FakeHuman,
+  type FakeReview,
+  seedAgent,
+} from '@placet/test-utils';
 import express from 'express';
 
 /** A renderer plugin of a third party: it draws freeform reviews addressed to it and publishes an inputSchema. */
@@ -61,23 +67,16 @@ export async function startPlacet(
   const app = express();
   app.use('/api/v1', placetRouter(placet, { authenticateUser: async () => null }));
   const server = await listen(createServer(app));
-  const owner = await placet.users.create({
+  const { key, channelId, human } = await seedAgent(placet, {
     email: 'owner@example.test',
-    displayName: 'Owner',
-    password: 'owner-password',
-    role: 'owner',
+    channelName: 'mcp-bot',
   });
-  const { key } = await placet.apiKeys.create(owner.id, { label: 'mcp-tests' });
-  const agent = await placet.authenticate({ apiKey: key });
-  if (!agent) throw new Error('the API key did not authenticate');
-  const channel = await placet.channels.create(agent, { name: 'mcp-bot' });
-  const human = placet.userPrincipal(owner);
   const humans: FakeHuman[] = [];
   return {
     url: `http://127.0.0.1:${port(server)}`,
     placet,
     apiKey: key,
-    channelId: channel.id,
+    channelId,
     human,
     answer(decide) {
       for (const previous of humans.splice(0)) previous.stop();

@@ -69,6 +69,7 @@ export {
   type ReviewTypeCases,
   reviewTypeRegistry,
 } from './review-type-kit.js';
+export { type SeededAgent, seedAgent } from './seed.js';
 export { storeAuditGroup } from './store-audit-group.js';
 export { storeConcurrencyGroup } from './store-concurrency-group.js';
 export { storeConditionalGroup } from './store-conditional-group.js';

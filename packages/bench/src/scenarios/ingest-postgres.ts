@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type AgentPrincipal, createPlacet, silentLogger } from '@placet/core';
+import { createPlacet, silentLogger } from '@placet/core';
 import { postgresStore } from '@placet/db-postgres';
 import { approval } from '@placet/plugin-approval';
+import { seedAgent } from '@placet/test-utils';
 import { Child, runJsonChild } from '../child.js';
 import { postgresSandbox } from '../postgres.js';
 import { type Reporter, slowWhen } from '../report.js';
@@ -31,18 +32,10 @@ export async function ingestPostgres(reporter: Reporter, settings: Settings): Pr
       sweepIntervalMs: 3_600_000,
     });
     await setup.start();
-    const owner = await setup.users.create({
-      email: 'owner@bench.test',
-      displayName: 'Bench owner',
-      password: 'bench-owner-password',
-      role: 'owner',
-    });
-    const { key } = await setup.apiKeys.create(owner.id, { label: 'bench' });
-    const agent = (await setup.authenticate({ apiKey: key })) as AgentPrincipal;
-    const channel = await setup.channels.create(agent, { name: 'bench-bot' });
+    const { key, channelId } = await seedAgent(setup, { channelName: 'bench-bot' });
     await setup.stop();
 
-    const body = JSON.stringify({ channelId: channel.id, text: 'Build 1234 finished: all green.' });
+    const body = JSON.stringify({ channelId, text: 'Build 1234 finished: all green.' });
     const { connections, durationSec, warmupSec } = settings.ingest;
     for (const workers of [1, 2]) {
       const server = Child.start('pg-ingest-server.ts', {

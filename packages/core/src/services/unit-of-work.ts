@@ -83,55 +83,44 @@ export class UnitOfWork {
 
   async run<T>(fn: (tx: Repositories, emit: Emit) => Promise<T>): Promise<T> {
     let appended: EventRecord[] = [];
+    // What `onEmit` listeners asked to be told when the transaction ends (every attempt's).
     const endings: ((committed: boolean) => void)[] = [];
+    const end = (committed: boolean) => {
+      for (const ending of endings) this.#safely('emit', () => ending(committed));
+    };
     let result: T;
     try {
-      result = await this.#transaction(
-        fn,
-        (events) => {
-          appended = events;
-        },
-        endings,
-      );
+      result = await this.store.transaction(async (tx) => {
+        appended = [];
+        const emit: Emit = async (event) => {
+          for (const listener of this.#emitted) {
+            this.#safely('emit', () => {
+              const ending = listener(event);
+              if (ending) endings.push(ending);
+            });
+          }
+          const record = await tx.events.append({ ...event, createdAt: this.clock.now() });
+          appended.push(record);
+          // Notifications are planned with the event: committed together, or not at all.
+          await this.notifications.plan(tx, record);
+          for (const copy of await sharedWithAssignees(tx, record)) {
+            appended.push(await tx.events.append({ ...copy, createdAt: record.createdAt }));
+          }
+          return record;
+        };
+        return fn(tx, emit);
+      });
     } catch (error) {
-      for (const end of endings) this.#safely('emit', () => end(false));
+      end(false);
       throw error;
     }
-    for (const end of endings) this.#safely('emit', () => end(true));
+    end(true);
     if (appended.length > 0) {
       // This process has the committed events at hand: its hub need not read them back.
       this.hub.offer(appended);
       await this.signal(Math.max(...appended.map((event) => event.seq)));
     }
     return result;
-  }
-
-  async #transaction<T>(
-    fn: (tx: Repositories, emit: Emit) => Promise<T>,
-    keep: (events: EventRecord[]) => void,
-    endings: ((committed: boolean) => void)[],
-  ): Promise<T> {
-    return this.store.transaction(async (tx) => {
-      const appended: EventRecord[] = [];
-      keep(appended);
-      const emit: Emit = async (event) => {
-        for (const listener of this.#emitted) {
-          this.#safely('emit', () => {
-            const end = listener(event);
-            if (end) endings.push(end);
-          });
-        }
-        const record = await tx.events.append({ ...event, createdAt: this.clock.now() });
-        appended.push(record);
-        // Notifications are planned with the event: committed together, or not at all.
-        await this.notifications.plan(tx, record);
-        for (const copy of await sharedWithAssignees(tx, record)) {
-          appended.push(await tx.events.append({ ...copy, createdAt: record.createdAt }));
-        }
-        return record;
-      };
-      return fn(tx, emit);
-    });
   }
 
   /** Publishes "events up to seq"; a transport failure is logged, never lost silently (readers catch up on the next signal). */

@@ -2,26 +2,9 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { PluginManifest } from '@placet/core/contract';
 import { AgentStatus, ChannelCreate, MessageCreate, StatusPing } from '@placet/core/contract';
 import type { ToolContext } from '../options.js';
-import { attempt, jsonResult } from '../result.js';
+import { attempt, jsonResult, pending } from '../result.js';
 import { channelArg, channelOf, expiresInSecondsArg } from './channel-arg.js';
 import { argFromJsonSchema } from './json-schema.js';
-
-/** The tools every server has (the original's twelve and `ask_human`): no plugin tool may take a name of them. */
-export const FIXED_TOOLS: ReadonlySet<string> = new Set([
-  'list_channels',
-  'create_channel',
-  'ping_status',
-  'list_plugins',
-  'send_message',
-  'get_messages',
-  'get_message',
-  'delete_message',
-  'get_iteration_chain',
-  'send_review_message',
-  'wait_for_review',
-  'get_pending_reviews',
-  'ask_human',
-]);
 
 /** The tool that sends a plugin's freeform message: `send_<name with underscores>_message`, as the original names it. */
 export function pluginToolName(plugin: string): string {
@@ -101,46 +84,51 @@ export function registerPluginTools(
   manifests: readonly PluginManifest[],
 ): void {
   const { client } = ctx;
-  const taken = new Set<string>();
   for (const manifest of manifests) {
-    if (!manifest.inputSchema) continue;
-    const plugin = manifest.name;
+    const { inputSchema, name: plugin } = manifest;
+    if (!inputSchema) continue;
     const name = pluginToolName(plugin);
-    if (taken.has(name) || FIXED_TOOLS.has(name)) continue;
-    taken.add(name);
-    server.registerTool(
-      name,
-      {
-        title: `Send a ${manifest.displayName} message`,
-        description: `${manifest.description ?? manifest.displayName}. Sends a freeform review that the "${plugin}" plugin renders from pluginData.`,
-        inputSchema: {
-          channelId: channelArg(ctx),
-          text: MessageCreate.shape.text.describe('A message shown with it, in markdown.'),
-          pluginData: argFromJsonSchema(manifest.inputSchema, `What the ${plugin} plugin renders.`),
-          expiresInSeconds: expiresInSecondsArg,
+    registerUnlessTaken(() =>
+      server.registerTool(
+        name,
+        {
+          title: `Send a ${manifest.displayName} message`,
+          description: `${manifest.description ?? manifest.displayName}. Sends a freeform review that the "${plugin}" plugin renders from pluginData.`,
+          inputSchema: {
+            channelId: channelArg(ctx),
+            text: MessageCreate.shape.text.describe('A message shown with it, in markdown.'),
+            pluginData: argFromJsonSchema(inputSchema, `What the ${plugin} plugin renders.`),
+            expiresInSeconds: expiresInSecondsArg,
+          },
         },
-      },
-      ({ channelId, text, pluginData, expiresInSeconds }) =>
-        attempt(async () => {
-          const review = {
-            type: 'freeform',
-            // `plugin` last: pluginData cannot address another renderer.
-            payload: { ...(pluginData as Record<string, unknown>), plugin },
-            ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }),
-          };
-          const message = await client.messages.send({
-            channelId: channelOf(ctx, channelId),
-            ...(text === undefined ? {} : { text }),
-            review,
-          });
-          return jsonResult({
-            status: 'pending',
-            messageId: message.id,
-            channelId: message.channelId,
-            expiresAt: message.review?.expiresAt ?? null,
-            hint: 'Call wait_for_review with this messageId and channelId to wait for the answer.',
-          });
-        }),
+        ({ channelId, text, pluginData, expiresInSeconds }) =>
+          attempt(async () => {
+            const review = {
+              type: 'freeform',
+              // `plugin` last: pluginData cannot address another renderer.
+              payload: { ...(pluginData as Record<string, unknown>), plugin },
+              ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }),
+            };
+            const message = await client.messages.send({
+              channelId: channelOf(ctx, channelId),
+              ...(text === undefined ? {} : { text }),
+              review,
+            });
+            return jsonResult(pending(message));
+          }),
+      ),
     );
+  }
+}
+
+/**
+ * Registers a tool unless its name is taken by one registered before (the server's own, or another
+ * plugin's): the SDK refuses a second tool of a name, and that plugin then gets none.
+ */
+function registerUnlessTaken(register: () => void): void {
+  try {
+    register();
+  } catch (error) {
+    if (!(error instanceof Error && /already registered/.test(error.message))) throw error;
   }
 }

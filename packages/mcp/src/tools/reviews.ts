@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { PluginManifest } from '@placet/core/contract';
 import { MessageCreate, z } from '@placet/core/contract';
 import { MAX_CONNECTION_TIMEOUT_MS, type ToolContext } from '../options.js';
-import { attempt, jsonResult } from '../result.js';
+import { attempt, jsonResult, pending } from '../result.js';
 import { waitForReview } from '../wait.js';
 import { channelArg, channelOf, expiresInSecondsArg, messageIdArg } from './channel-arg.js';
 import { argFromJsonSchema } from './json-schema.js';
@@ -88,13 +88,7 @@ export function registerReviewTools(
             await waitForReview(ctx, extra, message.id, message.channelId, undefined, expiresAt),
           );
         }
-        return jsonResult({
-          status: 'pending',
-          messageId: message.id,
-          channelId: message.channelId,
-          expiresAt,
-          hint: 'Call wait_for_review with this messageId and channelId to wait for the answer.',
-        });
+        return jsonResult(pending(message));
       }),
   );
 
