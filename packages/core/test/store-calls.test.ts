@@ -30,11 +30,24 @@ describe('store calls per operation', () => {
   it('a message create', async () => {
     counting = countingStore(memoryStore());
     w = await world({ store: counting.store });
-    const calls = await callsOf(() =>
+    const create = () => w.placet.messages.create(w.agent, { channelId: w.channelId, text: 'hi' });
+    expect(await callsOf(create)).toEqual(['channels.findById', 'tx.events.append', 'tx.messages.insert']);
+    // No read-back of the row just written, no review lookup, no outbox read after the commit; the
+    // channel, seen before, is no read either (a single-process store).
+    expect(await callsOf(create)).toEqual(['tx.events.append', 'tx.messages.insert']);
+  });
+
+  it('a channel seen before is no read; a change to it is seen at once', async () => {
+    counting = countingStore(memoryStore());
+    w = await world({ store: counting.store });
+    expect((await w.placet.channels.get(w.agent, w.channelId)).status).toBe('offline');
+    expect(await callsOf(() => w.placet.channels.get(w.agent, w.channelId))).toEqual([]);
+    await w.placet.status.ping(w.agent, { agentId: w.channelId, status: 'busy' });
+    expect((await w.placet.channels.get(w.agent, w.channelId)).status).toBe('busy');
+    await w.placet.channels.delete(w.user, w.channelId);
+    await expect(
       w.placet.messages.create(w.agent, { channelId: w.channelId, text: 'hi' }),
-    );
-    // No read-back of the row just written, no review lookup, no outbox read after the commit.
-    expect(calls).toEqual(['channels.findById', 'tx.events.append', 'tx.messages.insert']);
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('a message create with a review', async () => {
@@ -66,9 +79,8 @@ describe('store calls per operation', () => {
       w.placet.streams.patch(w.agent, 's-1', { channelId: w.channelId, text: 'Thinking…' }),
     );
     expect(calls).toEqual([
-      'channels.findById',
-      'messages.findByStreamId',
       'tx.events.append',
+      'tx.messages.findByStreamId',
       'tx.messages.updateStream',
       'tx.reviews.findByMessageIds',
       'tx.statusSteps.listByStreams',
@@ -125,7 +137,6 @@ describe('store calls per operation', () => {
     }
     expect({ answer: answerAlone, wake: extra }).toEqual({
       answer: [
-        'channels.findById',
         'kv.get',
         'messages.findById',
         'reviews.findByMessageId',

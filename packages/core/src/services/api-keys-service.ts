@@ -12,16 +12,10 @@ import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
 import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../util/secrets.js';
+import { ReadCache } from './read-cache.js';
 import { emitRevoked } from './sessions-service.js';
 import { UnitOfWork } from './unit-of-work.js';
 
-/** Keys remembered by a single-process store (the most recently used; a key's lookup is then no read). */
-const CACHED_KEYS = 1_000;
-/**
- * How long a remembered key is trusted without a read: the bound for a change this engine does not see
- * (a host writing the store directly). Changes made through the engine take effect at once.
- */
-const CACHE_TTL_MS = 30_000;
 /** Events after which no remembered key may be trusted: a key, session or user ended; a channel changed. */
 const INVALIDATING = new Set(['access:revoked', 'channel:updated']);
 
@@ -29,16 +23,10 @@ const INVALIDATING = new Set(['access:revoked', 'channel:updated']);
 @injectable()
 export class ApiKeysService {
   /**
-   * The keys found lately, by hash, with when they were read: only where one process has the store
-   * (SQLite, memory). A transaction that emits a revocation forgets them all when it emits it, and again
-   * when it ends, and no key is remembered meanwhile: a revoked key is refused as soon as the revocation
-   * is committed. With a store shared by processes every request reads the key.
+   * The keys found lately, by hash (a single-process store only): a revoked key is refused as soon as
+   * the revocation is committed, as without the cache.
    */
-  readonly #cache: Map<string, { key: ApiKeyRecord; readAt: number }> | undefined;
-  /** Transactions with an invalidating event in flight: while there are any, the cache is not used. */
-  #holds = 0;
-  /** Bumped by every invalidation: a read that started before one is not remembered. */
-  #generation = 0;
+  readonly #keys: ReadCache<ApiKeyRecord>;
 
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
@@ -47,43 +35,11 @@ export class ApiKeysService {
     @inject(TOKENS.Options) private readonly options: ResolvedPlacetOptions,
     @inject(UnitOfWork) private readonly uow: UnitOfWork,
   ) {
-    if (store.capabilities.multiProcess) return;
-    const cache = new Map<string, { key: ApiKeyRecord; readAt: number }>();
-    this.#cache = cache;
-    const forget = () => {
-      this.#generation++;
-      cache.clear();
-    };
-    uow.onEmit((event) => {
-      if (!INVALIDATING.has(event.type)) return undefined;
-      this.#holds++;
-      forget();
-      return () => {
-        this.#holds--;
-        forget();
-      };
+    this.#keys = new ReadCache(store, uow, clock, {
+      size: 1_000,
+      ttlMs: 30_000,
+      invalidatedBy: INVALIDATING,
     });
-  }
-
-  async #findByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    const cache = this.#holds === 0 ? this.#cache : undefined;
-    const now = this.clock.now().getTime();
-    const cached = cache?.get(hash);
-    if (cached && now - cached.readAt < CACHE_TTL_MS) {
-      // Most recently used last: the first entry is the one to forget.
-      cache?.delete(hash);
-      cache?.set(hash, cached);
-      return cached.key;
-    }
-    const generation = this.#generation;
-    const key = await this.store.apiKeys.findByHash(hash);
-    // Not remembered when an invalidation came while it was read (it may be the revoked key).
-    if (key && cache && this.#holds === 0 && generation === this.#generation) {
-      cache.delete(hash);
-      if (cache.size >= CACHED_KEYS) cache.delete(cache.keys().next().value as string);
-      cache.set(hash, { key, readAt: now });
-    }
-    return key;
   }
 
   async create(
@@ -148,7 +104,8 @@ export class ApiKeysService {
   /** The agent behind a raw key, or null. `lastUsedAt` is persisted at most once per interval. */
   async authenticate(rawKey: string): Promise<AgentPrincipal | null> {
     if (typeof rawKey !== 'string' || !API_KEY_PATTERN.test(rawKey)) return null;
-    const key = await this.#findByHash(hashApiKey(rawKey));
+    const hash = hashApiKey(rawKey);
+    const key = await this.#keys.get(hash, () => this.store.apiKeys.findByHash(hash));
     if (!key) return null;
     const now = this.clock.now();
     const stale =

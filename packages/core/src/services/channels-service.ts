@@ -27,7 +27,11 @@ import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { newId } from '../util/ids.js';
 import { FilesService } from './files-service.js';
+import { ReadCache } from './read-cache.js';
 import { UnitOfWork } from './unit-of-work.js';
+
+/** Every engine change to a channel row emits one of these (a user's deletion removes their channels). */
+const CHANGES_CHANNELS = new Set(['channel:updated', 'agent:status', 'access:revoked']);
 
 /** The one answer for a channel that does not exist or belongs to someone else (never 403: that reveals the id). */
 export const channelNotFound = () => new PlacetError('NOT_FOUND', 'Channel not found');
@@ -35,12 +39,21 @@ export const channelNotFound = () => new PlacetError('NOT_FOUND', 'Channel not f
 /** Channels (= agents). Every read and write is scoped to the principal's owner. */
 @injectable()
 export class ChannelsService {
+  /** The channels looked up lately (a single-process store only), forgotten by every change to one. */
+  readonly #channels: ReadCache<ChannelRecord>;
+
   constructor(
     @inject(TOKENS.Store) private readonly store: Store,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(UnitOfWork) private readonly uow: UnitOfWork,
     @inject(FilesService) private readonly files: FilesService,
-  ) {}
+  ) {
+    this.#channels = new ReadCache(store, uow, clock, {
+      size: 1_000,
+      ttlMs: 30_000,
+      invalidatedBy: CHANGES_CHANNELS,
+    });
+  }
 
   /** The channel if the principal may act on it, else NOT_FOUND. */
   async require(principal: Principal, channelId: unknown): Promise<ChannelRecord> {
@@ -48,7 +61,7 @@ export class ChannelsService {
     if (principal.kind === 'agent' && principal.channelId !== null && principal.channelId !== channelId) {
       throw channelNotFound();
     }
-    const channel = await this.store.channels.findById(channelId);
+    const channel = await this.#channels.get(channelId, () => this.store.channels.findById(channelId));
     if (!channel || channel.ownerId !== principal.userId) throw channelNotFound();
     return channel;
   }

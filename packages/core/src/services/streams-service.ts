@@ -40,18 +40,19 @@ export class StreamsService {
   async patch(principal: Principal, streamId: string, input: StreamPatchInput): Promise<Message> {
     const data = parseOrThrow(StreamPatch, input);
     const channel = await this.channels.require(principal, data.channelId);
-    const draft = await this.store.messages.findByStreamId(channel.id, streamId);
-    if (!draft) throw noDraft();
     const target: StreamState =
       data.complete === true ? 'complete' : data.streamState === 'aborted' ? 'aborted' : 'streaming';
 
-    const updated = await this.uow.run(async (tx, emit) => {
+    // The draft is looked up in the transaction that updates it: one turn of the store, not two.
+    const { draft, updated } = await this.uow.run(async (tx, emit) => {
+      const draft = await tx.messages.findByStreamId(channel.id, streamId);
+      if (!draft) throw noDraft();
       const row = await tx.messages.updateStream(draft.id, {
         text: data.text,
         streamState: target,
         updatedAt: this.clock.now(),
       });
-      if (!row) return undefined;
+      if (!row) return { draft, updated: undefined };
       const presented = await this.views.presentOne(row, { agentName: channel.name, repos: tx });
       await emit({
         type: 'message:updated',
@@ -60,7 +61,7 @@ export class StreamsService {
         subjectId: row.id,
         payload: presented,
       });
-      return presented;
+      return { draft, updated: presented };
     });
     if (updated) return updated;
 
