@@ -68,7 +68,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqlStore {
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
 
-  const db = new Kysely<PlacetDatabase>({ dialect: new PlacetSqliteDialect(database) });
+  // Group commit only on a handle of its own: a host's statements on its handle would run inside ours.
+  const db = new Kysely<PlacetDatabase>({
+    dialect: new PlacetSqliteDialect(database, { groupCommit: owned }),
+  });
   const lockTarget =
     'filename' in options && options.exclusive === true && isPath(options.filename)
       ? options.filename
