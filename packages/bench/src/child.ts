@@ -1,8 +1,8 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Node flags of every bench child: TypeScript through tsx, `@placet/*` resolved to their sources. */
-export const CHILD_EXEC_ARGV = ['--expose-gc', '--import', 'tsx', '--conditions=@placet/source'];
+/** Node flags of every bench child: the bench's TypeScript through tsx, `@placet/*` built (dist/). */
+export const CHILD_EXEC_ARGV = ['--expose-gc', '--import', 'tsx'];
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ChildMessage {

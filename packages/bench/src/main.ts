@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { unbuiltPackages } from './built.js';
 import { Reporter } from './report.js';
 import { concurrency } from './scenarios/concurrency.js';
 import { fanout } from './scenarios/fanout.js';
@@ -34,6 +35,11 @@ const { values } = parseArgs({
     only: { type: 'string' },
   },
 });
+const unbuilt = unbuiltPackages();
+if (unbuilt.length > 0) {
+  console.error(`The bench runs the built packages: ${unbuilt.join('; ')}. Run npm run build first.`);
+  process.exit(1);
+}
 const names = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(SCENARIOS);
 const unknown = names.filter((name) => !SCENARIOS[name]);
 if (unknown.length > 0) {

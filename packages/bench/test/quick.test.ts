@@ -37,16 +37,7 @@ function runQuick(out: string): Promise<{ code: number | null; output: string }>
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        '--expose-gc',
-        '--import',
-        'tsx',
-        '--conditions=@placet/source',
-        'src/main.ts',
-        '--quick',
-        '--out',
-        out,
-      ],
+      ['--expose-gc', '--import', 'tsx', 'src/main.ts', '--quick', '--out', out],
       { cwd: PACKAGE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

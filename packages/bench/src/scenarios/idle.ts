@@ -1,5 +1,5 @@
 import { Child, type ChildMessage } from '../child.js';
-import type { Reporter } from '../report.js';
+import { type Reporter, slowWhen } from '../report.js';
 import { ORIGINAL_POLL_MS, type Settings } from './settings.js';
 
 const SCENARIO = 'Idle waiters';
@@ -34,6 +34,9 @@ interface Done extends ChildMessage {
 interface Calls extends ChildMessage {
   calls: Record<string, number>;
 }
+
+/** The goal for RSS per waiter, as a multiple of a request held by a bare route. */
+const RSS_GOAL = 2;
 
 interface Run {
   /** Store calls per answered waiter, by method: the answer and the wake it caused. */
@@ -132,6 +135,11 @@ export async function idle(reporter: Reporter, settings: Settings): Promise<void
     },
     better: 'lower',
     note: `JS heap + external per waiter ${(placet.heapPerWaiter / KB).toFixed(2)} KB (bare ${(bare.heapPerWaiter / KB).toFixed(2)} KB)${n < 2_000 ? '; with this few waiters RSS is mostly noise (pages already committed): read the heap figures' : ''}`,
+    ...slowWhen(
+      n >= 2_000 &&
+        placet.rssPerWaiter > RSS_GOAL * bare.rssPerWaiter &&
+        `RSS per waiter ${(placet.rssPerWaiter / bare.rssPerWaiter).toFixed(2)}× a bare held request (goal ≤ ${RSS_GOAL}×)`,
+    ),
   });
   reporter.add({
     id: 'idle.storeQueriesPerSecond',

@@ -4,6 +4,8 @@ import { sleep } from '../stats.js';
 import { startWorld } from '../world.js';
 import type { Settings } from './settings.js';
 
+/** The goal for the PATCH p99, as a multiple of the bare PATCH echo's. */
+const P99_GOAL = 3;
 const SCENARIO = 'Streaming';
 
 interface LoadResult {
@@ -84,6 +86,8 @@ export async function streaming(reporter: Reporter, settings: Settings): Promise
       better: 'lower',
       note: `${placet.ok}/${placet.sent} PATCHes accepted, ${placet.skipped} ticks skipped (previous PATCH still in flight; bare: ${bare.skipped}); p50 ${placet.p50.toFixed(1)} ms (bare ${bare.p50.toFixed(1)} ms)${failures ? `; failed: ${failures}` : ''}`,
       ...slowWhen(
+        placet.p99 > P99_GOAL * bare.p99 &&
+          `PATCH p99 ${(placet.p99 / bare.p99).toFixed(1)}× the bare echo (goal ≤ ${P99_GOAL}×)`,
         placet.failed > 0 && `${placet.failed} PATCHes failed: ${failures}`,
         placet.skipped > placet.sent * 0.01 &&
           `${placet.skipped} of ${placet.sent + placet.skipped} PATCH ticks skipped: the server kept up with ${Math.round(placet.ok / (durationMs / 1000))} of ${streams * patchesPerSecond} PATCH/s`,
