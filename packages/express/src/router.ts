@@ -59,6 +59,24 @@ export function placetRouter(placet: Placet, input: PlacetRouterOptions = {}): R
   return router;
 }
 
+/** Whether the client went away before the response was complete. */
+const clientLeft = (res: Response) => res.closed && !res.writableFinished;
+
+/**
+ * A signal aborted when the client goes away before the response is complete — made only for an
+ * operation that asks for it (a wait): most requests never need one, and aborting one on every
+ * response would build a `DOMException` (a stack trace) each time.
+ */
+function clientGone(res: Response): AbortSignal {
+  const made = res.locals.placetAbort as AbortController | undefined;
+  if (made) return made.signal;
+  const controller = new AbortController();
+  res.locals.placetAbort = controller;
+  if (clientLeft(res)) controller.abort();
+  else res.once('close', () => clientLeft(res) && controller.abort());
+  return controller.signal;
+}
+
 /** The request as the operation sees it; `signal` is aborted when the client goes away. */
 function requestOf(req: Request, res: Response, body: unknown = req.body): OperationRequest {
   return {
@@ -68,7 +86,9 @@ function requestOf(req: Request, res: Response, body: unknown = req.body): Opera
     body,
     header: (name) => req.get(name),
     baseUrl: req.baseUrl,
-    signal: (res.locals.placetAbort as AbortController).signal,
+    get signal() {
+      return clientGone(res);
+    },
   };
 }
 
@@ -86,27 +106,14 @@ function mount(router: Router, ctx: RouteContext, env: OperationEnv, op: AnyOper
       }),
     );
   }
-  router[op.method](
-    op.path,
-    (_req, res, next) => {
-      const controller = new AbortController();
-      res.locals.placetAbort = controller;
-      const abort = () => controller.abort();
-      res.once('close', abort);
-      if (res.closed) abort();
-      next();
-    },
-    ...handlers,
-    async (req, res) => {
-      const result: Reply = res.locals.placetReply ?? (await run(req, res));
-      await send(ctx, req, res, op, result);
-    },
-  );
+  router[op.method](op.path, ...handlers, async (req, res) => {
+    const result: Reply = res.locals.placetReply ?? (await run(req, res));
+    await send(ctx, req, res, op, result);
+  });
 }
 
 async function send(ctx: RouteContext, req: Request, res: Response, op: AnyOperation, result: Reply) {
-  const aborted = (res.locals.placetAbort as AbortController).signal.aborted;
-  if (aborted || res.writableEnded) {
+  if (clientLeft(res) || res.writableEnded) {
     if (result.stream) discard(result.stream);
     return;
   }
@@ -120,7 +127,7 @@ async function send(ctx: RouteContext, req: Request, res: Response, op: AnyOpera
     // Once the bytes flow, a failure cannot become an error body: a client that hung up is nothing to
     // report; a store that failed mid-file is logged, and the response is cut off.
     await pipeline(Readable.from(result.stream), res).catch((error: unknown) => {
-      if ((res.locals.placetAbort as AbortController).signal.aborted) return;
+      if (clientLeft(res)) return;
       ctx.placet.options.logger.warn('response stream failed', {
         operation: op.operationId,
         error: error instanceof Error ? error.message : String(error),

@@ -4,10 +4,19 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 let lastMs = 0;
 let counter = 0;
 
+/** Random bytes drawn a pool at a time: one call into the CSPRNG per ~340 ids, not one per id. */
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let taken = 0;
+
 function randomBase36(length: number): string {
-  const bytes = randomBytes(length);
+  if (taken + length > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    taken = 0;
+  }
   let out = '';
-  for (const byte of bytes) out += ALPHABET[byte % 36];
+  for (let i = taken; i < taken + length; i++) out += ALPHABET[pool[i]! % 36];
+  taken += length;
   return out;
 }
 
