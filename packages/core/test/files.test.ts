@@ -60,6 +60,23 @@ describe('files', () => {
     expect(t).toMatchObject({ filename: 'content.md', mimeType: 'text/markdown', size: 7, messageId: null });
   });
 
+  it('a file sent without a useful type gets the type of its extension when it is a common one', async () => {
+    w = await world();
+    const store = (filename: string, mimeType: string) =>
+      w.placet.files.store(w.agent, {
+        channelId: w.channelId,
+        filename,
+        mimeType,
+        body: Buffer.from('a,b\n'),
+      });
+    expect((await store('metrics.csv', 'application/octet-stream')).mimeType).toBe('text/csv');
+    expect((await store('train.py', '')).mimeType).toBe('text/x-python');
+    expect((await store('server.log', 'application/octet-stream')).mimeType).toBe('text/plain');
+    // A declared type wins; an unknown extension stays opaque.
+    expect((await store('table.csv', 'text/plain')).mimeType).toBe('text/plain');
+    expect((await store('blob.bin', 'application/octet-stream')).mimeType).toBe('application/octet-stream');
+  });
+
   it('refuses files over the limit without leaving anything behind, and foreign files are 404', async () => {
     w = await world();
     const big = {

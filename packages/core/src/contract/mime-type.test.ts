@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreText } from './files.js';
 import { MessageCreate } from './message.js';
-import { MimeType, parseMimeType, sanitizeMimeType } from './mime-type.js';
+import { MimeType, mimeTypeOfFilename, parseMimeType, sanitizeMimeType } from './mime-type.js';
 
 const issuesOf = (result: { error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
   result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]);
@@ -65,5 +65,19 @@ describe('sanitizeMimeType (rows stored before types were checked)', () => {
   ])('shows %j as %j', (stored, shown) => {
     expect(sanitizeMimeType(stored)).toBe(shown);
     expect(parseMimeType(sanitizeMimeType(stored)).ok).toBe(true);
+  });
+});
+
+describe('mimeTypeOfFilename (a file sent without a useful type)', () => {
+  it.each([
+    ['report.csv', 'text/csv'],
+    ['train.PY', 'text/x-python'],
+    ['server.log', 'text/plain'],
+    ['notes.md', 'text/markdown'],
+    ['archive.tar.gz', undefined],
+    ['Makefile', undefined],
+    ['trailing.', undefined],
+  ])('%j → %j', (name, type) => {
+    expect(mimeTypeOfFilename(name)).toBe(type);
   });
 });

@@ -74,6 +74,49 @@ export function sanitizeMimeType(value: string): string {
 }
 
 /**
+ * The types of common file extensions, for a file whose sender declared none or only
+ * `application/octet-stream` (a browser does so for `.py`, `.log`, often `.csv`). Text and the formats a
+ * reader previews; anything else stays `application/octet-stream`.
+ */
+const EXTENSION_TYPES: Record<string, string> = {
+  txt: 'text/plain',
+  log: 'text/plain',
+  text: 'text/plain',
+  csv: 'text/csv',
+  tsv: 'text/tab-separated-values',
+  md: 'text/markdown',
+  markdown: 'text/markdown',
+  json: 'application/json',
+  jsonl: 'application/x-ndjson',
+  ndjson: 'application/x-ndjson',
+  yaml: 'application/yaml',
+  yml: 'application/yaml',
+  toml: 'application/toml',
+  xml: 'application/xml',
+  py: 'text/x-python',
+  js: 'text/javascript',
+  mjs: 'text/javascript',
+  sh: 'application/x-sh',
+  sql: 'application/sql',
+  diff: 'text/x-diff',
+  patch: 'text/x-diff',
+  ini: 'text/plain',
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+/** The type of a file name's extension (see `EXTENSION_TYPES`), or undefined. */
+export function mimeTypeOfFilename(filename: string): string | undefined {
+  const dot = filename.lastIndexOf('.');
+  if (dot < 0 || dot === filename.length - 1) return undefined;
+  return EXTENSION_TYPES[filename.slice(dot + 1).toLowerCase()];
+}
+
+/**
  * A declared MIME type in a request body: stored as `type/subtype` in lower case plus an optional
  * `charset`; a list of types, another parameter or a malformed value is a validation error.
  */

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { StoreTextInput } from '../contract/files.js';
 import { StoreText } from '../contract/files.js';
 import type { Attachment, Message } from '../contract/message.js';
-import { formatMimeType, parseMimeType } from '../contract/mime-type.js';
+import { formatMimeType, mimeTypeOfFilename, parseMimeType } from '../contract/mime-type.js';
 import { presentAttachment } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
 import type { AttachmentRecord, ChannelRecord } from '../domain/records.js';
@@ -38,14 +38,16 @@ export interface OpenedFile {
 
 /**
  * The stored type of an incoming file: `type/subtype` plus an optional charset. A type the client left
- * out or could not spell becomes `application/octet-stream`, as before; a list of types or parameters
- * other than charset (a disguise: browsers render the last type of a list) are refused.
+ * out, could not spell or gave as `application/octet-stream` is the type of the file name's extension
+ * when it is a common one (`report.csv` → `text/csv`), else `application/octet-stream`; a list of types
+ * or parameters other than charset (a disguise: browsers render the last type of a list) are refused.
  */
-function incomingMimeType(value: string): string {
-  if (value.trim() === '' || value.length > 255) return 'application/octet-stream';
+function incomingMimeType(value: string, filename: string): string {
+  const unknown = () => mimeTypeOfFilename(filename) ?? 'application/octet-stream';
+  if (value.trim() === '' || value.length > 255) return unknown();
   const parsed = parseMimeType(value);
-  if (parsed.ok) return formatMimeType(parsed);
-  if (parsed.reason === 'syntax') return 'application/octet-stream';
+  if (parsed.ok) return parsed.essence === 'application/octet-stream' ? unknown() : formatMimeType(parsed);
+  if (parsed.reason === 'syntax') return unknown();
   throw new PlacetError('VALIDATION_FAILED', `Validation failed: mimeType: ${parsed.message}`, {
     issues: [{ path: 'mimeType', message: parsed.message }],
   });
@@ -198,7 +200,7 @@ export class AttachmentsService {
   async #put(channel: ChannelRecord, file: IncomingFile): Promise<AttachmentRecord> {
     const id = newId();
     const key = storageKeyOf(channel.id, id);
-    const mimeType = incomingMimeType(String(file.mimeType ?? ''));
+    const mimeType = incomingMimeType(String(file.mimeType ?? ''), String(file.filename ?? ''));
     const maxBytes = Math.min(file.maxBytes ?? Number.POSITIVE_INFINITY, this.options.maxFileBytes);
     const { size, sha256 } = await this.fileStore.put(key, file.body, { maxBytes });
     this.logger.debug('file stored', { attachmentId: id, size });
