@@ -126,6 +126,13 @@ export interface Watched extends PageLog {
 /** The options of every test context: the viewport the screenshots are made at. */
 export const CONTEXT_OPTIONS = { viewport: { width: 1280, height: 860 } } as const;
 
+/** A phone (an iPhone 12–15's viewport, touch): the dashboard in one column. */
+export const PHONE_OPTIONS = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+} as const;
+
 /** Records what `page` sees into its own log and, when given, into `shared` too. */
 export function watch(page: Page, shared?: PageLog): Watched {
   const watched: Watched = { page, ...emptyLog() };
@@ -154,13 +161,15 @@ export function watch(page: Page, shared?: PageLog): Watched {
 export interface OpenOptions {
   /** Also record into this log (a file's log, so its last test can check every page). */
   log?: PageLog;
+  /** The browser context's options (default {@link CONTEXT_OPTIONS}: a desk). */
+  context?: typeof CONTEXT_OPTIONS | typeof PHONE_OPTIONS;
   /** Permissions granted to the dashboard's origin before the page loads. */
   permissions?: string[];
 }
 
 /** A fresh browser context and page that records dialogs, errors and requests. The caller closes it. */
 export async function openPage(world: DashboardWorld, options: OpenOptions = {}): Promise<Watched> {
-  const context = await world.browser.newContext(CONTEXT_OPTIONS);
+  const context = await world.browser.newContext(options.context ?? CONTEXT_OPTIONS);
   if (options.permissions?.length) {
     await context.grantPermissions(options.permissions, { origin: world.url });
   }
@@ -173,7 +182,7 @@ export interface PagePerTest {
   /** Everything every page of this file saw, for a last "no uncaught errors" test. */
   readonly log: PageLog;
   /** Another fresh page (its own context) for this test; closed after it, like `ui`. */
-  open(options?: { signIn?: boolean }): Promise<Watched>;
+  open(options?: { signIn?: boolean; context?: OpenOptions['context'] }): Promise<Watched>;
   /** A context the test made itself: closed after the test, whatever happens. */
   track(context: BrowserContext): BrowserContext;
 }
@@ -191,10 +200,17 @@ export function pagePerTest(
   const log = emptyLog();
   let current: Watched | undefined;
   let contexts: BrowserContext[] = [];
-  const open = async ({ signIn: signedIn = options.signIn ?? true } = {}) => {
+  const open = async ({
+    signIn: signedIn = options.signIn ?? true,
+    context,
+  }: {
+    signIn?: boolean;
+    context?: OpenOptions['context'];
+  } = {}) => {
     const watched = await openPage(world(), {
       log,
       ...(options.permissions ? { permissions: options.permissions } : {}),
+      ...(context ? { context } : {}),
     });
     contexts.push(watched.page.context());
     if (signedIn) await signIn(watched.page, world());
@@ -303,6 +319,14 @@ export async function openChat(page: Page, channelId: string): Promise<void> {
   // The route first, so that the previous chat's (already loaded) feed cannot answer for this one.
   await page.waitForFunction((id) => location.hash === `#/chats/${id}`, channelId);
   await page.locator('placet-chat .feed > .edge').first().waitFor();
+}
+
+/** Opens the account menu of the top bar (notifications, theme, password, sign out). */
+export async function openAccountMenu(page: Page): Promise<void> {
+  const menu = page.locator('placet-app details.account');
+  if (!(await menu.evaluate((el) => (el as HTMLDetailsElement).open))) {
+    await menu.locator('summary').click();
+  }
 }
 
 /** The bubble of message `id` (inside the chat's shadow root; Playwright's CSS pierces open shadow roots). */

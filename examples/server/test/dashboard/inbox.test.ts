@@ -7,6 +7,7 @@ import {
   type DashboardWorld,
   dashboardWorld,
   focusInside,
+  openAccountMenu,
   openChat,
   pagePerTest,
   SCREENSHOTS,
@@ -162,6 +163,7 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
     });
     await page.reload();
     await page.locator('placet-agent-list').waitFor();
+    await openAccountMenu(page);
     await page.getByRole('button', { name: 'Enable notifications' }).click();
     await page.getByRole('button', { name: 'Notifications on' }).waitFor();
     await openChat(page, alpha);

@@ -19,6 +19,7 @@ import {
   dashboardWorld,
   type HumanSession,
   humanSession,
+  openAccountMenu,
   type PagePerTest,
   pagePerTest,
   SCREENSHOTS,
@@ -525,6 +526,7 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
     expect(await remembered(ui)).toEqual({ [`placet:webpush:subscription:${me}`]: id });
     expect(await unsubscribed(ui)).toBe(0);
 
+    await openAccountMenu(ui);
     await ui.locator('placet-app').getByRole('button', { name: 'Sign out' }).click();
     await ui.getByLabel('Email').waitFor();
     // Another session of the same person sees that the device is gone: nothing is pushed to this browser.

@@ -1,5 +1,5 @@
 import DOMPurify from 'dompurify';
-import { Marked, type Tokens } from 'marked';
+import { Marked, type Token, type Tokens } from 'marked';
 import { escapeHtml } from '../escape-html.js';
 
 /** `![alt](/<fileId>)`: the original's way to embed a stored file in a message. */
@@ -30,6 +30,9 @@ export function renderMarkdown(source: string, fileUrl: (fileId: string) => stri
   marked.use({
     renderer: {
       html: (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text),
+      // A task item (`- [x] done`): a box that shows its state (no form control: nothing to tick here).
+      checkbox: ({ checked }: Tokens.Checkbox) =>
+        `<span class="task" role="checkbox" aria-checked="${checked}" aria-disabled="true">${checked ? '☑' : '☐'}</span> `,
       image: ({ href, title, text }: Tokens.Image) => {
         const file = FILE_EMBED.exec(href ?? '');
         if (!file) {
@@ -50,14 +53,46 @@ export function renderMarkdown(source: string, fileUrl: (fileId: string) => stri
   }) as unknown as string;
 }
 
-/** The text of a message for previews: markdown punctuation stripped, one line. */
+/** The words of markdown tokens, without their syntax: what a reader sees, on one line. */
+function plainText(tokens: readonly Token[]): string {
+  let out = '';
+  for (const token of tokens) {
+    switch (token.type) {
+      case 'code': // a fenced block: no preview material
+      case 'html': // raw tags
+      case 'checkbox':
+        out += ' ';
+        break;
+      case 'list':
+        out += ` ${(token as Tokens.List).items.map((item) => plainText(item.tokens)).join(' ')} `;
+        break;
+      case 'table': {
+        const table = token as Tokens.Table;
+        const cells = [table.header, ...table.rows].flat();
+        out += ` ${cells.map((cell) => plainText(cell.tokens)).join(' ')} `;
+        break;
+      }
+      default: {
+        const children = (token as { tokens?: Token[] }).tokens;
+        if (children) out += plainText(children);
+        else if ('text' in token && typeof token.text === 'string') out += token.text;
+        else out += ' ';
+        // Blocks end a line of their own.
+        if (token.type === 'paragraph' || token.type === 'heading' || token.type === 'blockquote') out += ' ';
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The text of a message for previews (agent list, chips, inbox rows, notifications): the markdown's
+ * words without its syntax, on one line, at most `max` characters. Only syntax goes: `ticket #4512`,
+ * `auto-reply`, `a | b` and `~50 %` keep every character.
+ */
 export function plainPreview(text: string | null | undefined, max = 80): string {
   if (!text) return '';
-  const flat = text
-    .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[#>*_`~|-]+/g, ' ')
+  const flat = plainText(new Marked({ gfm: true }).lexer(text))
     .replace(/\s+/g, ' ')
     .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;

@@ -82,6 +82,98 @@ export class PlacetApp extends LitElement {
         place-items: center;
         height: 100%;
       }
+      .account {
+        position: relative;
+      }
+      .account summary {
+        list-style: none;
+        cursor: pointer;
+        padding: 5px 10px;
+        border: 1px solid var(--placet-border);
+        border-radius: 8px;
+        min-height: 32px;
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .account summary::-webkit-details-marker {
+        display: none;
+      }
+      .account summary:focus-visible {
+        outline: 2px solid var(--placet-accent);
+        outline-offset: 2px;
+      }
+      .account .menu {
+        position: absolute;
+        right: 0;
+        top: calc(100% + 6px);
+        z-index: 20;
+        display: grid;
+        gap: 4px;
+        min-width: 220px;
+        padding: 8px;
+        background: var(--placet-surface);
+        border: 1px solid var(--placet-border);
+        border-radius: 10px;
+        box-shadow: 0 8px 24px rgb(0 0 0 / 14%);
+      }
+      .account .menu .who {
+        padding: 4px 6px 8px;
+        border-bottom: 1px solid var(--placet-border);
+        margin-bottom: 4px;
+        font-size: 13px;
+        overflow-wrap: anywhere;
+      }
+      .account .menu button {
+        text-align: left;
+        min-height: 40px;
+      }
+      /* Phones: one column (the agent list, or what it opened), the views in a bottom bar. */
+      @media (max-width: 720px) {
+        :host {
+          grid-template-columns: minmax(0, 1fr);
+          padding-bottom: calc(60px + env(safe-area-inset-bottom, 0px));
+          box-sizing: border-box;
+        }
+        :host([data-pane='main']) aside,
+        :host([data-pane='list']) main {
+          display: none;
+        }
+        aside {
+          border-right: none;
+        }
+        .top {
+          padding: 6px 12px;
+          gap: 8px;
+        }
+        nav.views {
+          position: fixed;
+          z-index: 15;
+          left: 0;
+          right: 0;
+          bottom: 0;
+          padding: 4px 8px calc(4px + env(safe-area-inset-bottom, 0px));
+          background: var(--placet-surface);
+          border-top: 1px solid var(--placet-border);
+          justify-content: space-around;
+        }
+        nav.views a {
+          flex: 1;
+          min-height: 48px;
+          display: inline-flex;
+          align-items: center;
+          justify-content: center;
+          gap: 6px;
+        }
+        .account summary {
+          min-height: 44px;
+          min-width: 44px;
+          justify-content: center;
+        }
+        .account .label {
+          display: none;
+        }
+      }
     `,
   ];
   static override properties = {
@@ -151,6 +243,11 @@ export class PlacetApp extends LitElement {
     this.#media.removeEventListener('change', this.#applyTheme);
     this.realtime.stop();
     for (const off of this.#off) off();
+  }
+
+  /** Which pane a phone shows (one column): the agent list, or the chat, inbox or settings it opened. */
+  override willUpdate() {
+    this.dataset.pane = this.view === 'chats' && !this.selected ? 'list' : 'main';
   }
 
   get resolvedTheme(): 'light' | 'dark' {
@@ -413,6 +510,52 @@ export class PlacetApp extends LitElement {
     return html`<p class="placeholder muted">${this.channels.length ? 'Choose an agent.' : ''}</p>`;
   }
 
+  /** The account menu: who is signed in, notifications, theme, password, sign out. */
+  #accountMenu() {
+    const user = this.user;
+    const close = (e: Event) => (e.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
+    return html`<details class="account" @keydown=${(e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        const details = e.currentTarget as HTMLDetailsElement;
+        details.open = false;
+        details.querySelector('summary')?.focus();
+      }
+    }}>
+      <summary aria-label="Account menu">
+        <span aria-hidden="true">☰</span><span class="label">${user?.displayName ?? 'Account'}</span>
+      </summary>
+      <div class="menu">
+        ${user ? html`<div class="who"><strong>${user.displayName}</strong><br /><span class="muted">${user.email}</span></div>` : nothing}
+        ${
+          this.notifier.supported
+            ? html`<button type="button" data-notifications=${this.notifier.enabled ? 'on' : 'off'} @click=${this.#toggleNotifications}>
+              ${this.notifier.enabled ? 'Notifications on' : 'Enable notifications'}
+            </button>`
+            : nothing
+        }
+        <button type="button" @click=${this.#cycleTheme} aria-label="Theme: ${this.theme}">Theme: ${this.theme}</button>
+        ${
+          this.config.authBase === false
+            ? nothing
+            : html`<button
+                type="button"
+                @click=${(e: Event) => {
+                  close(e);
+                  this.changingPassword = true;
+                  this.toggleAttribute('signed-out', true);
+                }}
+              >
+                Password
+              </button>
+              <button type="button" @click=${(e: Event) => {
+                close(e);
+                void this.#logout();
+              }}>Sign out</button>`
+        }
+      </div>
+    </details>`;
+  }
+
   override render() {
     if (this.phase === 'starting') return html`<p class="placeholder muted">Loading…</p>`;
     if (this.changingPassword) {
@@ -447,28 +590,7 @@ export class PlacetApp extends LitElement {
           >${this.connection === 'open' ? '' : this.connection === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}</span
         >
         ${this.notice ? html`<span class="conn" role="status">${this.notice}</span>` : nothing}
-        ${
-          this.notifier.supported
-            ? html`<button type="button" data-notifications=${this.notifier.enabled ? 'on' : 'off'} @click=${this.#toggleNotifications}>
-              ${this.notifier.enabled ? 'Notifications on' : 'Enable notifications'}
-            </button>`
-            : nothing
-        }
-        <button type="button" @click=${this.#cycleTheme} aria-label="Theme: ${this.theme}">Theme: ${this.theme}</button>
-        ${
-          this.config.authBase === false
-            ? nothing
-            : html`<button
-                type="button"
-                @click=${() => {
-                  this.changingPassword = true;
-                  this.toggleAttribute('signed-out', true);
-                }}
-              >
-                Password
-              </button>
-              <button type="button" @click=${this.#logout}>Sign out</button>`
-        }
+        ${this.#accountMenu()}
       </div>
       <aside>
         <placet-agent-list .channels=${this.channels} .selected=${this.selected}></placet-agent-list>

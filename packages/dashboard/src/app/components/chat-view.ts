@@ -26,6 +26,9 @@ const streamKey = (d: Delta) => d.streamBaseId ?? d.streamId?.replace(/:\d+$/, '
  * One chat: the feed (newest at the bottom, older pages on scroll up), live updates, the bar of open
  * reviews and the composer.
  */
+/** Open reviews named in the bar above a chat before "+N more". */
+const OPEN_REVIEWS_SHOWN = 3;
+
 export class PlacetChat extends LitElement {
   static override styles = [
     controls,
@@ -94,15 +97,70 @@ export class PlacetChat extends LitElement {
       .reviews {
         display: flex;
         gap: 8px;
-        flex-wrap: wrap;
+        align-items: center;
+        flex-wrap: nowrap;
+        overflow-x: auto;
         padding: 8px 20px;
         border-bottom: 1px solid var(--placet-border);
         background: color-mix(in srgb, var(--placet-warning) 9%, transparent);
         font-size: 13px;
       }
+      .reviews.all {
+        flex-wrap: wrap;
+        max-height: 30vh;
+        overflow-y: auto;
+      }
+      .reviews > span {
+        white-space: nowrap;
+      }
       .reviews button {
         font-size: 13px;
         padding: 3px 10px;
+        max-width: 16em;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        flex: none;
+      }
+      .reviews button.more {
+        font-weight: 600;
+      }
+      header .back {
+        display: none;
+      }
+      @media (max-width: 720px) {
+        header {
+          padding: 10px 12px 8px;
+          flex-wrap: wrap;
+          align-items: center;
+        }
+        header .back {
+          display: inline-flex;
+          align-items: center;
+          justify-content: center;
+          min-width: 44px;
+          min-height: 44px;
+          margin: -6px 0 -6px -8px;
+          font-size: 24px;
+          color: inherit;
+          text-decoration: none;
+        }
+        .reviews {
+          padding: 6px 12px;
+        }
+        .reviews button {
+          min-height: 36px;
+        }
+        .feed {
+          padding: 8px 10px 12px;
+        }
+        form {
+          padding: 8px 10px 10px;
+        }
+        form button {
+          min-height: 44px;
+          min-width: 64px;
+        }
       }
       .feed {
         overflow-y: auto;
@@ -146,7 +204,10 @@ export class PlacetChat extends LitElement {
     failed: { state: true },
     error: { state: true },
     history: { state: true },
+    allReviews: { state: true },
   };
+  /** The open-reviews bar shows every review (else the first few and how many more). */
+  declare allReviews: boolean;
   declare api: Api;
   declare realtime: Realtime;
   declare types: ReviewTypes;
@@ -175,6 +236,7 @@ export class PlacetChat extends LitElement {
     this.deltas = new Map();
     this.failed = new Set();
     this.error = '';
+    this.allReviews = false;
   }
 
   override connectedCallback() {
@@ -230,6 +292,7 @@ export class PlacetChat extends LitElement {
     const previous = changed.get('channel') as Channel | undefined;
     if (changed.has('channel') && previous?.id !== this.channel.id) {
       this.history = undefined;
+      this.allReviews = false;
       void this.#loadLatest();
     } else if (previous && this.history && previous.statusSince !== this.channel.statusSince) {
       // A new status arrived while the history is open: show it there too.
@@ -451,6 +514,31 @@ export class PlacetChat extends LitElement {
     void focusReviewControl(bubble);
   }
 
+  /** The bar of open reviews: the first {@link OPEN_REVIEWS_SHOWN}, and how many more (all on demand). */
+  #openReviews(open: Message[]) {
+    const shown = this.allReviews ? open : open.slice(0, OPEN_REVIEWS_SHOWN);
+    const hidden = open.length - shown.length;
+    return html`<nav class="reviews ${this.allReviews ? 'all' : ''}" aria-label="Open reviews">
+      <span>${open.length} open ${open.length === 1 ? 'review' : 'reviews'}:</span>
+      ${shown.map(
+        (m) => html`<button type="button" @click=${() => this.#focusMessage(m.id)}>
+          ${plainPreview(m.text, 40) || m.review!.type}
+        </button>`,
+      )}
+      ${
+        hidden > 0
+          ? html`<button type="button" class="more link" aria-expanded="false" @click=${() => {
+              this.allReviews = true;
+            }}>+${hidden} more</button>`
+          : this.allReviews && open.length > OPEN_REVIEWS_SHOWN
+            ? html`<button type="button" class="more link" aria-expanded="true" @click=${() => {
+                this.allReviews = false;
+              }}>Show fewer</button>`
+            : nothing
+      }
+    </nav>`;
+  }
+
   override render() {
     const channel = this.channel;
     // Drafts still streaming stay at the bottom, the rest in time order.
@@ -461,23 +549,13 @@ export class PlacetChat extends LitElement {
     );
     const open = feed.filter((m) => m.review?.status === 'pending');
     return html`<header>
+        <a class="back" href="#/chats" aria-label="Back to agents">‹</a>
         <h2>${channel.name}</h2>
         ${this.#presence(channel)}
         ${channel.description ? html`<span class="muted">${channel.description}</span>` : nothing}
         ${this.history ? this.#historyPanel() : nothing}
       </header>
-      ${
-        open.length
-          ? html`<nav class="reviews" aria-label="Open reviews">
-            <span>${open.length} open ${open.length === 1 ? 'review' : 'reviews'}:</span>
-            ${open.map(
-              (m) => html`<button type="button" @click=${() => this.#focusMessage(m.id)}>
-                ${plainPreview(m.text, 40) || m.review!.type}
-              </button>`,
-            )}
-          </nav>`
-          : html`<div></div>`
-      }
+      ${open.length ? this.#openReviews(open) : html`<div></div>`}
       <div
         class="feed"
         role="log"

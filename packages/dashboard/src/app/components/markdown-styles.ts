@@ -24,6 +24,20 @@ export const markdownStyles = css`
   .md ol {
     padding-left: 1.4em;
   }
+  /* Task items (\`- [x] done\`): the box instead of the bullet. */
+  .md li:has(> .task:first-child),
+  .md li:has(> p:first-child > .task:first-child) {
+    list-style: none;
+    margin-left: -1.2em;
+  }
+  .md .task {
+    display: inline-block;
+    width: 1.2em;
+    font-size: 1.05em;
+  }
+  .md .task[aria-checked='true'] {
+    color: var(--placet-success);
+  }
   .md pre {
     overflow-x: auto;
     padding: 8px 10px;

@@ -130,4 +130,36 @@ export const inboxStyles = css`
     place-items: center;
     height: 80%;
   }
+  .context .back {
+    display: none;
+  }
+  /* Phones: the list, or the review it opened (with a way back). */
+  @media (max-width: 720px) {
+    :host {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    :host([data-open]) .list,
+    :host(:not([data-open])) .detail {
+      display: none;
+    }
+    .list {
+      border-right: none;
+    }
+    .detail {
+      padding: 8px 10px;
+    }
+    .context .back {
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      min-width: 44px;
+      min-height: 44px;
+      font-size: 24px;
+      color: inherit;
+      text-decoration: none;
+    }
+    button.row {
+      min-height: 48px;
+    }
+  }
 `;

@@ -113,6 +113,11 @@ export class PlacetInbox extends LitElement {
     this.#off = [];
   }
 
+  override willUpdate() {
+    // A phone shows the list or the open review, not both.
+    this.toggleAttribute('data-open', Boolean(this.openId));
+  }
+
   override updated(changed: PropertyValues<this>) {
     if (changed.has('openId') && this.openId) {
       void this.#markRead(this.openId);
@@ -120,10 +125,14 @@ export class PlacetInbox extends LitElement {
     }
   }
 
-  /** `#/inbox/<id>` (a deep link: a notification, a shared address) opens that review. */
+  /**
+   * `#/inbox/<id>` (a deep link: a notification, a shared address, back and forward) opens that review;
+   * `#/inbox` alone shows the list (on a phone, the list instead of the review).
+   */
   #route = () => {
+    if (!location.hash.startsWith('#/inbox')) return;
     const hash = /^#\/inbox\/([a-z0-9]{1,64})$/.exec(location.hash);
-    if (hash && hash[1] !== this.openId) this.openId = hash[1];
+    if (hash?.[1] !== this.openId) this.openId = hash?.[1];
   };
 
   /**
@@ -221,7 +230,8 @@ export class PlacetInbox extends LitElement {
 
   #open(id: string, focusWidget = false) {
     this.openId = id;
-    history.replaceState(null, '', `#/inbox/${encodeURIComponent(id)}`);
+    // A history entry per review opened: Back returns to the one before (on a phone, to the list).
+    if (location.hash !== `#/inbox/${id}`) history.pushState(null, '', `#/inbox/${encodeURIComponent(id)}`);
     if (focusWidget) void this.updateComplete.then(() => this.#focusWidget());
   }
 
@@ -342,6 +352,7 @@ export class PlacetInbox extends LitElement {
         ${
           open
             ? html`<p class="context">
+                <a class="back" href="#/inbox" aria-label="Back to the inbox">‹</a>
                 <strong>${names.get(open.channelId) ?? open.agentName ?? 'Agent'}</strong>
                 ${names.has(open.channelId) ? html`<a href="#/chats/${open.channelId}">Open in chat</a>` : html`<span class="muted">Assigned to you by another person’s agent</span>`}
               </p>
