@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { Api, ApiError } from '../api.js';
 import { loginHref, readConfig } from '../config.js';
 import { Notifier } from '../notifications.js';
+import { Outbox } from '../outbox.js';
 import { Realtime } from '../realtime.js';
 import { ReviewTypes } from '../review-types.js';
 import { session } from '../session.js';
@@ -207,6 +208,8 @@ export class PlacetApp extends LitElement {
   readonly realtime = new Realtime(this.config.wsPath);
   readonly types = new ReviewTypes(this.api);
   readonly notifier = new Notifier();
+  /** What this person sent that the server has not acknowledged: sent again when the connection is back. */
+  readonly outbox = new Outbox(this.api);
   #off: (() => void)[] = [];
   #media = window.matchMedia('(prefers-color-scheme: dark)');
   /** Set while signing out (or ending a session found gone): a 401 meanwhile is expected. */
@@ -407,6 +410,7 @@ export class PlacetApp extends LitElement {
       rt.on('review:expired', () => void this.#countPending()),
       rt.on<string>('connection', (state) => {
         this.connection = state;
+        if (state === 'open') void this.outbox.flush();
       }),
       (() => {
         const resync = () => {
@@ -501,6 +505,7 @@ export class PlacetApp extends LitElement {
     if (channel) {
       return html`<placet-chat
         .api=${this.api}
+        .outbox=${this.outbox}
         .realtime=${this.realtime}
         .types=${this.types}
         .channel=${channel}

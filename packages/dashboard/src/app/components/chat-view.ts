@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { type Api, ApiError } from '../api.js';
 import { clientKey, relativeTime, shortTime } from '../format.js';
 import { plainPreview } from '../markdown.js';
+import type { Outbox, SendFailure, Unsent } from '../outbox.js';
 import { presenceOf } from '../presence.js';
 import type { Realtime } from '../realtime.js';
 import type { ReviewTypes } from '../review-types.js';
@@ -26,6 +27,29 @@ const streamKey = (d: Delta) => d.streamBaseId ?? d.streamId?.replace(/:\d+$/, '
  * One chat: the feed (newest at the bottom, older pages on scroll up), live updates, the bar of open
  * reviews and the composer.
  */
+/** How a message not acknowledged yet is shown: by its client id, with nothing the server decides. */
+function pendingMessage(unsent: Unsent): Message {
+  return {
+    id: `pending:${unsent.clientId}`,
+    channelId: unsent.channelId,
+    senderType: 'user',
+    senderId: '',
+    text: unsent.text,
+    status: null,
+    review: null,
+    metadata: null,
+    clientId: unsent.clientId,
+    streamId: null,
+    streamState: null,
+    deliveryStatus: 'sent',
+    iterationGroupId: null,
+    iteration: null,
+    createdAt: unsent.createdAt,
+    updatedAt: unsent.createdAt,
+    attachments: [],
+  };
+}
+
 /** Open reviews named in the bar above a chat before "+N more". */
 const OPEN_REVIEWS_SHOWN = 3;
 
@@ -193,6 +217,7 @@ export class PlacetChat extends LitElement {
   ];
   static override properties = {
     api: { attribute: false },
+    outbox: { attribute: false },
     realtime: { attribute: false },
     types: { attribute: false },
     channel: { attribute: false },
@@ -209,6 +234,7 @@ export class PlacetChat extends LitElement {
   /** The open-reviews bar shows every review (else the first few and how many more). */
   declare allReviews: boolean;
   declare api: Api;
+  declare outbox: Outbox;
   declare realtime: Realtime;
   declare types: ReviewTypes;
   declare channel: Channel;
@@ -224,6 +250,8 @@ export class PlacetChat extends LitElement {
   #off: (() => void)[] = [];
   #loadingOlder = false;
   #stickToBottom = true;
+  /** Unsent messages the server refused: sending them again cannot help (only discarding). */
+  readonly #finalFailures = new Set<string>();
   #restoreFrom: { height: number; top: number } | undefined;
   #generation = 0;
 
@@ -278,6 +306,27 @@ export class PlacetChat extends LitElement {
         const resync = () => void this.#loadLatest();
         rt.addEventListener('resync', resync);
         return () => rt.removeEventListener('resync', resync);
+      })(),
+      (() => {
+        const sent = (e: Event) => {
+          const message = (e as CustomEvent<Message>).detail;
+          if (!mine(message.channelId)) return;
+          this.#unfail(message.clientId);
+          this.#upsert(message);
+        };
+        const failed = (e: Event) => {
+          const { unsent, reason, final } = (e as CustomEvent<SendFailure>).detail;
+          if (!mine(unsent.channelId)) return;
+          this.failed = new Set(this.failed).add(unsent.clientId);
+          this.error = reason;
+          if (final) this.#finalFailures.add(unsent.clientId);
+        };
+        this.outbox.addEventListener('sent', sent);
+        this.outbox.addEventListener('failed', failed);
+        return () => {
+          this.outbox.removeEventListener('sent', sent);
+          this.outbox.removeEventListener('failed', failed);
+        };
       })(),
     ];
   }
@@ -335,7 +384,18 @@ export class PlacetChat extends LitElement {
       const live = this.messages.filter(
         (m) => m.channelId === channelId && !shownBefore.has(m.id) && !loadedIds.has(m.id),
       );
-      this.messages = [...page.data.reverse(), ...live].sort((a, b) =>
+      // What this person sent that the server has not acknowledged (an outage, a reload since): shown
+      // as not sent yet, unless the page shows the server has it after all.
+      const stored = new Set(page.data.map((m) => m.clientId).filter((id) => id !== null));
+      const unsent: Message[] = [];
+      for (const entry of this.outbox.list(channelId)) {
+        if (stored.has(entry.clientId)) this.outbox.drop(entry.clientId);
+        else if (!live.some((m) => m.clientId === entry.clientId)) {
+          unsent.push(pendingMessage(entry));
+          if (!this.outbox.sending(entry.clientId)) this.failed = new Set(this.failed).add(entry.clientId);
+        }
+      }
+      this.messages = [...page.data.reverse(), ...live, ...unsent].sort((a, b) =>
         a.createdAt.localeCompare(b.createdAt),
       );
       this.nextCursor = page.nextCursor;
@@ -387,6 +447,8 @@ export class PlacetChat extends LitElement {
     const index = this.messages.findIndex(
       (m) => m.id === message.id || (message.clientId !== null && m.id === `pending:${message.clientId}`),
     );
+    // The server's copy of a message this tab showed as not sent: it is sent.
+    if (!message.id.startsWith('pending:')) this.#unfail(message.clientId);
     if (index >= 0) {
       const next = [...this.messages];
       next[index] = message;
@@ -412,38 +474,35 @@ export class PlacetChat extends LitElement {
     this.deltas = next;
   }
 
-  async #send(text: string, clientId = clientKey()) {
-    const now = new Date().toISOString();
-    const pending: Message = {
-      id: `pending:${clientId}`,
-      channelId: this.channel.id,
-      senderType: 'user',
-      senderId: '',
-      text,
-      status: null,
-      review: null,
-      metadata: null,
-      clientId,
-      streamId: null,
-      streamState: null,
-      deliveryStatus: 'sent',
-      iterationGroupId: null,
-      iteration: null,
-      createdAt: now,
-      updatedAt: now,
-      attachments: [],
-    };
+  #unfail(clientId: string | null) {
+    if (clientId === null || !this.failed.has(clientId)) return;
     const failed = new Set(this.failed);
     failed.delete(clientId);
     this.failed = failed;
+    this.error = '';
+  }
+
+  /** Shows the message at once (not acknowledged: no ✓) and sends it through the outbox. */
+  async #send(text: string, clientId = clientKey()) {
+    const unsent: Unsent = {
+      clientId,
+      channelId: this.channel.id,
+      text,
+      createdAt: new Date().toISOString(),
+    };
+    const shown = this.messages.find((m) => m.id === `pending:${clientId}`);
+    this.#unfail(clientId);
     this.#stickToBottom = true;
-    this.#upsert(pending);
-    try {
-      this.#upsert(await this.api.send(this.channel.id, text, clientId));
-    } catch (error) {
-      this.failed = new Set(this.failed).add(clientId);
-      this.error = error instanceof ApiError ? error.message : 'Not sent: the server cannot be reached.';
-    }
+    this.#upsert(shown ?? pendingMessage(unsent));
+    await this.outbox.send(shown ? { ...unsent, createdAt: shown.createdAt } : unsent);
+  }
+
+  /** Removes a message the server refused (or that the person gave up on) from the chat and the outbox. */
+  #discard(clientId: string) {
+    this.outbox.drop(clientId);
+    this.#finalFailures.delete(clientId);
+    this.#unfail(clientId);
+    this.messages = this.messages.filter((m) => m.id !== `pending:${clientId}`);
   }
 
   #submit(event: Event) {
@@ -584,8 +643,13 @@ export class PlacetChat extends LitElement {
             ></placet-message>
             ${
               m.clientId && this.failed.has(m.clientId) && m.id.startsWith('pending:')
-                ? html`<p class="failed error">Not sent.
-                  <button class="link" type="button" @click=${() => void this.#send(m.text ?? '', m.clientId!)}>Resend</button></p>`
+                ? html`<p class="failed error" data-unsent=${m.clientId}>Not sent.
+                  ${
+                    this.#finalFailures.has(m.clientId)
+                      ? nothing
+                      : html`<button class="link" type="button" @click=${() => void this.#send(m.text ?? '', m.clientId!)}>Resend</button>`
+                  }
+                  <button class="link" type="button" @click=${() => this.#discard(m.clientId!)}>Discard</button></p>`
                 : nothing
             }`,
         )}

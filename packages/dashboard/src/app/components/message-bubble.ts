@@ -10,6 +10,9 @@ import { defineIterationTimeline } from './iterations/iteration-timeline.js';
 import { markdownStyles } from './markdown-styles.js';
 import { controls } from './styles.js';
 
+/** A message of this person's that the server has not acknowledged yet. */
+const SENDING = { marks: '…', label: 'Not sent yet', tone: 'muted' };
+
 const TICKS: Record<Message['deliveryStatus'], { marks: string; label: string; tone: string }> = {
   sent: { marks: '✓', label: 'Sent', tone: 'muted' },
   webhook_delivered: { marks: '✓✓', label: 'Delivered to agent', tone: 'muted' },
@@ -280,7 +283,13 @@ export class PlacetMessage extends LitElement {
     const streaming = m.streamState === 'streaming';
     const text = (m.text ?? '') + (streaming ? this.pendingDelta : '');
     const fileUrl = (id: string) => this.api.fileUrl(id);
-    const tick = m.senderType === 'user' ? TICKS[m.deliveryStatus] : undefined;
+    // A message the server has not acknowledged yet has no tick: it is not sent.
+    const tick =
+      m.senderType === 'user' && !m.id.startsWith('pending:')
+        ? TICKS[m.deliveryStatus]
+        : m.senderType === 'user'
+          ? SENDING
+          : undefined;
     return html`<div class="meta">
         <span>${m.senderType === 'user' ? 'You' : this.agentName}</span>
         <time datetime=${m.createdAt}>${shortTime(m.createdAt)}</time>
@@ -329,7 +338,7 @@ export class PlacetMessage extends LitElement {
       </div>
       ${
         tick
-          ? html`<span class="ticks ${tick.tone}" title=${tick.label} aria-label=${tick.label} data-delivery=${m.deliveryStatus}
+          ? html`<span class="ticks ${tick.tone}" title=${tick.label} aria-label=${tick.label} data-delivery=${tick === SENDING ? 'unsent' : m.deliveryStatus}
             >${tick.marks}</span
           >`
           : nothing
