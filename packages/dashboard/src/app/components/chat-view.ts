@@ -191,6 +191,19 @@ export class PlacetChat extends LitElement {
         padding: 8px 20px 16px;
         min-height: 0;
       }
+      .feed {
+        position: relative;
+      }
+      .new-below {
+        position: sticky;
+        bottom: 12px;
+        z-index: 3;
+        display: block;
+        margin: 0 auto;
+        border-radius: 18px;
+        padding: 6px 14px;
+        box-shadow: 0 4px 14px rgb(0 0 0 / 18%);
+      }
       .edge {
         text-align: center;
         font-size: 12px;
@@ -230,7 +243,10 @@ export class PlacetChat extends LitElement {
     error: { state: true },
     history: { state: true },
     allReviews: { state: true },
+    newBelow: { state: true },
   };
+  /** Messages that arrived while the reader was scrolled up (the "new messages below" button). */
+  declare newBelow: number;
   /** The open-reviews bar shows every review (else the first few and how many more). */
   declare allReviews: boolean;
   declare api: Api;
@@ -249,7 +265,15 @@ export class PlacetChat extends LitElement {
   declare history: StatusHistoryEntry[] | undefined;
   #off: (() => void)[] = [];
   #loadingOlder = false;
+  /** Whether the reader is at the newest message: the feed then follows what grows below. */
   #stickToBottom = true;
+  /**
+   * Bubbles grow after they render (a review widget loading its module, an image, a stream's next
+   * text): while the reader is at the bottom, the feed follows each size change of a bubble.
+   */
+  readonly #resize = new ResizeObserver(() => this.#followBottom());
+  readonly #observed = new WeakSet<Element>();
+  #lastScrollTop = 0;
   /** Unsent messages the server refused: sending them again cannot help (only discarding). */
   readonly #finalFailures = new Set<string>();
   #restoreFrom: { height: number; top: number } | undefined;
@@ -265,6 +289,7 @@ export class PlacetChat extends LitElement {
     this.failed = new Set();
     this.error = '';
     this.allReviews = false;
+    this.newBelow = 0;
   }
 
   override connectedCallback() {
@@ -272,7 +297,11 @@ export class PlacetChat extends LitElement {
     const mine = (channelId: unknown) => channelId === this.channel?.id;
     const rt = this.realtime;
     this.#off = [
-      rt.on<Message>('message:created', (m) => mine(m.channelId) && this.#upsert(m, true)),
+      rt.on<Message>('message:created', (m) => {
+        if (!mine(m.channelId)) return;
+        if (!this.#stickToBottom && m.senderType === 'agent') this.newBelow++;
+        this.#upsert(m, true);
+      }),
       rt.on<Message>('message:updated', (m) => {
         if (!mine(m.channelId)) return;
         if (m.streamId) this.#setDelta(m.streamId, undefined);
@@ -335,6 +364,18 @@ export class PlacetChat extends LitElement {
     super.disconnectedCallback();
     for (const off of this.#off) off();
     this.#off = [];
+    this.#resize.disconnect();
+  }
+
+  #followBottom() {
+    const feed = this.renderRoot.querySelector<HTMLElement>('.feed');
+    if (feed && this.#stickToBottom && !this.#restoreFrom) feed.scrollTop = feed.scrollHeight;
+  }
+
+  #toBottom() {
+    this.#stickToBottom = true;
+    this.newBelow = 0;
+    this.#followBottom();
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -352,8 +393,6 @@ export class PlacetChat extends LitElement {
         () => {},
       );
     }
-    const feed = this.renderRoot.querySelector<HTMLElement>('.feed');
-    if (feed) this.#stickToBottom = feed.scrollHeight - feed.scrollTop - feed.clientHeight < 80;
   }
 
   override updated() {
@@ -365,6 +404,11 @@ export class PlacetChat extends LitElement {
       this.#restoreFrom = undefined;
     } else if (this.#stickToBottom) {
       feed.scrollTop = feed.scrollHeight;
+    }
+    for (const bubble of feed.querySelectorAll('placet-message')) {
+      if (this.#observed.has(bubble)) continue;
+      this.#observed.add(bubble);
+      this.#resize.observe(bubble);
     }
     // A first page that does not fill the feed cannot be scrolled up: fetch older pages until it does.
     if (this.loaded && this.nextCursor && feed.scrollHeight <= feed.clientHeight) void this.#loadOlder();
@@ -428,7 +472,14 @@ export class PlacetChat extends LitElement {
   }
 
   #onScroll(event: Event) {
-    if ((event.target as HTMLElement).scrollTop < 100) void this.#loadOlder();
+    const feed = event.target as HTMLElement;
+    // At the bottom: follow. Away from it only when the reader moved up — content that grew below after
+    // a scroll of ours (a widget rendering late) is followed, not taken for the reader leaving.
+    if (feed.scrollHeight - feed.scrollTop - feed.clientHeight < 80) this.#stickToBottom = true;
+    else if (feed.scrollTop < this.#lastScrollTop) this.#stickToBottom = false;
+    this.#lastScrollTop = feed.scrollTop;
+    if (this.#stickToBottom) this.newBelow = 0;
+    if (feed.scrollTop < 100) void this.#loadOlder();
   }
 
   #markRead() {
@@ -653,6 +704,13 @@ export class PlacetChat extends LitElement {
                 : nothing
             }`,
         )}
+        ${
+          this.newBelow > 0
+            ? html`<button type="button" class="new-below primary" @click=${() => this.#toBottom()}>
+              ${this.newBelow === 1 ? '1 new message' : `${this.newBelow} new messages`} ↓
+            </button>`
+            : nothing
+        }
       </div>
       <form @submit=${this.#submit}>
         <label class="sr-only" for="composer">Message to ${channel.name}</label>
