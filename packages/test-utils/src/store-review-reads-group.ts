@@ -45,6 +45,21 @@ export function storeReviewReadsGroup(options: StoreSuiteOptions): void {
       expect(await store.reviewReads.readIds(owner.id, [message.id])).toEqual([message.id]);
     });
 
+    it('a review read by a user is not unread for that user in its channel (countFromAgentSince)', async () => {
+      const { store } = h();
+      const { owner, channel } = await seedOwnerChannel(store);
+      const other = await seedUser(store);
+      await seedMessage(store, channel, { senderType: 'agent' });
+      const { message } = await seedReview(store, channel);
+      expect(await store.messages.countFromAgentSince(channel.id, null)).toBe(2);
+      expect(await store.messages.countFromAgentSince(channel.id, null, owner.id)).toBe(2);
+      await store.reviewReads.mark(owner.id, message.id, at(1_000));
+      expect(await store.messages.countFromAgentSince(channel.id, null, owner.id)).toBe(1);
+      // Only for the reader; without one, every agent message counts.
+      expect(await store.messages.countFromAgentSince(channel.id, null, other.id)).toBe(2);
+      expect(await store.messages.countFromAgentSince(channel.id, null)).toBe(2);
+    });
+
     it('marks are per user: another user reading the review leaves the first user’s state alone', async () => {
       const { store, inspect } = h();
       const { owner, channel } = await seedOwnerChannel(store);

@@ -210,6 +210,26 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
     await page.screenshot({ path: join(SCREENSHOTS, 'agent-status.png') });
   });
 
+  it('a review read in the inbox is no longer unread in the agent list: one unread state', async () => {
+    const { page } = pages.ui;
+    const gamma = await createAgent(w, 'Gamma');
+    const res = await w.agent<Sent>('POST', '/messages', {
+      channelId: gamma,
+      text: 'Rotate the keys?',
+      review: approval('rotation'),
+    });
+    const badge = page.locator(`placet-agent-list a[data-agent="${gamma}"] .badge`);
+    await expect.poll(() => badge.innerText()).toBe('1');
+    await page.locator('a[data-nav="inbox"]').click();
+    await page.locator(`placet-inbox button.row[data-id="${res.body.id}"]`).click();
+    await page.locator('placet-inbox .detail placet-message button[data-option="approve"]').click();
+    await expect.poll(() => badge.count()).toBe(0);
+    // The server agrees (a reload shows the same).
+    await page.reload();
+    await page.locator(`placet-agent-list a[data-agent="${gamma}"]`).waitFor();
+    expect(await badge.count()).toBe(0);
+  });
+
   it('had no uncaught errors and no failed API request in any of its pages', () => {
     expect(pages.log.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
     expect(pages.log.failures).toEqual([]);

@@ -172,8 +172,12 @@ export interface MessageRepository {
   listStaleStreams(before: Date, limit: number): Promise<MessageRecord[]>;
   /** Highest `iteration` in a chain, or undefined for an unknown group. */
   maxIteration(iterationGroupId: string): Promise<number | undefined>;
-  /** Agent messages of a channel created after `since` (all when null): the unread count. */
-  countFromAgentSince(channelId: string, since: ReadMark | null): Promise<number>;
+  /**
+   * Agent messages of a channel created after `since` (all when null): the unread count. With
+   * `readerId`, a review that reader has read (`reviewReads`, say in the inbox) is not counted: it is
+   * read wherever it was opened.
+   */
+  countFromAgentSince(channelId: string, since: ReadMark | null, readerId?: string): Promise<number>;
   /** The chain, ordered by `iteration` ascending. */
   listByIterationGroup(iterationGroupId: string): Promise<MessageRecord[]>;
   /** Newest first by (createdAt desc, id desc), by index; cost MUST NOT grow with the channel's size. */

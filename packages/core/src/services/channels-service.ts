@@ -118,7 +118,8 @@ export class ChannelsService {
 
   /**
    * A human's channel list: each channel with `unreadCount` (agent messages since the user's read mark,
-   * kept on the server), `lastMessage` and `lastMessageAt`.
+   * kept on the server, except reviews the user has read in the inbox), `lastMessage` and
+   * `lastMessageAt`.
    */
   async listWithActivity(principal: Principal): Promise<ChannelWithActivity[]> {
     const channels = await this.store.channels.listByOwner(principal.userId);
@@ -129,9 +130,11 @@ export class ChannelsService {
     return Promise.all(
       channels.map(async (channel) => {
         const [last] = await this.store.messages.list({ channelId: channel.id, limit: 1 });
+        // A review read in the inbox is read here too: one unread state, wherever it was opened.
         const unreadCount = await this.store.messages.countFromAgentSince(
           channel.id,
           reads.get(channel.id) ?? null,
+          principal.userId,
         );
         return {
           ...presentChannel(channel),

@@ -111,12 +111,24 @@ export function messageRepository(ctx: RepoContext): MessageRepository {
         .executeTakeFirst();
       return row?.max === null || row?.max === undefined ? undefined : Number(row.max);
     },
-    async countFromAgentSince(channelId, since) {
+    async countFromAgentSince(channelId, since, readerId) {
       let query = db
         .selectFrom('placet_messages')
         .select((eb) => eb.fn.countAll().as('n'))
         .where('channel_id', '=', channelId)
         .where('sender_type', '=', 'agent');
+      if (readerId !== undefined) {
+        query = query.where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('placet_review_reads')
+                .select('placet_review_reads.message_id')
+                .whereRef('placet_review_reads.message_id', '=', 'placet_messages.id')
+                .where('placet_review_reads.user_id', '=', readerId),
+            ),
+          ),
+        );
+      }
       if (since) {
         query = query.where((eb) =>
           eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(d.date(since.at), since.messageId ?? '')),

@@ -261,13 +261,14 @@ export function memoryRepositories(view: View): Repositories {
         }
         return max;
       },
-      countFromAgentSince: async (channelId, since) =>
+      countFromAgentSince: async (channelId, since, readerId) =>
         view.filter(
           'messages',
           (m) =>
             m.channelId === channelId &&
             m.senderType === 'agent' &&
-            (since === null || byNewest(m, { createdAt: since.at, id: since.messageId ?? '' }) < 0),
+            (since === null || byNewest(m, { createdAt: since.at, id: since.messageId ?? '' }) < 0) &&
+            (readerId === undefined || view.get('reviewReads', reviewReadKey(readerId, m.id)) === undefined),
         ).length,
       listByIterationGroup: async (groupId) =>
         view

@@ -604,6 +604,7 @@ export class PlacetApp extends LitElement {
         @channel-read=${(e: CustomEvent<string>) => {
           this.channels = this.channels.map((c) => (c.id === e.detail ? { ...c, unreadCount: 0 } : c));
         }}
+        @review-read=${() => void this.#loadAgents()}
       >
         ${this.#main(channel)}
       </main>`;

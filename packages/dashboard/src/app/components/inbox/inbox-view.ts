@@ -223,6 +223,8 @@ export class PlacetInbox extends LitElement {
     try {
       await this.api.markReviewRead(id);
       this.readIds = new Set(this.readIds).add(id);
+      // Read here is read in its chat too: the agent list's unread count follows.
+      this.dispatchEvent(new CustomEvent('review-read', { detail: id, bubbles: true, composed: true }));
     } catch {
       // Stays unread; opening it again retries.
     }
