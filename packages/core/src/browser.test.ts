@@ -28,6 +28,7 @@ describe('@placet/core/browser', () => {
       .map((path) => path.replace(/^.*src\//, ''))
       .sort();
     expect(fromCore).toEqual([
+      'browser-messages.ts',
       'browser.ts',
       'errors/codes.ts',
       'errors/placet-error.ts',

@@ -23,9 +23,16 @@
  * reads the response from them and renders an answer.
  */
 import { z } from 'zod';
+import { asSentence, issueMessage } from './browser-messages.js';
 import type { ReviewStatus } from './contract/common.js';
 import type { ReviewResponse, ReviewSchemas } from './plugins/types.js';
 
+export {
+  type IssueDetails,
+  issueMessage,
+  sendFailureMessage,
+  serverIssueMessage,
+} from './browser-messages.js';
 export { defineReviewSchemas } from './plugins/define.js';
 export type { ReviewResponse, ReviewSchemas, ReviewStatus };
 export { z };
@@ -226,6 +233,9 @@ export abstract class PlacetReviewElement<
   #countdown: { el: HTMLElement; deadline: number } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #timedOut = false;
+  /** The issues on show ({@link issuesKey}), or `undefined` when none are. */
+  #shownIssues: string | undefined;
+  #rechecking = false;
   readonly #container: HTMLDivElement;
 
   constructor() {
@@ -301,12 +311,10 @@ export abstract class PlacetReviewElement<
       this.showIssues([{ path: [], message: 'This review cannot be dismissed' }]);
       return false;
     }
-    if (!dismissal) {
-      const result = this.definition.response(payload).safeParse(response);
-      if (!result.success) {
-        this.showIssues(result.error.issues);
-        return false;
-      }
+    const issues = dismissal ? [] : this.issuesOf(response);
+    if (issues.length > 0) {
+      this.showIssues(issues);
+      return false;
     }
     const detail = { response } as PlacetRespondDetail<R>;
     this.dispatchEvent(new CustomEvent(RESPOND_EVENT, { detail, bubbles: true, composed: true }));
@@ -314,12 +322,46 @@ export abstract class PlacetReviewElement<
   }
 
   /**
+   * The issues of `response` under the review type's `response(payload)` schema, empty when it is valid.
+   * Zod's default messages are replaced by plain sentences ({@link issueMessage}); a message the schema's
+   * author wrote is kept, as zod ranks a schema's own message above the one given to `safeParse`.
+   */
+  protected issuesOf(response: unknown): ResponseIssue[] {
+    const payload = this.#parsedPayload;
+    if (payload === undefined) return [];
+    const result = this.definition.response(payload).safeParse(response, { error: issueMessage });
+    return result.success ? [] : result.error.issues;
+  }
+
+  /**
+   * Checks `response` again while the person corrects a refused answer (call it on `input`): clears the
+   * shown issues once it is valid and rewords them when they change, without moving the focus. Does
+   * nothing while no issue is shown, so nobody is told off before they have tried to send.
+   */
+  protected recheck(response: unknown): void {
+    if (this.#shownIssues === undefined) return;
+    const issues = this.issuesOf(response);
+    // The same words again would only repeat the alert to a screen reader at every keystroke.
+    if (issuesKey(issues) === this.#shownIssues) return;
+    this.clearIssues();
+    if (issues.length === 0) return;
+    this.#rechecking = true;
+    try {
+      this.showIssues(issues);
+    } finally {
+      this.#rechecking = false;
+    }
+  }
+
+  /**
    * Shows each issue in the {@link errorSlot} of its response key (else at the top) as a `.error` with
-   * `role="alert"`, marks the controls named after the key `aria-invalid`, and focuses the first one.
+   * `role="alert"`, worded as a sentence, marks the controls named after the key `aria-invalid`, and
+   * focuses the first one (not while {@link recheck} runs: the person is typing somewhere).
    */
   protected showIssues(issues: readonly ResponseIssue[]): void {
     const root = this.shadowRoot;
     if (!root) return;
+    this.#shownIssues = issuesKey(issues);
     let first: HTMLElement | undefined;
     for (const issue of issues) {
       const key = issue.path.length > 0 ? String(issue.path[0]) : '';
@@ -328,7 +370,7 @@ export abstract class PlacetReviewElement<
         root.querySelector('[data-errors-for=""]');
       const rest = key && slot?.getAttribute('data-errors-for') === key ? issue.path.slice(1) : issue.path;
       const prefix = rest.length > 0 ? `${rest.map(String).join('.')}: ` : '';
-      slot?.append(h('p', { class: 'error', role: 'alert' }, prefix + issue.message));
+      slot?.append(h('p', { class: 'error', role: 'alert' }, prefix + asSentence(issue.message)));
       for (const control of root.querySelectorAll<HTMLElement>(`[name="${CSS.escape(key)}"]`)) {
         control.setAttribute('aria-invalid', 'true');
         const described = new Set(control.getAttribute('aria-describedby')?.split(/\s+/).filter(Boolean));
@@ -336,11 +378,12 @@ export abstract class PlacetReviewElement<
         first ??= control;
       }
     }
-    first?.focus();
+    if (!this.#rechecking) first?.focus();
   }
 
   /** Removes every shown issue. */
   protected clearIssues(): void {
+    this.#shownIssues = undefined;
     const root = this.shadowRoot;
     for (const slot of root?.querySelectorAll('.errors') ?? []) slot.replaceChildren();
     for (const control of root?.querySelectorAll('[aria-invalid]') ?? [])
@@ -373,6 +416,7 @@ export abstract class PlacetReviewElement<
     this.#fieldset = undefined;
     this.#countdown = undefined;
     this.#timedOut = false;
+    this.#shownIssues = undefined;
     // Nothing to show until the host has set a payload or a review.
     const nodes = this.payload === undefined && review === null ? [] : this.#render(status, review);
     this.#container.replaceChildren(...nodes);
@@ -486,6 +530,11 @@ export abstract class PlacetReviewElement<
   #applyDisabled(): void {
     if (this.#fieldset) this.#fieldset.disabled = this.#readonly || this.#timedOut;
   }
+}
+
+/** Identifies a list of issues by what it shows, to tell whether a new list says anything new. */
+function issuesKey(issues: readonly ResponseIssue[]): string {
+  return JSON.stringify(issues.map((issue) => [issue.path.map(String), issue.message]));
 }
 
 /** Defines `tag` once: importing a UI module twice (or two versions of it) does not throw. */

@@ -53,6 +53,8 @@ const payload = {
   ],
 } satisfies FormPayload;
 const review = (p: object, extra: object = {}) => pendingReview('form', p, extra);
+/** A message as the element shows it: the plugin words its messages as fragments ("required"). */
+const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1);
 
 const ELEMENT = { tag: TAG, entry: new URL('../src/ui.ts', import.meta.url), page: { locale: 'en-US' } };
 
@@ -208,7 +210,7 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
     expect(registry.parseResponse('form', payload, response)).toEqual(response);
   });
 
-  it('invalid answers show the server’s messages next to each field and send nothing', async () => {
+  it('invalid answers show the server’s messages, as sentences, next to each field and send nothing', async () => {
     await mount({ payload, review: review(payload) });
     await field('age').fill('36.5');
     await field('email').fill('nope');
@@ -235,10 +237,12 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
     expect(issues.map((i) => i.path[0]).sort()).toEqual(['age', 'email', 'name', 'plan', 'site']);
     for (const issue of issues) {
       const key = String(issue.path[0]);
-      expect(await el(`[data-errors-for="${key}"] .error[role="alert"]`).textContent()).toBe(issue.message);
+      expect(await el(`[data-errors-for="${key}"] .error[role="alert"]`).textContent()).toBe(
+        sentence(issue.message),
+      );
       expect(await field(key).getAttribute('aria-invalid')).toBe('true');
     }
-    expect(await el('[data-errors-for="name"] .error').textContent()).toBe('required');
+    expect(await el('[data-errors-for="name"] .error').textContent()).toBe('Required');
     expect(await focusedName()).toBe('name'); // the first invalid field takes the focus
 
     // Fixing them clears the messages and sends.
@@ -250,6 +254,26 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
     await field('name').press('Enter');
     expect((await events()).length).toBe(1);
     expect(await el('.error').count()).toBe(0);
+  });
+
+  it('a number out of range reads as a sentence, not as zod’s default message', async () => {
+    await mount({ payload, review: review(payload) });
+    await field('name').fill('Ada');
+    await field('email').fill('ada@example.com');
+    await field('plan').selectOption('free');
+    const alert = el('[data-errors-for="age"] .error[role="alert"]');
+    const server = (age: number) => formResponseFor(payload).safeParse({ age }).error?.issues;
+    expect(server(200)?.find((i) => i.path[0] === 'age')?.message).toBe(
+      'Too big: expected number to be <=150',
+    );
+    await field('age').fill('200');
+    await field('age').press('Enter');
+    expect(await events()).toEqual([]);
+    expect(await alert.textContent()).toBe('Must be at most 150');
+    expect(await field('age').getAttribute('aria-invalid')).toBe('true');
+    await field('age').fill('-1');
+    await field('age').press('Enter');
+    expect(await alert.textContent()).toBe('Must be at least 0');
   });
 
   it('a multiselect is a described group of labelled checkboxes; clicks answer it, in option order', async () => {
@@ -280,7 +304,7 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
     await field('tags').nth(2).uncheck();
     await el('[data-action="submit"]').click();
     expect(await events()).toEqual([]);
-    expect(await el('[data-errors-for="tags"] .error[role="alert"]').textContent()).toBe('required');
+    expect(await el('[data-errors-for="tags"] .error[role="alert"]').textContent()).toBe('Required');
     expect(
       await field('tags').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('aria-invalid'))),
     ).toEqual(['true', 'true', 'true']);
@@ -294,7 +318,7 @@ describeReviewElement('<placet-form> in Chromium', ELEMENT, (ui) => {
     for (const index of [0, 1, 2]) await field('tags').nth(index).check();
     await el('[data-action="submit"]').click();
     expect(await events()).toEqual([]);
-    expect(await el('[data-errors-for="tags"] .error').textContent()).toBe('choose at most 2 options');
+    expect(await el('[data-errors-for="tags"] .error').textContent()).toBe('Choose at most 2 options');
 
     await field('tags').nth(0).uncheck();
     await el('[data-action="submit"]').click();

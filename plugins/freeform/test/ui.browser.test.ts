@@ -47,7 +47,7 @@ describeReviewElement('<placet-freeform> in Chromium', ELEMENT, (ui) => {
     expect(registry.parseResponse('freeform', payload, event?.response)).toEqual(event?.response);
   });
 
-  it('invalid JSON, or JSON that is not an object, shows a message and sends nothing', async () => {
+  it('invalid JSON, or JSON that is not an object, shows a sentence and sends nothing', async () => {
     await mount({ payload, review: review(payload) });
     const textarea = el('textarea[name="json"]');
     await textarea.fill('{"choice": ');
@@ -70,7 +70,9 @@ describeReviewElement('<placet-freeform> in Chromium', ELEMENT, (ui) => {
         return (error as { issues: { message: string }[] }).issues[0]?.message;
       }
     })();
-    expect(await alert.textContent()).toBe(server);
+    // The server answers an agent in zod's words; a person reads a sentence.
+    expect(server).toBe('Invalid input: expected record, received array');
+    expect(await alert.textContent()).toBe('Must be an object, not a list');
   });
 
   it('dismisses with the dismissLabel button', async () => {

@@ -99,13 +99,13 @@ describeReviewElement('<placet-rating> in Chromium', ELEMENT, (ui) => {
     expect((await events()).map((e) => e.response)).toEqual([{ stars: 2 }]);
   });
 
-  it('submitting no rating shows the server’s message, focuses the stars and sends nothing', async () => {
+  it('submitting no rating shows the server’s message as a sentence, focuses the stars and sends nothing', async () => {
     await mount({ payload: five, review: review(five) });
     await el('[data-action="submit"]').focus();
     await ui.page.keyboard.press('Enter');
     expect(await events()).toEqual([]);
     const alert = el('[data-errors-for="stars"] .error[role="alert"]');
-    expect(await alert.textContent()).toBe('choose a rating from 1 to 5 stars');
+    expect(await alert.textContent()).toBe('Choose a rating from 1 to 5 stars');
     expect(() => registry.parseResponse('rating', five, {})).toThrow(/choose a rating from 1 to 5 stars/);
     expect(await el('[data-option="1"]').getAttribute('aria-invalid')).toBe('true');
     expect(await focused('[data-option="1"]')).toBe(true);
@@ -127,7 +127,7 @@ describeReviewElement('<placet-rating> in Chromium', ELEMENT, (ui) => {
     await el('[data-action="submit"]').click();
     expect(await events()).toEqual([]);
     expect(await el('[data-errors-for="comment"] .error').textContent()).toBe(
-      'the comment is too long (at most 2000 characters)',
+      'The comment is too long (at most 2000 characters)',
     );
     expect(await focused('textarea[name="comment"]')).toBe(true);
   });

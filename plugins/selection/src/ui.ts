@@ -4,8 +4,9 @@
  * `@placet/core/browser` included). Contract: see `PlacetReviewElement` in `@placet/core/browser`.
  *
  * Radio buttons (`mode: 'single'`) or checkboxes (`mode: 'multi'`), each `name="selectedIds"
- * data-option="<id>"` with its label and description, a submit button (`data-action="submit"`,
- * `submitLabel`) and a dismiss button when the payload has a `dismissLabel`. Answers `{ selectedIds }`.
+ * data-option="<id>"` inside a `<label>` holding its label and description (the whole option is clickable),
+ * a submit button (`data-action="submit"`, `submitLabel`) and a dismiss button when the payload has a
+ * `dismissLabel`. Answers `{ selectedIds }`.
  */
 import {
   type Child,
@@ -21,7 +22,7 @@ export class PlacetSelectionElement extends PlacetReviewElement<SelectionPayload
   static override styles = `
 .items{display:grid;gap:.4rem}
 .item{display:grid;grid-template-columns:auto 1fr;column-gap:.6rem;align-items:start;padding:.5rem .65rem;
-border:1px solid var(--_border);border-radius:8px}
+border:1px solid var(--_border);border-radius:8px;cursor:pointer}
 .item:has(input:checked){border-color:var(--_accent);background:color-mix(in srgb,var(--_accent) 8%,var(--_bg))}
 .item input{margin:.2rem 0 0;accent-color:var(--_accent);width:1rem;height:1rem}
 .item .description{grid-column:2}
@@ -34,8 +35,10 @@ border:1px solid var(--_border);border-radius:8px}
     const items = payload.items.map((item, index) => {
       const id = `item-${index}`;
       const description = item.description ? `${id}-description` : null;
+      // The whole option is its <label>, so a click on the description chooses it too; aria-labelledby
+      // keeps the description out of the input's name, where aria-describedby already puts it.
       return h(
-        'div',
+        'label',
         { class: 'item' },
         h('input', {
           type: multi ? 'checkbox' : 'radio',
@@ -43,9 +46,10 @@ border:1px solid var(--_border);border-radius:8px}
           name: 'selectedIds',
           value: item.id,
           'data-option': item.id,
+          'aria-labelledby': `${id}-label`,
           'aria-describedby': description,
         }),
-        h('label', { for: id, class: 'label' }, item.label),
+        h('span', { class: 'label', id: `${id}-label` }, item.label),
         item.description ? h('span', { class: 'description', id: description }, item.description) : null,
       );
     });

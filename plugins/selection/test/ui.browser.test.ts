@@ -52,13 +52,13 @@ describeReviewElement('<placet-selection> in Chromium', ELEMENT, (ui) => {
     expect(registry.parseResponse('selection', single, event?.response)).toEqual(event?.response);
   });
 
-  it('single mode: submitting nothing shows the server’s message and sends nothing', async () => {
+  it('single mode: submitting nothing shows the server’s message as a sentence and sends nothing', async () => {
     await mount({ payload: single, review: review(single) });
     await el('[data-action="submit"]').focus();
     await ui.page.keyboard.press('Enter');
     expect(await events()).toEqual([]);
     const alert = el('[data-errors-for="selectedIds"] .error[role="alert"]');
-    expect(await alert.textContent()).toBe('select exactly one item (mode is single)');
+    expect(await alert.textContent()).toBe('Select exactly one item (mode is single)');
     expect(await el('[data-option="id_a"]').getAttribute('aria-invalid')).toBe('true');
     // The first option takes the focus; choosing and sending clears the message.
     expect(await focused('[data-option="id_a"]')).toBe(true);
@@ -67,6 +67,29 @@ describeReviewElement('<placet-selection> in Chromium', ELEMENT, (ui) => {
     await ui.page.keyboard.press('Enter');
     expect((await events()).map((e) => e.response)).toEqual([{ selectedIds: ['id_a'] }]);
     expect(await el('.error').count()).toBe(0);
+  });
+
+  it('a click anywhere on an option chooses it, its description included; its name stays its label', async () => {
+    await mount({ payload: single, review: review(single) });
+    await el('.description').filter({ hasText: 'The third letter' }).click();
+    expect(await el('[data-option="id_c"]').isChecked()).toBe(true);
+    await el('.description').filter({ hasText: 'The first letter' }).click();
+    expect(await el('[data-option="id_a"]').isChecked()).toBe(true);
+    expect(await el('[data-option="id_c"]').isChecked()).toBe(false);
+    // The description describes the radio; it is not part of its name.
+    expect(await ui.page.getByRole('radio', { name: 'Gamma', exact: true }).getAttribute('data-option')).toBe(
+      'id_c',
+    );
+    await ui.page.getByText('Beta', { exact: true }).click();
+    expect(await el('[data-option="id_b"]').isChecked()).toBe(true);
+
+    await mount({ payload: multi, review: review(multi) });
+    const description = el('.description').filter({ hasText: 'The first letter' });
+    await description.click();
+    expect(await el('[data-option="id_a"]').isChecked()).toBe(true);
+    await description.click(); // a checkbox toggles back
+    expect(await el('[data-option="id_a"]').isChecked()).toBe(false);
+    expect(await ui.page.getByRole('checkbox', { name: 'Alpha', exact: true }).count()).toBe(1);
   });
 
   it('multi mode: checkboxes, Space toggles, ids in list order', async () => {
@@ -91,7 +114,7 @@ describeReviewElement('<placet-selection> in Chromium', ELEMENT, (ui) => {
     await el('[data-action="submit"]').focus();
     await ui.page.keyboard.press('Enter');
     expect(await events()).toEqual([]);
-    expect(await el('.error[role="alert"]').textContent()).toBe('select at least one item');
+    expect(await el('.error[role="alert"]').textContent()).toBe('Select at least one item');
     expect(() => registry.parseResponse('selection', multi, { selectedIds: [] })).toThrow(
       /select at least one item/,
     );

@@ -5,7 +5,8 @@
  *
  * A textarea (`name="text"`) with `placeholder`, prefilled from `prefill`, bounded by `minLength` /
  * `maxLength` (with a live count), submitted by the submit button (`submitLabel`) or Ctrl/Cmd+Enter; when
- * `markdown` is true a Preview toggle (`data-action="preview"`) renders the text safely. Answers `{ text }`.
+ * `markdown` is true a Preview toggle (`data-action="preview"`, reading "Edit" while previewing) renders
+ * the text safely. A refused text's message follows the text as it is corrected. Answers `{ text }`.
  */
 import {
   type Child,
@@ -59,6 +60,7 @@ textarea{font-family:ui-monospace,monospace;min-height:5.5rem}
       hint.textContent = `${bounds.filter(Boolean).join(' · ')} characters · Ctrl+Enter to send`;
     };
     textarea.addEventListener('input', count);
+    textarea.addEventListener('input', () => this.recheck({ text: textarea.value }));
     count();
 
     let toolbarEnd: Child = null;
@@ -77,6 +79,8 @@ textarea{font-family:ui-monospace,monospace;min-height:5.5rem}
         'Preview',
       );
       const show = (previewing: boolean) => {
+        // The label names what a press does next; aria-pressed says which view is on.
+        toggle.textContent = previewing ? 'Edit' : 'Preview';
         toggle.setAttribute('aria-pressed', String(previewing));
         textarea.hidden = previewing;
         if (preview) {

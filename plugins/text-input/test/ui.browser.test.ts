@@ -25,6 +25,10 @@ const review = (p: object, extra: object = {}) => pendingReview('text-input', p,
 /** The message the server gives for `text`. */
 const serverMessage = (p: typeof payload, text: string) =>
   textInputResponseFor(p).safeParse({ text }).error?.issues[0]?.message;
+/** What the element shows for a text shorter than `payload.minLength`, where zod says "Too small: …". */
+const TOO_SHORT = 'Must be at least 5 characters';
+/** The plugin's own message for padding that does not reach `payload.minLength`, as a sentence. */
+const PADDED = 'Too short: expected at least 5 characters besides whitespace';
 
 const ELEMENT = { tag: TAG, entry: new URL('../src/ui.ts', import.meta.url) };
 
@@ -48,13 +52,14 @@ describeReviewElement('<placet-text-input> in Chromium', ELEMENT, (ui) => {
     expect(await el('#text-hint').textContent()).toContain('40 / 40');
   });
 
-  it('too short: shows the server’s message next to the textarea and sends nothing; then sends', async () => {
+  it('too short: says so in a sentence next to the textarea and sends nothing; then sends', async () => {
     await mount({ payload, review: review(payload) });
     await el('textarea').focus();
     await ui.page.keyboard.press('Control+Enter');
     expect(await events()).toEqual([]);
     const alert = el('[data-errors-for="text"] .error[role="alert"]');
-    expect(await alert.textContent()).toBe(serverMessage(payload, 'No'));
+    expect(serverMessage(payload, 'No')).toBe('Too small: expected string to have >=5 characters');
+    expect(await alert.textContent()).toBe(TOO_SHORT);
     expect(await el('textarea').getAttribute('aria-invalid')).toBe('true');
     const describedBy = (await el('textarea').getAttribute('aria-describedby'))?.split(' ');
     expect(describedBy).toEqual(['text-hint', await el('[data-errors-for="text"]').getAttribute('id')]);
@@ -64,7 +69,10 @@ describeReviewElement('<placet-text-input> in Chromium', ELEMENT, (ui) => {
     await ui.page.keyboard.type('  ab    ');
     await ui.page.keyboard.press('Control+Enter');
     expect(await events()).toEqual([]);
-    expect(await alert.textContent()).toBe(serverMessage(payload, '  ab    '));
+    expect(serverMessage(payload, '  ab    ')).toBe(
+      'too short: expected at least 5 characters besides whitespace',
+    );
+    expect(await alert.textContent()).toBe(PADDED);
 
     await el('textarea').fill('');
     await ui.page.keyboard.type('No, because it is Friday.');
@@ -84,6 +92,50 @@ describeReviewElement('<placet-text-input> in Chromium', ELEMENT, (ui) => {
     });
     expect(registry.parseResponse('text-input', payload, event?.response)).toEqual(event?.response);
     expect(await el('.error').count()).toBe(0);
+  });
+
+  it('a refused text’s message follows the corrections, and is gone once the text is valid', async () => {
+    await mount({ payload, review: review(payload) });
+    const textarea = el('textarea');
+    const alerts = el('[data-errors-for="text"] .error[role="alert"]');
+    await textarea.focus();
+    await ui.page.keyboard.press('End');
+    await ui.page.keyboard.press('Control+Enter');
+    expect(await alerts.allTextContents()).toEqual([TOO_SHORT]);
+
+    await ui.page.keyboard.type(' w'); // "No w": still too short, still said once
+    expect(await alerts.allTextContents()).toEqual([TOO_SHORT]);
+    expect(await textarea.getAttribute('aria-invalid')).toBe('true');
+    await ui.page.keyboard.type('   '); // five characters, but padding: the message changes with the problem
+    expect(await alerts.allTextContents()).toEqual([PADDED]);
+    expect(await focused('textarea')).toBe(true); // typing goes on where it was
+
+    await ui.page.keyboard.type('ay'); // "No w   ay": valid
+    expect(await alerts.count()).toBe(0);
+    expect(await textarea.getAttribute('aria-invalid')).toBeNull();
+    expect(await events()).toEqual([]); // correcting is not sending
+    await ui.page.keyboard.press('Backspace');
+    await ui.page.keyboard.press('Backspace'); // invalid again, but nobody asked to send: no message yet
+    expect(await alerts.count()).toBe(0);
+  });
+
+  it('the Preview toggle reads "Edit" while previewing, with aria-pressed in step', async () => {
+    await mount({ payload, review: review(payload) });
+    const toggle = el('[data-action="preview"]');
+    expect([await toggle.textContent(), await toggle.getAttribute('aria-pressed')]).toEqual([
+      'Preview',
+      'false',
+    ]);
+    await toggle.click();
+    expect([await toggle.textContent(), await toggle.getAttribute('aria-pressed')]).toEqual(['Edit', 'true']);
+    expect(await el('.preview').isVisible()).toBe(true);
+    await toggle.focus();
+    await ui.page.keyboard.press('Enter');
+    expect([await toggle.textContent(), await toggle.getAttribute('aria-pressed')]).toEqual([
+      'Preview',
+      'false',
+    ]);
+    expect(await el('textarea').isVisible()).toBe(true);
   });
 
   it('previews markdown safely: no HTML from the text, only http(s) links', async () => {
@@ -129,6 +181,8 @@ describeReviewElement('<placet-text-input> in Chromium', ELEMENT, (ui) => {
     expect(await events()).toEqual([]);
     expect(await el('textarea').isVisible()).toBe(true);
     expect(await focused('textarea')).toBe(true);
+    expect(await el('[data-action="preview"]').textContent()).toBe('Preview');
+    expect(await el('[data-action="preview"]').getAttribute('aria-pressed')).toBe('false');
   });
 
   it('without markdown there is no preview; dismiss only with a dismissLabel', async () => {
