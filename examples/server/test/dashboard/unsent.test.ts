@@ -119,6 +119,18 @@ describe.skipIf(skip)('dashboard: messages sent during an outage', { timeout: 90
     ).toEqual([]);
   });
 
+  it('a list that cannot load says so in a sentence, not with the browser\'s "Failed to fetch"', async () => {
+    const { page } = pages.ui;
+    await page.route('**/api/v1/reviews?**', (route) => route.abort('internetdisconnected'));
+    await page.locator('a[data-nav="inbox"]').click();
+    const alert = page.locator('placet-inbox').getByRole('alert');
+    await expect
+      .poll(() => alert.innerText())
+      .toBe(
+        'The reviews could not be loaded: you are offline or the server is unreachable. Try again when the connection is back.',
+      );
+  });
+
   it('had no uncaught errors in any of its pages', () => {
     // The refusal above is a 422 on purpose; the outage's aborted requests log failed resources.
     const unexpected = pages.log.errors.filter(

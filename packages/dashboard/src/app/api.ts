@@ -155,3 +155,12 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * A sentence for a request that failed: the server's own message when it answered, else what happened
+ * and what to do (never the browser's "Failed to fetch"). `what` names what was loading ("The messages").
+ */
+export function failureMessage(error: unknown, what: string): string {
+  if (error instanceof ApiError) return error.message;
+  return `${what} could not be loaded: you are offline or the server is unreachable. Try again when the connection is back.`;
+}

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { type Api, ApiError } from '../api.js';
+import { type Api, failureMessage } from '../api.js';
 import { clientKey, relativeTime, shortTime } from '../format.js';
 import { plainPreview } from '../markdown.js';
 import type { Outbox, SendFailure, Unsent } from '../outbox.js';
@@ -447,8 +447,7 @@ export class PlacetChat extends LitElement {
       this.loaded = true;
       this.#markRead();
     } catch (error) {
-      if (generation === this.#generation)
-        this.error = error instanceof Error ? error.message : String(error);
+      if (generation === this.#generation) this.error = failureMessage(error, 'The messages');
     }
   }
 
@@ -465,7 +464,7 @@ export class PlacetChat extends LitElement {
       this.messages = [...page.data.reverse().filter((m) => !known.has(m.id)), ...this.messages];
       this.nextCursor = page.nextCursor;
     } catch (error) {
-      this.error = error instanceof ApiError ? error.message : 'Older messages could not be loaded.';
+      this.error = failureMessage(error, 'Older messages');
     } finally {
       this.#loadingOlder = false;
     }
@@ -594,7 +593,7 @@ export class PlacetChat extends LitElement {
     try {
       this.history = await this.api.statusHistory(this.channel.id);
     } catch (error) {
-      this.error = error instanceof ApiError ? error.message : 'The status history could not be loaded.';
+      this.error = failureMessage(error, 'The status history');
     }
   }
 

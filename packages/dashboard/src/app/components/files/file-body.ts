@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { Api } from '../../api.js';
+import { type Api, failureMessage } from '../../api.js';
 import { fileSize } from '../../format.js';
 import { renderMarkdown } from '../../markdown.js';
 import type { Attachment } from '../../types.js';
@@ -84,7 +84,7 @@ export class PlacetFileBody extends LitElement {
       if (plan.kind === 'code' && !source.binary) this.#highlight(source.text, plan);
     } catch (error) {
       if (!loading.signal.aborted) {
-        this.error = error instanceof Error ? error.message : 'The file could not be loaded.';
+        this.error = failureMessage(error, 'The file');
       }
     }
   }

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Api } from '../../api.js';
+import { type Api, failureMessage } from '../../api.js';
 import { GROUP_TITLES, groupInbox, inboxGroup, mergeInbox } from '../../policy/inbox-groups.js';
 import { hasAssignees } from '../../policy/policy-format.js';
 import type { Realtime } from '../../realtime.js';
@@ -211,8 +211,7 @@ export class PlacetInbox extends LitElement {
       if (assigned || !withAssigned)
         this.assignedCursor = withAssigned ? (assigned?.nextCursor ?? null) : null;
     } catch (error) {
-      if (generation === this.#generation)
-        this.error = error instanceof Error ? error.message : String(error);
+      if (generation === this.#generation) this.error = failureMessage(error, 'The reviews');
     } finally {
       if (generation === this.#generation) this.loading = false;
     }

@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import type { Api } from '../../api.js';
+import { type Api, failureMessage } from '../../api.js';
 import { shortTime } from '../../format.js';
 import type { Message } from '../../types.js';
 import { modalStyles, PlacetModal } from '../files/modal.js';
@@ -133,7 +133,7 @@ export class PlacetIterations extends PlacetModal {
       const { iterations } = await fetchIterations(this.api, this.message.id, this.message.channelId);
       this.chain = [...iterations].sort((a, b) => (a.iteration ?? 1) - (b.iteration ?? 1));
     } catch (error) {
-      this.error = error instanceof Error ? error.message : 'The revisions could not be loaded.';
+      this.error = failureMessage(error, 'The revisions');
     }
   }
 

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { type Api, ApiError } from '../../api.js';
+import { type Api, ApiError, failureMessage } from '../../api.js';
 import { shortTime } from '../../format.js';
 import { type AuditRow, auditRow } from '../../policy/audit-entries.js';
 import type { AuditEntry, Review } from '../../types.js';
@@ -91,7 +91,7 @@ export class PlacetReviewAudit extends LitElement {
       if (error instanceof ApiError && error.status === 404) this.phase = 'missing';
       else {
         this.phase = 'failed';
-        this.error = error instanceof Error ? error.message : String(error);
+        this.error = failureMessage(error, 'The audit trail');
       }
     }
   }
