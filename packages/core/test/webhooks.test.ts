@@ -87,6 +87,20 @@ describe('webhook deliveries', () => {
     expect(sender.requests).toHaveLength(4);
   });
 
+  it('a target the outbound rules refuse fails at once: no retries, and the message shows the failure', async () => {
+    const requests: OutboundRequest[] = [];
+    const refusing: WebhookSender = {
+      async send(request) {
+        requests.push(request);
+        return { status: null, error: 'refused: loopback address', durationMs: 0, refused: true };
+      },
+    };
+    const { msg } = await answeredReview(refusing);
+    for (let i = 0; i < 30; i++) await w.clock.advance(60_000);
+    expect(requests).toHaveLength(1);
+    expect((await w.placet.messages.get(w.agent, msg.id)).deliveryStatus).toBe('webhook_failed');
+  });
+
   it('410 Gone stops after one attempt; the failure never downgrades an acknowledgement', async () => {
     const sender = receiver([410]);
     const { msg } = await answeredReview(sender);

@@ -79,10 +79,11 @@ async function send(
   options: ResolvedHttpWebhookSenderOptions,
 ): Promise<OutboundResult> {
   const started = performance.now();
-  const result = (status: number | null, error: string | null): OutboundResult => ({
+  const result = (status: number | null, error: string | null, refused = false): OutboundResult => ({
     status,
     error,
     durationMs: Math.max(0, Math.round(performance.now() - started)),
+    ...(refused ? { refused } : {}),
   });
   try {
     const limit = effectiveTimeout(request, options);
@@ -90,13 +91,13 @@ async function send(
       let settled = false;
       let status: number | null = null;
       let req: ClientRequest | undefined;
-      const settle = (error: string | null): void => {
+      const settle = (error: string | null, refused = false): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         req?.destroy();
         // Once a status arrived, the attempt has an answer: a cut-short body read is not a failure.
-        resolve(result(status, status === null ? (error ?? 'no response') : null));
+        resolve(result(status, status === null ? (error ?? 'no response') : null, refused));
       };
       // One deadline for the whole attempt: DNS, connect, TLS, response head and the capped body read.
       const timer = setTimeout(() => settle('timeout'), limit);
@@ -120,7 +121,7 @@ async function send(
         (target) => {
           if (settled) return;
           if (!target.ok) {
-            settle(`refused: ${target.reason}`);
+            settle(`refused: ${target.reason}`, true);
             return;
           }
           try {

@@ -66,6 +66,8 @@ describe('httpWebhookSender: refused targets', () => {
       const result = await sender.send(request(url));
       expect(result.status).toBeNull();
       expect(result.error).toBe('refused: loopback address');
+      // Refused by the rules: every retry would be refused too (the engine stops at once).
+      expect(result.refused).toBe(true);
       expect(result.durationMs).toBeGreaterThanOrEqual(0);
     }
     expect(connects).not.toHaveBeenCalled();
@@ -79,7 +81,11 @@ describe('httpWebhookSender: refused targets', () => {
     const result = await httpWebhookSender({ resolver }).send(
       request(`http://rebind.example.com:${r.port}/`),
     );
-    expect(result).toMatchObject({ status: null, error: 'refused: resolves to loopback address' });
+    expect(result).toMatchObject({
+      status: null,
+      error: 'refused: resolves to loopback address',
+      refused: true,
+    });
     expect(calls).toEqual(['rebind.example.com']);
     expect(connects).not.toHaveBeenCalled();
     expect(r.connections()).toBe(0);

@@ -14,6 +14,11 @@ export interface OutboundResult {
   /** A short, secret-free reason for failures (never the response body, never a header value). */
   error: string | null;
   durationMs: number;
+  /**
+   * The target is refused by the outbound rules (a private or loopback address the host did not
+   * allow): every later attempt would be refused too, so the delivery fails now instead of retrying.
+   */
+  refused?: boolean;
 }
 
 /**

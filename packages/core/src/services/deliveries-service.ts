@@ -46,7 +46,7 @@ export interface DeliveryCounters {
   delivered: number;
   /** Failed attempts that will be retried. */
   retried: number;
-  /** Failed attempts after which the delivery was given up (410, or out of attempts). */
+  /** Failed attempts after which the delivery was given up (410, a refused target, or out of attempts). */
   failed: number;
   /** Notifications with nothing left to send when they were due (`skipped`). */
   skipped: number;
@@ -61,7 +61,7 @@ const WAKE = new Set(['review:responded', 'review:expired', 'message:created']);
 /** One attempt's outcome, webhook or notification. */
 interface AttemptResult {
   ok: boolean;
-  /** Stop retrying (410 Gone, a notifier's `retry: false`). */
+  /** Stop retrying (410 Gone, a refused target, a notifier's `retry: false`). */
   giveUp: boolean;
   /** Deliberately not sent (a notification with nothing left to say): done, not failed. */
   skipped?: boolean;
@@ -313,7 +313,8 @@ export class DeliveriesService {
       timeoutMs: config.timeoutMs,
     });
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
-    return { ...result, ok, giveUp: result.status === 410 };
+    // Gone (410), or a target the outbound rules refuse (it would be refused at every retry).
+    return { ...result, ok, giveUp: result.status === 410 || result.refused === true };
   }
 
   /**
