@@ -111,7 +111,7 @@ export const ROUTES = {
     list: true,
   },
   waitForReview: { method: 'get', path: '/reviews/:id/wait', query: 'WaitQuery', result: 'WaitResult' },
-  getReview: { method: 'get', path: '/reviews/:id', query: 'ChannelQuery', result: 'Message' },
+  getReview: { method: 'get', path: '/reviews/:id', query: 'ReviewQuery', result: 'Message' },
   // Receipts
   getReviewReceipt: {
     method: 'get',

@@ -141,6 +141,7 @@ export {
   MessageListQuery,
   type MessageListQueryInput,
   MessagePage,
+  ReviewQuery,
   StatusEvent,
   StatusStepCreate,
   type StatusStepCreateInput,

@@ -210,6 +210,29 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
     await page.screenshot({ path: join(SCREENSHOTS, 'agent-status.png') });
   });
 
+  it('keeps its filters across a reload, and a link to a review outside them still shows that review', async () => {
+    const { page } = pages.ui;
+    await page.locator('a[data-nav="inbox"]').click();
+    const ids = () => rows(page).evaluateAll((els) => els.map((el) => el.getAttribute('data-id')).sort());
+    const alphas = [sent['alpha-1'], sent['alpha-2']];
+    await page.locator('placet-inbox select[name="agent"]').selectOption(beta);
+    await expect.poll(async () => (await ids()).some((id) => alphas.includes(id ?? ''))).toBe(false);
+    const filtered = await ids();
+    expect(filtered).toContain(sent['beta-2']);
+    await page.reload();
+    await page.locator('placet-inbox').waitFor();
+    expect(await page.locator('placet-inbox select[name="agent"]').inputValue()).toBe(beta);
+    await expect.poll(ids).toEqual(filtered);
+    // An address naming one of alpha's reviews (a notification, a shared link): shown, filters or not.
+    await page.evaluate((id) => {
+      location.hash = `#/inbox/${id}`;
+    }, sent['alpha-2']);
+    await page.locator(`placet-inbox .detail placet-message[data-id="${sent['alpha-2']}"]`).waitFor();
+    // Back returns to the list as it was.
+    await page.goBack();
+    await expect.poll(() => page.locator('placet-inbox .detail placet-message').count()).toBe(0);
+  });
+
   it('a review read in the inbox is no longer unread in the agent list: one unread state', async () => {
     const { page } = pages.ui;
     const gamma = await createAgent(w, 'Gamma');

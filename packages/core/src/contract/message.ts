@@ -147,6 +147,13 @@ export type MessageListQueryInput = z.input<typeof MessageListQuery>;
 export const ChannelQuery = z.object({ channel: Id });
 export type ChannelQuery = z.infer<typeof ChannelQuery>;
 
+/**
+ * `GET /reviews/:id`: `channel` names the review's channel — required of an agent (as in the original),
+ * optional for a signed-in human (a link to a review: its channel is looked up).
+ */
+export const ReviewQuery = ChannelQuery.partial();
+export type ReviewQuery = z.infer<typeof ReviewQuery>;
+
 /** A stored file. `messageId` is null for an orphan; `textContent` is inlined for small text files. */
 export const Attachment = z.object({
   id: Id,

@@ -46,6 +46,7 @@ import {
   MessageCreate,
   MessageListQuery,
   MessagePage,
+  ReviewQuery,
   StatusEvent,
   StatusStepCreate,
   StreamPatch,
@@ -57,6 +58,7 @@ import { InboxQuery, RespondReview } from '../contract/review.js';
 import { WaitQuery, WaitResult } from '../contract/wait.js';
 import type { Principal } from '../domain/principal.js';
 import { PlacetError } from '../errors/placet-error.js';
+import { parseOrThrow } from '../errors/zod-issues.js';
 import { contentDisposition, parseRange, servedAs } from './file-replies.js';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiDocumentOptions } from './openapi.js';
 import {
@@ -884,13 +886,20 @@ export const OPERATIONS: readonly AnyOperation[] = [
     operationId: 'getReview',
     summary: 'Get the message of a review',
     tag: 'Reviews',
+    description:
+      "An agent names the review's channel (`channel`, required); a signed-in human may leave it out (a link to a review: its channel is looked up, and assignees of another owner's channel may read it).",
     auth: 'either',
     params: { id: MESSAGE_ID },
-    query: ChannelQuery,
+    query: ReviewQuery,
     success: ok(S.Message, 'The message with its review.'),
     errors: ['NOT_FOUND'],
     handler: ({ placet, principal, params, query }) =>
-      placet.reviews.get(principal, params.id ?? '', query.channel),
+      placet.reviews.get(
+        principal,
+        params.id ?? '',
+        // An agent's request without `channel` is refused as before (400 naming `channel`).
+        principal.kind === 'agent' ? parseOrThrow(ChannelQuery, query).channel : query.channel,
+      ),
   }),
   defineOperation({
     method: 'get',

@@ -14,6 +14,27 @@ import { inboxRow } from './inbox-row.js';
 import { inboxStyles } from './inbox-styles.js';
 
 type Status = 'pending' | 'completed' | 'expired' | 'all';
+const STATUSES: readonly Status[] = ['pending', 'completed', 'expired', 'all'];
+
+/** Where the inbox's filters are kept (per person and browser): a reload shows what was chosen. */
+const filtersKey = () => (session.user ? `placet:inbox-filters:${session.user.id}` : undefined);
+
+/** The filters chosen last, checked (a stored value that is no filter any more is dropped). */
+function savedFilters(): { status: Status; agent: string; type: string } {
+  const key = filtersKey();
+  const fallback = { status: 'pending' as Status, agent: '', type: '' };
+  if (!key) return fallback;
+  try {
+    const saved = JSON.parse(localStorage.getItem(key) ?? '{}') as Record<string, unknown>;
+    return {
+      status: STATUSES.includes(saved.status as Status) ? (saved.status as Status) : 'pending',
+      agent: typeof saved.agent === 'string' ? saved.agent : '',
+      type: typeof saved.type === 'string' ? saved.type : '',
+    };
+  } catch {
+    return fallback;
+  }
+}
 
 /**
  * The inbox: reviews across all agents, filtered by status, agent and type, newest first. Read state
@@ -71,9 +92,10 @@ export class PlacetInbox extends LitElement {
     this.readIds = new Set();
     this.nextCursor = null;
     this.assignedCursor = null;
-    this.status = 'pending';
-    this.agent = '';
-    this.type = '';
+    const filters = savedFilters();
+    this.status = filters.status;
+    this.agent = filters.agent;
+    this.type = filters.type;
     this.loading = false;
     this.error = '';
     this.theme = 'light';
@@ -268,6 +290,9 @@ export class PlacetInbox extends LitElement {
   #filter(name: 'status' | 'agent' | 'type', value: string) {
     if (name === 'status') this.status = value as Status;
     else this[name] = value;
+    const key = filtersKey();
+    if (key)
+      localStorage.setItem(key, JSON.stringify({ status: this.status, agent: this.agent, type: this.type }));
     this.nextCursor = null;
     this.assignedCursor = null;
     void this.#load();
@@ -318,7 +343,7 @@ export class PlacetInbox extends LitElement {
           <div class="filters">
             <label>Status
               <select name="status" @change=${(e: Event) => this.#filter('status', (e.target as HTMLSelectElement).value)}>
-                ${(['pending', 'completed', 'expired', 'all'] as const).map(
+                ${STATUSES.map(
                   (s) =>
                     html`<option value=${s} ?selected=${this.status === s}>${s[0]!.toUpperCase() + s.slice(1)}</option>`,
                 )}
