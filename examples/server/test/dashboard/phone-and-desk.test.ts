@@ -175,9 +175,9 @@ describe.skipIf(skip)('dashboard: phone and desk layouts', { timeout: 120_000 },
     await openChat(page, ops);
     const tasks = page.locator('placet-chat placet-message .md .task');
     await expect.poll(() => tasks.count()).toBe(2);
-    expect(await tasks.evaluateAll((els) => els.map((el) => el.getAttribute('aria-checked')))).toEqual([
-      'true',
-      'false',
+    expect(await tasks.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')))).toEqual([
+      'done',
+      'to do',
     ]);
     const bullets = await tasks.evaluateAll((els) =>
       els.map((el) => getComputedStyle(el.closest('li')!).listStyleType),

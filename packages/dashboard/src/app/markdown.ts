@@ -32,7 +32,7 @@ export function renderMarkdown(source: string, fileUrl: (fileId: string) => stri
       html: (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text),
       // A task item (`- [x] done`): a box that shows its state (no form control: nothing to tick here).
       checkbox: ({ checked }: Tokens.Checkbox) =>
-        `<span class="task" role="checkbox" aria-checked="${checked}" aria-disabled="true">${checked ? '☑' : '☐'}</span> `,
+        `<span class="task" data-checked="${checked}" role="img" aria-label="${checked ? 'done' : 'to do'}">${checked ? '☑' : '☐'}</span> `,
       image: ({ href, title, text }: Tokens.Image) => {
         const file = FILE_EMBED.exec(href ?? '');
         if (!file) {

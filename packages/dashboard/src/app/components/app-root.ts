@@ -526,8 +526,9 @@ export class PlacetApp extends LitElement {
         details.querySelector('summary')?.focus();
       }
     }}>
-      <summary aria-label="Account menu">
-        <span aria-hidden="true">☰</span><span class="label">${user?.displayName ?? 'Account'}</span>
+      <summary title="Account menu">
+        <span aria-hidden="true">☰</span><span class="label">${user?.displayName ?? 'Account'}</span
+        ><span class="sr-only">Account menu</span>
       </summary>
       <div class="menu">
         ${user ? html`<div class="who"><strong>${user.displayName}</strong><br /><span class="muted">${user.email}</span></div>` : nothing}

@@ -35,7 +35,7 @@ export const markdownStyles = css`
     width: 1.2em;
     font-size: 1.05em;
   }
-  .md .task[aria-checked='true'] {
+  .md .task[data-checked='true'] {
     color: var(--placet-success);
   }
   .md pre {
