@@ -375,6 +375,21 @@ function jsonBody(op: FuzzOperation, seeds: readonly unknown[], ctx: FuzzContext
     });
 }
 
+/**
+ * A JSON body as a client that follows the document sends it: one of the operation's seed bodies (or a
+ * value of its schema) serialized as is, `application/json`, no encoding. Well-formed requests use it, so
+ * that their bodies do not depend on the seed's luck with mutations and content types.
+ */
+function plainJsonBody(op: FuzzOperation, seeds: readonly unknown[], ctx: FuzzContext) {
+  const schema = op.body?.kind === 'json' ? op.body.schema : {};
+  const base: fc.Arbitrary<Json> =
+    seeds.length > 0 ? fc.constantFrom(...seeds).map((s) => fromPlain(s)) : ctx.values.value(schema);
+  return base.map((value) => ({
+    bytes: new TextEncoder().encode(serialize(value)) as Uint8Array<ArrayBuffer>,
+    headers: { 'content-type': 'application/json' } as Record<string, string>,
+  }));
+}
+
 /** File names that have escaped upload directories elsewhere. */
 function fileNames(marker: string): string[] {
   return [
@@ -538,20 +553,22 @@ export function requestArbitrary(
   { wellFormed = false }: { wellFormed?: boolean } = {},
 ): fc.Arbitrary<FuzzRequest> {
   const body =
-    op.body?.kind === 'multipart'
-      ? fc.oneof(
-          { weight: 5, arbitrary: multipartBody(ctx) },
-          { weight: 1, arbitrary: jsonBody(op, seeds, ctx) },
-        )
-      : op.body?.kind === 'json'
-        ? jsonBody(op, seeds, ctx)
-        : op.method === 'GET'
-          ? fc.constant(undefined)
-          : fc.oneof(
-              { weight: 4, arbitrary: fc.constant(undefined) },
-              { weight: 1, arbitrary: jsonBody(op, [], ctx) },
-              { weight: 1, arbitrary: multipartBody(ctx) },
-            );
+    wellFormed && op.body?.kind === 'json'
+      ? plainJsonBody(op, seeds, ctx)
+      : op.body?.kind === 'multipart'
+        ? fc.oneof(
+            { weight: 5, arbitrary: multipartBody(ctx) },
+            { weight: 1, arbitrary: jsonBody(op, seeds, ctx) },
+          )
+        : op.body?.kind === 'json'
+          ? jsonBody(op, seeds, ctx)
+          : op.method === 'GET'
+            ? fc.constant(undefined)
+            : fc.oneof(
+                { weight: 4, arbitrary: fc.constant(undefined) },
+                { weight: 1, arbitrary: jsonBody(op, [], ctx) },
+                { weight: 1, arbitrary: multipartBody(ctx) },
+              );
   const calmPath = (param: string) => {
     const real = poolOf(op, param, ctx.pools);
     return real.length > 0 ? fc.constantFrom(...real).map(encodeLoose) : pathValue(op, param, ctx.pools);
