@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  approvalReview,
   browserUnavailable,
   bubble,
   createAgent,
@@ -35,18 +36,7 @@ describe.skipIf(skip)('dashboard: chat scrolling', { timeout: 120_000 }, () => {
     w = await dashboardWorld();
     long = await createAgent(w, 'Chatty bot');
     for (let i = 1; i <= 60; i++) {
-      const review =
-        i % 6 === 0
-          ? {
-              type: 'approval',
-              payload: {
-                options: [
-                  { id: 'yes', label: `Approve step ${i}` },
-                  { id: 'no', label: 'Reject' },
-                ],
-              },
-            }
-          : undefined;
+      const review = i % 6 === 0 ? approvalReview(`step ${i}`) : undefined;
       const res = await w.agent<{ id: string }>('POST', '/messages', {
         channelId: long,
         text: `Step ${i}: ${'details of the step. '.repeat(i % 4 === 0 ? 12 : 1)}`,

@@ -321,6 +321,17 @@ export async function openChat(page: Page, channelId: string): Promise<void> {
   await page.locator('placet-chat .feed > .edge').first().waitFor();
 }
 
+/** An approval review with "Approve <label>" (`approve`) and "Reject" (`reject`). */
+export const approvalReview = (label: string) => ({
+  type: 'approval',
+  payload: {
+    options: [
+      { id: 'approve', label: `Approve ${label}` },
+      { id: 'reject', label: 'Reject' },
+    ],
+  },
+});
+
 /** Opens the account menu of the top bar (notifications, theme, password, sign out). */
 export async function openAccountMenu(page: Page): Promise<void> {
   const menu = page.locator('placet-app details.account');

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  approvalReview,
   browserUnavailable,
   createAgent,
   type DashboardWorld,
@@ -24,16 +25,6 @@ interface Sent {
   id: string;
 }
 
-const approval = (label: string) => ({
-  type: 'approval',
-  payload: {
-    options: [
-      { id: 'approve', label: `Approve ${label}` },
-      { id: 'reject', label: 'Reject' },
-    ],
-  },
-});
-
 const rows = (page: Page) => page.locator('placet-inbox button.row');
 
 describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout: 90_000 }, () => {
@@ -55,7 +46,7 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
       const res = await w.agent<Sent>('POST', '/messages', {
         channelId,
         text: `Ship ${name}?`,
-        review: approval(name),
+        review: approvalReview(name),
       });
       expect(res.status).toBe(201);
       sent[name] = res.body.id;
@@ -112,7 +103,7 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
       const res = await w.agent<Sent>('POST', '/messages', {
         channelId: gamma,
         text: `Ship ${name}?`,
-        review: approval(name),
+        review: approvalReview(name),
       });
       expect(res.status).toBe(201);
       ids.push(res.body.id);
@@ -172,7 +163,7 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
     const res = await w.agent<Sent>('POST', '/messages', {
       channelId: beta,
       text: 'Restart the queue?',
-      review: approval('queue'),
+      review: approvalReview('queue'),
     });
     expect(res.status).toBe(201);
     const shown = () =>
@@ -239,7 +230,7 @@ describe.skipIf(skip)('dashboard: inbox, notifications, agent status', { timeout
     const res = await w.agent<Sent>('POST', '/messages', {
       channelId: gamma,
       text: 'Rotate the keys?',
-      review: approval('rotation'),
+      review: approvalReview('rotation'),
     });
     const badge = page.locator(`placet-agent-list a[data-agent="${gamma}"] .badge`);
     await expect.poll(() => badge.innerText()).toBe('1');

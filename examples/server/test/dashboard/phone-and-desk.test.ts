@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  approvalReview,
   browserUnavailable,
   bubble,
   createAgent,
@@ -20,16 +21,6 @@ import {
  * keep the text, the capped open-reviews bar, task items. Screenshots: `phone-*.png`, `desk-*.png`.
  */
 const skip = browserUnavailable();
-
-const approval = (label: string) => ({
-  type: 'approval',
-  payload: {
-    options: [
-      { id: 'approve', label: `Approve ${label}` },
-      { id: 'reject', label: 'Reject' },
-    ],
-  },
-});
 
 /** How far the page scrolls sideways (0: it fits the viewport). */
 const sidewaysOverflow = (page: Page) =>
@@ -56,7 +47,7 @@ describe.skipIf(skip)('dashboard: phone and desk layouts', { timeout: 120_000 },
       const res = await w.agent<{ id: string }>('POST', '/messages', {
         channelId: ops,
         text: `Deploy **build ${i}** to production?`,
-        review: approval(`build ${i}`),
+        review: approvalReview(`build ${i}`),
       });
       expect(res.status).toBe(201);
       reviews.push(res.body.id);

@@ -53,6 +53,9 @@ export function renderMarkdown(source: string, fileUrl: (fileId: string) => stri
   }) as unknown as string;
 }
 
+/** One parser for every preview (a list renders many). */
+let previewLexer: Marked | undefined;
+
 /** The words of markdown tokens, without their syntax: what a reader sees, on one line. */
 function plainText(tokens: readonly Token[]): string {
   let out = '';
@@ -92,8 +95,7 @@ function plainText(tokens: readonly Token[]): string {
  */
 export function plainPreview(text: string | null | undefined, max = 80): string {
   if (!text) return '';
-  const flat = plainText(new Marked({ gfm: true }).lexer(text))
-    .replace(/\s+/g, ' ')
-    .trim();
+  previewLexer ??= new Marked({ gfm: true });
+  const flat = plainText(previewLexer.lexer(text)).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
