@@ -49,6 +49,7 @@ export interface FakeHumanError {
 export interface FakeHuman {
   /** Ids of the messages with a pending review this fake human received, in order. */
   readonly seen: readonly string[];
+  /** Accepted answers, in the order they were accepted (answers run concurrently: not `seen`'s order). */
   readonly answered: readonly FakeAnswered[];
   /** Errors are recorded here and never thrown into the event hub. */
   readonly errors: readonly FakeHumanError[];

@@ -401,13 +401,24 @@ describe.skipIf(skip)('dashboard: notification preferences and web push', { time
     });
 
     // The worker gets that payload as a push (the stub cannot reach the browser: it is handed over here)
-    // and shows it.
-    await worker.evaluate((data) => {
+    // and shows it. The worker's handler swallows a failed showNotification (a device must not lose its
+    // worker over one push): the test records such failures, so a failure says why nothing was shown.
+    const refused = await worker.evaluate((data) => {
+      const registration = (self as unknown as { registration: ServiceWorkerRegistration }).registration;
+      const failures: string[] = [];
+      const show = registration.showNotification.bind(registration);
+      registration.showNotification = (title, options) =>
+        show(title, options).catch((error: unknown) => {
+          failures.push(String(error));
+          throw error;
+        });
       const Push = (
         globalThis as unknown as { PushEvent: new (type: string, init: { data: string }) => Event }
       ).PushEvent;
       self.dispatchEvent(new Push('push', { data }));
+      return new Promise<string[]>((resolve) => setTimeout(() => resolve(failures), 500));
     }, JSON.stringify(payload));
+    expect(refused).toEqual([]);
     const shown = () =>
       worker.evaluate(async (tag) => {
         const registration = (self as unknown as { registration: ServiceWorkerRegistration }).registration;
