@@ -338,7 +338,7 @@ describe('attachFakeHuman', () => {
     expect(human.errors).toEqual([]);
     // Answers run concurrently, so they are accepted in any order.
     expect(new Map(human.answered.map((a) => [a.messageId, a.response]))).toEqual(
-      new Map<string, unknown>([
+      new Map<string | undefined, unknown>([
         [ids[0], { selectedOption: 'ship' }],
         [ids[1], { selectedIds: ['x'] }],
         [ids[2], { n: 1 }],
