@@ -72,9 +72,11 @@ export type {
   AnyOperation,
   OperationEnv,
   OperationRequest,
+  RawBody,
   Reply,
   UploadInput,
 } from './operations/operation.js';
+export { DEFAULT_RAW_BODY_BYTES } from './operations/operation.js';
 export type { OperationTable } from './operations/plugin-routes.js';
 export { createOperationEnv, type OperationEnvOptions, runOperation } from './operations/runner.js';
 export { ERROR_BODY, OPERATIONS, openApiDocument } from './operations/table.js';
@@ -115,7 +117,13 @@ export type {
   ReviewCompletion,
   ReviewCount,
   ReviewCountQuery,
+  ReviewFilter,
   ReviewListQuery,
+  ReviewMarkFilter,
+  ReviewMarkScope,
+  ReviewOrder,
+  ReviewPageQuery,
+  ReviewPosition,
   ReviewReadRepository,
   ReviewRepository,
   ReviewVoteRepository,

@@ -2,11 +2,13 @@
 /**
  * `@placet/core/browser`: what the browser UI of a review type needs, and nothing Node-only (no
  * reflect-metadata, tsyringe or `node:*`). A plugin's `src/schema.ts` imports `z` from here, so the same
- * zod schemas validate on the server and, bundled into the plugin's UI module, in the browser.
+ * zod schemas validate on the server and, through the plugin's UI module, in the browser.
  *
  * THE ELEMENT CONTRACT (built-in and third-party review types alike):
- * - A review type declares `ui: { element, module }`: `module` is a self-contained ES module (no bare
- *   imports) that defines the custom element `element` when imported.
+ * - A review type declares `ui: { element, module }`: `module` is an ES module that defines the custom
+ *   element `element` when imported. Its one bare import, if any, is `@placet/core/browser`, which the
+ *   host resolves to its shared copy (the dashboard's page has an import map for it); everything else
+ *   is bundled in.
  * - The dashboard imports the module, creates the element and sets four JS properties, in any order and
  *   as often as it likes: `payload` (the review's payload object), `review` (the wire review, see
  *   {@link WireReview}), `readonly` (boolean: disable every control) and `theme` (`'light' | 'dark'`).

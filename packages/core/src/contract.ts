@@ -16,6 +16,7 @@ export {
   DeliveryPage,
   DeliveryView,
   ErrorBodySchema,
+  MeLimits,
   MeResult,
   MIN_PASSWORD_LENGTH,
   PublicApiKey,
@@ -120,6 +121,10 @@ export {
   InboxCountQuery,
   type InboxCountQueryInput,
   InboxPage,
+  InboxReadEvent,
+  InboxReadFilter,
+  type InboxReadFilterInput,
+  InboxReadResult,
   ReviewReadResult,
 } from './contract/inbox.js';
 export {
@@ -187,6 +192,8 @@ export {
   CALLBACK_METHODS,
   InboxQuery,
   type InboxQueryInput,
+  InboxSearch,
+  MAX_INBOX_SEARCH_LENGTH,
   MAX_REVIEW_FEEDBACK_LENGTH,
   ModifiedFileIds,
   RespondReview,

@@ -25,7 +25,14 @@ import type {
 import type { DeliveryListQueryInput } from './contract/delivery.js';
 import type { StoreTextInput } from './contract/files.js';
 import type { Group, GroupCreateInput, GroupUpdateInput } from './contract/groups.js';
-import type { InboxCount, InboxCountQueryInput, InboxPage, ReviewReadResult } from './contract/inbox.js';
+import type {
+  InboxCount,
+  InboxCountQueryInput,
+  InboxPage,
+  InboxReadFilterInput,
+  InboxReadResult,
+  ReviewReadResult,
+} from './contract/inbox.js';
 import type {
   Attachment,
   IterationChain,
@@ -204,13 +211,14 @@ export interface ReviewsApi {
     },
   ): Promise<Message[]>;
   /**
-   * The inbox: the principal's reviews across channels (or one), by status and type, newest first,
-   * keyset-paged by message id, with the ids of those on the page the principal has marked read.
+   * The inbox: the principal's reviews across channels (or one), by status, type and a search of their
+   * text (`search`), newest first (or `order: 'oldest'`), keyset-paged by message id in either order,
+   * with the ids of those on the page the principal has marked read.
    */
   list(principal: Principal, query?: InboxQueryInput): Promise<InboxPage>;
   /**
    * The inbox badge: how many of the principal's reviews match the inbox filters (`status` pending by
-   * default, `channel`, `type`) and how many of those the principal has not marked read. `scope:
+   * default, `channel`, `type`, `search`) and how many of those the principal has not marked read. `scope:
    * 'assigned'` counts the reviews of any owner that name the principal (`excludeOwn: true`: not those
    * of their own channels). One indexed aggregate query, never a page walk.
    */
@@ -221,6 +229,14 @@ export interface ReviewsApi {
    * for a message that is neither the caller's nor assigned to them, or that carries no review.
    */
   markRead(principal: Principal, messageId: string, options?: RespondOptions): Promise<ReviewReadResult>;
+  /**
+   * "Mark all read": marks every review matching the inbox filters (`status` pending by default,
+   * `channel`, `type`, `search`; `scope` `mine`, `assigned` or, without one, both) that the calling human
+   * has not marked yet, read now (first write wins); returns how many it marked. One store statement per
+   * scope; one `inbox:read` event in the caller's own stream when it marked any. No audit entry: marking
+   * is not opening.
+   */
+  markAllRead(principal: Principal, filter?: InboxReadFilterInput): Promise<InboxReadResult>;
   /**
    * A human answers. Exactly once: a conditional update on `pending` and not past `expiresAt`; every
    * other caller gets 409. The response is validated by the review type's plugin against the payload.

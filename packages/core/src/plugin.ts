@@ -27,6 +27,7 @@ export {
   type OutputOf,
   type PrincipalOf,
   type QueryOf,
+  type RawBody,
   type Reply,
   type RequestBody,
   reply,

@@ -4,6 +4,7 @@ import type { Placet } from '@placet/core';
 import {
   type AnyOperation,
   createOperationEnv,
+  DEFAULT_RAW_BODY_BYTES,
   type OperationEnv,
   type OperationRequest,
   PlacetError,
@@ -43,13 +44,18 @@ export function placetRouter(placet: Placet, input: PlacetRouterOptions = {}): R
   const env = createOperationEnv({
     listCap: ctx.options.limits.listCap,
     concurrentWaits: ctx.options.concurrentWaits,
+    // What the upload routes accept (see `uploadMiddleware`), told to the dashboard by `GET /me`.
+    ...(ctx.options.limits.fileBytes !== undefined ? { fileBytes: ctx.options.limits.fileBytes } : {}),
   });
   const router = express.Router();
+  // Raw operations read their body's bytes first (unparsed: a signature may cover them), so that the
+  // JSON parser below leaves it alone; the operation itself runs where its `auth` mounts it.
+  const { operations } = placet.api;
+  for (const op of operations) if (op.body?.kind === 'raw') mountRawBody(router, op);
   router.use(
     express.json({ limit: ctx.options.limits.jsonBytes, type: ['application/json', 'application/*+json'] }),
   );
   // Public operations answer without credentials; every other route (and an unknown path) needs them.
-  const { operations } = placet.api;
   for (const op of operations) if (op.auth === 'public') mount(router, ctx, env, op);
   router.use(authenticate(ctx));
   router.use(rateLimit(ctx));
@@ -92,6 +98,20 @@ function requestOf(req: Request, res: Response, body: unknown = req.body): Opera
   };
 }
 
+/**
+ * Reads the body of a `raw` operation as bytes (up to its `maxBytes`; a larger one is 413) into
+ * `res.locals.placetRawBody`, and passes on to the rest of the router.
+ */
+function mountRawBody(router: Router, op: AnyOperation): void {
+  if (op.body?.kind !== 'raw') return;
+  const parse = express.raw({ type: () => true, limit: op.body.maxBytes ?? DEFAULT_RAW_BODY_BYTES });
+  router[op.method](op.path, parse, (req, res, next) => {
+    if (Buffer.isBuffer(req.body)) res.locals.placetRawBody = new Uint8Array(req.body);
+    req.body = undefined;
+    next();
+  });
+}
+
 function mount(router: Router, ctx: RouteContext, env: OperationEnv, op: AnyOperation): void {
   const run = (req: Request, res: Response, body?: unknown) =>
     runOperation(ctx.placet, op, env, requestOf(req, res, body));
@@ -107,7 +127,9 @@ function mount(router: Router, ctx: RouteContext, env: OperationEnv, op: AnyOper
     );
   }
   router[op.method](op.path, ...handlers, async (req, res) => {
-    const result: Reply = res.locals.placetReply ?? (await run(req, res));
+    const result: Reply =
+      res.locals.placetReply ??
+      (await (op.body?.kind === 'raw' ? run(req, res, res.locals.placetRawBody) : run(req, res)));
     await send(ctx, req, res, op, result);
   });
 }

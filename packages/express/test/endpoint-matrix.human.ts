@@ -283,6 +283,38 @@ export const HUMAN_MATRIX: readonly Entry[] = [
   },
   {
     method: 'POST',
+    path: '/reviews/read',
+    caller: 'human',
+    setup: answeredAndPending,
+    // No `status`: pending by default, as in the count. The channel keeps the case to its own reviews.
+    request: (_v, a) => ({ body: { channel: a.channelId } }),
+    success: {
+      status: 200,
+      check: async (res, v, a, placet) => {
+        expect(Object.keys(body(res))).toEqual(['marked']);
+        expect(body(res).marked).toBe(1);
+        const page = await placet.reviews.list(a.human, { channel: a.channelId, status: 'all' });
+        expect(page.readIds).toEqual([v.messageId]);
+        expect(await placet.reviews.count(a.human, { channel: a.channelId })).toEqual({
+          count: 1,
+          unread: 0,
+        });
+        // Idempotent: nothing left to mark.
+        expect(await placet.reviews.markAllRead(a.human, { channel: a.channelId })).toEqual({ marked: 0 });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: {
+      request: (_v, a) => ({ body: { channel: a.channelId, search: 'x'.repeat(201) } }),
+      path: 'search',
+    },
+    agentKey: true,
+    member: { status: 404 },
+    intact: reviewUnread,
+  },
+  {
+    method: 'POST',
     path: '/reviews/:id/read',
     caller: 'human',
     setup: answeredAndPending,

@@ -435,9 +435,17 @@ describe('/users and GET /me', () => {
         mustChangePassword: false,
         createdAt: expect.any(String),
       },
+      // The engine's default `maxFileBytes`: what an upload accepts (the dashboard checks it first).
+      limits: { fileBytes: 100 * 1024 * 1024 },
     });
     expect((await api('/me', { headers: s.agent })).status).toBe(403);
     expect((await api('/me')).status).toBe(401);
+  });
+
+  it("GET /me tells the router's upload limit when it is below the engine's", async () => {
+    s = await startServer({ router: { limits: { fileBytes: 4096 } } });
+    const me = await api('/me', { headers: s.human });
+    expect(me.body.limits).toEqual({ fileBytes: 4096 });
   });
 
   it('the owner creates a member; the member cannot list, create or delete users', async () => {

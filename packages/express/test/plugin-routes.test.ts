@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { provide } from '@placet/core';
 import { approval } from '@placet/plugin-approval';
 import { AUDIT_LOG, type AuditLog, audit, waitFor } from '@placet/test-utils';
@@ -162,5 +164,40 @@ describe("a review type's UI module", () => {
     expect(await status(etag.replace(/^W\//, ''))).toBe(304);
     expect(await status('*')).toBe(304);
     expect(await status('"other"')).toBe(200);
+  });
+
+  it('is sent brotli- or gzip-compressed as Accept-Encoding allows, varying on it, a validator per encoding', async () => {
+    const url = new URL(`${s.url}/api/v1/plugins/approval/ui/approval`);
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = request(url, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const plain = await get({});
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+    expect(plain.body.toString()).toContain('placet-approval');
+    const br = await get({ 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers).toMatchObject({ 'content-encoding': 'br', 'cache-control': 'no-cache' });
+    expect(br.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    const gz = await get({ 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    expect(
+      (await get({ 'accept-encoding': 'br;q=0, gzip;q=0' })).headers['content-encoding'],
+    ).toBeUndefined();
+    expect(new Set([plain.headers.etag, br.headers.etag, gz.headers.etag]).size).toBe(3);
+    const again = await get({ 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) });
+    expect([again.status, again.body.length]).toEqual([304, 0]);
   });
 });

@@ -84,6 +84,7 @@ export { storeCrudGroup } from './store-crud-group.js';
 export { storeDeliveriesGroup } from './store-deliveries-group.js';
 export { storeEscalationGroup } from './store-escalation-group.js';
 export { storeGroupsGroup } from './store-groups-group.js';
+export { storeInboxGroup } from './store-inbox-group.js';
 export { storeOutboxGroup } from './store-outbox-group.js';
 export { storePoliciesGroup } from './store-policies-group.js';
 export { storeQueryGroup } from './store-query-group.js';

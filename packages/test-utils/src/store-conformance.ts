@@ -11,6 +11,7 @@ import { storeCrudGroup } from './store-crud-group.js';
 import { storeDeliveriesGroup } from './store-deliveries-group.js';
 import { storeEscalationGroup } from './store-escalation-group.js';
 import { storeGroupsGroup } from './store-groups-group.js';
+import { storeInboxGroup } from './store-inbox-group.js';
 import { storeOutboxGroup } from './store-outbox-group.js';
 import { storePoliciesGroup } from './store-policies-group.js';
 import { storeQueryGroup } from './store-query-group.js';
@@ -48,6 +49,7 @@ export function storeConformance(options: StoreSuiteOptions): void {
     storeOutboxGroup(options);
     storeDeliveriesGroup(options);
     storeReviewReadsGroup(options);
+    storeInboxGroup(options);
     storePoliciesGroup(options);
     storeEscalationGroup(options);
     storeGroupsGroup(options);

@@ -107,7 +107,7 @@ export const STORE_METHOD_ACCESS = {
   statusSteps: { append: 'write', listByStreams: 'read' },
   statusHistory: { insert: 'write', listByChannel: 'read' },
   channelReads: { markRead: 'write', lastReadAt: 'read' },
-  reviewReads: { mark: 'write', readIds: 'read' },
+  reviewReads: { mark: 'write', markMatching: 'write', readIds: 'read' },
   deliveries: {
     insert: 'write',
     findById: 'read',

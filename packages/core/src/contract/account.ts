@@ -30,8 +30,14 @@ export const PublicUser = z.object({
 });
 export type PublicUser = z.output<typeof PublicUser>;
 
-/** `GET /me`. */
-export const MeResult = z.object({ user: PublicUser });
+/** What this server accepts from the signed-in human (the dashboard checks a file before uploading it). */
+export const MeLimits = z.object({
+  /** Largest file an upload (`POST /files/store`, `/files/upload`) accepts, in bytes. */
+  fileBytes: z.number().int().min(1),
+});
+
+/** `GET /me`: the user, and the limits of this mount. */
+export const MeResult = z.object({ user: PublicUser, limits: MeLimits.optional() });
 
 /** Body of `POST /users` and input of `placet.users.create`. */
 export const UserCreate = z.object({

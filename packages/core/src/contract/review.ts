@@ -119,6 +119,16 @@ export const RespondReview = z.object({
 export type RespondReviewInput = z.input<typeof RespondReview>;
 export type RespondReview = z.infer<typeof RespondReview>;
 
+/** Most characters of an inbox search term (after trimming). */
+export const MAX_INBOX_SEARCH_LENGTH = 200;
+
+/**
+ * An inbox search term: 1 to 200 characters once trimmed. It matches a review whose message text contains
+ * it, ignoring case (of ASCII letters on every store; SQLite folds no other letters), with `%`, `_` and `\`
+ * taken literally. Only the message text: not the agent's name, the review's payload or its response.
+ */
+export const InboxSearch = z.string().trim().min(1).max(MAX_INBOX_SEARCH_LENGTH);
+
 /** Query of the human inbox `GET /api/v1/reviews`. */
 export const InboxQuery = z.object({
   /**
@@ -129,6 +139,13 @@ export const InboxQuery = z.object({
   status: z.enum(['pending', 'completed', 'expired', 'all']).default('pending'),
   channel: Id.optional(),
   type: z.string().min(1).max(100).optional(),
+  /** See `InboxSearch`. */
+  search: InboxSearch.optional(),
+  /**
+   * `newest` (default): newest first (createdAt desc, then message id desc). `oldest`: oldest first
+   * (createdAt asc, then message id asc). `cursor` (the `nextCursor` of the previous page) pages either way.
+   */
+  order: z.enum(['newest', 'oldest']).default('newest'),
   cursor: Id.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

@@ -363,6 +363,7 @@ export const EVENT_TYPES = [
   'agent:status',
   'channel:updated',
   'review:assigned',
+  'inbox:read',
   'access:revoked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

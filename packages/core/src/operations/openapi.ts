@@ -217,6 +217,16 @@ function operationObject(op: AnyOperation, schemas: SchemaSet, errorBody: string
       required: op.body.required ?? true,
       content: { 'application/json': { schema: ref(schemas.add('input', op.body.schema)) } },
     };
+  } else if (op.body?.kind === 'raw') {
+    requestBody = {
+      required: true,
+      content: Object.fromEntries(
+        Object.entries(op.body.mediaTypes).map(([type, description]) => [
+          type,
+          { schema: { type: 'string', description } },
+        ]),
+      ),
+    };
   } else if (op.body?.kind === 'multipart') {
     const fields = inline(op.body.fields, 'input');
     requestBody = {

@@ -69,10 +69,34 @@ export type Success<S extends z.ZodType = z.ZodType> =
       readonly description: string;
     };
 
-/** The request body: JSON, or `multipart/form-data` with text fields and one binary `file`. */
+/**
+ * The request body: JSON, `multipart/form-data` with text fields and one binary `file`, or `raw`: the
+ * body's bytes exactly as sent, unparsed (a request whose signature covers its bytes, such as a Slack
+ * interactivity request or a provider's webhook), in one of `mediaTypes`, at most `maxBytes` long.
+ */
 export type RequestBody<S extends z.ZodType = z.ZodType> =
   | { readonly kind: 'json'; readonly schema: NamedSchema<S>; readonly required?: boolean }
-  | { readonly kind: 'multipart'; readonly fields: z.ZodObject; readonly file: string };
+  | { readonly kind: 'multipart'; readonly fields: z.ZodObject; readonly file: string }
+  | {
+      readonly kind: 'raw';
+      /** Each media type the operation takes (`application/x-www-form-urlencoded`), and what it holds. */
+      readonly mediaTypes: Readonly<Record<string, string>>;
+      /** The largest body taken (bytes), below the adapter's own limit; 1 MiB when omitted. */
+      readonly maxBytes?: number;
+    };
+
+/** The body of a `raw` operation as the handler gets it: the bytes as sent, and their media type. */
+export interface RawBody {
+  /** The body exactly as received (empty without one). */
+  readonly bytes: Uint8Array;
+  /** The `Content-Type` without parameters, lower-case (`application/x-www-form-urlencoded`). */
+  readonly mediaType: string;
+  /** The bytes as UTF-8 text. */
+  text(): string;
+}
+
+/** The largest raw body when an operation names no `maxBytes`: 1 MiB. */
+export const DEFAULT_RAW_BODY_BYTES = 1024 * 1024;
 
 /** One uploaded file of a multipart operation, handed over as soon as its channel is known. */
 export interface UploadInput {
@@ -94,7 +118,10 @@ export interface OperationRequest {
   readonly params: Readonly<Record<string, string>>;
   /** The query string as parsed by the adapter (string values, arrays for repeated keys). */
   readonly query: unknown;
-  /** The JSON body (undefined without one), or the file of a multipart operation. */
+  /**
+   * The JSON body (undefined without one), the file of a multipart operation, or the bytes of a `raw`
+   * one (a `Uint8Array`, undefined without a body): the adapter never parses a raw body.
+   */
   readonly body: unknown;
   /** A request header, by lower-case name. */
   header(name: string): string | undefined;
@@ -110,6 +137,8 @@ export interface OperationEnv {
   readonly listCap: number;
   /** The long-polls held open at once, per API key and per user. */
   readonly waits: WaitSlots;
+  /** Largest uploaded file this mount accepts (bytes); unset: the engine's `maxFileBytes`. */
+  readonly fileBytes?: number;
 }
 
 /** What a handler gets: the facade, the checked caller and the parsed input. */
@@ -187,12 +216,14 @@ export type PrincipalOf<A extends Auth> = A extends 'public'
     : Principal;
 /** `call.query`: the parsed query string. */
 export type QueryOf<Q> = Q extends z.ZodType ? z.output<Q> : undefined;
-/** `call.body`: the parsed JSON body, or the upload of a multipart one. */
+/** `call.body`: the parsed JSON body, the upload of a multipart one, or the bytes of a raw one. */
 export type BodyOf<B> = B extends { kind: 'json'; schema: NamedSchema<infer S> }
   ? z.output<S>
   : B extends { kind: 'multipart' }
     ? UploadInput
-    : undefined;
+    : B extends { kind: 'raw' }
+      ? RawBody
+      : undefined;
 /** What the handler returns on success: the input of the success schema (an array of it for a list). */
 export type OutputOf<S> = S extends { kind: 'json'; schema: NamedSchema<infer O>; list: true }
   ? z.input<O>[]

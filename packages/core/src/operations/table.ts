@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   AgentListItem,
@@ -35,7 +33,14 @@ import { Id, JsonObject } from '../contract/common.js';
 import { DeliveryListQuery } from '../contract/delivery.js';
 import { FileUploadFields, StoreText } from '../contract/files.js';
 import { Group, GroupCreate, GroupUpdate } from '../contract/groups.js';
-import { InboxCount, InboxCountQuery, InboxPage, ReviewReadResult } from '../contract/inbox.js';
+import {
+  InboxCount,
+  InboxCountQuery,
+  InboxPage,
+  InboxReadFilter,
+  InboxReadResult,
+  ReviewReadResult,
+} from '../contract/inbox.js';
 import {
   AckResult,
   Attachment,
@@ -59,6 +64,7 @@ import { WaitQuery, WaitResult } from '../contract/wait.js';
 import type { Principal } from '../domain/principal.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
+import { uiModuleBody } from '../plugins/ui-module-body.js';
 import { contentDisposition, parseRange, servedAs } from './file-replies.js';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiDocumentOptions } from './openapi.js';
 import {
@@ -222,15 +228,16 @@ export const OPERATIONS: readonly AnyOperation[] = [
     params: { name: 'The plugin name.', type: 'The review type.' },
     success: { kind: 'script', description: 'The ES module.' },
     errors: ['NOT_FOUND'],
-    // Revalidated on each load, so that a plugin upgrade shows without a hard refresh.
+    // Revalidated on each load (its ETag), so that a plugin upgrade shows without a hard refresh; sent
+    // brotli- or gzip-compressed when the browser accepts it (see `uiModuleBody`).
     handler: async ({ placet, params, request }) => {
       const { name = '', type = '' } = params;
       const ui = placet.plugins.ui(name, type);
       if (!ui)
         throw new PlacetError('NOT_FOUND', `Plugin "${name}" has no browser UI for review type "${type}"`);
-      let info: Awaited<ReturnType<typeof stat>>;
+      let sent: Awaited<ReturnType<typeof uiModuleBody>>;
       try {
-        info = await stat(ui.module);
+        sent = await uiModuleBody(placet, ui.module, request.header('accept-encoding'));
       } catch {
         // The plugin names a module that is not on disk (not built): the operator must fix the install.
         throw new PlacetError(
@@ -238,18 +245,22 @@ export const OPERATIONS: readonly AnyOperation[] = [
           `The UI module of review type "${type}" is missing on this server`,
         );
       }
-      const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
-      const headers = {
+      const headers: Record<string, string> = {
         'Content-Type': 'text/javascript; charset=utf-8',
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
-        ETag: etag,
+        Vary: 'Accept-Encoding',
+        ETag: sent.etag,
+        ...(sent.encoding ? { 'Content-Encoding': sent.encoding } : {}),
       };
-      if (matchesEtag(request.header('if-none-match'), etag)) return reply({ status: 304, headers });
+      if (matchesEtag(request.header('if-none-match'), sent.etag)) {
+        void sent.body[Symbol.asyncIterator]().return?.();
+        return reply({ status: 304, headers });
+      }
       return reply({
         status: 200,
-        headers: { ...headers, 'Content-Length': String(info.size) },
-        stream: createReadStream(ui.module),
+        headers: { ...headers, 'Content-Length': String(sent.size) },
+        stream: sent.body,
       });
     },
   }),
@@ -264,10 +275,11 @@ export const OPERATIONS: readonly AnyOperation[] = [
     auth: 'user',
     success: ok(named('MeResult', MeResult), 'The user.'),
     errors: [],
-    handler: async ({ placet, principal }) => {
+    handler: async ({ placet, principal, env }) => {
       const user = await placet.users.get(principal.userId);
       if (!user) throw new PlacetError('UNAUTHORIZED', 'User not found');
-      return { user };
+      const fileBytes = Math.min(env.fileBytes ?? placet.options.maxFileBytes, placet.options.maxFileBytes);
+      return { user, limits: { fileBytes } };
     },
   }),
   defineOperation({
@@ -782,7 +794,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
     operationId: 'listReviews',
     summary: 'The inbox: reviews across channels',
     description:
-      'By status and type, newest first, paged with `cursor`. `scope=mine` (default): reviews in your channels; `scope=assigned`: reviews of any owner that name you as an assignee. `readIds` names the messages of the page that the caller has marked read (`POST /reviews/{id}/read`).',
+      "By status, type and `search` (1 to 200 characters: a case-insensitive substring of the review message's text, `%` and `_` literal; not the agent's name), newest first (`order=newest`, the default) or oldest first (`order=oldest`), paged with `cursor` (the `nextCursor` of the previous page, in either order). `scope=mine` (default): reviews in your channels; `scope=assigned`: reviews of any owner that name you as an assignee. `readIds` names the messages of the page that the caller has marked read (`POST /reviews/{id}/read`, `POST /reviews/read`).",
     tag: 'Reviews',
     auth: 'user',
     query: InboxQuery,
@@ -799,13 +811,27 @@ export const OPERATIONS: readonly AnyOperation[] = [
     operationId: 'countReviews',
     summary: 'Count the inbox',
     description:
-      'How many reviews match the inbox filters (`status` pending by default, `channel`, `type`), and how many of those the caller has not marked read. `scope=mine` (default): reviews in your channels; `scope=assigned`: reviews of any owner that name you as an assignee (`channel` does not apply), and with `excludeOwn=true` only those of other owners, so that `mine` plus that counts your inbox once. One indexed count, however large the inbox.',
+      'How many reviews match the inbox filters (`status` pending by default, `channel`, `type`, `search` as in `GET /reviews`), and how many of those the caller has not marked read. `scope=mine` (default): reviews in your channels; `scope=assigned`: reviews of any owner that name you as an assignee (`channel` does not apply), and with `excludeOwn=true` only those of other owners, so that `mine` plus that counts your inbox once. One indexed count, however large the inbox.',
     tag: 'Reviews',
     auth: 'user',
     query: InboxCountQuery,
     success: ok(named('InboxCount', InboxCount), 'The count and the unread count.'),
     errors: ['NOT_FOUND'],
     handler: ({ placet, principal, query }) => placet.reviews.count(principal, query),
+  }),
+  defineOperation({
+    method: 'post',
+    path: '/reviews/read',
+    operationId: 'markInboxRead',
+    summary: 'Mark the inbox read',
+    description:
+      '"Mark all read": marks every review matching the inbox filters of the body (`status` pending by default, `channel`, `type`, `search`, as `GET /reviews/count` takes them) that you have not marked read, read now; a review already read keeps its `readAt`. `scope=mine`: your channels; `scope=assigned`: reviews of any owner that name you as an assignee (`channel` does not apply); no `scope`: both, as the inbox shows them. Answers how many it marked; emits one `inbox:read` event (`{ userId, filter, marked, readAt }`) to your own sessions when it marked any. One statement per scope, however large the inbox. Marking is not opening: the audit log records `review.shown` when a review is opened (`POST /reviews/{id}/read`), not here.',
+    tag: 'Reviews',
+    auth: 'user',
+    body: json(named('InboxReadFilter', InboxReadFilter), false),
+    success: ok(named('InboxReadResult', InboxReadResult), 'How many reviews this call marked read.'),
+    errors: ['NOT_FOUND'],
+    handler: ({ placet, principal, body }) => placet.reviews.markAllRead(principal, body),
   }),
   defineOperation({
     method: 'post',

@@ -4,7 +4,8 @@ import type { Notification, NotificationResult, Notifier } from '../ports/notifi
 import type { PluginContext, PluginHooks, PluginInitResult } from './context.js';
 
 /**
- * The browser side of a review type: a self-contained ES module that defines a custom element. The
+ * The browser side of a review type: an ES module that defines a custom element (its one bare import, if
+ * any, is `@placet/core/browser`, which the dashboard's import map provides). The
  * dashboard sets `payload`, `review`, `readonly` and `theme` on the element and listens for
  * `placet-respond` events (`detail: { response }`).
  */

@@ -69,6 +69,11 @@ export type NotificationResult =
       readonly error: string;
       /** `false`: give up now (the address is gone, the subscription expired). Default: retry. */
       readonly retry?: boolean;
+      /**
+       * When the channel said to try again (a `429`'s or `503`'s `Retry-After`, in ms): the next attempt
+       * is due then instead of after the usual backoff (at most `webhooks.maxDelayMs` away).
+       */
+      readonly retryAfterMs?: number;
     };
 
 /**

@@ -209,22 +209,59 @@ export interface ReviewCompletion {
   policy?: ReviewPolicyRecord;
 }
 
-export interface ReviewListQuery {
-  ownerId: string;
+/**
+ * The order of an inbox listing: `newest` first (createdAt desc, messageId desc; the default) or `oldest`
+ * first (createdAt asc, messageId asc).
+ */
+export type ReviewOrder = 'newest' | 'oldest';
+
+/** A position in an inbox listing: a review's `createdAt` and `messageId`. */
+export interface ReviewPosition {
+  /** The review's `createdAt`. */
+  createdAt: Date;
+  /** The review's message id: the tie-breaker between reviews created in the same millisecond. */
+  messageId: string;
+}
+
+/**
+ * What the inbox filters on besides who may see it: status, type, and `search`, a case-insensitive
+ * substring of the review message's `text` (`%`, `_` and `\` literal; ASCII letters MUST match in either
+ * case, other letters as the store's `lower()` folds them). An empty `search` filters nothing.
+ */
+export interface ReviewFilter {
+  /** Only reviews in this status (all when absent). */
   status?: ReviewRecord['status'];
-  channelId?: string;
+  /** Only reviews of this type. */
   type?: string;
-  /** Keyset cursor: only reviews strictly older than this (createdAt desc, messageId desc). */
-  before?: { createdAt: Date; messageId: string };
+  /** Only reviews whose message text contains this, ignoring case (see above). */
+  search?: string;
+}
+
+/**
+ * An inbox page. `order` is `newest` by default. The keyset bounds are independent of the order: `before`
+ * keeps only reviews strictly older than the position ((createdAt, messageId) less), `after` only those
+ * strictly newer; a page of `newest` continues with `before` its last row, a page of `oldest` with `after`.
+ */
+export interface ReviewPageQuery extends ReviewFilter {
+  /** `newest` first when absent. */
+  order?: ReviewOrder;
+  /** Only reviews strictly older than this position. */
+  before?: ReviewPosition;
+  /** Only reviews strictly newer than this position. */
+  after?: ReviewPosition;
+  /** At most this many reviews. */
   limit: number;
 }
 
-/** The inbox filter of `reviews.count`, and whose read marks make a review "read". */
-export interface ReviewCountQuery {
+export interface ReviewListQuery extends ReviewPageQuery {
   ownerId: string;
-  status?: ReviewRecord['status'];
   channelId?: string;
-  type?: string;
+}
+
+/** The inbox filter of `reviews.count`, and whose read marks make a review "read". */
+export interface ReviewCountQuery extends ReviewFilter {
+  ownerId: string;
+  channelId?: string;
   /** The user whose review read marks (`reviewReads`) decide `unread`. */
   readerId: string;
 }
@@ -250,7 +287,11 @@ export interface ReviewRepository {
    * undefined; of N concurrent callers at most one MUST get it back.
    */
   expire(messageId: string, now: Date): Promise<ReviewRecord | undefined>;
-  /** The inbox: an owner's reviews, optionally by status, channel and type, newest first, keyset-paged. */
+  /**
+   * The inbox: an owner's reviews, optionally by status, channel, type and search, newest (or oldest)
+   * first, keyset-paged. The order is served by an index on the owner's reviews (either direction); a
+   * `search` joins each candidate's message by primary key.
+   */
   list(query: ReviewListQuery): Promise<ReviewRecord[]>;
   /**
    * The inbox badge: how many of an owner's reviews match the filter (as `list` filters) and how many of
@@ -313,22 +354,18 @@ export interface ReviewVoteRepository {
   listByMessageIds(messageIds: readonly string[]): Promise<ReviewVoteRecord[]>;
 }
 
-/** The assignee's inbox: reviews of any owner that name this user as an assignee. */
-export interface AssignedReviewQuery {
+/** The assignee's inbox: reviews of any owner that name this user as an assignee (see `ReviewPageQuery`). */
+export interface AssignedReviewQuery extends ReviewPageQuery {
   userId: string;
-  status?: ReviewRecord['status'];
-  type?: string;
-  /** Keyset cursor: only reviews strictly older than this (createdAt desc, messageId desc). */
-  before?: { createdAt: Date; messageId: string };
-  limit: number;
 }
 
 export interface ReviewAssigneeRepository {
   /** Records who may answer a review. A (messageId, userId) pair that exists already is left as it is. */
   insert(rows: readonly ReviewAssigneeRecord[]): Promise<void>;
   /**
-   * Reviews assigned to a user (of any owner), newest first (createdAt desc, messageId desc), by index on
-   * (userId, createdAt, messageId): the cost of a page MUST NOT grow with other users' reviews.
+   * Reviews assigned to a user (of any owner), newest first (createdAt desc, messageId desc) or oldest
+   * first, by index on (userId, createdAt, messageId): the cost of a page MUST NOT grow with other users'
+   * reviews.
    */
   listReviews(query: AssignedReviewQuery): Promise<ReviewRecord[]>;
   /**
@@ -376,10 +413,8 @@ export interface GroupRepository {
 }
 
 /** The assignee's inbox badge: `reviewAssignees.count`. */
-export interface AssignedReviewCountQuery {
+export interface AssignedReviewCountQuery extends ReviewFilter {
   userId: string;
-  status?: ReviewRecord['status'];
-  type?: string;
   /** The user whose review read marks (`reviewReads`) decide `unread`. */
   readerId: string;
   /**
@@ -459,9 +494,28 @@ export interface ChannelReadRepository {
  * - `mark` MUST write nothing and return undefined when `messageId` carries no review.
  * - Rows go with their message (deleting a message, its channel or its owner) and with their user.
  */
+/**
+ * Which reviews `reviewReads.markMatching` marks: an owner's (`ownerId`, optionally one channel) or those
+ * assigned to a user (`assigneeId`, of any owner, optionally but one: `exceptOwnerId`), filtered as
+ * `reviews.count` and `reviewAssignees.count` filter.
+ */
+export type ReviewMarkScope =
+  | { ownerId: string; channelId?: string; assigneeId?: never; exceptOwnerId?: never }
+  | { assigneeId: string; exceptOwnerId?: string; ownerId?: never; channelId?: never };
+/** The filter of `reviewReads.markMatching`: whose reviews (`ReviewMarkScope`) and which (`ReviewFilter`). */
+export type ReviewMarkFilter = ReviewMarkScope & ReviewFilter;
+
 export interface ReviewReadRepository {
   /** Marks the review on `messageId` read by `userId` at `at` unless already marked; returns the stored time. */
   mark(userId: string, messageId: string, at: Date): Promise<Date | undefined>;
+  /**
+   * "Mark all read": marks every review matching `filter` that `userId` has not marked yet read at `at`,
+   * in one statement (an insert from a select, never a walk over pages of rows handed to the caller), and
+   * returns how many marks it wrote. First write wins as in `mark`: an existing mark keeps its time and is
+   * not counted, also when a concurrent `mark` or `markMatching` wrote it meanwhile (each mark is counted
+   * by exactly one caller). Never marks a review outside the filter's owner or assignee.
+   */
+  markMatching(userId: string, filter: ReviewMarkFilter, at: Date): Promise<number>;
   /** Those of `messageIds` that `userId` has marked read, in the order given (one query, by primary key). */
   readIds(userId: string, messageIds: readonly string[]): Promise<string[]>;
 }

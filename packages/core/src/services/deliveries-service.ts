@@ -63,6 +63,8 @@ interface AttemptResult {
   ok: boolean;
   /** Stop retrying (410 Gone, a refused target, a notifier's `retry: false`). */
   giveUp: boolean;
+  /** The notifier's `retryAfterMs`: when the next attempt is due, instead of the backoff. */
+  retryAfterMs?: number;
   /** Deliberately not sent (a notification with nothing left to say): done, not failed. */
   skipped?: boolean;
   status: number | null;
@@ -377,7 +379,13 @@ export class DeliveriesService {
         if (outcome.skipped !== undefined) return skipped(`${name}: ${String(outcome.skipped)}`);
         return { ok: true, giveUp: false, status: null, error: null, durationMs: Date.now() - started };
       }
-      if (outcome?.ok === false) return failed(String(outcome.error).slice(0, 200), outcome.retry === false);
+      if (outcome?.ok === false) {
+        const result = failed(String(outcome.error).slice(0, 200), outcome.retry === false);
+        const after = outcome.retryAfterMs;
+        return typeof after === 'number' && Number.isFinite(after) && after >= 0
+          ? { ...result, retryAfterMs: after }
+          : result;
+      }
       return failed(`${name}: send() resolved no outcome`);
     } catch (error) {
       // The error's text may carry what the notifier was given (a URL with a token): its name only.
@@ -495,7 +503,11 @@ export class DeliveriesService {
     const gone = result.giveUp;
     const exhausted = attempts >= config.maxAttempts;
     const state = result.skipped ? 'skipped' : ok ? 'delivered' : gone || exhausted ? 'failed' : 'pending';
-    const nextAttemptAt = state === 'pending' ? new Date(now.getTime() + this.#backoff(attempts)) : null;
+    const delay =
+      result.retryAfterMs !== undefined
+        ? Math.min(result.retryAfterMs, config.maxDelayMs)
+        : this.#backoff(attempts);
+    const nextAttemptAt = state === 'pending' ? new Date(now.getTime() + delay) : null;
     let recordedAttempt = false;
     await this.uow.run(async (tx, emit) => {
       const recorded = await tx.deliveries.recordAttempt(

@@ -1,9 +1,11 @@
 import { inject, injectable } from 'tsyringe';
-import type { InboxCountQueryInput } from '../contract/inbox.js';
+import type { InboxCountQueryInput, InboxReadEvent, InboxReadFilterInput } from '../contract/inbox.js';
 import {
   type InboxCount,
   InboxCountQuery,
   type InboxPage,
+  InboxReadFilter,
+  type InboxReadResult,
   type ReviewReadResult,
 } from '../contract/inbox.js';
 import type { Message } from '../contract/message.js';
@@ -17,7 +19,7 @@ import { parseOrThrow } from '../errors/zod-issues.js';
 import type { ResolvedPlacetOptions } from '../placet-options.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { Store } from '../ports/store.js';
+import type { ReviewFilter, ReviewPageQuery, ReviewPosition, Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { AuditService } from './audit-service.js';
 import { ChannelsService } from './channels-service.js';
@@ -88,21 +90,21 @@ export class ReviewsService {
   }
 
   /**
-   * The inbox: the principal's reviews across channels (or one), by status and type, newest first,
-   * keyset-paged by message id, with the ids of those on the page the principal has marked read.
+   * The inbox: the principal's reviews across channels (or one), by status, type and a search of their
+   * text, newest (or, `order=oldest`, oldest) first, keyset-paged by message id in either order, with the
+   * ids of those on the page the principal has marked read.
    */
   async list(principal: Principal, query: InboxQueryInput = {}): Promise<InboxPage> {
     const q = parseOrThrow(InboxQuery, query);
     if (q.scope === 'assigned') return this.#listAssigned(principal, q);
     const channel = q.channel ? await this.channels.require(principal, q.channel) : undefined;
-    const before = await this.#keysetOf(principal, q.cursor);
+    const position = await this.#keysetOf(principal, q.cursor);
     const reviews = await this.store.reviews.list({
       ownerId: principal.userId,
       limit: q.limit + 1,
-      ...(q.status !== 'all' ? { status: q.status } : {}),
+      ...inboxFilter(q),
+      ...pageAfter(q.order, position),
       ...(channel ? { channelId: channel.id } : {}),
-      ...(q.type ? { type: q.type } : {}),
-      ...(before ? { before } : {}),
     });
     return this.#page(principal, reviews, q.limit, channel ? { agentName: channel.name } : {});
   }
@@ -113,21 +115,20 @@ export class ReviewsService {
       throw new PlacetError('VALIDATION_FAILED', 'channel does not apply to scope=assigned', {
         issues: [{ path: 'channel', message: 'not allowed with scope=assigned' }],
       });
-    let before: { createdAt: Date; messageId: string } | undefined;
+    let position: ReviewPosition | undefined;
     if (q.cursor) {
       const review = await this.store.reviews.findByMessageId(q.cursor);
       if (!review?.policy?.assigneeIds.includes(principal.userId))
         throw new PlacetError('VALIDATION_FAILED', 'cursor does not name a review assigned to you', {
           issues: [{ path: 'cursor', message: 'unknown review' }],
         });
-      before = { createdAt: review.createdAt, messageId: review.messageId };
+      position = { createdAt: review.createdAt, messageId: review.messageId };
     }
     const reviews = await this.store.reviewAssignees.listReviews({
       userId: principal.userId,
       limit: q.limit + 1,
-      ...(q.status !== 'all' ? { status: q.status } : {}),
-      ...(q.type ? { type: q.type } : {}),
-      ...(before ? { before } : {}),
+      ...inboxFilter(q),
+      ...pageAfter(q.order, position),
     });
     // Other owners' channels: their agents' names, read once per channel of the page.
     const channelIds = [...new Set(reviews.map((r) => r.channelId))];
@@ -163,7 +164,7 @@ export class ReviewsService {
 
   /**
    * The inbox badge: how many of the principal's reviews match the inbox filters (`status` pending by
-   * default, `channel`, `type`) and how many of those the principal has not marked read. `scope=assigned`
+   * default, `channel`, `type`, `search`) and how many of those the principal has not marked read. `scope=assigned`
    * counts the reviews of any owner that name the principal (`excludeOwn`: not those of their own
    * channels). One indexed aggregate query, never a page walk.
    */
@@ -177,8 +178,7 @@ export class ReviewsService {
       const { total, unread } = await this.store.reviewAssignees.count({
         userId: principal.userId,
         readerId: principal.userId,
-        ...(q.status !== 'all' ? { status: q.status } : {}),
-        ...(q.type ? { type: q.type } : {}),
+        ...inboxFilter(q),
         ...(q.excludeOwn ? { exceptOwnerId: principal.userId } : {}),
       });
       return { count: total, unread };
@@ -191,11 +191,64 @@ export class ReviewsService {
     const { total, unread } = await this.store.reviews.count({
       ownerId: principal.userId,
       readerId: principal.userId,
-      ...(q.status !== 'all' ? { status: q.status } : {}),
+      ...inboxFilter(q),
       ...(channel ? { channelId: channel.id } : {}),
-      ...(q.type ? { type: q.type } : {}),
     });
     return { count: total, unread };
+  }
+
+  /**
+   * "Mark all read": marks every review matching the inbox filters (`status` pending by default, `channel`,
+   * `type`, `search`) that the calling human has not marked yet, read now — first write wins, as
+   * `markRead`. `scope` `mine` (the caller's channels), `assigned` (reviews of any owner that name the
+   * caller) or, without one, both. One store statement per scope, never a walk over pages; one `inbox:read`
+   * event in the caller's own stream when it marked any. Marking is not opening: no `review.shown` audit
+   * entry is recorded (the inbox records that when a human opens a review).
+   */
+  async markAllRead(principal: Principal, input: InboxReadFilterInput = {}): Promise<InboxReadResult> {
+    if (principal.kind !== 'user') throw new PlacetError('FORBIDDEN', 'Only humans have read state');
+    const q = parseOrThrow(InboxReadFilter, input);
+    if (q.scope === 'assigned' && q.channel)
+      throw new PlacetError('VALIDATION_FAILED', 'channel does not apply to scope=assigned', {
+        issues: [{ path: 'channel', message: 'not allowed with scope=assigned' }],
+      });
+    const channel = q.channel ? await this.channels.require(principal, q.channel) : undefined;
+    const userId = principal.userId;
+    const filter = inboxFilter(q);
+    const now = this.clock.now();
+    return this.uow.run(async (tx, emit) => {
+      let marked = 0;
+      if (q.scope !== 'assigned')
+        marked += await tx.reviewReads.markMatching(
+          userId,
+          { ownerId: userId, ...filter, ...(channel ? { channelId: channel.id } : {}) },
+          now,
+        );
+      // A channel is one of the caller's own: the assigned reviews of other owners are never in it.
+      if (q.scope !== 'mine' && !channel)
+        marked += await tx.reviewReads.markMatching(
+          userId,
+          // Both scopes: the caller's own reviews were just marked.
+          { assigneeId: userId, ...filter, ...(q.scope === undefined ? { exceptOwnerId: userId } : {}) },
+          now,
+        );
+      if (marked > 0) {
+        const payload: InboxReadEvent = {
+          userId,
+          filter: {
+            scope: q.scope ?? null,
+            status: q.status,
+            channel: channel?.id ?? null,
+            type: q.type ?? null,
+            search: q.search ?? null,
+          },
+          marked,
+          readAt: now.toISOString(),
+        };
+        await emit({ type: 'inbox:read', ownerId: userId, channelId: null, subjectId: null, payload });
+      }
+      return { marked };
+    });
   }
 
   /**
@@ -336,7 +389,7 @@ export class ReviewsService {
     return reviews.map((r) => found.get(r.messageId)).filter((m): m is MessageRecord => m !== undefined);
   }
 
-  async #keysetOf(principal: Principal, cursor: string | undefined) {
+  async #keysetOf(principal: Principal, cursor: string | undefined): Promise<ReviewPosition | undefined> {
     if (!cursor) return undefined;
     const review = await this.store.reviews.findByMessageId(cursor);
     if (!review || review.ownerId !== principal.userId) {
@@ -390,6 +443,24 @@ export class ReviewsService {
       if (due.length < batch || expired === 0) return total;
     }
   }
+}
+
+/** The store filter of the inbox's `status` (`all`: none), `type` and `search`. */
+function inboxFilter(q: { status: InboxQuery['status']; type?: string; search?: string }): ReviewFilter {
+  return {
+    ...(q.status !== 'all' ? { status: q.status } : {}),
+    ...(q.type ? { type: q.type } : {}),
+    ...(q.search ? { search: q.search } : {}),
+  };
+}
+
+/** The order of an inbox page, and the keyset bound past the previous page's last review (`cursor`). */
+function pageAfter(
+  order: InboxQuery['order'],
+  position: ReviewPosition | undefined,
+): Pick<ReviewPageQuery, 'order' | 'before' | 'after'> {
+  if (order === 'oldest') return { order, ...(position ? { after: position } : {}) };
+  return { order, ...(position ? { before: position } : {}) };
 }
 
 /**

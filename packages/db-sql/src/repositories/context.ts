@@ -1,5 +1,5 @@
 import { UniqueViolation } from '@placet/core/adapter';
-import type { Kysely } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { SqlDialect } from '../codec.js';
 import type { Mappers } from '../mappers.js';
 import type { PlacetDatabase } from '../schema.js';
@@ -25,4 +25,13 @@ export async function guarded<T>(ctx: RepoContext, write: () => Promise<T>): Pro
 /** Escapes `%`, `_` and `\` so that a search term matches literally inside LIKE (with `escape '\'`). */
 export function likeLiteral(term: string): string {
   return term.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+/**
+ * `value` contains `term`, ignoring case: `lower(value) like lower('%term%') escape '\'`, the term's `%`,
+ * `_` and `\` literal. Both sides are folded by the same `lower()`, so a term matches its own text on
+ * every dialect (SQLite's `lower()` folds ASCII letters only, Postgres' every letter). Null matches nothing.
+ */
+export function textContains(value: Expression<string | null>, term: string): RawBuilder<boolean> {
+  return sql<boolean>`lower(${value}) like lower(${`%${likeLiteral(term)}%`}) escape '\\'`;
 }

@@ -1,7 +1,7 @@
 import type { MessageRepository } from '@placet/core/adapter';
 import { sql } from 'kysely';
 import { MESSAGE_FIELDS, toPatch } from '../patch.js';
-import { guarded, likeLiteral, type RepoContext } from './context.js';
+import { guarded, type RepoContext, textContains } from './context.js';
 
 export function messageRepository(ctx: RepoContext): MessageRepository {
   const { db, d, m } = ctx;
@@ -54,8 +54,7 @@ export function messageRepository(ctx: RepoContext): MessageRepository {
       }
       if (hasAttachments) query = query.where('attachment_count', '>', 0);
       if (search !== undefined && search !== '') {
-        const pattern = `%${likeLiteral(search.toLowerCase())}%`;
-        query = query.where(sql<boolean>`lower(${sql.ref('text')}) like ${pattern} escape '\\'`);
+        query = query.where(textContains(sql.ref('text'), search));
       }
       const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(m.message.fromRow);

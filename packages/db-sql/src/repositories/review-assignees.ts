@@ -1,5 +1,6 @@
 import type { ReviewAssigneeRecord, ReviewAssigneeRepository } from '@placet/core/adapter';
 import type { RepoContext } from './context.js';
+import { reviewConditions } from './review-filter.js';
 
 /** Rows per insert statement: well under every driver's bound on bound parameters. */
 const CHUNK = 500;
@@ -20,8 +21,9 @@ export function reviewAssigneeRepository(ctx: RepoContext): ReviewAssigneeReposi
           .execute();
       }
     },
-    async listReviews({ userId, status, type, before, limit }) {
-      // A range of placet_review_assignees_user (newest first), each joined to its review by primary key.
+    async listReviews({ userId, order, before, after, limit, ...filter }) {
+      // A range of placet_review_assignees_user (read forwards or backwards), each joined to its review by
+      // primary key.
       let query = db
         .selectFrom('placet_review_assignees')
         .innerJoin('placet_reviews', 'placet_reviews.message_id', 'placet_review_assignees.message_id')
@@ -36,18 +38,27 @@ export function reviewAssigneeRepository(ctx: RepoContext): ReviewAssigneeReposi
           ),
         );
       }
-      if (status) query = query.where('placet_reviews.status', '=', status);
-      if (type) query = query.where('placet_reviews.type', '=', type);
+      if (after) {
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('placet_review_assignees.created_at', 'placet_review_assignees.message_id'),
+            '>',
+            eb.tuple(d.date(after.createdAt), after.messageId),
+          ),
+        );
+      }
+      for (const condition of reviewConditions(filter)) query = query.where(condition);
+      const direction = order === 'oldest' ? 'asc' : 'desc';
       const rows = await query
-        .orderBy('placet_review_assignees.created_at', 'desc')
-        .orderBy('placet_review_assignees.message_id', 'desc')
+        .orderBy('placet_review_assignees.created_at', direction)
+        .orderBy('placet_review_assignees.message_id', direction)
         .limit(limit)
         .execute();
       return rows.map(m.review.fromRow);
     },
-    async count({ userId, status, type, readerId, exceptOwnerId }) {
-      // One aggregate over a range of placet_review_assignees_user, each row joined to its review and to
-      // the reader's mark by primary key.
+    async count({ userId, readerId, exceptOwnerId, ...filter }) {
+      // One aggregate over a range of placet_review_assignees_user, each row joined to its review, to the
+      // reader's mark (and, with a search, to its message) by primary key.
       let query = db
         .selectFrom('placet_review_assignees')
         .innerJoin('placet_reviews', 'placet_reviews.message_id', 'placet_review_assignees.message_id')
@@ -63,8 +74,7 @@ export function reviewAssigneeRepository(ctx: RepoContext): ReviewAssigneeReposi
         .where('placet_review_assignees.user_id', '=', userId);
       if (exceptOwnerId !== undefined)
         query = query.where('placet_review_assignees.owner_id', '<>', exceptOwnerId);
-      if (status) query = query.where('placet_reviews.status', '=', status);
-      if (type) query = query.where('placet_reviews.type', '=', type);
+      for (const condition of reviewConditions(filter)) query = query.where(condition);
       const row = await query.executeTakeFirstOrThrow();
       const total = Number(row.total);
       return { total, unread: total - Number(row.read) };

@@ -1,6 +1,7 @@
 import type { ReviewRepository } from '@placet/core/adapter';
 import { REVIEW_COMPLETION_FIELDS, toPatch } from '../patch.js';
 import { guarded, type RepoContext } from './context.js';
+import { reviewConditions } from './review-filter.js';
 
 export function reviewRepository(ctx: RepoContext): ReviewRepository {
   const { db, d, m } = ctx;
@@ -76,11 +77,11 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
       return row && m.review.fromRow(row);
     },
 
-    async list({ ownerId, status, channelId, type, before, limit }) {
+    async list({ ownerId, channelId, order, before, after, limit, ...filter }) {
+      // A range of placet_reviews_owner_created (or a pending index), read forwards or backwards.
       let query = db.selectFrom('placet_reviews').selectAll().where('owner_id', '=', ownerId);
-      if (status) query = query.where('status', '=', status);
       if (channelId) query = query.where('channel_id', '=', channelId);
-      if (type) query = query.where('type', '=', type);
+      for (const condition of reviewConditions(filter)) query = query.where(condition);
       if (before) {
         query = query.where((eb) =>
           eb(
@@ -90,16 +91,26 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
           ),
         );
       }
+      if (after) {
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('created_at', 'message_id'),
+            '>',
+            eb.tuple(d.date(after.createdAt), after.messageId),
+          ),
+        );
+      }
+      const direction = order === 'oldest' ? 'asc' : 'desc';
       const rows = await query
-        .orderBy('created_at', 'desc')
-        .orderBy('message_id', 'desc')
+        .orderBy('created_at', direction)
+        .orderBy('message_id', direction)
         .limit(limit)
         .execute();
       return rows.map(m.review.fromRow);
     },
-    async count({ ownerId, status, channelId, type, readerId }) {
+    async count({ ownerId, channelId, readerId, ...filter }) {
       // One aggregate over the owner's matching reviews (placet_reviews_owner_status, or a pending index),
-      // each probing the reader's mark by primary key.
+      // each probing the reader's mark (and, with a search, its message) by primary key.
       let query = db
         .selectFrom('placet_reviews')
         .leftJoin('placet_review_reads', (join) =>
@@ -112,9 +123,8 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
           eb.fn.count<number | string>('placet_review_reads.message_id').as('read'),
         ])
         .where('placet_reviews.owner_id', '=', ownerId);
-      if (status) query = query.where('placet_reviews.status', '=', status);
       if (channelId) query = query.where('placet_reviews.channel_id', '=', channelId);
-      if (type) query = query.where('placet_reviews.type', '=', type);
+      for (const condition of reviewConditions(filter)) query = query.where(condition);
       const row = await query.executeTakeFirstOrThrow();
       const total = Number(row.total);
       return { total, unread: total - Number(row.read) };

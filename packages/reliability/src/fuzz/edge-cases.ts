@@ -183,19 +183,19 @@ export function edgeCases(session: Record<string, string>): EdgeCase[] {
     {
       label: 'unsatisfiable range',
       method: 'GET',
-      path: '/placet-assets/app.js',
+      path: '/placet-assets/favicon.svg',
       headers: { range: 'bytes=999999999-' },
     },
     {
       label: 'malformed range',
       method: 'GET',
-      path: '/placet-assets/app.js',
+      path: '/placet-assets/favicon.svg',
       headers: { range: 'bytes=a-b' },
     },
     {
       label: 'garbage conditionals',
       method: 'GET',
-      path: '/placet-assets/app.js',
+      path: '/placet-assets/favicon.svg',
       headers: { 'if-none-match': '\u00ff"', 'if-modified-since': 'yesterday', 'if-match': 'x' },
     },
     { label: 'NUL after the page', method: 'GET', path: '/index.html%00' },
@@ -219,7 +219,7 @@ export function edgeCases(session: Record<string, string>): EdgeCase[] {
     '/api/docs',
     '/api/v1/agents',
     '/api/auth/me',
-    '/placet-assets/app.js',
+    '/placet-assets/favicon.svg',
   ]) {
     for (const query of QUERIES) {
       cases.push({

@@ -4,6 +4,7 @@ import type { ReadMark, Repositories, ReviewCompletion } from '../../ports/store
 import { newId } from '../../util/ids.js';
 import { memoryAuditRepository } from './audit-repository.js';
 import { groupMemberKey, memoryGroupRepository } from './group-repository.js';
+import { assignedReviews, ownerReviews, sortForPage, withinBounds } from './review-filters.js';
 import type { Rows, TableName, View } from './state.js';
 
 const byNewest = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
@@ -326,37 +327,13 @@ export function memoryRepositories(view: View): Repositories {
         if (review?.status !== 'pending' || review.expiresAt.getTime() > now.getTime()) return undefined;
         return patchRow(view, 'reviews', messageId, { status: 'expired', expiredAt: now });
       },
-      list: async ({ ownerId, status, channelId, type, before, limit }) =>
-        view
-          .filter(
-            'reviews',
-            (r) =>
-              r.ownerId === ownerId &&
-              (!status || r.status === status) &&
-              (!channelId || r.channelId === channelId) &&
-              (!type || r.type === type) &&
-              (!before ||
-                byNewest(
-                  { createdAt: r.createdAt, id: r.messageId },
-                  { createdAt: before.createdAt, id: before.messageId },
-                ) > 0),
-          )
-          .sort((a, b) =>
-            byNewest(
-              { createdAt: a.createdAt, id: a.messageId },
-              { createdAt: b.createdAt, id: b.messageId },
-            ),
-          )
-          .slice(0, limit),
-      async count({ ownerId, status, channelId, type, readerId }) {
-        const matching = view.filter(
-          'reviews',
-          (r) =>
-            r.ownerId === ownerId &&
-            (!status || r.status === status) &&
-            (!channelId || r.channelId === channelId) &&
-            (!type || r.type === type),
-        );
+      list: async ({ order, before, after, limit, ...filter }) =>
+        sortForPage(
+          ownerReviews(view, filter).filter((r) => withinBounds(r, { before, after })),
+          order,
+        ).slice(0, limit),
+      async count({ readerId, ...filter }) {
+        const matching = ownerReviews(view, filter);
         const unread = matching.filter(
           (r) => view.get('reviewReads', reviewReadKey(readerId, r.messageId)) === undefined,
         ).length;
@@ -445,39 +422,18 @@ export function memoryRepositories(view: View): Repositories {
           if (view.get('reviewAssignees', key) === undefined) view.set('reviewAssignees', key, row);
         }
       },
-      async listReviews({ userId, status, type, before, limit }) {
-        const position = (a: { createdAt: Date; messageId: string }) => ({
-          createdAt: a.createdAt,
-          id: a.messageId,
-        });
-        const assigned = view
-          .filter(
-            'reviewAssignees',
-            (a) => a.userId === userId && (!before || byNewest(position(a), position(before)) > 0),
-          )
-          .sort((a, b) => byNewest(position(a), position(b)));
-        const out: ReviewRecord[] = [];
-        for (const a of assigned) {
-          if (out.length >= limit) break;
-          const review = view.get('reviews', a.messageId);
-          if (!review || (status && review.status !== status) || (type && review.type !== type)) continue;
-          out.push(review);
-        }
-        return out;
+      async listReviews({ order, before, after, limit, ...filter }) {
+        // The assignee rows carry the review's createdAt: the keyset bounds and the order are theirs.
+        return sortForPage(assignedReviews(view, filter, { before, after }), order)
+          .slice(0, limit)
+          .map((a) => a.review);
       },
-      async count({ userId, status, type, readerId, exceptOwnerId }) {
-        let total = 0;
-        let unread = 0;
-        for (const a of view.filter(
-          'reviewAssignees',
-          (a) => a.userId === userId && (exceptOwnerId === undefined || a.ownerId !== exceptOwnerId),
-        )) {
-          const review = view.get('reviews', a.messageId);
-          if (!review || (status && review.status !== status) || (type && review.type !== type)) continue;
-          total++;
-          if (view.get('reviewReads', reviewReadKey(readerId, a.messageId)) === undefined) unread++;
-        }
-        return { total, unread };
+      async count({ readerId, ...filter }) {
+        const matching = assignedReviews(view, filter).map((a) => a.review);
+        const unread = matching.filter(
+          (r) => view.get('reviewReads', reviewReadKey(readerId, r.messageId)) === undefined,
+        ).length;
+        return { total: matching.length, unread };
       },
     },
     groups: memoryGroupRepository(view),
@@ -677,6 +633,25 @@ export function memoryRepositories(view: View): Repositories {
         if (current) return current.readAt;
         view.set('reviewReads', key, { userId, messageId, readAt: at });
         return new Date(at.getTime());
+      },
+      async markMatching(userId, filter, at) {
+        const { assigneeId, exceptOwnerId, ownerId, channelId, ...rest } = filter;
+        const reviews =
+          assigneeId !== undefined
+            ? assignedReviews(view, { ...rest, userId: assigneeId, exceptOwnerId }).map((a) => a.review)
+            : ownerReviews(view, { ...rest, ownerId: ownerId as string, channelId });
+        let marked = 0;
+        for (const review of reviews) {
+          const key = reviewReadKey(userId, review.messageId);
+          if (view.get('reviewReads', key) !== undefined) continue;
+          view.set('reviewReads', key, {
+            userId,
+            messageId: review.messageId,
+            readAt: new Date(at.getTime()),
+          });
+          marked++;
+        }
+        return marked;
       },
       readIds: async (userId, messageIds) =>
         messageIds.filter((id) => view.get('reviewReads', reviewReadKey(userId, id)) !== undefined),
