@@ -23,6 +23,7 @@ import { form } from '@placet/plugin-form';
 import { freeform } from '@placet/plugin-freeform';
 import { rating } from '@placet/plugin-rating';
 import { selection } from '@placet/plugin-selection';
+import { slack } from '@placet/plugin-slack';
 import { textInput } from '@placet/plugin-text-input';
 import { webpush } from '@placet/plugin-webpush';
 import { fsFileStore } from '@placet/storage-fs';
@@ -285,7 +286,7 @@ function cors(origins: string[] | '*') {
   };
 }
 
-/** The notifier plugins the environment turns on (SMTP_URL, WEBPUSH): none without it. */
+/** The notifier plugins the environment turns on (SMTP_URL, WEBPUSH, SLACK_BOT_TOKEN): none without it. */
 function notifierPlugins(config: ServerConfig) {
   const plugins = [];
   if (config.email && config.publicUrl) {
@@ -298,6 +299,17 @@ function notifierPlugins(config: ServerConfig) {
         subject: config.webPush.subject,
         ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
         allowHosts: config.webPush.allowHosts,
+      }),
+    );
+  }
+  if (config.slack && config.publicUrl) {
+    const { apiUrl, defaultChannel, ...rest } = config.slack;
+    plugins.push(
+      slack({
+        ...rest,
+        ...(apiUrl ? { apiUrl } : {}),
+        ...(defaultChannel ? { defaultChannel } : {}),
+        publicUrl: config.publicUrl,
       }),
     );
   }

@@ -84,6 +84,48 @@ describe('notification settings', () => {
     expect(config.email).toEqual({ smtp, from: 'Placet <placet@placet.example.com>' });
   });
 
+  it('SLACK_BOT_TOKEN turns Slack on with its signing secret and PLACET_PUBLIC_URL; no error echoes a secret', () => {
+    const token = 'xoxb-Secret-token-1';
+    const secret = 'Signing-secret-2';
+    const error = (() => {
+      try {
+        loadConfig({ SLACK_BOT_TOKEN: token });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(error).toMatch(/SLACK_BOT_TOKEN: needs SLACK_SIGNING_SECRET/);
+    expect(error).toMatch(/SLACK_BOT_TOKEN: needs PLACET_PUBLIC_URL/);
+    expect(error).not.toContain(token);
+    expect(() => loadConfig({ SLACK_CHANNELS: 'a=C1' })).toThrow(/SLACK_CHANNELS: need SLACK_BOT_TOKEN/);
+    expect(() =>
+      loadConfig({
+        SLACK_BOT_TOKEN: token,
+        SLACK_SIGNING_SECRET: secret,
+        PLACET_PUBLIC_URL: 'https://placet.example.com',
+        SLACK_CHANNELS: 'no-id',
+      }),
+    ).toThrow(/SLACK_CHANNELS: each item is name=ID/);
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: token,
+      SLACK_SIGNING_SECRET: secret,
+      PLACET_PUBLIC_URL: 'https://placet.example.com',
+      SLACK_CHANNELS: 'deploy-bot=C0123456789, ops=C0987654321',
+      SLACK_DIRECT_MESSAGES: 'off',
+      SLACK_USERS: 'ada@example.com=U012AB3CD',
+    });
+    expect(config.slack).toEqual({
+      botToken: token,
+      signingSecret: secret,
+      apiUrl: undefined,
+      channels: { 'deploy-bot': 'C0123456789', ops: 'C0987654321' },
+      defaultChannel: undefined,
+      directMessages: false,
+      users: { 'ada@example.com': 'U012AB3CD' },
+    });
+    expect(loadConfig({}).slack).toBeUndefined();
+  });
+
   it('WEBPUSH=on turns Web Push on with generated keys; a key pair turns it on; half a pair is refused', () => {
     expect(loadConfig({ WEBPUSH: 'on', WEBPUSH_ALLOW_HOSTS: '127.0.0.1, ::1' }).webPush).toEqual({
       vapid: undefined,

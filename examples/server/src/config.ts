@@ -81,6 +81,33 @@ export const SETTINGS = [
     'hosts or CIDRs push endpoints may reach although private (a self-hosted push service, a test stub), each optionally with :port (e.g. 127.0.0.1:4321,push.lan:8443,[::1]:9000). Without a port an entry opens every port: 127.0.0.1 lets any signed-in user make the server POST to every local service',
   ],
   [
+    'SLACK_BOT_TOKEN',
+    '(none: no Slack)',
+    "turns Slack on: the Slack app's bot token (xoxb-…), with SLACK_SIGNING_SECRET and PLACET_PUBLIC_URL; never printed",
+  ],
+  [
+    'SLACK_SIGNING_SECRET',
+    '(with SLACK_BOT_TOKEN)',
+    "the Slack app's signing secret: interactivity requests (POST /api/v1/plugins/slack/interactivity) are checked with it; never printed",
+  ],
+  ['SLACK_API_URL', 'https://slack.com/api/', 'the Slack Web API base URL (a stand-in for tests)'],
+  [
+    'SLACK_CHANNELS',
+    '(none)',
+    'the Slack conversation of each agent, by agent name or id: deploy-bot=C0123456789,ops=C0987654321',
+  ],
+  ['SLACK_DEFAULT_CHANNEL', '(none)', 'the conversation of agents SLACK_CHANNELS does not name'],
+  [
+    'SLACK_DIRECT_MESSAGES',
+    'on',
+    'on: also a DM to each human a review is for (matched by e-mail with users.lookupByEmail); off: conversations only',
+  ],
+  [
+    'SLACK_USERS',
+    '(matched by e-mail)',
+    'Placet users and their Slack user ids, by e-mail or user id: ada@example.com=U012AB3CD,…',
+  ],
+  [
     'REMINDER_AFTER_MINUTES',
     '60',
     'remind each recipient once of a review still pending this many minutes after it was asked (at least 1); 0: no reminders',
@@ -176,6 +203,13 @@ const Env = z.object({
     .regex(/^(mailto:|https:\/\/)/, 'must start with mailto: or https://')
     .optional(),
   WEBPUSH_ALLOW_HOSTS: z.string().optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  SLACK_CHANNELS: z.string().optional(),
+  SLACK_DEFAULT_CHANNEL: z.string().optional(),
+  SLACK_DIRECT_MESSAGES: z.enum(['on', 'off']).optional(),
+  SLACK_USERS: z.string().optional(),
   REMINDER_AFTER_MINUTES: z.coerce.number().int().min(0).max(525_600).default(60),
   THROTTLE_TTL: z.coerce.number().int().min(1).max(86_400).default(60),
   THROTTLE_LIMIT: z.coerce.number().int().min(0).default(600),
@@ -221,6 +255,18 @@ export interface ServerConfig {
   /** Web Push notifications (`WEBPUSH`), or off. */
   webPush:
     | { vapid: { publicKey: string; privateKey: string } | undefined; subject: string; allowHosts: string[] }
+    | undefined;
+  /** Slack (`SLACK_BOT_TOKEN`): the options of `slack()` but the public URL, or off. */
+  slack:
+    | {
+        botToken: string;
+        signingSecret: string;
+        apiUrl: string | undefined;
+        channels: Record<string, string>;
+        defaultChannel: string | undefined;
+        directMessages: boolean;
+        users: Record<string, string>;
+      }
     | undefined;
   /** Reminders of pending reviews after this long; null: none. */
   reminderAfterMs: number | null;
@@ -303,7 +349,7 @@ const list = (value: string | undefined) =>
 /** E-mail and Web Push from their variables; a half-configured pair is an error naming what is missing. */
 function notificationSettings(
   e: z.infer<typeof Env>,
-): Pick<ServerConfig, 'publicUrl' | 'email' | 'webPush' | 'reminderAfterMs'> {
+): Pick<ServerConfig, 'publicUrl' | 'email' | 'webPush' | 'slack' | 'reminderAfterMs'> {
   const problems: string[] = [];
   const publicUrl = e.PLACET_PUBLIC_URL?.replace(/\/+$/, '');
   if (e.SMTP_URL !== undefined && publicUrl === undefined)
@@ -317,9 +363,11 @@ function notificationSettings(
     e.WEBPUSH === 'on' || (e.WEBPUSH === undefined && e.WEBPUSH_VAPID_PUBLIC_KEY !== undefined);
   if (!webPushOn && (e.WEBPUSH_SUBJECT !== undefined || e.WEBPUSH_ALLOW_HOSTS !== undefined))
     problems.push('WEBPUSH_SUBJECT, WEBPUSH_ALLOW_HOSTS: need WEBPUSH=on');
+  const slack = slackSettings(e, publicUrl, problems);
   if (problems.length > 0) throw configError(problems);
   return {
     publicUrl,
+    slack,
     email:
       e.SMTP_URL === undefined
         ? undefined
@@ -337,6 +385,55 @@ function notificationSettings(
         }
       : undefined,
     reminderAfterMs: e.REMINDER_AFTER_MINUTES === 0 ? null : e.REMINDER_AFTER_MINUTES * 60_000,
+  };
+}
+
+/** `name=value,…` pairs (SLACK_CHANNELS, SLACK_USERS); a malformed item is a problem naming the variable. */
+function pairs(name: string, value: string | undefined, problems: string[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const item of list(value)) {
+    const at = item.lastIndexOf('=');
+    const key = item.slice(0, at).trim();
+    const target = item.slice(at + 1).trim();
+    if (at <= 0 || !key || !target)
+      problems.push(`${name}: each item is name=ID, e.g. deploy-bot=C0123456789`);
+    else result[key] = target;
+  }
+  return result;
+}
+
+/** Slack from its variables: the token and the signing secret together, and a public URL for the links. */
+function slackSettings(
+  e: z.infer<typeof Env>,
+  publicUrl: string | undefined,
+  problems: string[],
+): ServerConfig['slack'] {
+  const others = [
+    'SLACK_API_URL',
+    'SLACK_CHANNELS',
+    'SLACK_DEFAULT_CHANNEL',
+    'SLACK_DIRECT_MESSAGES',
+    'SLACK_USERS',
+  ] as const;
+  if (e.SLACK_BOT_TOKEN === undefined) {
+    const stray = [...others, 'SLACK_SIGNING_SECRET' as const].filter((name) => e[name] !== undefined);
+    if (stray.length > 0) problems.push(`${stray.join(', ')}: need SLACK_BOT_TOKEN`);
+    return undefined;
+  }
+  if (e.SLACK_SIGNING_SECRET === undefined)
+    problems.push('SLACK_BOT_TOKEN: needs SLACK_SIGNING_SECRET (Slack signs the button clicks with it)');
+  if (publicUrl === undefined)
+    problems.push('SLACK_BOT_TOKEN: needs PLACET_PUBLIC_URL (the links and the interactivity URL are there)');
+  const channels = pairs('SLACK_CHANNELS', e.SLACK_CHANNELS, problems);
+  const users = pairs('SLACK_USERS', e.SLACK_USERS, problems);
+  return {
+    botToken: e.SLACK_BOT_TOKEN,
+    signingSecret: e.SLACK_SIGNING_SECRET ?? '',
+    apiUrl: e.SLACK_API_URL,
+    channels,
+    defaultChannel: e.SLACK_DEFAULT_CHANNEL,
+    directMessages: e.SLACK_DIRECT_MESSAGES !== 'off',
+    users,
   };
 }
 
