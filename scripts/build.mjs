@@ -14,6 +14,8 @@
 //                                         clean would delete what tsc wrote);
 //   `tsup`, without one                    tsup as it is (the examples: no declarations);
 //   anything else                          `npm run build` as it is.
+// A package's build output is shown when it fails; lines starting with `[size] ` (what the dashboard's
+// assets and the review widgets weigh) are shown always.
 // Usage: node scripts/build.mjs [--jobs N]
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -152,6 +154,9 @@ const pool = new Promise((finish) => {
         if (result.code === 0) {
           done.add(pkg);
           console.log(`ok   ${pkg.name} (${seconds(t0)})`);
+          // What a build reports about its output (the dashboard's and the widgets' sizes): `[size] …` lines.
+          for (const line of result.output.split('\n'))
+            if (line.startsWith('[size] ')) console.log(`     ${line}`);
           if ([...gates].every((gate) => done.has(gate))) startTypes();
         } else {
           failed.push({ name: pkg.name, output: result.output });

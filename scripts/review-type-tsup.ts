@@ -1,12 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Plugin } from 'esbuild';
 import type { Options } from 'tsup';
 
 /**
  * The tsup build shared by the built-in review-type plugins (plugins/approval, form, freeform, selection,
  * text-input): each `tsup.config.ts` is `export default reviewTypeBuild();`. Their declarations come from
- * the repository's one `tsc -b` pass (tsconfig.build.json), and their browser module is bundled from the
- * core's sources through the repository's `@placet/source` condition. plugins/rating spells the two
- * builds out in its own config, exactly as a plugin outside this repository does: copy that one, not this.
+ * the repository's one `tsc -b` pass (tsconfig.build.json). plugins/rating spells the two builds out in its
+ * own config, exactly as a plugin outside this repository does: copy that one, not this.
  */
 export interface ReviewTypeBuildOptions {
   /** The Node entries (the plugin factory and its schemas). Default `['src/index.ts']`. */
@@ -16,11 +17,18 @@ export interface ReviewTypeBuildOptions {
 }
 
 /**
- * Leaves zod's `locales` namespace (every translation, ~250 KB minified) out of the browser bundle: a
- * re-exported `z` namespace keeps all of it otherwise. The UI never switches locale, so its messages stay
- * the English ones the server sends (zod imports `en` directly, not through this module).
+ * What the dashboard's page gives every review widget through its import map: one shared copy, so a
+ * widget's bundle leaves it out (a bare import). Everything else the widget uses is bundled.
  */
-const withoutZodLocales: Plugin = {
+export const SHARED_MODULES = ['@placet/core/browser'] as const;
+
+/**
+ * Leaves zod's `locales` namespace (every translation, ~250 KB minified) out of a browser bundle of
+ * `@placet/core/browser` (the dashboard's shared widget module): a re-exported `z` namespace keeps all of
+ * it otherwise. The UI never switches locale, so its messages stay the English ones the server sends (zod
+ * imports `en` directly, not through this module).
+ */
+export const withoutZodLocales: Plugin = {
   name: 'without-zod-locales',
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
@@ -30,7 +38,16 @@ const withoutZodLocales: Plugin = {
   },
 };
 
-/** The two builds of a review-type plugin: the Node entry and the self-contained browser module. */
+/** Prints what a built widget weighs in bytes: raw, gzip, brotli (a `[size] ` line, see scripts/build.mjs). */
+export function printWidgetSize(file: string): void {
+  const bytes = readFileSync(file);
+  console.log(
+    `[size] ${(JSON.parse(readFileSync('package.json', 'utf8')) as { name: string }).name}: ${file} ${bytes.length} bytes, ` +
+      `${gzipSync(bytes).length} gzip, ${brotliCompressSync(bytes).length} brotli`,
+  );
+}
+
+/** The two builds of a review-type plugin: the Node entry and the browser module. */
 export function reviewTypeBuild(options: ReviewTypeBuildOptions = {}): Options[] {
   const { entry = ['src/index.ts'], ui = 'src/ui.ts' } = options;
   return [
@@ -47,23 +64,20 @@ export function reviewTypeBuild(options: ReviewTypeBuildOptions = {}): Options[]
       target: 'node20',
     },
     {
-      // The browser UI (`ui.module` of the review type): one self-contained ES module with no bare
-      // imports, zod and @placet/core/browser bundled in, so the dashboard can `import()` it by URL.
+      // The browser UI (`ui.module` of the review type): one ES module that the dashboard `import()`s by
+      // URL. `@placet/core/browser` (and zod with it) stays a bare import, which the dashboard's import map
+      // resolves to its one shared copy; everything else is bundled.
       entry: { ui },
       format: ['esm'],
       platform: 'browser',
       target: 'es2022',
-      noExternal: [/.*/],
+      external: [...SHARED_MODULES],
+      noExternal: [/^(?!@placet\/core\/browser$)/],
       minify: true,
       dts: false,
       sourcemap: false,
       clean: false,
-      esbuildPlugins: [withoutZodLocales],
-      esbuildOptions(esbuild) {
-        // Bundle @placet/core/browser from the workspace sources, like the tests: no core build first.
-        // `@placet/source` is this repository's development condition; published manifests have none.
-        esbuild.conditions = ['@placet/source'];
-      },
+      onSuccess: async () => printWidgetSize('dist/ui.js'),
     },
   ];
 }

@@ -299,7 +299,7 @@ describe('the dashboard and its WebSocket under the host', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     const html = await page.text();
-    expect(html).toContain(`src="${DASHBOARD_BASE}/placet-assets/app.js"`);
+    expect(html).toMatch(new RegExp(`src="${DASHBOARD_BASE}/placet-assets/app-[0-9a-f]{12}\\.js"`));
     const config = JSON.parse(
       /<meta name="placet-config" content="([^"]*)"/
         .exec(html)![1]!

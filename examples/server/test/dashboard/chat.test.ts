@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -40,9 +41,14 @@ describe.skipIf(skip)('dashboard: chats, approvals, streams, safety, reconnect',
   it('serves the page with a strict Content-Security-Policy and everything from this origin', async () => {
     const res = await fetch(`${w.url}/`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
     const html = await res.text();
-    expect(html).not.toMatch(/<script>|<script [^>]*>[^<]/); // no inline script
+    // No inline script but the import map (data, not code), allowed by its own hash and nothing wider.
+    const inline = [...html.matchAll(/<script([^>]*)>([^<]+)<\/script>/g)];
+    expect(inline.map((m) => m[1]!.trim())).toEqual(['type="importmap"']);
+    const hash = createHash('sha256').update(inline[0]![2]!).digest('base64');
+    expect(csp).toMatch(new RegExp(`script-src 'self' 'sha256-${hash.replace(/[+/]/g, '\\$&')}'(;|$)`));
     expect(html).not.toMatch(/https?:\/\//); // no CDN
   });
 

@@ -147,13 +147,14 @@ describe.skipIf(skip)('dashboard: installable app, offline shell', { timeout: 90
     await page.locator('placet-agent-list').waitFor();
     expect(await page.evaluate(() => fetch('/api/v1/me').then((r) => r.status))).toBe(200);
     const cached = await cachedUrls(page);
+    // The page's script and style sheet, by their hashed names (whatever this build's are).
+    const linked = await page.evaluate(() => [
+      (document.querySelector('script[type="module"][src]') as HTMLScriptElement).src,
+      (document.querySelector('link[rel="stylesheet"]') as HTMLLinkElement).href,
+    ]);
+    expect(linked[0]).toMatch(/\/placet-assets\/app-[0-9a-f]{12}\.js$/);
     expect(cached).toEqual(
-      expect.arrayContaining([
-        `${w.url}/`,
-        `${w.url}/placet-assets/app.js`,
-        `${w.url}/placet-assets/styles.css`,
-        `${w.url}/placet-assets/icon-192.png`,
-      ]),
+      expect.arrayContaining([`${w.url}/`, ...linked, `${w.url}/placet-assets/icon-192.png`]),
     );
     expect(cached.filter((url) => /\/(api|socket\.io|ws)(\/|$)/.test(new URL(url).pathname))).toEqual([]);
 

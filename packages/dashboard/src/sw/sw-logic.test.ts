@@ -1,19 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { clickTarget, isDashboardPage, notificationFromPush, SHELL, shellRequest } from './sw-logic.js';
+import {
+  clickTarget,
+  installCacheMode,
+  isDashboardPage,
+  notificationFromPush,
+  SHELL,
+  shellOf,
+  shellRequest,
+} from './sw-logic.js';
 
 const ROOT = 'https://placet.example/';
 const MOUNTED = 'https://host.example/inbox/';
 const u = (href: string) => new URL(href);
 
+/** The shell of a build whose page links these (what the handler writes for `__PLACET_SHELL__`). */
+const BUILT = shellOf('manifest.webmanifest favicon.svg styles-0123456789ab.css app-ba9876543210.js');
+
 describe('shellRequest: what the service worker may answer from its cache', () => {
   it('answers the page and the shell assets, under the root or a host path', () => {
-    expect(shellRequest(u(ROOT), ROOT)).toBe('page');
-    expect(shellRequest(u(`${ROOT}index.html`), ROOT)).toBe('page');
-    expect(shellRequest(u(`${ROOT}?x=1`), ROOT)).toBe('page');
-    expect(shellRequest(u(`${ROOT}placet-assets/app.js`), ROOT)).toBe('asset');
-    expect(shellRequest(u(`${MOUNTED}placet-assets/styles.css`), MOUNTED)).toBe('asset');
-    expect(shellRequest(u(MOUNTED), MOUNTED)).toBe('page');
-    for (const path of SHELL) expect(shellRequest(new URL(path, ROOT), ROOT)).not.toBeNull();
+    expect(shellRequest(u(ROOT), ROOT, BUILT)).toBe('page');
+    expect(shellRequest(u(`${ROOT}index.html`), ROOT, BUILT)).toBe('page');
+    expect(shellRequest(u(`${ROOT}?x=1`), ROOT, BUILT)).toBe('page');
+    expect(shellRequest(u(`${ROOT}placet-assets/app-ba9876543210.js`), ROOT, BUILT)).toBe('asset');
+    expect(shellRequest(u(`${MOUNTED}placet-assets/styles-0123456789ab.css`), MOUNTED, BUILT)).toBe('asset');
+    expect(shellRequest(u(MOUNTED), MOUNTED, BUILT)).toBe('page');
+    for (const path of [...SHELL, ...BUILT])
+      expect(shellRequest(new URL(path, ROOT), ROOT, BUILT)).not.toBeNull();
+  });
+
+  it('keeps the page, its icons and what the page links; once each, and nothing but plain names', () => {
+    expect(BUILT).toEqual([
+      '',
+      'placet-assets/favicon.svg',
+      'placet-assets/manifest.webmanifest',
+      'placet-assets/icon-192.png',
+      'placet-assets/styles-0123456789ab.css',
+      'placet-assets/app-ba9876543210.js',
+    ]);
+    // Unfilled (a worker served without the handler): the fixed part only.
+    expect(shellOf('__PLACET_SHELL__')).toEqual([...SHELL]);
+    expect(shellOf('../x.js a/b.js')).toEqual([...SHELL]);
+  });
+
+  it('takes a hashed file from the HTTP cache at install, and revalidates any other', () => {
+    expect(installCacheMode('placet-assets/app-ba9876543210.js')).toBe('default');
+    expect(installCacheMode('placet-assets/styles-0123456789ab.css')).toBe('default');
+    expect(installCacheMode('')).toBe('no-cache');
+    expect(installCacheMode('placet-assets/icon-192.png')).toBe('no-cache');
+    expect(installCacheMode('placet-assets/manifest.webmanifest')).toBe('no-cache');
   });
 
   it('never touches the API, Socket.IO, the WebSocket, other origins or other assets', () => {
@@ -24,15 +58,19 @@ describe('shellRequest: what the service worker may answer from its cache', () =
       `${ROOT}socket.io/?EIO=4&transport=polling`,
       `${ROOT}ws`,
       `${ROOT}sw.js`,
-      `${ROOT}placet-assets/app.js.map`,
+      `${ROOT}placet-assets/app-ba9876543210.js.map`,
+      `${ROOT}placet-assets/app-000000000000.js`, // an older build's script: not this worker's
+      `${ROOT}placet-assets/placet-core-browser-0123456789ab.js`, // the widgets': network only
       `${ROOT}placet-assets/unknown.js`,
       `${ROOT}health`,
       'https://elsewhere.example/placet-assets/app.js',
       `${ROOT}inbox/`, // another path of the origin
     ]) {
-      expect(shellRequest(u(href), ROOT), href).toBeNull();
+      expect(shellRequest(u(href), ROOT, BUILT), href).toBeNull();
     }
-    expect(shellRequest(u('https://host.example/placet-assets/app.js'), MOUNTED)).toBeNull();
+    expect(
+      shellRequest(u('https://host.example/placet-assets/app-ba9876543210.js'), MOUNTED, BUILT),
+    ).toBeNull();
     // Even a dashboard mounted under /api/ keeps the API network-only.
     expect(shellRequest(u('https://h.example/api/dash/'), 'https://h.example/api/dash/')).toBeNull();
   });

@@ -6,29 +6,53 @@
 /** Where the shell's assets are, under the dashboard's root (the handler's `placet-assets`). */
 export const ASSETS_DIR = 'placet-assets/';
 
-/** The app shell, relative to the dashboard's root: enough to start the app without a network. */
+/**
+ * The part of the app shell whose names never change, relative to the dashboard's root: the page, its
+ * icon and manifest, and the icon notifications show. (The larger icons are for installing, which needs
+ * the network anyway: not fetched twice.) The rest (the script and the style sheet, named by their
+ * content's hash) is what the page links, which the handler writes into the worker: see {@link shellOf}.
+ */
 export const SHELL = [
   '',
-  `${ASSETS_DIR}app.js`,
-  `${ASSETS_DIR}styles.css`,
   `${ASSETS_DIR}favicon.svg`,
   `${ASSETS_DIR}manifest.webmanifest`,
   `${ASSETS_DIR}icon-192.png`,
-  `${ASSETS_DIR}icon-512.png`,
-  `${ASSETS_DIR}icon-maskable-512.png`,
-  `${ASSETS_DIR}apple-touch-icon.png`,
 ] as const;
+
+/** A name with its content's hash (the handler's `HASHED_NAME`): its content never changes. */
+const HASHED = /-[0-9a-f]{12}\.(?:js|css)$/;
+
+/**
+ * The app shell, enough to start the app without a network: {@link SHELL} and `linked`, the names of the
+ * assets the page links, space-separated (what the handler fills in for `__PLACET_SHELL__`).
+ */
+export function shellOf(linked: string): string[] {
+  const names = linked.split(' ').filter((name) => /^[\w-]+(?:\.[\w-]+)+$/.test(name));
+  return [...new Set([...SHELL, ...names.map((name) => `${ASSETS_DIR}${name}`)])];
+}
+
+/**
+ * How the worker fetches a shell file at install: a hashed name from the HTTP cache when it is there (the
+ * page has just loaded it, and its content cannot have changed), any other revalidated with the server.
+ */
+export function installCacheMode(path: string): RequestCache {
+  return HASHED.test(path) ? 'default' : 'no-cache';
+}
 
 /** Path segments that are never cached nor answered from a cache, wherever the dashboard is mounted. */
 const NETWORK_ONLY = /(^|\/)(api|socket\.io|ws)(\/|$)/;
 
 /**
  * What the worker answers for a GET of `url` (with `scope` its registration's scope, ending in `/`):
- * `'page'` (the dashboard's page: network first, the cached shell when offline), `'asset'` (a shell
- * asset: network first, its cached copy when offline), or `null`: not touched, the browser goes to the
+ * `'page'` (the dashboard's page: network first, the cached shell when offline), `'asset'` (one of
+ * `shell`, see {@link shellOf}: network first, its cached copy when offline), or `null`: not touched, the browser goes to the
  * network as if there were no worker. The API, Socket.IO and the WebSocket are always `null`.
  */
-export function shellRequest(url: URL, scope: string): 'page' | 'asset' | null {
+export function shellRequest(
+  url: URL,
+  scope: string,
+  shell: readonly string[] = SHELL,
+): 'page' | 'asset' | null {
   const root = new URL(scope);
   if (url.origin !== root.origin) return null;
   if (!url.pathname.startsWith(root.pathname)) return null;
@@ -36,7 +60,7 @@ export function shellRequest(url: URL, scope: string): 'page' | 'asset' | null {
   if (NETWORK_ONLY.test(url.pathname)) return null;
   if (rest === '' || rest === 'index.html') return 'page';
   if (!rest.startsWith(ASSETS_DIR) || rest.endsWith('.map')) return null;
-  return (SHELL as readonly string[]).includes(rest) ? 'asset' : null;
+  return shell.includes(rest) ? 'asset' : null;
 }
 
 /** A notification button, as the push payload names it. */

@@ -8,10 +8,11 @@
  */
 import {
   clickTarget,
+  installCacheMode,
   isDashboardPage,
   notificationFromPush,
   type OpenMessage,
-  SHELL,
+  shellOf,
   shellRequest,
 } from './sw-logic.js';
 
@@ -55,6 +56,8 @@ interface WorkerScope {
 const worker = self as unknown as WorkerScope;
 /** Replaced by the handler with a hash of the built app. */
 const VERSION = '__PLACET_BUILD__';
+/** Replaced by the handler with the names of the assets the page links (hashed names included). */
+const SHELL = shellOf('__PLACET_SHELL__');
 const PREFIX = 'placet-shell-';
 const CACHE = `${PREFIX}${VERSION}`;
 const scope = (): string => worker.registration.scope;
@@ -81,7 +84,8 @@ worker.addEventListener('install', (event) => {
       await Promise.all(
         SHELL.map(async (path) => {
           const url = new URL(path, scope()).href;
-          const response = await fetch(new Request(url, { cache: 'reload', credentials: 'same-origin' }));
+          const mode = installCacheMode(path);
+          const response = await fetch(new Request(url, { cache: mode, credentials: 'same-origin' }));
           // A host that signs people in may redirect the page to its login: that is no shell to keep.
           if (response.status === 200 && !response.redirected) await cache.put(url, response);
         }).map((p) => p.catch(() => undefined)),
@@ -126,7 +130,7 @@ worker.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || request.headers.has('range')) return;
   const url = new URL(request.url);
-  const kind = shellRequest(url, scope());
+  const kind = shellRequest(url, scope(), SHELL);
   if (!kind) return; // the network, as if there were no worker
   const key = kind === 'page' ? new URL('', scope()).href : `${url.origin}${url.pathname}`;
   event.respondWith(networkFirst(request, key));
