@@ -86,7 +86,7 @@ describe.skipIf(skip)('dashboard: phone and desk layouts', { timeout: 120_000 },
     expect((await box(page, 'placet-chat')).width).toBeGreaterThan(370);
     await bubble(page, reviews[7]!).waitFor();
     expect(await sidewaysOverflow(page)).toBe(0);
-    const send = await box(page, 'placet-chat form button[type="submit"]');
+    const send = await box(page, 'placet-chat placet-composer button[type="submit"]');
     expect(send.height).toBeGreaterThanOrEqual(44);
     await page.screenshot({ path: join(SCREENSHOTS, 'phone-chat.png') });
 

@@ -1,5 +1,6 @@
 import type { DashboardConfig } from './config.js';
 import type {
+  Attachment,
   AuditPage,
   Channel,
   Message,
@@ -73,7 +74,19 @@ export class Api {
 
   private v1 = (path: string) => `${this.config.apiBase}${path}`;
 
-  me = () => this.request<{ user: User }>('GET', this.v1('/me'));
+  me = () => this.request<{ user: User; limits?: { fileBytes: number } }>('GET', this.v1('/me'));
+  #fileBytes: Promise<number | undefined> | undefined;
+  /** The largest file the server accepts (from `GET /me`), or undefined when it does not say. */
+  uploadLimit = (): Promise<number | undefined> => {
+    this.#fileBytes ??= this.me().then(
+      (me) => me.limits?.fileBytes,
+      () => {
+        this.#fileBytes = undefined; // Asked again next time (an outage).
+        return undefined;
+      },
+    );
+    return this.#fileBytes;
+  };
   agents = () => this.request<Channel[]>('GET', this.v1('/agents'));
   agent = (id: string) => this.request<Channel>('GET', this.v1(`/agents/${encodeURIComponent(id)}`));
   statusHistory = (id: string) =>
@@ -81,8 +94,74 @@ export class Api {
   markRead = (id: string) => this.request<unknown>('POST', this.v1(`/agents/${encodeURIComponent(id)}/read`));
   messages = (channel: string, cursor?: string, limit = 25) =>
     this.request<MessagePage>('GET', this.v1('/messages'), undefined, { channel, cursor, limit });
-  send = (channelId: string, text: string, clientId: string) =>
-    this.request<Message>('POST', this.v1('/messages'), { channelId, text, clientId });
+  /** A human message: text and/or files stored before (`attachmentIds`), once per `clientId`. */
+  send = (channelId: string, text: string, clientId: string, attachmentIds: string[] = []) =>
+    this.request<Message>('POST', this.v1('/messages'), {
+      channelId,
+      ...(text ? { text } : {}),
+      ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+      clientId,
+    });
+  /**
+   * Stores a file to attach to a message later (`POST /files/store`, multipart: `channelId` first, then
+   * `file`). XMLHttpRequest, for `onProgress` (0…1) of the upload; `signal` aborts it.
+   */
+  storeFile = (
+    channelId: string,
+    file: File,
+    options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
+  ) =>
+    new Promise<Attachment>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', new URL(this.v1('/files/store'), location.origin));
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('X-Requested-With', 'placet-dashboard');
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) options.onProgress?.(e.loaded / e.total);
+      };
+      xhr.onload = () => {
+        const data = (xhr.responseText ? safeJson(xhr.responseText) : undefined) as
+          | (Attachment & { code?: string; message?: string })
+          | undefined;
+        if (xhr.status >= 200 && xhr.status < 300 && data) return resolve(data);
+        if (xhr.status === 401) this.onUnauthorized();
+        reject(
+          new ApiError(
+            xhr.status,
+            data?.code ?? 'HTTP_ERROR',
+            data?.message ?? `${xhr.status} ${xhr.statusText}`,
+          ),
+        );
+      };
+      xhr.onerror = () => reject(new TypeError('Failed to fetch'));
+      xhr.onabort = () => reject(new DOMException('The upload was cancelled', 'AbortError'));
+      options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      const body = new FormData();
+      body.append('channelId', channelId);
+      body.append('file', file, file.name);
+      xhr.send(body);
+    });
+  /** A channel's files, newest first, a page at a time (`nextCursor` from the `Link: rel="next"` header). */
+  files = async (
+    channel: string,
+    cursor?: string,
+  ): Promise<{ items: Attachment[]; nextCursor: string | null }> => {
+    const target = new URL(this.v1('/files'), location.origin);
+    target.searchParams.set('channel', channel);
+    if (cursor) target.searchParams.set('cursor', cursor);
+    const res = await fetch(target, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+    const data = safeJson(await res.text()) as Attachment[] | { code?: string; message?: string } | undefined;
+    if (!res.ok || !Array.isArray(data)) {
+      if (res.status === 401) this.onUnauthorized();
+      const e = (data ?? {}) as { code?: string; message?: string };
+      throw new ApiError(res.status, e.code ?? 'HTTP_ERROR', e.message ?? `${res.status} ${res.statusText}`);
+    }
+    const next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('Link') ?? '')?.[1];
+    return {
+      items: data,
+      nextCursor: next ? new URL(next, location.origin).searchParams.get('cursor') : null,
+    };
+  };
   /**
    * Answers a review. `reviewHash` (what the human was shown) makes the server refuse the answer with
    * 409 `REVIEW_CHANGED` when the agent changed the review since; `edits` are a proposal's changed fields.
@@ -113,6 +192,9 @@ export class Api {
     status?: string;
     channel?: string;
     type?: string;
+    /** Case-insensitive part of the reviews' text. */
+    search?: string;
+    order?: 'newest' | 'oldest';
     cursor?: string;
     limit?: number;
   }) => this.request<MessagePage & { readIds: string[] }>('GET', this.v1('/reviews'), undefined, query);
@@ -124,6 +206,14 @@ export class Api {
     this.request<Message>('GET', this.v1(`/reviews/${encodeURIComponent(messageId)}`), undefined, {
       channel,
     });
+  /** Marks every review matching the inbox filters read (both scopes when none is given). */
+  markInboxRead = (filters: {
+    scope?: 'mine' | 'assigned';
+    status?: string;
+    channel?: string;
+    type?: string;
+    search?: string;
+  }) => this.request<{ marked: number }>('POST', this.v1('/reviews/read'), filters);
   markReviewRead = (messageId: string) =>
     this.request<{ read: true; readAt: string }>(
       'POST',

@@ -1,6 +1,6 @@
 import { type Api, ApiError } from './api.js';
 import { session } from './session.js';
-import type { Message } from './types.js';
+import type { Attachment, Message } from './types.js';
 
 /** Answers after which sending the same message again cannot succeed. */
 const REFUSALS = new Set([400, 403, 404, 409, 413, 422]);
@@ -11,6 +11,11 @@ export interface Unsent {
   channelId: string;
   text: string;
   createdAt: string;
+  /**
+   * Files already stored on the server (`POST /files/store`) that the message carries: only their ids are
+   * sent again, so a message with files waits in the outbox like any other once its uploads are done.
+   */
+  attachments?: Attachment[];
 }
 
 /** What `failed` events carry: the message, and why it was not sent. */
@@ -87,7 +92,12 @@ export class Outbox extends EventTarget {
     if (this.#inFlight.has(unsent.clientId)) return undefined;
     this.#inFlight.add(unsent.clientId);
     try {
-      const message = await this.api.send(unsent.channelId, unsent.text, unsent.clientId);
+      const message = await this.api.send(
+        unsent.channelId,
+        unsent.text,
+        unsent.clientId,
+        (unsent.attachments ?? []).map((file) => file.id),
+      );
       this.drop(unsent.clientId);
       this.dispatchEvent(new CustomEvent<Message>('sent', { detail: message }));
       return message;

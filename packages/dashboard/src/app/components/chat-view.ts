@@ -7,7 +7,10 @@ import type { Outbox, SendFailure, Unsent } from '../outbox.js';
 import { presenceOf } from '../presence.js';
 import type { Realtime } from '../realtime.js';
 import type { ReviewTypes } from '../review-types.js';
-import type { Channel, Message, StatusEvent, StatusHistoryEntry } from '../types.js';
+import type { Attachment, Channel, Message, StatusEvent, StatusHistoryEntry } from '../types.js';
+import { defineChatFiles } from './chat/chat-files.js';
+import { chatIcon } from './chat/chat-icons.js';
+import { type ComposerSend, defineComposer, type PlacetComposer } from './chat/composer.js';
 import { focusReviewControl } from './focus.js';
 import { controls, statusColors } from './styles.js';
 
@@ -46,7 +49,7 @@ function pendingMessage(unsent: Unsent): Message {
     iteration: null,
     createdAt: unsent.createdAt,
     updatedAt: unsent.createdAt,
-    attachments: [],
+    attachments: unsent.attachments ?? [],
   };
 }
 
@@ -178,12 +181,8 @@ export class PlacetChat extends LitElement {
         .feed {
           padding: 8px 10px 12px;
         }
-        form {
-          padding: 8px 10px 10px;
-        }
-        form button {
+        header .files-link {
           min-height: 44px;
-          min-width: 64px;
         }
       }
       .feed {
@@ -210,17 +209,37 @@ export class PlacetChat extends LitElement {
         color: var(--placet-muted);
         margin: 8px 0;
       }
-      form {
-        display: flex;
-        gap: 8px;
-        padding: 10px 20px 16px;
-        border-top: 1px solid var(--placet-border);
+      header .files-link {
+        margin-left: auto;
+        align-self: center;
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        padding: 4px 12px;
+        border: 1px solid var(--placet-border);
+        border-radius: 8px;
+        color: inherit;
+        text-decoration: none;
+        font-size: 14px;
       }
-      textarea {
-        flex: 1;
-        resize: none;
-        min-height: 42px;
-        max-height: 140px;
+      header .files-link[aria-current='page'] {
+        background: color-mix(in srgb, var(--placet-accent) 12%, transparent);
+        border-color: var(--placet-accent);
+      }
+      :host([dragging]) .feed {
+        outline: 2px dashed var(--placet-accent);
+        outline-offset: -6px;
+      }
+      .drop-hint {
+        position: sticky;
+        top: 8px;
+        z-index: 4;
+        margin: 0 auto;
+        width: fit-content;
+        padding: 6px 14px;
+        border-radius: 18px;
+        background: var(--placet-accent);
+        color: var(--placet-accent-fg);
       }
       .failed {
         text-align: right;
@@ -244,7 +263,16 @@ export class PlacetChat extends LitElement {
     history: { state: true },
     allReviews: { state: true },
     newBelow: { state: true },
+    showFiles: { state: true },
+    filesVersion: { state: true },
+    dragging: { type: Boolean, reflect: true },
   };
+  /** The chat's files are shown instead of its messages (`#/chats/<id>/files`). */
+  declare showFiles: boolean;
+  /** Counts messages with files that arrived: the files view reads its list again. */
+  declare filesVersion: number;
+  /** Files are dragged over the chat: dropping them attaches them. */
+  declare dragging: boolean;
   /** Messages that arrived while the reader was scrolled up (the "new messages below" button). */
   declare newBelow: number;
   /** The open-reviews bar shows every review (else the first few and how many more). */
@@ -290,16 +318,53 @@ export class PlacetChat extends LitElement {
     this.error = '';
     this.allReviews = false;
     this.newBelow = 0;
+    this.showFiles = false;
+    this.filesVersion = 0;
+    this.dragging = false;
   }
+
+  #onHash = () => {
+    this.showFiles = /^#\/chats\/[a-z0-9]{1,64}\/files(?:[?]|$)/.test(location.hash);
+  };
+
+  get #composer(): PlacetComposer | null {
+    return this.renderRoot.querySelector('placet-composer');
+  }
+
+  #hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') === true;
+
+  #dragOver = (event: DragEvent) => {
+    if (!this.#hasFiles(event) || this.showFiles) return;
+    event.preventDefault();
+    this.dragging = true;
+  };
+
+  #dragLeave = (event: DragEvent) => {
+    // Leaving the chat (not moving between its children).
+    if (!event.relatedTarget || !this.contains(event.relatedTarget as Node)) this.dragging = false;
+  };
+
+  #drop = (event: DragEvent) => {
+    this.dragging = false;
+    if (!this.#hasFiles(event) || this.showFiles) return;
+    event.preventDefault();
+    void this.#composer?.addFiles([...(event.dataTransfer?.files ?? [])]);
+  };
 
   override connectedCallback() {
     super.connectedCallback();
+    this.#onHash();
+    window.addEventListener('hashchange', this.#onHash);
+    this.addEventListener('dragover', this.#dragOver);
+    this.addEventListener('dragleave', this.#dragLeave);
+    this.addEventListener('drop', this.#drop);
     const mine = (channelId: unknown) => channelId === this.channel?.id;
     const rt = this.realtime;
     this.#off = [
       rt.on<Message>('message:created', (m) => {
         if (!mine(m.channelId)) return;
         if (!this.#stickToBottom && m.senderType === 'agent') this.newBelow++;
+        if (m.attachments.length > 0) this.filesVersion++;
         this.#upsert(m, true);
       }),
       rt.on<Message>('message:updated', (m) => {
@@ -362,6 +427,10 @@ export class PlacetChat extends LitElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.#onHash);
+    this.removeEventListener('dragover', this.#dragOver);
+    this.removeEventListener('dragleave', this.#dragLeave);
+    this.removeEventListener('drop', this.#drop);
     for (const off of this.#off) off();
     this.#off = [];
     this.#resize.disconnect();
@@ -533,12 +602,13 @@ export class PlacetChat extends LitElement {
   }
 
   /** Shows the message at once (not acknowledged: no ✓) and sends it through the outbox. */
-  async #send(text: string, clientId = clientKey()) {
+  async #send(text: string, clientId = clientKey(), attachments: Attachment[] = []) {
     const unsent: Unsent = {
       clientId,
       channelId: this.channel.id,
       text,
       createdAt: new Date().toISOString(),
+      ...(attachments.length > 0 ? { attachments } : {}),
     };
     const shown = this.messages.find((m) => m.id === `pending:${clientId}`);
     this.#unfail(clientId);
@@ -555,17 +625,8 @@ export class PlacetChat extends LitElement {
     this.messages = this.messages.filter((m) => m.id !== `pending:${clientId}`);
   }
 
-  #submit(event: Event) {
-    event.preventDefault();
-    const area = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')!;
-    const text = area.value.trim();
-    if (!text) return;
-    area.value = '';
-    void this.#send(text);
-  }
-
-  #keydown(event: KeyboardEvent) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submit(event);
+  #quote(event: CustomEvent<{ text: string; author: string }>) {
+    this.#composer?.quote(event.detail.text, event.detail.author);
   }
 
   #presence(channel: Channel) {
@@ -662,16 +723,30 @@ export class PlacetChat extends LitElement {
         <h2>${channel.name}</h2>
         ${this.#presence(channel)}
         ${channel.description ? html`<span class="muted">${channel.description}</span>` : nothing}
+        <a
+          class="files-link"
+          href=${this.showFiles ? `#/chats/${channel.id}` : `#/chats/${channel.id}/files`}
+          aria-current=${this.showFiles ? 'page' : 'false'}
+          data-files-link
+        >${this.showFiles ? 'Back to messages' : html`${chatIcon('files')} Files`}</a>
         ${this.history ? this.#historyPanel() : nothing}
       </header>
       ${open.length ? this.#openReviews(open) : html`<div></div>`}
+      ${
+        this.showFiles
+          ? html`<placet-chat-files .api=${this.api} .channel=${channel} .version=${this.filesVersion}></placet-chat-files>`
+          : nothing
+      }
       <div
         class="feed"
+        ?hidden=${this.showFiles}
         role="log"
         aria-label="Messages with ${channel.name}"
         @scroll=${this.#onScroll}
         @message-changed=${(e: CustomEvent<Message>) => this.#upsert(e.detail)}
+        @placet-quote=${this.#quote}
       >
+        ${this.dragging ? html`<p class="drop-hint" aria-hidden="true">Drop files to attach them</p>` : nothing}
         ${this.loaded && !this.nextCursor ? html`<p class="edge">Beginning of the conversation</p>` : nothing}
         ${
           this.loaded && this.nextCursor
@@ -697,7 +772,7 @@ export class PlacetChat extends LitElement {
                   ${
                     this.#finalFailures.has(m.clientId)
                       ? nothing
-                      : html`<button class="link" type="button" @click=${() => void this.#send(m.text ?? '', m.clientId!)}>Resend</button>`
+                      : html`<button class="link" type="button" @click=${() => void this.#send(m.text ?? '', m.clientId!, m.attachments)}>Resend</button>`
                   }
                   <button class="link" type="button" @click=${() => this.#discard(m.clientId!)}>Discard</button></p>`
                 : nothing
@@ -711,16 +786,15 @@ export class PlacetChat extends LitElement {
             : nothing
         }
       </div>
-      <form @submit=${this.#submit}>
-        <label class="sr-only" for="composer">Message to ${channel.name}</label>
-        <textarea
-          id="composer"
-          rows="1"
-          placeholder="Message ${channel.name} (Enter sends, Shift+Enter for a new line)"
-          @keydown=${this.#keydown}
-        ></textarea>
-        <button class="primary" type="submit">Send</button>
-      </form>
+      <placet-composer
+        ?hidden=${this.showFiles}
+        .api=${this.api}
+        .channel=${channel}
+        @placet-send=${(e: CustomEvent<ComposerSend>) => void this.#send(e.detail.text, undefined, e.detail.attachments)}
+      ></placet-composer>
       ${this.error ? html`<p class="error" role="alert" style="padding: 0 20px">${this.error}</p>` : nothing}`;
   }
 }
+
+defineComposer();
+defineChatFiles();

@@ -5,10 +5,17 @@ import { fileSize, shortTime } from '../format.js';
 import { renderMarkdown } from '../markdown.js';
 import type { ReviewTypes } from '../review-types.js';
 import type { Attachment, Message, StatusEvent } from '../types.js';
+import { bubbleExtras } from './chat/bubble-extras-styles.js';
+import { chatIcon } from './chat/chat-icons.js';
+import { copyText } from './chat/copy-text.js';
 import { fileBadge } from './files/preview-kind.js';
 import { defineIterationTimeline } from './iterations/iteration-timeline.js';
 import { markdownStyles } from './markdown-styles.js';
 import { controls } from './styles.js';
+
+/** Text taller than this (px) collapses behind "Show more" (to {@link COLLAPSED_HEIGHT}, as `.collapsed`). */
+const COLLAPSE_ABOVE = 420;
+const COLLAPSED_HEIGHT = 280;
 
 /** A message of this person's that the server has not acknowledged yet. */
 const SENDING = { marks: '…', label: 'Not sent yet', tone: 'muted' };
@@ -25,6 +32,7 @@ export class PlacetMessage extends LitElement {
   static override styles = [
     controls,
     markdownStyles,
+    bubbleExtras,
     css`
       :host {
         display: flex;
@@ -190,7 +198,20 @@ export class PlacetMessage extends LitElement {
     previewIndex: { state: true },
     /** The iteration timeline dialog is open. */
     showIterations: { state: true },
+    /** The text is taller than {@link COLLAPSE_ABOVE}. */
+    tall: { state: true },
+    /** "Show more" was pressed. */
+    expanded: { state: true },
+    /** The text was just copied (the confirmation shows), or copying failed. */
+    copied: { state: true },
   };
+  declare tall: boolean;
+  declare expanded: boolean;
+  declare copied: 'done' | 'failed' | undefined;
+  #copiedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The text's size changes (an image loads, a stream grows): whether it is tall is measured again. */
+  readonly #measure = new ResizeObserver(() => this.#checkTall());
+  #measured: Element | undefined;
   declare api: Api;
   declare types: ReviewTypes;
   declare message: Message;
@@ -207,6 +228,69 @@ export class PlacetMessage extends LitElement {
     this.agentName = 'Agent';
     this.theme = 'light';
     this.showIterations = false;
+    this.tall = false;
+    this.expanded = false;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#measure.disconnect();
+    this.#measured = undefined;
+    clearTimeout(this.#copiedTimer);
+  }
+
+  override updated() {
+    const text = this.renderRoot.querySelector('[data-text]') ?? undefined;
+    if (text !== this.#measured) {
+      if (this.#measured) this.#measure.unobserve(this.#measured);
+      if (text) this.#measure.observe(text);
+      this.#measured = text;
+    }
+    this.#checkTall();
+  }
+
+  #checkTall() {
+    const text = this.renderRoot.querySelector<HTMLElement>('[data-text]');
+    // Collapsed, the box is capped: only growing past the cap is news (a shorter text after an edit).
+    const tall = text
+      ? text.scrollHeight > COLLAPSE_ABOVE || (this.tall && text.scrollHeight > COLLAPSED_HEIGHT + 1)
+      : false;
+    if (tall !== this.tall) this.tall = tall;
+  }
+
+  /** Never collapsed: a pending review (its question is what the person must read) or a reply streaming. */
+  #collapsible(m: Message): boolean {
+    return m.review?.status !== 'pending' && m.streamState !== 'streaming';
+  }
+
+  #quote(text: string) {
+    const author = this.message.senderType === 'user' ? 'You' : this.agentName;
+    this.dispatchEvent(
+      new CustomEvent('placet-quote', { detail: { text, author }, bubbles: true, composed: true }),
+    );
+  }
+
+  async #copy(text: string) {
+    this.copied = (await copyText(text)) ? 'done' : 'failed';
+    clearTimeout(this.#copiedTimer);
+    this.#copiedTimer = setTimeout(() => {
+      this.copied = undefined;
+    }, 2000);
+  }
+
+  #actions(text: string) {
+    if (!text.trim()) return nothing;
+    return html`<div class="actions" data-actions>
+      <button type="button" data-quote @click=${() => this.#quote(text)} aria-label="Quote this message in your reply">
+        ${chatIcon('quote')} Quote
+      </button>
+      <button type="button" data-copy @click=${() => void this.#copy(text)} aria-label="Copy the text of this message">
+        ${chatIcon('copy')} Copy
+      </button>
+      <span class="copied ${this.copied === 'failed' ? 'error' : ''}" role="status" data-copied=${this.copied ?? nothing}
+        >${this.copied === 'done' ? 'Copied' : this.copied === 'failed' ? 'Could not copy: select the text instead' : ''}</span
+      >
+    </div>`;
   }
 
   /** A click (or Enter) on an attachment card previews it; modified clicks keep the link's own behaviour. */
@@ -290,14 +374,38 @@ export class PlacetMessage extends LitElement {
         : m.senderType === 'user'
           ? SENDING
           : undefined;
+    const collapsed = this.tall && !this.expanded && this.#collapsible(m);
     return html`<div class="meta">
         <span>${m.senderType === 'user' ? 'You' : this.agentName}</span>
         <time datetime=${m.createdAt}>${shortTime(m.createdAt)}</time>
+        ${streaming ? html`<span class="typing" data-typing role="status">typing<span class="dots" aria-hidden="true"></span></span>` : nothing}
         ${m.status ? html`<span class="badge ${m.status}" data-status-badge>${m.status}</span>` : nothing}
         ${this.#revision(m)}
       </div>
       <div class="bubble ${m.review ? 'review' : ''}" data-message=${m.id} data-stream-state=${m.streamState ?? nothing}>
-        ${text ? html`<div class="md" data-text>${unsafeHTML(renderMarkdown(text, fileUrl))}</div>` : nothing}
+        ${
+          text
+            ? html`<div
+              class="md ${streaming ? 'streaming' : ''} ${collapsed ? 'collapsed' : ''}"
+              id="text"
+              data-text
+            >${unsafeHTML(renderMarkdown(text, fileUrl))}</div>`
+            : nothing
+        }
+        ${
+          this.tall && this.#collapsible(m)
+            ? html`<button
+              type="button"
+              class="link more"
+              data-show-more
+              aria-controls="text"
+              aria-expanded=${this.expanded ? 'true' : 'false'}
+              @click=${() => {
+                this.expanded = !this.expanded;
+              }}
+            >${this.expanded ? 'Show less' : 'Show more'}</button>`
+            : nothing
+        }
         ${m.streamId ? this.#steps(m.statusEvents, streaming) : nothing}
         ${m.streamState === 'aborted' ? html`<div class="stopped">Stopped before it finished.</div>` : nothing}
         ${this.#metadata(m.metadata)}
@@ -343,6 +451,7 @@ export class PlacetMessage extends LitElement {
           >`
           : nothing
       }
+      ${this.#actions(text)}
       ${this.#preview(m.attachments)}
       ${
         this.showIterations
