@@ -40,6 +40,16 @@ export class ReviewTypes {
     return this.#manifests;
   }
 
+  /** What people call `type` ("Approval"): its manifest's display name, else the type with a capital. */
+  displayName(type: string): string {
+    for (const plugin of this.#manifests) {
+      const found = plugin.reviewTypes.find((t) => t.type === type);
+      if (found?.displayName) return found.displayName;
+    }
+    const words = type.replace(/[-_]+/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
   /** The custom element tag of `type`, once its module is loaded; undefined when it has no usable UI. */
   element(type: string): Promise<string | undefined> {
     let pending = this.#loading.get(type);

@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { Api, ApiError } from '../api.js';
 import { loginHref, readConfig } from '../config.js';
+import { icon } from '../icons.js';
 import { Notifier } from '../notifications.js';
 import { Outbox } from '../outbox.js';
 import { Realtime } from '../realtime.js';
@@ -28,6 +29,13 @@ export class PlacetApp extends LitElement {
       :host([signed-out]) {
         display: block;
       }
+      /* Settings take the whole width: the agent list is for chats. */
+      :host([data-view='settings']) {
+        grid-template-columns: minmax(0, 1fr);
+      }
+      :host([data-view='settings']) aside {
+        display: none;
+      }
       .top {
         grid-column: 1 / -1;
         display: flex;
@@ -42,7 +50,31 @@ export class PlacetApp extends LitElement {
         margin-right: auto;
       }
       .conn {
-        font-size: 12px;
+        font-size: var(--placet-text-xs);
+      }
+      /* Offline or reconnecting: a banner over the page, so nothing under it moves. */
+      .banner {
+        position: fixed;
+        z-index: 30;
+        top: 56px;
+        left: 50%;
+        transform: translateX(-50%);
+        display: inline-flex;
+        align-items: center;
+        gap: 8px;
+        max-width: calc(100vw - 24px);
+        padding: 6px 14px;
+        border-radius: 999px;
+        background: var(--placet-fg);
+        color: var(--placet-bg);
+        font-size: var(--placet-text-sm);
+        box-shadow: var(--placet-shadow);
+        pointer-events: none;
+      }
+      nav.views a {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
       }
       nav.views {
         display: flex;
@@ -251,6 +283,7 @@ export class PlacetApp extends LitElement {
   /** Which pane a phone shows (one column): the agent list, or the chat, inbox or settings it opened. */
   override willUpdate() {
     this.dataset.pane = this.view === 'chats' && !this.selected ? 'list' : 'main';
+    this.dataset.view = this.view;
   }
 
   get resolvedTheme(): 'light' | 'dark' {
@@ -408,6 +441,8 @@ export class PlacetApp extends LitElement {
       rt.on<Message>('message:created', (m) => m.review && void this.#countPending()),
       rt.on('review:responded', () => void this.#countPending()),
       rt.on('review:expired', () => void this.#countPending()),
+      // "Mark all read" here or in another tab: the agents' unread counts follow.
+      rt.on('inbox:read', () => void this.#loadAgents()),
       rt.on<string>('connection', (state) => {
         this.connection = state;
         if (state === 'open') void this.outbox.flush();
@@ -527,7 +562,7 @@ export class PlacetApp extends LitElement {
       }
     }}>
       <summary title="Account menu">
-        <span aria-hidden="true">☰</span><span class="label">${user?.displayName ?? 'Account'}</span
+        ${icon('user')}<span class="label">${user?.displayName ?? 'Account'}</span
         ><span class="sr-only">Account menu</span>
       </summary>
       <div class="menu">
@@ -582,19 +617,26 @@ export class PlacetApp extends LitElement {
     return html`<div class="top">
         <span class="brand">${this.config.title}</span>
         <nav class="views" aria-label="Views">
-          <a href="#/chats${this.selected ? `/${this.selected}` : ''}" aria-current=${this.view === 'chats' ? 'page' : 'false'}>Chats</a>
+          <a href="#/chats${this.selected ? `/${this.selected}` : ''}" aria-current=${this.view === 'chats' ? 'page' : 'false'}>${icon('chats')}Chats</a>
           <a href="#/inbox" aria-current=${this.view === 'inbox' ? 'page' : 'false'} data-nav="inbox"
-            >Inbox${
+            >${icon('inbox')}Inbox${
               this.pendingCount
                 ? html` <span class="count" data-pending-count aria-label="${this.pendingCount} pending">${this.pendingCount}</span>`
                 : nothing
             }</a
           >
-          <a href="#/settings" aria-current=${this.view === 'settings' ? 'page' : 'false'}>Settings</a>
+          <a href="#/settings" aria-current=${this.view === 'settings' ? 'page' : 'false'}>${icon('settings')}Settings</a>
         </nav>
-        <span class="conn muted" data-connection=${this.connection}
+        <span class="sr-only" role="status" data-connection=${this.connection}
           >${this.connection === 'open' ? '' : this.connection === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}</span
         >
+        ${
+          this.connection === 'open'
+            ? nothing
+            : html`<span class="banner" data-banner=${this.connection} aria-hidden="true"
+                >${this.connection === 'connecting' ? 'Connecting…' : html`${icon('offline')}Offline — reconnecting`}</span
+              >`
+        }
         ${this.notice ? html`<span class="conn" role="status">${this.notice}</span>` : nothing}
         ${this.#accountMenu()}
       </div>

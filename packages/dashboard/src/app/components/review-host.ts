@@ -1,12 +1,21 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { type Api, ApiError, type RespondExtra } from '../api.js';
-import { mayAnswer, voteOf } from '../policy/policy-format.js';
+import { shortTime } from '../format.js';
+import { icon } from '../icons.js';
+import {
+  assigneeNames,
+  hasAssignees,
+  mayAnswer,
+  namesList,
+  timeLeft,
+  voteOf,
+} from '../policy/policy-format.js';
 import { editsOf } from '../policy/proposal-edit.js';
 import type { ReviewTypes } from '../review-types.js';
 import { responderName, session } from '../session.js';
 import type { Message, Review } from '../types.js';
 import type { PlacetProposal } from './policy/proposal-form.js';
-import { controls } from './styles.js';
+import { controls, statusChips } from './styles.js';
 
 /** Shown when the agent changed a review after this person opened it (and their answer was refused). */
 export const REVIEW_CHANGED_NOTICE = 'The agent changed this review; check it again.';
@@ -27,10 +36,32 @@ interface ReviewElement extends HTMLElement {
 export class PlacetReviewHost extends LitElement {
   static override styles = [
     controls,
+    statusChips,
     css`
       :host {
         display: block;
         margin-top: 10px;
+      }
+      .review-head {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 4px 10px;
+        padding-top: 10px;
+        border-top: 1px solid var(--placet-border);
+        font-size: var(--placet-text-sm);
+      }
+      .review-head .type {
+        font-weight: 650;
+      }
+      .review-head .meta {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        color: var(--placet-muted);
+      }
+      .review-head + .frame {
+        border-top: none;
       }
       .frame {
         border-top: 1px solid var(--placet-border);
@@ -60,6 +91,7 @@ export class PlacetReviewHost extends LitElement {
     error: { state: true },
     busy: { state: true },
     notice: { state: true },
+    now: { state: true },
   };
   declare api: Api;
   declare types: ReviewTypes;
@@ -70,6 +102,9 @@ export class PlacetReviewHost extends LitElement {
   declare busy: boolean;
   /** Why the review looks different from a moment ago (the agent changed it): until the next answer. */
   declare notice: string;
+  /** The clock of the header's "time left", ticking while the review is pending and has an expiry. */
+  declare now: number;
+  #tick: ReturnType<typeof setInterval> | undefined;
   #element: ReviewElement | undefined;
   /** Answered from here: stays read-only until the message arrives with its new status. */
   #answered = false;
@@ -80,6 +115,48 @@ export class PlacetReviewHost extends LitElement {
     this.error = '';
     this.busy = false;
     this.notice = '';
+    this.now = Date.now();
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.#tick = setInterval(() => {
+      if (this.message?.review?.status === 'pending' && this.message.review.expiresAt) this.now = Date.now();
+    }, 30_000);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearInterval(this.#tick);
+  }
+
+  /**
+   * The card's header: the review's type, its state (pending, answered, expired) as a chip, the time left
+   * before it expires (or when it was answered) and who may answer it.
+   */
+  #head(review: Review) {
+    const me = this.#me;
+    const state =
+      review.status === 'completed' ? 'Answered' : review.status === 'expired' ? 'Expired' : 'Pending';
+    const who = hasAssignees(review)
+      ? namesList(assigneeNames(review.policy!, me))
+      : review.status === 'pending'
+        ? 'you'
+        : undefined;
+    return html`<div class="review-head" data-review-head>
+      <span class="type">${this.types.displayName(review.type)}</span>
+      <span class="status-chip ${review.status}" data-status-chip=${review.status}>${state}</span>
+      ${
+        review.status === 'pending' && review.expiresAt
+          ? html`<span class="meta" data-time-left title=${`Expires ${shortTime(review.expiresAt)}`}
+              >${icon('clock')}<span>Expires ${timeLeft(review.expiresAt, this.now)}</span></span
+            >`
+          : review.status === 'completed' && review.completedAt
+            ? html`<span class="meta">${icon('check')}<time datetime=${review.completedAt}>${shortTime(review.completedAt)}</time></span>`
+            : nothing
+      }
+      ${who ? html`<span class="meta" data-who>${icon('people')}<span>${review.status === 'pending' ? 'Waiting for' : 'Assigned to'} ${who}</span></span>` : nothing}
+    </div>`;
   }
 
   /** The signed-in person's id (the policy's "you"). */
@@ -240,13 +317,13 @@ export class PlacetReviewHost extends LitElement {
     if (!review) return nothing;
     if (this.tag === null) {
       // No UI for this type on this server: the request is shown as data, never left blank.
-      return html`${this.#policyHead(review)}<div class="plain" data-review-type=${review.type}>
+      return html`${this.#head(review)}${this.#policyHead(review)}<div class="plain" data-review-type=${review.type}>
         <p class="muted">A <strong>${review.type}</strong> review (${review.status}). This dashboard has no form for it.</p>
         <pre>${JSON.stringify(review.payload, null, 2)}</pre>
         ${review.response ? html`<p>Answer:</p><pre>${JSON.stringify(review.response, null, 2)}</pre>` : nothing}
       </div>${this.#policyFoot(review)}`;
     }
-    return html`${this.#policyHead(review)}<div class="frame" data-review-type=${review.type} data-review-status=${review.status}></div>
+    return html`${this.#head(review)}${this.#policyHead(review)}<div class="frame" data-review-type=${review.type} data-review-status=${review.status}></div>
       ${this.tag === undefined ? html`<p class="muted">Loading…</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.#policyFoot(review)}`;

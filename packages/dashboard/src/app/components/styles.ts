@@ -57,6 +57,10 @@ export const controls = css`
   .error {
     color: var(--placet-danger);
   }
+  svg.icon {
+    flex: none;
+    vertical-align: -0.2em;
+  }
   .sr-only {
     position: absolute;
     width: 1px;
@@ -89,5 +93,31 @@ export const statusColors = css`
   .dot.offline {
     background: var(--placet-muted);
     opacity: 0.6;
+  }
+`;
+
+/** A review's state as a chip: pending (waiting), completed (answered), expired. */
+export const statusChips = css`
+  .status-chip {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    padding: 1px 8px;
+    border-radius: 999px;
+    font-size: var(--placet-text-xs);
+    font-weight: 600;
+    white-space: nowrap;
+  }
+  .status-chip.pending {
+    color: var(--placet-pending);
+    background: var(--placet-pending-bg);
+  }
+  .status-chip.completed {
+    color: var(--placet-success);
+    background: var(--placet-done-bg);
+  }
+  .status-chip.expired {
+    color: var(--placet-muted);
+    background: var(--placet-expired-bg);
   }
 `;

@@ -66,10 +66,11 @@ describe('inbox groups', () => {
   });
 
   it('merges the pages of both scopes newest first, each message once', () => {
-    const merged = mergeInbox(
+    const pages = [
       [message('a', '2026-01-02'), message('b', '2026-01-01')],
       [message('c', '2026-01-03'), message('a', '2026-01-02')],
-    );
-    expect(merged.map((m) => m.id)).toEqual(['c', 'a', 'b']);
+    ];
+    expect(mergeInbox(pages).map((m) => m.id)).toEqual(['c', 'a', 'b']);
+    expect(mergeInbox(pages, 'oldest').map((m) => m.id)).toEqual(['b', 'a', 'c']);
   });
 });

@@ -35,13 +35,17 @@ export function groupInbox(
 }
 
 /**
- * Merges two inbox pages (the caller's channels and the reviews assigned to them) into one list, newest
- * first, each message once.
+ * Merges inbox pages (the caller's channels and the reviews assigned to them) into one list, each message
+ * once, newest first (or oldest first when `order` is `oldest`).
  */
-export function mergeInbox(...lists: readonly (readonly Message[])[]): Message[] {
+export function mergeInbox(
+  lists: readonly (readonly Message[])[],
+  order: 'newest' | 'oldest' = 'newest',
+): Message[] {
   const seen = new Map<string, Message>();
   for (const list of lists) for (const m of list) if (!seen.has(m.id)) seen.set(m.id, m);
+  const sign = order === 'oldest' ? -1 : 1;
   return [...seen.values()].sort(
-    (a, b) => b.createdAt.localeCompare(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    (a, b) => sign * (b.createdAt.localeCompare(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)),
   );
 }

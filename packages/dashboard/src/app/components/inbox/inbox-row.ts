@@ -5,6 +5,7 @@ import { inboxGroup } from '../../policy/inbox-groups.js';
 import { hasAssignees } from '../../policy/policy-format.js';
 import { session } from '../../session.js';
 import type { Message } from '../../types.js';
+import { avatar } from '../avatar.js';
 import { assigneeChips } from '../policy/assignee-chips.js';
 
 /**
@@ -26,12 +27,12 @@ export function inboxRow(
     aria-current=${row.current ? 'true' : 'false'}
     @click=${row.open}
   >
-    <span class="who">${row.unread ? html`<span class="dot" aria-label="unread"></span>` : nothing}${row.agentName}</span>
+    <span class="who">${avatar(row.agentName, undefined, 'sm')}${row.unread ? html`<span class="dot" aria-label="unread"></span>` : nothing}${row.agentName}</span>
     <span class="when">${relativeTime(m.createdAt)}</span>
     <span class="what">${plainPreview(m.text, 90) || '(no text)'}</span>
     <span class="tags"><span class="type">${review.type}</span>${
       review.status !== 'pending'
-        ? html`<span class="state">${review.status === 'completed' ? 'Done' : 'Expired'}</span>`
+        ? html`<span class="state status-chip ${review.status}">${review.status === 'completed' ? 'Done' : 'Expired'}</span>`
         : nothing
     }${hasAssignees(review) ? assigneeChips(review.policy!, me, { votes: review.votes ?? [], max: 4, inline: true }) : nothing}</span>
   </button>`;

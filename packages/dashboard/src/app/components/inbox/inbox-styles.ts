@@ -18,8 +18,54 @@ export const inboxStyles = css`
     border-bottom: 1px solid var(--placet-border);
   }
   h2 {
-    margin: 0 0 8px;
-    font-size: 18px;
+    margin: 0 auto 0 0;
+    font-size: var(--placet-text-xl);
+  }
+  .title {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    margin-bottom: 8px;
+  }
+  .title button {
+    display: inline-flex;
+    align-items: center;
+    gap: 5px;
+    font-size: var(--placet-text-xs);
+    padding: 4px 8px;
+    min-height: 32px;
+  }
+  .search {
+    position: relative;
+    margin-bottom: 8px;
+  }
+  .search svg.icon {
+    position: absolute;
+    left: 10px;
+    top: 50%;
+    transform: translateY(-50%);
+    color: var(--placet-muted);
+    pointer-events: none;
+  }
+  .search input {
+    width: 100%;
+    padding-left: 32px;
+    min-height: 36px;
+  }
+  .next {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin: 14px 0 4px;
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    min-height: 40px;
+  }
+  p.next {
+    color: var(--placet-success);
+    font-weight: 600;
   }
   .filters {
     display: flex;
@@ -66,8 +112,9 @@ export const inboxStyles = css`
   }
   .who {
     display: flex;
-    gap: 6px;
+    gap: 8px;
     align-items: center;
+    min-width: 0;
   }
   .dot {
     width: 8px;
@@ -93,7 +140,7 @@ export const inboxStyles = css`
     gap: 6px;
     font-size: 11px;
   }
-  .tags > span:not(.chips) {
+  .tags > span:not(.chips):not(.status-chip) {
     border: 1px solid var(--placet-border);
     border-radius: 6px;
     padding: 0 6px;
@@ -160,6 +207,16 @@ export const inboxStyles = css`
     }
     button.row {
       min-height: 48px;
+    }
+    .title button,
+    .search input {
+      min-height: 44px;
+    }
+    .title button span {
+      display: none;
+    }
+    .title button[data-mark-all-read] span {
+      display: inline;
     }
   }
 `;

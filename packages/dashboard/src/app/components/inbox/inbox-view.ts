@@ -1,28 +1,41 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { type Api, failureMessage } from '../../api.js';
+import { icon } from '../../icons.js';
+import { plainPreview } from '../../markdown.js';
 import { GROUP_TITLES, groupInbox, inboxGroup, mergeInbox } from '../../policy/inbox-groups.js';
 import { hasAssignees } from '../../policy/policy-format.js';
 import type { Realtime } from '../../realtime.js';
 import type { ReviewTypes } from '../../review-types.js';
 import { session } from '../../session.js';
 import type { Channel, Message } from '../../types.js';
+import { avatarStyles } from '../avatar.js';
 import { focusReviewControl } from '../focus.js';
 import { chipStyles } from '../policy/policy-styles.js';
-import { controls } from '../styles.js';
+import { controls, statusChips } from '../styles.js';
 import { inboxRow } from './inbox-row.js';
 import { inboxStyles } from './inbox-styles.js';
 
 type Status = 'pending' | 'completed' | 'expired' | 'all';
 const STATUSES: readonly Status[] = ['pending', 'completed', 'expired', 'all'];
+type Order = 'newest' | 'oldest';
+
+/** The inbox's filters, as kept between visits. */
+interface Filters {
+  status: Status;
+  agent: string;
+  type: string;
+  search: string;
+  order: Order;
+}
 
 /** Where the inbox's filters are kept (per person and browser): a reload shows what was chosen. */
 const filtersKey = () => (session.user ? `placet:inbox-filters:${session.user.id}` : undefined);
 
 /** The filters chosen last, checked (a stored value that is no filter any more is dropped). */
-function savedFilters(): { status: Status; agent: string; type: string } {
+function savedFilters(): Filters {
   const key = filtersKey();
-  const fallback = { status: 'pending' as Status, agent: '', type: '' };
+  const fallback: Filters = { status: 'pending', agent: '', type: '', search: '', order: 'newest' };
   if (!key) return fallback;
   try {
     const saved = JSON.parse(localStorage.getItem(key) ?? '{}') as Record<string, unknown>;
@@ -30,6 +43,8 @@ function savedFilters(): { status: Status; agent: string; type: string } {
       status: STATUSES.includes(saved.status as Status) ? (saved.status as Status) : 'pending',
       agent: typeof saved.agent === 'string' ? saved.agent : '',
       type: typeof saved.type === 'string' ? saved.type : '',
+      search: typeof saved.search === 'string' ? saved.search.slice(0, 200) : '',
+      order: saved.order === 'oldest' ? 'oldest' : 'newest',
     };
   } catch {
     return fallback;
@@ -37,14 +52,15 @@ function savedFilters(): { status: Status; agent: string; type: string } {
 }
 
 /**
- * The inbox: reviews across all agents, filtered by status, agent and type, newest first. Read state
+ * The inbox: reviews across all agents, filtered by status, agent, type and text (the server searches),
+ * newest or oldest first; "Mark all read" marks every review the filters match. Read state
  * lives on the server (per person and review). Keyboard: ↓/j and ↑/k move, Enter opens, Tab reaches
  * the widget, Escape goes back to the list. Reviews of other people's agents that name this person as an
  * assignee (`scope=assigned`) are listed with the person's own; once any review names assignees, the list
  * is grouped into "Waiting for you" and "Waiting for others", and such rows show their assignees.
  */
 export class PlacetInbox extends LitElement {
-  static override styles = [controls, chipStyles, inboxStyles];
+  static override styles = [controls, chipStyles, avatarStyles, statusChips, inboxStyles];
   static override properties = {
     api: { attribute: false },
     realtime: { attribute: false },
@@ -59,6 +75,9 @@ export class PlacetInbox extends LitElement {
     status: { state: true },
     agent: { state: true },
     type: { state: true },
+    search: { state: true },
+    order: { state: true },
+    answeredId: { state: true },
     loading: { state: true },
     error: { state: true },
     linked: { state: true },
@@ -77,6 +96,11 @@ export class PlacetInbox extends LitElement {
   declare status: Status;
   declare agent: string;
   declare type: string;
+  /** Text the reviews must contain (case-insensitive, searched by the server). */
+  declare search: string;
+  declare order: Order;
+  /** The review this person just answered here: its outcome stays in view with a way on to the next. */
+  declare answeredId: string | undefined;
   declare loading: boolean;
   declare error: string;
   /** The open review when the list does not hold it (see `#fetchLinked`). */
@@ -85,6 +109,7 @@ export class PlacetInbox extends LitElement {
   #generation = 0;
   /** The latest list load. */
   #loaded: Promise<void> = Promise.resolve();
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -96,6 +121,8 @@ export class PlacetInbox extends LitElement {
     this.status = filters.status;
     this.agent = filters.agent;
     this.type = filters.type;
+    this.search = filters.search;
+    this.order = filters.order;
     this.loading = false;
     this.error = '';
     this.theme = 'light';
@@ -106,8 +133,10 @@ export class PlacetInbox extends LitElement {
     const rt = this.realtime;
     this.#off = [
       rt.on<Message>('message:created', (m) => {
-        if (m.review && this.#matches(m) && !this.items.some((i) => i.id === m.id))
-          this.items = [m, ...this.items];
+        if (!m.review || !this.#matches(m) || this.items.some((i) => i.id === m.id)) return;
+        // Oldest first: a new review belongs at the end, which is only here once every page is.
+        if (this.order === 'newest') this.items = [m, ...this.items];
+        else if (!this.nextCursor && !this.assignedCursor) this.items = [...this.items, m];
       }),
       rt.on<Message>('review:responded', (m) => this.#replace(m)),
       // Votes short of a decision, and a review the agent changed, arrive as updates of the message.
@@ -116,6 +145,8 @@ export class PlacetInbox extends LitElement {
         const item = this.#find(messageId) ?? (this.linked?.id === messageId ? this.linked : undefined);
         if (item?.review) this.#replace({ ...item, review: { ...item.review, status: 'expired' } });
       }),
+      // "Mark all read" in another tab (or this one): the read marks are read again.
+      rt.on('inbox:read', () => void this.#load()),
       rt.on<{ messageId: string }>('message:deleted', ({ messageId }) => {
         this.items = this.items.filter((i) => i.id !== messageId);
       }),
@@ -133,6 +164,7 @@ export class PlacetInbox extends LitElement {
     super.disconnectedCallback();
     for (const off of this.#off) off();
     this.#off = [];
+    clearTimeout(this.#searchTimer);
   }
 
   override willUpdate() {
@@ -182,6 +214,8 @@ export class PlacetInbox extends LitElement {
     if (!m.review) return false;
     if (this.status !== 'all' && m.review.status !== this.status) return false;
     if (this.agent && m.channelId !== this.agent) return false;
+    const needle = this.search.trim().toLowerCase();
+    if (needle && !(m.text ?? '').toLowerCase().includes(needle)) return false;
     return !this.type || m.review.type === this.type;
   }
 
@@ -199,7 +233,14 @@ export class PlacetInbox extends LitElement {
     const generation = ++this.#generation;
     this.loading = true;
     this.error = '';
-    const filters = { status: this.status, ...(this.type ? { type: this.type } : {}), limit: 50 };
+    const search = this.search.trim();
+    const filters = {
+      status: this.status,
+      ...(this.type ? { type: this.type } : {}),
+      ...(search ? { search } : {}),
+      order: this.order,
+      limit: 50,
+    };
     // Reviews assigned to this person in others' channels: not with an agent filter (they are not its).
     const withAssigned = !this.agent && (!more || this.assignedCursor !== null);
     try {
@@ -223,7 +264,7 @@ export class PlacetInbox extends LitElement {
           : undefined,
       ]);
       if (generation !== this.#generation) return;
-      this.items = mergeInbox(more ? this.items : [], page?.data ?? [], assigned?.data ?? []);
+      this.items = mergeInbox([more ? this.items : [], page?.data ?? [], assigned?.data ?? []], this.order);
       this.readIds = new Set([
         ...(more ? this.readIds : []),
         ...(page?.readIds ?? []),
@@ -253,6 +294,7 @@ export class PlacetInbox extends LitElement {
 
   #open(id: string, focusWidget = false) {
     this.openId = id;
+    this.answeredId = undefined;
     // A history entry per review opened: Back returns to the one before (on a phone, to the list).
     if (location.hash !== `#/inbox/${id}`) history.pushState(null, '', `#/inbox/${encodeURIComponent(id)}`);
     if (focusWidget) void this.updateComplete.then(() => this.#focusWidget());
@@ -287,15 +329,50 @@ export class PlacetInbox extends LitElement {
       ?.focus();
   }
 
-  #filter(name: 'status' | 'agent' | 'type', value: string) {
+  #filter(name: 'status' | 'agent' | 'type' | 'search' | 'order', value: string) {
     if (name === 'status') this.status = value as Status;
+    else if (name === 'order') this.order = value === 'oldest' ? 'oldest' : 'newest';
     else this[name] = value;
     const key = filtersKey();
-    if (key)
-      localStorage.setItem(key, JSON.stringify({ status: this.status, agent: this.agent, type: this.type }));
+    if (key) {
+      const { status, agent, type, search, order } = this;
+      localStorage.setItem(key, JSON.stringify({ status, agent, type, search, order }));
+    }
     this.nextCursor = null;
     this.assignedCursor = null;
     void this.#load();
+  }
+
+  /** Typing in the search box: the list follows once typing pauses (one request, not one per key). */
+  #searchInput(value: string) {
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => this.#filter('search', value), 250);
+  }
+
+  /** Marks every review the filters match read (not only this page), then shows them read. */
+  async #markAllRead() {
+    const search = this.search.trim();
+    try {
+      await this.api.markInboxRead({
+        status: this.status,
+        ...(this.agent ? { scope: 'mine' as const, channel: this.agent } : {}),
+        ...(this.type ? { type: this.type } : {}),
+        ...(search ? { search } : {}),
+      });
+      this.readIds = new Set([...this.readIds, ...this.items.map((i) => i.id)]);
+      this.dispatchEvent(new CustomEvent('review-read', { bubbles: true, composed: true }));
+    } catch (error) {
+      this.error = failureMessage(error, 'Marking the reviews read');
+    }
+  }
+
+  /** The next review waiting for this person after `id` in the list's order, if any. */
+  #nextPending(id: string): Message | undefined {
+    const me = session.user?.id;
+    const index = this.items.findIndex((i) => i.id === id);
+    const waiting = (i: Message) =>
+      i.id !== id && i.review?.status === 'pending' && inboxGroup(i, me) === 'you';
+    return this.items.slice(index + 1).find(waiting) ?? this.items.slice(0, Math.max(0, index)).find(waiting);
   }
 
   #onAnswered(event: CustomEvent<Message>) {
@@ -303,14 +380,22 @@ export class PlacetInbox extends LitElement {
     const me = session.user?.id;
     // Still waiting for this person (reloaded after the agent changed it): they stay on it.
     if (inboxGroup(event.detail, me) === 'you') return;
-    // On to the next review that waits for this person, so a queue can be worked through with the keyboard.
-    const next = this.items.find((i) => i.id !== event.detail.id && inboxGroup(i, me) === 'you');
-    if (next) {
-      const row = this.renderRoot.querySelector<HTMLButtonElement>(
-        `button.row[data-id="${CSS.escape(next.id)}"]`,
-      );
-      row?.focus();
-    }
+    // The outcome (and a receipt) stays in view; "Next review" (focused: Enter goes on) opens the next one
+    // that waits for this person, so a queue can be worked through with the keyboard.
+    this.answeredId = event.detail.id;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[data-next]')?.focus());
+  }
+
+  /** After answering: the way on to the next pending review, or that none is left. */
+  #nextBar(open: Message, names: Map<string, string>) {
+    if (this.answeredId !== open.id || open.review?.status === 'pending') return nothing;
+    const next = this.#nextPending(open.id);
+    if (!next)
+      return html`<p class="next done" data-next tabindex="-1">${icon('checks')} All caught up: nothing else waits for you here.</p>`;
+    const name = names.get(next.channelId) ?? next.agentName ?? 'Agent';
+    return html`<button type="button" class="next primary" data-next data-next-id=${next.id} @click=${() => this.#open(next.id, true)}>
+      Next review: ${name} — ${plainPreview(next.text, 60) || next.review?.type}
+    </button>`;
   }
 
   /** The rows: flat as always, or in groups once a review of the list names assignees. */
@@ -339,7 +424,41 @@ export class PlacetInbox extends LitElement {
       this.#find(this.openId) ?? (this.linked && this.linked.id === this.openId ? this.linked : undefined);
     return html`<section class="list" aria-label="Reviews">
         <header>
-          <h2>Inbox</h2>
+          <div class="title">
+            <h2>Inbox</h2>
+            <button
+              type="button"
+              class="order"
+              data-order=${this.order}
+              aria-label=${this.order === 'newest' ? 'Newest first (switch to oldest first)' : 'Oldest first (switch to newest first)'}
+              title=${this.order === 'newest' ? 'Newest first' : 'Oldest first'}
+              @click=${() => this.#filter('order', this.order === 'newest' ? 'oldest' : 'newest')}
+            >${icon(this.order)}<span>${this.order === 'newest' ? 'Newest' : 'Oldest'}</span></button>
+            <button
+              type="button"
+              data-mark-all-read
+              ?disabled=${!this.items.some((i) => !this.readIds.has(i.id))}
+              @click=${() => void this.#markAllRead()}
+            >${icon('checks')}<span>Mark all read</span></button>
+          </div>
+          <div class="search" role="search">
+            ${icon('search')}
+            <input
+              type="search"
+              name="search"
+              aria-label="Search reviews"
+              placeholder="Search reviews"
+              maxlength="200"
+              .value=${this.search}
+              @input=${(e: Event) => this.#searchInput((e.target as HTMLInputElement).value)}
+              @keydown=${(e: KeyboardEvent) => {
+                if (e.key === 'Enter') {
+                  clearTimeout(this.#searchTimer);
+                  this.#filter('search', (e.target as HTMLInputElement).value);
+                }
+              }}
+            />
+          </div>
           <div class="filters">
             <label>Status
               <select name="status" @change=${(e: Event) => this.#filter('status', (e.target as HTMLSelectElement).value)}>
@@ -366,7 +485,15 @@ export class PlacetInbox extends LitElement {
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         <div class="rows" @keydown=${this.#keydown}>
           ${this.#list(names)}
-          ${!this.loading && this.items.length === 0 ? html`<p class="muted empty">Nothing here. Reviews agents ask for appear as they arrive.</p>` : nothing}
+          ${
+            !this.loading && this.items.length === 0
+              ? html`<p class="muted empty">${
+                  this.search.trim()
+                    ? `No review matches “${this.search.trim()}”.`
+                    : 'Nothing here. Reviews agents ask for appear as they arrive.'
+                }</p>`
+              : nothing
+          }
           ${
             this.nextCursor || this.assignedCursor
               ? html`<button type="button" class="more" @click=${() => void this.#load(true)}>Load more</button>`
@@ -378,11 +505,12 @@ export class PlacetInbox extends LitElement {
         ${
           open
             ? html`<p class="context">
-                <a class="back" href="#/inbox" aria-label="Back to the inbox">‹</a>
+                <a class="back" href="#/inbox">${icon('back', 'Back to the inbox')}</a>
                 <strong>${names.get(open.channelId) ?? open.agentName ?? 'Agent'}</strong>
                 ${names.has(open.channelId) ? html`<a href="#/chats/${open.channelId}">Open in chat</a>` : html`<span class="muted">Assigned to you by another person’s agent</span>`}
               </p>
-              <placet-message data-id=${open.id} .api=${this.api} .types=${this.types} .message=${open} .agentName=${names.get(open.channelId) ?? open.agentName ?? 'Agent'} .theme=${this.theme}></placet-message>`
+              <placet-message data-id=${open.id} .api=${this.api} .types=${this.types} .message=${open} .agentName=${names.get(open.channelId) ?? open.agentName ?? 'Agent'} .theme=${this.theme}></placet-message>
+              ${this.#nextBar(open, names)}`
             : html`<p class="muted placeholder">Choose a review: ↓ ↑ to move, Enter to open.</p>`
         }
       </section>`;

@@ -196,6 +196,6 @@ export class PlacetSettings extends LitElement {
           )}
         </ul>
       </nav>
-      <div class="content" data-section=${this.section}>${this.#client ? this.#content() : ''}</div>`;
+      <div class="content" data-section=${this.section} tabindex="0" role="region" aria-label=${`Settings: ${SECTIONS.find((s) => s.id === this.section)?.label ?? this.section}`}>${this.#client ? this.#content() : ''}</div>`;
   }
 }
