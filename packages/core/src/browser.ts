@@ -195,6 +195,9 @@ fieldset:disabled *{cursor:not-allowed}
 .status{font-weight:600}
 pre{margin:0;white-space:pre-wrap;word-break:break-word;font-family:ui-monospace,monospace;font-size:.875em}
 blockquote{margin:0;padding-left:.75rem;border-left:3px solid var(--_border);font-style:italic}
+@media (max-width:720px),(pointer:coarse){.btn,select,input:not([type=checkbox]):not([type=radio]):not([type=range]){min-height:44px}
+input[type=checkbox],input[type=radio]{width:1.35rem;height:1.35rem}
+label:has(>input[type=checkbox]),label:has(>input[type=radio]){min-height:44px}}
 `;
 
 const ElementBase: typeof HTMLElement = globalThis.HTMLElement ?? (class {} as unknown as typeof HTMLElement);

@@ -13,6 +13,7 @@ import {
   PHONE_OPTIONS,
   pagePerTest,
   SCREENSHOTS,
+  signInAt,
   tabTo,
 } from './harness.js';
 
@@ -26,34 +27,6 @@ const skip = browserUnavailable();
 const VIEWS = ['phone', 'desk'] as const;
 type View = (typeof VIEWS)[number];
 
-/** Signs in once over HTTP: the session cookies that every page of the file reuses (sign-ins are throttled). */
-async function sessionCookies(
-  world: DashboardWorld,
-): Promise<{ name: string; value: string; url: string }[]> {
-  const login = await fetch(`${world.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: world.email, password: world.password }),
-  });
-  await login.arrayBuffer();
-  if (login.status !== 200) throw new Error(`signing in over HTTP: ${login.status}`);
-  return login.headers.getSetCookie().map((line) => {
-    const [pair = ''] = line.split(';');
-    const at = pair.indexOf('=');
-    return { name: pair.slice(0, at), value: pair.slice(at + 1), url: world.url };
-  });
-}
-
-/** A page of `ui` at the view's size, signed in with `cookies`, its agent list and live socket ready. */
-async function signedInAt(page: Page, view: View, cookies: { name: string; value: string; url: string }[]) {
-  if (view === 'desk') await page.setViewportSize({ width: 1280, height: 800 });
-  await page.context().addCookies(cookies);
-  await page.goto(cookies[0]!.url);
-  await page.locator('placet-agent-list').waitFor({ state: 'attached' });
-  await page.locator('[data-connection="open"]').waitFor({ state: 'attached' });
-  return page;
-}
-
 interface Sent {
   id: string;
 }
@@ -62,15 +35,13 @@ describe.skipIf(skip)('dashboard: quote, copy, show more, typing, files view', {
   let w: DashboardWorld;
   beforeAll(async () => {
     w = await dashboardWorld();
-    cookies = await sessionCookies(w);
   }, 60_000);
   afterAll(async () => w?.close());
   const pages = pagePerTest(() => w, { signIn: false, permissions: ['clipboard-read', 'clipboard-write'] });
-  let cookies: Awaited<ReturnType<typeof sessionCookies>> = [];
 
   async function pageAt(view: View): Promise<Page> {
     const page = view === 'phone' ? (await pages.open({ context: PHONE_OPTIONS })).page : pages.ui.page;
-    return signedInAt(page, view, cookies);
+    return signInAt(page, w, view);
   }
 
   async function open(page: Page, channelId: string) {
@@ -279,7 +250,7 @@ describe.skipIf(skip)('dashboard: quote, copy, show more, typing, files view', {
   }
 
   it('passes axe on a chat with actions, a collapsed message and a stream (light and dark)', async () => {
-    const page = await signedInAt(pages.ui.page, 'desk', cookies);
+    const page = await signInAt(pages.ui.page, w, 'desk');
     const channelId = await createAgent(w, 'Axe bot');
     await send(channelId, { text: Array.from({ length: 40 }, (_, i) => `Paragraph ${i}.`).join('\n\n') });
     await send(channelId, { text: 'Working on it', streamId: 'axe-1', streamState: 'streaming' });

@@ -13,6 +13,7 @@ import {
   PHONE_OPTIONS,
   pagePerTest,
   SCREENSHOTS,
+  signInAt,
   type Watched,
 } from './harness.js';
 
@@ -36,40 +37,11 @@ interface Listed {
 const VIEWS = ['phone', 'desk'] as const;
 type View = (typeof VIEWS)[number];
 
-/** Signs in once over HTTP: the session cookies that every page of the file reuses (sign-ins are throttled). */
-async function sessionCookies(
-  world: DashboardWorld,
-): Promise<{ name: string; value: string; url: string }[]> {
-  const login = await fetch(`${world.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: world.email, password: world.password }),
-  });
-  await login.arrayBuffer();
-  if (login.status !== 200) throw new Error(`signing in over HTTP: ${login.status}`);
-  return login.headers.getSetCookie().map((line) => {
-    const [pair = ''] = line.split(';');
-    const at = pair.indexOf('=');
-    return { name: pair.slice(0, at), value: pair.slice(at + 1), url: world.url };
-  });
-}
-
-/** A page of `ui` at the view's size, signed in with `cookies`, its agent list and live socket ready. */
-async function signedInAt(page: Page, view: View, cookies: { name: string; value: string; url: string }[]) {
-  if (view === 'desk') await page.setViewportSize({ width: 1280, height: 800 });
-  await page.context().addCookies(cookies);
-  await page.goto(cookies[0]!.url);
-  await page.locator('placet-agent-list').waitFor({ state: 'attached' });
-  await page.locator('[data-connection="open"]').waitFor({ state: 'attached' });
-  return page;
-}
-
 describe.skipIf(skip)('dashboard: the composer (files, slash commands)', { timeout: 120_000 }, () => {
   let w: DashboardWorld;
   let dir: string;
   beforeAll(async () => {
     w = await dashboardWorld();
-    cookies = await sessionCookies(w);
     dir = mkdtempSync(join(tmpdir(), 'placet-composer-'));
   }, 60_000);
   afterAll(async () => {
@@ -77,13 +49,12 @@ describe.skipIf(skip)('dashboard: the composer (files, slash commands)', { timeo
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
   const pages = pagePerTest(() => w, { signIn: false });
-  let cookies: Awaited<ReturnType<typeof sessionCookies>> = [];
 
   /** A signed-in page at the view's size, with a new agent's chat open. */
   async function chatAt(view: View, name: string): Promise<{ ui: Watched; page: Page; channelId: string }> {
     const channelId = await createAgent(w, name);
     const ui = view === 'phone' ? await pages.open({ context: PHONE_OPTIONS }) : pages.ui;
-    await signedInAt(ui.page, view, cookies);
+    await signInAt(ui.page, w, view);
     await ui.page.locator(`placet-agent-list a[data-agent="${channelId}"]`).waitFor();
     await openChat(ui.page, channelId);
     return { ui, page: ui.page, channelId };
@@ -289,7 +260,7 @@ describe.skipIf(skip)('dashboard: the composer (files, slash commands)', { timeo
       expect(put.status).toBe(200);
       const ui = view === 'phone' ? await pages.open({ context: PHONE_OPTIONS }) : pages.ui;
       const { page } = ui;
-      await signedInAt(page, view, cookies);
+      await signInAt(page, w, view);
       await page.locator(`placet-agent-list a[data-agent="${channelId}"]`).waitFor();
       await openChat(page, channelId);
       const area = composer(page);

@@ -245,21 +245,49 @@ export function pagePerTest(
   };
 }
 
+/** The session each world's pages share once one of them signed in through the form (see `signIn`). */
+const sessions = new WeakMap<DashboardWorld, Awaited<ReturnType<BrowserContext['cookies']>>>();
+
 /**
- * Signs in through the dashboard's form and waits for the agent list and the live socket: what an agent
- * sends from then on reaches the page as an event (a fresh page whose socket is still connecting would
- * miss it).
+ * Signs in and waits for the agent list and the live socket: what an agent sends from then on reaches the
+ * page as an event (a fresh page whose socket is still connecting would miss it). The first page of a world
+ * signs in through the dashboard's form; later pages reuse that session's cookies (the server throttles
+ * sign-ins to 10 a minute), and fall back to the form when that session has ended (a sign-out, a password
+ * change).
  */
 export async function signIn(page: Page, world: DashboardWorld): Promise<void> {
-  await page.goto(world.url);
-  await page.getByLabel('Email').fill(world.email);
-  await page.getByLabel('Password').fill(world.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const saved = sessions.get(world);
+  let viaForm = !saved;
+  if (saved) {
+    await page.context().addCookies(saved);
+    await page.goto(world.url);
+    const signedIn = page.locator('placet-agent-list');
+    const form = page.getByLabel('Email');
+    await Promise.race([signedIn.waitFor({ state: 'attached' }), form.waitFor()]);
+    viaForm = !(await signedIn.count());
+  }
+  if (viaForm) {
+    if (!saved) await page.goto(world.url);
+    await page.getByLabel('Email').fill(world.email);
+    await page.getByLabel('Password').fill(world.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('placet-agent-list').waitFor();
+    sessions.set(world, await page.context().cookies(world.url));
+  }
   await page.locator('placet-agent-list').waitFor();
   await page.locator('[data-connection="open"]').waitFor({ state: 'attached' });
 }
 
-/** A signed-in human over plain HTTP (the session cookie of `POST /api/auth/login`), for checks outside the page. */
+/**
+ * Signs `page` in at a size: `desk` (1280×800) resizes a page of any context; `phone` expects a page of a
+ * {@link PHONE_OPTIONS} context.
+ */
+export async function signInAt(page: Page, world: DashboardWorld, size: 'phone' | 'desk'): Promise<Page> {
+  if (size === 'desk') await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, world);
+  return page;
+}
+
 export interface HumanSession {
   /** Sends a request as the human (with the CSRF header the server wants on changes). */
   request<T = Record<string, unknown>>(

@@ -159,6 +159,19 @@ describe.skipIf(skip)('dashboard: look and feel', { timeout: 120_000 }, () => {
     expect(await banner.count()).toBe(0);
   });
 
+  it('phone: the buttons of a review widget are thumb-sized (44 px); at a desk they stay compact', async () => {
+    const heights = async (page: Page) => {
+      await openChat(page, deploy);
+      const approve = bubble(page, asked[2]!).getByRole('button', { name: /^Approve/ });
+      await approve.waitFor();
+      return (await approve.boundingBox())!.height;
+    };
+    const phone = await pages.open({ context: PHONE_OPTIONS });
+    expect(await heights(phone.page)).toBeGreaterThanOrEqual(44);
+    await phone.page.screenshot({ path: join(SCREENSHOTS, 'phone-review-widget.png') });
+    expect(await heights(pages.ui.page)).toBeLessThan(44);
+  });
+
   it('inbox: search by text, oldest first, "mark all read", and the next review after answering', async () => {
     const { page } = pages.ui;
     const human = await humanSession(w);

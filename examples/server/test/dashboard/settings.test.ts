@@ -193,6 +193,8 @@ describe.skipIf(skip)('dashboard: settings', { timeout: 90_000 }, () => {
     });
 
     // A message the human sends in the chat is delivered to the channel's webhook.
+    // Settings take the whole width: the agent list is back in Chats.
+    await page.locator('placet-app nav.views a[href^="#/chats"]').click();
     await page.locator(`placet-agent-list a[data-agent="${channelId}"]`).click();
     await page.getByLabel('Message to Hook bot').fill('Hello, hook');
     await page.keyboard.press('Enter');
