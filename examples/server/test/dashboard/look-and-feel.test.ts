@@ -235,6 +235,22 @@ describe.skipIf(skip)('dashboard: look and feel', { timeout: 120_000 }, () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'phone-inbox-search.png') });
   });
 
+  it('tablet: two columns, the agent list beside a chat, the inbox list beside its review', async () => {
+    const { page } = pages.ui;
+    await page.setViewportSize({ width: 834, height: 1112 });
+    await openChat(page, deploy);
+    const left = (selector: string) => page.locator(selector).boundingBox();
+    expect((await left('placet-agent-list'))!.x).toBeLessThan(10);
+    expect((await left('placet-chat'))!.x).toBeGreaterThan(200);
+    await page.goto(`${w.url}/#/inbox/${asked[0]}`);
+    await page.locator(`placet-inbox .detail placet-message[data-id="${asked[0]}"]`).waitFor();
+    expect(await page.locator('placet-agent-list').isVisible()).toBe(false);
+    expect((await left('placet-inbox .list'))!.x).toBeLessThan(10);
+    expect((await left('placet-inbox .detail'))!.x).toBeGreaterThan(250);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'tablet-inbox.png') });
+  });
+
   it('had no uncaught errors and no failed API request in any of its pages', () => {
     expect(
       pages.log.errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)),

@@ -6,7 +6,7 @@ import { presenceOf } from '../presence.js';
 import { session } from '../session.js';
 import type { Channel } from '../types.js';
 import { avatar, avatarStyles } from './avatar.js';
-import { controls, statusColors } from './styles.js';
+import { controls, searchBox, statusColors } from './styles.js';
 
 /** Where the list's layout (flat or grouped by tag) is kept, per person and browser. */
 const layoutKey = () => (session.user ? `placet:agent-list:${session.user.id}` : undefined);
@@ -32,6 +32,7 @@ export class PlacetAgentList extends LitElement {
     controls,
     statusColors,
     avatarStyles,
+    searchBox,
     css`
       :host {
         display: flex;
@@ -57,21 +58,7 @@ export class PlacetAgentList extends LitElement {
         min-height: 32px;
       }
       .search {
-        position: relative;
         margin: 0 12px 8px;
-      }
-      .search svg.icon {
-        position: absolute;
-        left: 10px;
-        top: 50%;
-        transform: translateY(-50%);
-        color: var(--placet-muted);
-        pointer-events: none;
-      }
-      .search input {
-        width: 100%;
-        padding-left: 32px;
-        min-height: 36px;
       }
       details.group > summary {
         list-style: none;

@@ -161,6 +161,15 @@ export class PlacetApp extends LitElement {
         text-align: left;
         min-height: 40px;
       }
+      /* Tablets: two columns. The inbox is its own list beside the open review, without the agent list. */
+      @media (max-width: 1100px) {
+        :host([data-view='inbox']) {
+          grid-template-columns: minmax(0, 1fr);
+        }
+        :host([data-view='inbox']) aside {
+          display: none;
+        }
+      }
       /* Phones: one column (the agent list, or what it opened), the views in a bottom bar. */
       @media (max-width: 720px) {
         :host {

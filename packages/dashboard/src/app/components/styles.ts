@@ -121,3 +121,23 @@ export const statusChips = css`
     background: var(--placet-expired-bg);
   }
 `;
+
+/** A search field with its magnifier inside (`<div class="search">` holding the icon and the input). */
+export const searchBox = css`
+  .search {
+    position: relative;
+  }
+  .search svg.icon {
+    position: absolute;
+    left: 10px;
+    top: 50%;
+    transform: translateY(-50%);
+    color: var(--placet-muted);
+    pointer-events: none;
+  }
+  .search input {
+    width: 100%;
+    padding-left: 32px;
+    min-height: 36px;
+  }
+`;

@@ -36,21 +36,7 @@ export const inboxStyles = css`
     min-height: 32px;
   }
   .search {
-    position: relative;
     margin-bottom: 8px;
-  }
-  .search svg.icon {
-    position: absolute;
-    left: 10px;
-    top: 50%;
-    transform: translateY(-50%);
-    color: var(--placet-muted);
-    pointer-events: none;
-  }
-  .search input {
-    width: 100%;
-    padding-left: 32px;
-    min-height: 36px;
   }
   .next {
     display: flex;

@@ -12,7 +12,7 @@ import type { Channel, Message } from '../../types.js';
 import { avatarStyles } from '../avatar.js';
 import { focusReviewControl } from '../focus.js';
 import { chipStyles } from '../policy/policy-styles.js';
-import { controls, statusChips } from '../styles.js';
+import { controls, searchBox, statusChips } from '../styles.js';
 import { inboxRow } from './inbox-row.js';
 import { inboxStyles } from './inbox-styles.js';
 
@@ -60,7 +60,7 @@ function savedFilters(): Filters {
  * is grouped into "Waiting for you" and "Waiting for others", and such rows show their assignees.
  */
 export class PlacetInbox extends LitElement {
-  static override styles = [controls, chipStyles, avatarStyles, statusChips, inboxStyles];
+  static override styles = [controls, chipStyles, avatarStyles, statusChips, searchBox, inboxStyles];
   static override properties = {
     api: { attribute: false },
     realtime: { attribute: false },
