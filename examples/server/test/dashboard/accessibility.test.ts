@@ -9,6 +9,7 @@ import {
   createAgent,
   type DashboardWorld,
   dashboardWorld,
+  humanSession,
   openAccountMenu,
   openChat,
   PHONE_OPTIONS,
@@ -74,6 +75,17 @@ describe.skipIf(skip)('dashboard: accessibility of every view', { timeout: 240_0
       review: approvalReview('1.4'),
     });
     ids = { agent, review: res.body.id };
+    // An answered review too: its card (status chip, outcome) and its inbox row are checked as well.
+    const answered = await w.agent<{ id: string }>('POST', '/messages', {
+      channelId: agent,
+      text: 'Roll back 1.3?',
+      review: approvalReview('1.3'),
+    });
+    const human = await humanSession(w);
+    const done = await human.request('POST', `/reviews/${answered.body.id}/respond`, {
+      response: { selectedOption: 'approve' },
+    });
+    expect(done.status).toBe(200);
   }, 90_000);
   afterAll(async () => w?.close());
   const pages = pagePerTest(() => w);

@@ -113,7 +113,7 @@ export const statusChips = css`
     background: var(--placet-pending-bg);
   }
   .status-chip.completed {
-    color: var(--placet-success);
+    color: var(--placet-done);
     background: var(--placet-done-bg);
   }
   .status-chip.expired {

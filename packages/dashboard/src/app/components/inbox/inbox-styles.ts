@@ -50,7 +50,7 @@ export const inboxStyles = css`
     min-height: 40px;
   }
   p.next {
-    color: var(--placet-success);
+    color: var(--placet-done);
     font-weight: 600;
   }
   .filters {
