@@ -37,6 +37,7 @@ export {
 export type {
   BeforeRespondInput,
   MessageCreatedEvent,
+  MessageUpdatedEvent,
   PluginContext,
   PluginDisposable,
   PluginEventStream,

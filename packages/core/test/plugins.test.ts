@@ -14,7 +14,7 @@ import {
   silentLogger,
   toErrorBody,
 } from '../src/index.js';
-import { definePlugin, defineReviewType, pluginError, z } from '../src/plugin.js';
+import { definePlugin, defineReviewType, type PluginHookEvents, pluginError, z } from '../src/plugin.js';
 import { PLUGIN_HOOKS_NAMESPACE } from '../src/services/plugin-hook-runner.js';
 import { choiceReview, codeOf, testPlugin, type World, world } from './fixtures.js';
 import { type Recorded, recorder } from './plugin-recorder.js';
@@ -179,6 +179,72 @@ describe('after-commit hooks', () => {
     await expect.poll(() => rec.calls.length).toBe(expected.length + 1);
     expect(rec.calls.at(-1)).toMatchObject({ hook: 'message.created', messageId: after.id, by: 'two' });
     expect(rec.calls.filter((c) => c.hook === 'review.responded')).toHaveLength(1);
+  });
+
+  it('message.updated: an escalation step and a vote short of a decision reach the hook exactly as presented, in seq order', async () => {
+    const seen: PluginHookEvents['message.updated'][] = [];
+    const watcher = definePlugin({
+      name: 'watcher',
+      version: '1.0.0',
+      hooks: { 'message.updated': (event) => void seen.push(event) },
+    });
+    w = await world({ placet: { plugins: [testPlugin(), watcher] } });
+    const member = (name: string) =>
+      w.placet.users.create({
+        email: `${name}-${Math.random()}@example.test`,
+        displayName: name,
+        password: 'correct horse battery',
+        role: 'member',
+      });
+    const carol = await member('Carol');
+    const bob = await member('Bob');
+    const msg = await w.placet.messages.create(w.agent, {
+      channelId: w.channelId,
+      text: 'Deploy?',
+      review: choiceReview({
+        assignees: [w.owner.id, carol.id],
+        policy: { mode: 'quorum', required: 2 },
+        expiresInSeconds: 3600,
+        escalation: [{ after: '1m', addAssignees: [bob.id] }],
+      }),
+    });
+    // Another message's update (a draft streamed) runs the hook too, with its own message.
+    const draft = await w.placet.messages.create(w.agent, {
+      channelId: w.channelId,
+      text: 'Thinking',
+      streamId: 'stream-1',
+      streamState: 'streaming',
+    });
+    await w.placet.streams.patch(w.agent, 'stream-1', { channelId: w.channelId, text: 'Thinking more' });
+    w.clock.set(new Date(w.clock.now().getTime() + 61_000));
+    await w.placet.sweep();
+    // One vote of the two required: still pending, its vote shown.
+    const voted = await w.placet.reviews.respond(w.user, msg.id, { response: { selectedOption: 'approve' } });
+    expect(voted.review?.status).toBe('pending');
+
+    const updates = (await w.store.events.after(0, 10_000)).filter((e) => e.type === 'message:updated');
+    expect(updates.map((e) => e.subjectId)).toEqual([draft.id, msg.id, msg.id]);
+    await expect.poll(() => seen.length).toBe(3);
+    // Exactly what the outbox carried, for every update, in seq order.
+    expect(seen.map((e) => [e.seq, e.messageId, e.channelId, e.ownerId])).toEqual(
+      updates.map((e) => [e.seq, e.subjectId, e.channelId, e.ownerId]),
+    );
+    for (const [i, event] of seen.entries())
+      expect(JSON.parse(JSON.stringify(event.message))).toEqual(updates[i]!.payload);
+    // The escalation's update: the new assignee and the step fired, as dashboards were shown it.
+    const escalated = seen[1]!.message.review!;
+    expect(escalated.status).toBe('pending');
+    expect(escalated.policy).toMatchObject({
+      assigneeIds: [w.owner.id, carol.id, bob.id],
+      escalated: 1,
+      nextEscalationAt: null,
+    });
+    expect(escalated.policy?.people.map((p) => p.displayName)).toContain('Bob');
+    expect(escalated.votes ?? []).toHaveLength(0);
+    // The vote's update: its vote, the review still pending.
+    expect(seen[2]!.message.review?.votes?.map((v) => [v.userId, v.response])).toEqual([
+      [w.owner.id, { selectedOption: 'approve' }],
+    ]);
   });
 
   it('events committed before a plugin was first registered are not replayed to it', async () => {

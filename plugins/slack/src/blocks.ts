@@ -1,4 +1,4 @@
-import type { Message } from '@placet/core/contract';
+import type { Message, Review } from '@placet/core/contract';
 import type { QuickAnswer } from '@placet/core/plugin';
 import type { Links } from './links.js';
 import { escapeMrkdwn, markdownToMrkdwn, mrkdwnLink, truncateMrkdwn } from './mrkdwn.js';
@@ -46,6 +46,34 @@ export interface ReviewView {
   /** Who answered, once answered. */
   respondedBy?: string | undefined;
   links: Links;
+}
+
+/** A time as Slack shows it in the reader's time zone (the ISO time where Slack cannot). */
+const slackDate = (iso: string) =>
+  `<!date^${Math.floor(new Date(iso).getTime() / 1000)}^{date_short_pretty} at {time}|${escapeMrkdwn(iso)}>`;
+
+/**
+ * How a pending review with an approval policy stands: who may answer (its assignees, escalations
+ * included), the votes so far against those needed, and the escalation steps fired and the next one.
+ */
+function policyLines(review: Review): string[] {
+  const policy = review.policy;
+  if (!policy) return [];
+  const names = new Map(policy.people.map((person) => [person.id, person.displayName]));
+  const nameOf = (id: string) => escapeMrkdwn(names.get(id) ?? 'a former user');
+  const lines: string[] = [];
+  if (policy.assigneeIds.length > 0) lines.push(`For: ${policy.assigneeIds.map(nameOf).join(', ')}`);
+  const votes = review.votes ?? [];
+  if (votes.length > 0 || policy.mode !== 'any') {
+    const tally = votes.map((vote) => `${nameOf(vote.userId)} → ${escapeMrkdwn(vote.choice)}`).join(', ');
+    lines.push(
+      `Votes: ${votes.length} so far, ${policy.required} for one choice decide${policy.veto ? ' (one “no” vetoes)' : ''}${tally ? `: ${tally}` : ''}`,
+    );
+  }
+  const steps = policy.escalation.length;
+  if (policy.escalated > 0) lines.push(`Escalated: step ${policy.escalated} of ${steps}`);
+  if (policy.nextEscalationAt) lines.push(`Next escalation ${slackDate(policy.nextEscalationAt)}`);
+  return lines;
 }
 
 /** A one-line fallback `text` (notifications, screen readers): escaped like the blocks. */
@@ -123,27 +151,39 @@ export function reviewBlocks(view: ReviewView): Block[] {
     }
     elements.push(dashboard);
     blocks.push({ type: 'actions', block_id: `placet:${message.id}`, elements });
-    if (review.expiresAt) {
-      const at = Math.floor(new Date(review.expiresAt).getTime() / 1000);
+    const status = [
+      ...policyLines(review),
+      ...(review.expiresAt ? [`Expires ${slackDate(review.expiresAt)}`] : []),
+    ];
+    if (status.length > 0)
       blocks.push({
         type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: `Expires <!date^${at}^{date_short_pretty} at {time}|${escapeMrkdwn(review.expiresAt)}>`,
-          },
-        ],
+        elements: status.map((text) => ({ type: 'mrkdwn', text: truncateMrkdwn(text, SECTION_MAX) })),
       });
-    }
     return blocks;
   }
+  const summary = view.summary ? `: ${escapeMrkdwn(view.summary)}` : '';
   const outcome =
     review?.status === 'completed'
-      ? `✅ *Answered*${view.respondedBy ? ` by ${escapeMrkdwn(view.respondedBy)}` : ''}${view.summary ? `: ${escapeMrkdwn(view.summary)}` : ''}`
+      ? review.policy?.outcome === 'default'
+        ? `⌛ *No decision in time*: the default applied${summary}`
+        : `✅ *Answered*${view.respondedBy ? ` by ${escapeMrkdwn(view.respondedBy)}` : ''}${summary}`
       : review?.status === 'expired'
         ? '⌛ *Expired* without an answer'
         : '*No longer waiting*';
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(outcome, SECTION_MAX) } });
   blocks.push({ type: 'actions', block_id: `placet:${message.id}`, elements: [dashboard] });
   return blocks;
+}
+
+/**
+ * The thread reply of an answered review: the receipt is signed, where a human sees it (the review's page
+ * in the dashboard) and how anyone verifies it (the server's public keys, a JWKS).
+ */
+export function receiptReplyText(input: { messageId: string; kid: string; links: Links }): string {
+  const { links } = input;
+  return [
+    `🧾 Placet signed a receipt of this answer (Ed25519, key \`${escapeMrkdwn(input.kid)}\`): ${mrkdwnLink(links.inbox(input.messageId), 'see it on the review’s page')}.`,
+    `Verify it with the server’s public keys, ${mrkdwnLink(links.jwks(), links.jwks())} (\`verifyReceipt()\` of \`@placet/core/receipts\`, or any JOSE library).`,
+  ].join('\n');
 }

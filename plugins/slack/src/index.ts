@@ -45,8 +45,9 @@ export const SLACK_ERROR_CODES = {
 /**
  * The Slack plugin: each review is posted as a Block Kit message (to the agent's Slack conversation
  * and/or as a DM to each human it is for), answered there through the app's interactivity requests
- * (`/plugins/slack/interactivity`, signed by Slack), and updated in place when it is answered anywhere
- * or expires. Posts are durable notifications (retried, rate limits honoured); where they are is kept
+ * (`/plugins/slack/interactivity`, signed by Slack), and updated in place when it is escalated, voted
+ * on, answered anywhere or expires; once a human answered, a reply in the post's thread links to the
+ * signed receipt. Posts are durable notifications (retried, rate limits honoured); where they are is kept
  * in the plugin's key-value store.
  *
  * ```ts
@@ -75,7 +76,10 @@ export const slack = (options: SlackOptionsInput): PlacetPlugin<SlackOptions> =>
   ) => {
     const runtime = running$(ctx);
     if (!runtime || !event.message) return;
-    await runtime.refresh(event.message, SlackRuntime.peopleOf(event.message, event.ownerId));
+    const people = SlackRuntime.peopleOf(event.message, event.ownerId);
+    await runtime.refresh(event.message, people);
+    // Answered by a human: the receipt link in each post's thread, once.
+    await runtime.replyWithReceipt(event.message, people, event.ownerId);
   };
   return definePlugin({
     name: 'slack',
@@ -119,6 +123,13 @@ export const slack = (options: SlackOptionsInput): PlacetPlugin<SlackOptions> =>
           ownerId: event.ownerId,
           assigneeIds: event.review.policy?.assigneeIds ?? [],
         });
+      },
+      // An escalation step (new assignees, the next step), a vote short of a decision: the post shows it.
+      // Only while the review still waits: a late update never reverts a decided review's post.
+      'message.updated': async (event, ctx) => {
+        const runtime = running$(ctx);
+        if (!runtime || event.message.review?.status !== 'pending') return;
+        await runtime.update(event.message, event.ownerId);
       },
       'review.responded': (event, ctx) => refresh(event, ctx),
       'review.dismissed': (event, ctx) => refresh(event, ctx),

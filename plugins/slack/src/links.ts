@@ -11,6 +11,8 @@ export interface Links {
   file(attachmentId: string): string;
   /** The interactivity request URL to configure in the Slack app. */
   interactivity(): string;
+  /** The public keys that verify receipts (a JWKS, public: no session needed). */
+  jwks(): string;
 }
 
 export function linksOf(options: Pick<SlackOptions, 'publicUrl' | 'apiPath' | 'dashboardPath'>): Links {
@@ -20,5 +22,6 @@ export function linksOf(options: Pick<SlackOptions, 'publicUrl' | 'apiPath' | 'd
     inbox: (messageId) => `${dashboard}#/inbox/${encodeURIComponent(messageId)}`,
     file: (attachmentId) => `${api}/files/${encodeURIComponent(attachmentId)}/download`,
     interactivity: () => `${api}/plugins/slack${INTERACTIVITY_PATH}`,
+    jwks: () => `${api}/receipts/jwks.json`,
   };
 }

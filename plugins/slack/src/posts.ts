@@ -29,6 +29,13 @@ export const postKey = (messageId: string, target: PostTarget) =>
     ? `post/${messageId}/conversation`
     : `post/${messageId}/user/${target.userId}`;
 export const reviewKey = (messageId: string) => `review/${messageId}`;
+export const receiptReplyKey = (messageId: string, target: PostTarget) =>
+  `receipt-${postKey(messageId, target)}`;
+
+/** The thread reply with a review's receipt link under one post: claimed, then posted (its `ts`). */
+export interface ReceiptReplyRecord {
+  ts?: string;
+}
 
 /**
  * The posts of the plugin, durable in its key-value store (namespace `plugin:slack`), so that a restart
@@ -56,6 +63,26 @@ export class Posts {
 
   async get(messageId: string, target: PostTarget): Promise<PostRecord | undefined> {
     return this.kv.get<PostRecord>(postKey(messageId, target));
+  }
+
+  /**
+   * Claims the receipt reply under the post of `target`: true for exactly one caller, ever (across
+   * retries, restarts and processes), until `release` gives it back after a failed post.
+   */
+  async claimReceiptReply(messageId: string, target: PostTarget): Promise<boolean> {
+    return this.kv.setIfAbsent(receiptReplyKey(messageId, target), {} satisfies ReceiptReplyRecord, {
+      ttlMs: POST_TTL_MS,
+    });
+  }
+
+  async receiptReplied(messageId: string, target: PostTarget, ts: string): Promise<void> {
+    await this.kv.set(receiptReplyKey(messageId, target), { ts } satisfies ReceiptReplyRecord, {
+      ttlMs: POST_TTL_MS,
+    });
+  }
+
+  async releaseReceiptReply(messageId: string, target: PostTarget): Promise<void> {
+    await this.kv.delete(receiptReplyKey(messageId, target));
   }
 
   async remember(messageId: string, review: ReviewRecord): Promise<void> {

@@ -1,7 +1,12 @@
 import type { Channel, Message } from '@placet/core/contract';
-import type { Notification, NotificationResult, PluginContext } from '@placet/core/plugin';
+import {
+  isPlacetError,
+  type Notification,
+  type NotificationResult,
+  type PluginContext,
+} from '@placet/core/plugin';
 import type { WebClient } from '@slack/web-api';
-import { fallbackText, reviewBlocks } from './blocks.js';
+import { fallbackText, receiptReplyText, reviewBlocks } from './blocks.js';
 import { type Links, linksOf } from './links.js';
 import { modalFor } from './modal.js';
 import type { SlackOptions } from './options.js';
@@ -120,7 +125,107 @@ export class SlackRuntime {
     const current = await this.ctx.placet.reviews
       .get(this.ctx.placet.userPrincipal(user), messageId)
       .catch(() => undefined);
-    if (current?.review && current.review.status !== 'pending') await this.refresh(current, [userId]);
+    if (current?.review && current.review.status !== 'pending') {
+      await this.refresh(current, [userId]);
+      await this.replyWithReceipt(current, [userId], userId);
+    }
+  }
+
+  /**
+   * The message as it is now, read as `userId` (its channel's owner sees every review of it); undefined
+   * when it is gone. A failure to read (the store) throws, so that the hook is retried.
+   */
+  async current(message: Pick<Message, 'id' | 'channelId'>, userId: string): Promise<Message | undefined> {
+    const user = await this.ctx.placet.users.get(userId);
+    if (!user) return undefined;
+    try {
+      return await this.ctx.placet.reviews.get(
+        this.ctx.placet.userPrincipal(user),
+        message.id,
+        message.channelId,
+      );
+    } catch (error) {
+      if (isPlacetError(error) && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The `message.updated` hook: a review's post shows its new state (assignees added by an escalation,
+   * the next step, votes so far). Only while the review is pending, as it is now: an update the hook
+   * runs late (or again) never puts the buttons back on a decided review (its own hook shows the outcome).
+   */
+  async update(message: Message, ownerId: string): Promise<number> {
+    if (message.review?.status !== 'pending') return 0;
+    const current = await this.current(message, ownerId);
+    if (current?.review?.status !== 'pending') return 0;
+    return this.refresh(current, SlackRuntime.peopleOf(current, ownerId));
+  }
+
+  /**
+   * Once a human answered `message`'s review: a reply in the thread of each of its posts (the agent's
+   * conversation, the DMs of `people`) with where to see the signed receipt and how to verify it. Exactly
+   * once per post: claimed in the key-value store before posting, so a retried hook, a restart or another
+   * process never posts it twice (a claim whose post failed is released, and the retry posts it). Nothing
+   * when no receipt was issued (expired; decided by the policy's default outcome, with no human).
+   */
+  async replyWithReceipt(message: Message, people: readonly string[], readAs: string): Promise<number> {
+    const review = message.review;
+    if (review?.status !== 'completed' || !review.respondedBy) return 0;
+    const targets: PostTarget[] = [
+      { kind: 'conversation' },
+      ...[...new Set(people)].map((userId): PostTarget => ({ kind: 'user', userId })),
+    ];
+    const posts: { target: PostTarget; channel: string; ts: string }[] = [];
+    for (const target of targets) {
+      const post = await this.posts.get(message.id, target);
+      if (post?.channel && post.ts) posts.push({ target, channel: post.channel, ts: post.ts });
+    }
+    if (posts.length === 0) return 0;
+    const receipt = await this.receiptOf(message, readAs);
+    if (!receipt) return 0;
+    const text = receiptReplyText({ messageId: message.id, kid: receipt.kid, links: this.links });
+    let replied = 0;
+    for (const { target, channel, ts } of posts) {
+      if (!(await this.posts.claimReceiptReply(message.id, target))) continue;
+      try {
+        const result = await call('chat.postMessage', () =>
+          this.client.chat.postMessage({
+            channel,
+            thread_ts: ts,
+            text,
+            unfurl_links: false,
+            unfurl_media: false,
+            link_names: false,
+          }),
+        );
+        await this.posts.receiptReplied(message.id, target, result.ts ?? '');
+        replied++;
+      } catch (error) {
+        await this.posts.releaseReceiptReply(message.id, target);
+        if (error instanceof SlackCallError && GONE.has(error.reason)) continue;
+        throw error;
+      }
+    }
+    return replied;
+  }
+
+  /** The receipt of a completed review (read as `userId`), or undefined when none was issued. */
+  async receiptOf(message: Message, userId: string): Promise<{ kid: string } | undefined> {
+    const user = await this.ctx.placet.users.get(userId);
+    if (!user) return undefined;
+    try {
+      const { kid } = await this.ctx.placet.receipts.get(
+        this.ctx.placet.userPrincipal(user),
+        message.id,
+        message.channelId,
+      );
+      return { kid };
+    } catch (error) {
+      if (isPlacetError(error) && (error.code === 'RECEIPT_NOT_ISSUED' || error.status === 404))
+        return undefined;
+      throw error;
+    }
   }
 
   /**

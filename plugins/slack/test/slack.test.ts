@@ -482,3 +482,186 @@ describe('one review, every view', () => {
     expect(w.slackApi.calls.every((c) => c.authorized)).toBe(true);
   });
 });
+
+/** Waits until the plugin's after-commit hooks have run for every event committed so far. */
+async function hooksSettled(world: World): Promise<void> {
+  const last = await world.store.events.lastSeq();
+  await waitFor(
+    async () => {
+      const cursor = await world.store.kv.get('placet:plugin-hooks', 'slack/cursor', world.clock.now());
+      return typeof cursor?.value === 'number' && cursor.value >= last;
+    },
+    { message: 'the Slack hooks caught up' },
+  );
+}
+
+/** The replies in a post's thread (`chat.postMessage` with `thread_ts`). */
+const threadReplies = (world: { slackApi: SlackStandIn }) =>
+  world.slackApi.of('chat.postMessage').filter((c) => c.args.thread_ts !== undefined);
+/** The top-level posts, per Slack conversation they were sent to. */
+const postsPerTarget = (world: { slackApi: SlackStandIn }) => {
+  const count: Record<string, number> = {};
+  for (const c of world.slackApi.of('chat.postMessage'))
+    if (c.args.thread_ts === undefined)
+      count[String(c.args.channel)] = (count[String(c.args.channel)] ?? 0) + 1;
+  return count;
+};
+
+describe('escalations and receipts', () => {
+  it('an escalation step (fake clock): chat.update shows the new assignee and the step, nothing is posted twice; a late update never reverts the answered post', async () => {
+    w = await startWorld({ slack: { directMessages: true } });
+    const msg = await ask(w, 'Deploy?', {
+      ...approvalReview,
+      assignees: [w.ada.id],
+      expiresInSeconds: 3600,
+      escalation: [
+        { after: '10m', addAssignees: [w.bob.email] },
+        { after: '20m', remind: true },
+      ],
+    });
+    await waitFor(() => w!.slackApi.of('chat.postMessage').length === 2, { message: 'two posts' });
+    await postsSettled(w);
+    const conversationPost = w.slackApi.of('chat.postMessage').find((c) => c.args.channel === CONVERSATION)!;
+    const posted = JSON.stringify(conversationPost.args.blocks);
+    expect(posted).toContain('For: Ada Lovelace');
+    expect(posted).not.toContain('Bob Babbage');
+    expect(posted).toContain('Next escalation <!date^');
+    expect(w.slackApi.of('chat.update')).toHaveLength(0);
+
+    // The first step fires: Bob is added. The conversation's post and Ada's DM are updated in place.
+    await w.clock.advance(10 * 60_000);
+    await w.placet.sweep();
+    const updatesOf = (channel: string) =>
+      w!.slackApi.of('chat.update').filter((c) => c.args.channel === channel);
+    await waitFor(() => updatesOf(CONVERSATION).length === 1 && updatesOf('D0ADA0001').length === 1, {
+      message: 'the escalation shown',
+    });
+    for (const update of [updatesOf(CONVERSATION)[0]!, updatesOf('D0ADA0001')[0]!]) {
+      const text = JSON.stringify(update.args.blocks);
+      expect(text).toContain('For: Ada Lovelace, Bob Babbage');
+      expect(text).toContain('Escalated: step 1 of 2');
+      expect(text).toContain('Next escalation <!date^');
+      // Still waiting: the answer buttons are there.
+      expect(actionsOf(blocksOf(update)).map((e) => e.action_id)).toEqual([
+        'placet:answer:0',
+        'placet:answer:1',
+        'placet:link',
+      ]);
+    }
+    const conversationUpdate = updatesOf(CONVERSATION)[0]!;
+    expect(conversationUpdate.args.ts).toBeTruthy();
+    // Bob, a new assignee, gets his own DM; no post is made twice.
+    await waitFor(() => postsPerTarget(w!)[BOB_SLACK] === 1, { message: 'Bob’s DM' });
+    await postsSettled(w);
+    await hooksSettled(w);
+    expect(postsPerTarget(w)).toEqual({ [CONVERSATION]: 1, [ADA_SLACK]: 1, [BOB_SLACK]: 1 });
+
+    // The second step fires, but Slack fails its update: the hook is retried in 1 s (fake clock) and the
+    // plugin's later events wait. Bob answers from the conversation meanwhile.
+    w.slackApi.script('chat.update', { status: 200, body: { ok: false, error: 'internal_error' } });
+    await w.clock.advance(10 * 60_000);
+    await w.placet.sweep();
+    await waitFor(() => updatesOf(CONVERSATION).length === 2, { message: 'the failed update' });
+    expect(JSON.stringify(updatesOf(CONVERSATION)[1]!.args.blocks)).toContain('Escalated: step 2 of 2');
+    const buttons = actionsOf(blocksOf(conversationPost));
+    const click = await w.interact(
+      blockActions({
+        user: BOB_SLACK,
+        action: { action_id: buttons[0]!.action_id, value: buttons[0]!.value },
+      }),
+    );
+    expect(click.status).toBe(200);
+    expect((await w.placet.reviews.get(w.agent, msg.id)).review).toMatchObject({
+      status: 'completed',
+      respondedBy: w.bob.id,
+    });
+    // The retry finds the review decided: it leaves the post to review.responded, which shows the answer.
+    await w.clock.advance(1_000);
+    await waitFor(() => updatesOf(CONVERSATION).length >= 3, { message: 'the answer shown' });
+    await waitFor(() => threadReplies(w!).length === 3, { message: 'the receipt replies' });
+    const after = updatesOf(CONVERSATION).slice(2);
+    expect(after).toHaveLength(1);
+    expect(JSON.stringify(after[0]!.args.blocks)).toContain('*Answered* by Bob Babbage');
+    expect(actionsOf(blocksOf(after[0]!)).map((e) => e.action_id)).toEqual(['placet:link']);
+    expect(postsPerTarget(w)).toEqual({ [CONVERSATION]: 1, [ADA_SLACK]: 1, [BOB_SLACK]: 1 });
+  });
+
+  it('a human’s answer (block_actions): one thread reply with the receipt link; a redelivered hook posts none again', async () => {
+    const store = memoryStore();
+    const slackApi = new SlackStandIn();
+    await slackApi.start();
+    w = await startWorld({ store, slackApi });
+    const msg = await ask(w, 'Deploy?');
+    const { buttons } = await postOf(w, msg.id);
+    await postsSettled(w);
+    const beforeAnswer = await store.events.lastSeq();
+    const click = await w.interact(
+      blockActions({
+        user: ADA_SLACK,
+        action: { action_id: buttons[0]!.action_id, value: buttons[0]!.value },
+      }),
+    );
+    expect(click.status).toBe(200);
+    await waitFor(() => threadReplies(w!).length === 1, { message: 'the receipt reply' });
+    const update = slackApi.of('chat.update')[0]!;
+    const reply = threadReplies(w)[0]!;
+    expect(reply.authorized).toBe(true);
+    // In the thread of the review's post.
+    expect(reply.args).toMatchObject({ channel: CONVERSATION, thread_ts: update.args.ts });
+    const text = String(reply.args.text);
+    const { kid } = await w.placet.receipts.get(w.agent, msg.id);
+    expect(text).toContain('signed a receipt');
+    expect(text).toContain(kid);
+    // Where a human sees it, and the public keys that verify it.
+    expect(text).toContain(`<https://placet.example.test/#/inbox/${msg.id}|`);
+    expect(text).toContain('https://placet.example.test/api/v1/receipts/jwks.json');
+    expect(text).not.toContain((await w.placet.receipts.get(w.agent, msg.id)).receipt);
+
+    // The hook is delivered again (at least once: a crash before its cursor moved), after a restart.
+    const clock = w.clock;
+    await w.close();
+    await store.kv.set({
+      namespace: 'placet:plugin-hooks',
+      key: 'slack/cursor',
+      value: beforeAnswer,
+      expiresAt: null,
+    });
+    w = await startWorld({ store, slackApi, clock });
+    const done = await store.events.lastSeq();
+    await waitFor(
+      async () => {
+        const cursor = await store.kv.get('placet:plugin-hooks', 'slack/cursor', clock.now());
+        return typeof cursor?.value === 'number' && cursor.value >= done;
+      },
+      { message: 'the hooks ran again' },
+    );
+    // It ran again (the post updated a second time, harmlessly), and posted no second reply.
+    expect(slackApi.of('chat.update')).toHaveLength(2);
+    expect(threadReplies(w)).toHaveLength(1);
+    await slackApi.stop();
+  });
+
+  it('no receipt reply when no human answered: a default outcome at expiry shows in the post only', async () => {
+    w = await startWorld();
+    const msg = await ask(w, 'Deploy?', {
+      ...approvalReview,
+      assignees: [w.ada.id],
+      expiresInSeconds: 3600,
+      onTimeout: { response: { selectedOption: 'reject' } },
+    });
+    await postOf(w, msg.id);
+    await postsSettled(w);
+    await w.clock.advance(2 * 3600_000);
+    await w.placet.sweep();
+    await waitFor(() => w!.slackApi.of('chat.update').length === 1, { message: 'the default shown' });
+    const text = JSON.stringify(w.slackApi.of('chat.update')[0]!.args.blocks);
+    expect(text).toContain('*No decision in time*: the default applied: Chose: Reject');
+    expect((await w.placet.reviews.get(w.agent, msg.id)).review).toMatchObject({
+      status: 'completed',
+      respondedBy: null,
+    });
+    await hooksSettled(w);
+    expect(threadReplies(w)).toHaveLength(0);
+    expect(w.slackApi.of('chat.postMessage')).toHaveLength(1);
+  });
+});

@@ -89,6 +89,20 @@ export interface MessageCreatedEvent extends PluginHookEventBase {
   message: Message;
 }
 
+/**
+ * A message changed after it was created: an escalation step fired (new assignees, the next step), a vote
+ * that does not decide yet was cast, a draft was streamed, finished or aborted, a message became the first
+ * of an iteration group. Answers and expiries have their own hooks (`review.responded`, `review.expired`).
+ */
+export interface MessageUpdatedEvent extends PluginHookEventBase {
+  /**
+   * The message as the change presented it (what dashboards and watching agents got): the state of that
+   * change, not necessarily of now. A hook that acts on a review compares `message.review.status` with
+   * the review as it is now (a later answer or expiry has its own event, after this one).
+   */
+  message: Message;
+}
+
 export interface ReviewCreatedEvent extends PluginHookEventBase {
   message: Message;
   review: Review;
@@ -112,6 +126,7 @@ export interface ReviewExpiredEvent extends PluginHookEventBase {
 /** The after-commit hooks and the event each one gets. */
 export interface PluginHookEvents {
   'message.created': MessageCreatedEvent;
+  'message.updated': MessageUpdatedEvent;
   'review.created': ReviewCreatedEvent;
   'review.responded': ReviewRespondedEvent;
   'review.dismissed': ReviewRespondedEvent;

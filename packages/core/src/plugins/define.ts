@@ -10,6 +10,7 @@ const ELEMENT_RE = /^[a-z][a-z0-9._]*-[a-z0-9._-]*$/;
 /** The names of the hooks a plugin may declare: the after-commit hooks, then the before hooks. */
 export const PLUGIN_HOOK_NAMES: readonly (PluginHookName | 'review.beforeRespond')[] = [
   'message.created',
+  'message.updated',
   'review.created',
   'review.responded',
   'review.dismissed',

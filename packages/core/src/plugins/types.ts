@@ -135,8 +135,8 @@ export interface PlacetPlugin<Options = any, Code extends string = string> {
    */
   init?: (ctx: PluginContext<Options, Code>) => PluginInitResult | Promise<PluginInitResult>;
   /**
-   * Lifecycle hooks. After-commit hooks (`message.created`, `review.created`, `review.responded`,
-   * `review.expired`, `review.dismissed`) run from the outbox, at least once, in seq order; before
+   * Lifecycle hooks. After-commit hooks (`message.created`, `message.updated`, `review.created`,
+   * `review.responded`, `review.expired`, `review.dismissed`) run from the outbox, at least once, in seq order; before
    * hooks (`review.beforeRespond`) run before the change and may refuse it with one of `errorCodes`.
    */
   hooks?: PluginHooks<Options, Code>;

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { TOKENS } from '../tokens.js';
 import { AuditService } from './audit-service.js';
+import { DeliveriesService } from './deliveries-service.js';
 import { MessageViews } from './message-views.js';
 import { Notifications } from './notifications.js';
 import { ReviewPolicies } from './review-policies.js';
@@ -25,6 +26,7 @@ export class Escalations {
     @inject(Notifications) private readonly notifications: Notifications,
     @inject(MessageViews) private readonly views: MessageViews,
     @inject(AuditService) private readonly audit: AuditService,
+    @inject(DeliveriesService) private readonly deliveries: DeliveriesService,
   ) {}
 
   /** Fires every due step; returns how many reviews escalated. */
@@ -35,6 +37,9 @@ export class Escalations {
       let fired = 0;
       for (const review of due) if (await this.#fire(review)) fired++;
       total += fired;
+      // The new assignees' notifications and the reminders are due now: the dispatcher wakes on
+      // message:created and answers, not on message:updated (as the reminders' pass kicks it too).
+      if (fired > 0) void this.deliveries.kick();
       if (due.length < batch || fired === 0) return total;
     }
   }

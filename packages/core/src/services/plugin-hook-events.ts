@@ -16,6 +16,8 @@ export interface HookCall {
 /**
  * The hooks of `hooks` that outbox event `event` calls, in the order they run:
  * - `message:created` → `message.created`, then `review.created` when the message carries a review;
+ * - `message:updated` → `message.updated` (the message as the change presented it: an escalation step,
+ *   a vote short of a decision, a streamed draft, …);
  * - `review:responded` → `review.dismissed` when the answer is `{ _dismissed: true }`, else
  *   `review.responded`;
  * - `review:expired` → `review.expired` (the message is read when the hook runs).
@@ -44,6 +46,11 @@ export function hookCallsFor(
       add('message.created', async () => ({ ...base, message }));
       const review = message.review;
       if (review) add('review.created', async () => ({ ...base, message, review }));
+      break;
+    }
+    case 'message:updated': {
+      const message = event.payload as Message;
+      add('message.updated', async () => ({ ...base, message }));
       break;
     }
     case 'review:responded': {

@@ -29,6 +29,7 @@ import { ServiceTokens } from './service-tokens.js';
 
 const AFTER_HOOKS: readonly PluginHookName[] = [
   'message.created',
+  'message.updated',
   'review.created',
   'review.responded',
   'review.dismissed',
