@@ -138,7 +138,12 @@ export type {
   UserRepository,
 } from './ports/store.js';
 export type { Transport, TransportCapabilities, TransportSignal } from './ports/transport.js';
-export type { OutboundRequest, OutboundResult, WebhookSender } from './ports/webhook-sender.js';
+export type {
+  OutboundRequest,
+  OutboundResult,
+  WebhookSender,
+  WebhookTargetVerdict,
+} from './ports/webhook-sender.js';
 export type { Resync } from './services/event-hub.js';
 export { newId } from './util/ids.js';
 export { hashApiKey } from './util/secrets.js';

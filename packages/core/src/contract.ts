@@ -97,6 +97,8 @@ export {
   DeliveryListQuery,
   type DeliveryListQueryInput,
   MAX_DELIVERY_PAGE_SIZE,
+  WebhookCheck,
+  WebhookCheckBody,
 } from './contract/delivery.js';
 export {
   FileUploadFields,

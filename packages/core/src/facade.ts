@@ -22,7 +22,7 @@ import type {
   StatusHistoryQueryInput,
   StatusPingInput,
 } from './contract/channel.js';
-import type { DeliveryListQueryInput } from './contract/delivery.js';
+import type { DeliveryListQueryInput, WebhookCheck } from './contract/delivery.js';
 import type { StoreTextInput } from './contract/files.js';
 import type { Group, GroupCreateInput, GroupUpdateInput } from './contract/groups.js';
 import type {
@@ -324,7 +324,7 @@ export interface WebhooksApi {
   setManagement(principal: Principal, input: SetManagementInput): Promise<never>;
 }
 
-/** Webhook deliveries: the per-message and per-channel logs with every attempt, and redrive. */
+/** Webhook deliveries: the per-message and per-channel logs with every attempt, redrive, and the target check. */
 export interface DeliveriesApi {
   /** The deliveries of a message with every attempt: the owner's delivery log. */
   listForMessage(principal: Principal, messageId: string): Promise<DeliveryView[]>;
@@ -339,6 +339,13 @@ export interface DeliveriesApi {
   ): Promise<DeliveryPage>;
   /** Queues a finished delivery again (same `webhook-id`), due now. */
   redrive(principal: Principal, deliveryId: string): Promise<DeliveryView>;
+  /**
+   * `POST /webhooks/check` (humans): whether the webhook sender's outbound rules (the SSRF guard) would
+   * refuse `url`, asked of the sender's `check` without sending anything. `{ ok: false, checked: true,
+   * reason }` when every delivery to it would be refused; `{ ok: true, checked: false }` when the sender
+   * cannot check (or there is none). VALIDATION_FAILED (`url`) for a URL no webhook may have.
+   */
+  checkTarget(principal: Principal, url: string): Promise<WebhookCheck>;
 }
 
 /** Agent heartbeats (`/status/ping`) and status history (`/agents/:id/status-history`). */

@@ -32,13 +32,19 @@ import {
 
 /**
  * The webhook receiver of the matrix's server (`createPlacet({ webhookSender })`): answers 200 at once and
- * records every request, so that the delivery routes have finished deliveries to list and redrive.
+ * records every request, so that the delivery routes have finished deliveries to list and redrive. Its
+ * `check` (for `POST /webhooks/check`) refuses `10.` addresses as the real guard does, and records the URLs.
  */
-export const matrixWebhooks: WebhookSender & { requests: OutboundRequest[] } = {
+export const matrixWebhooks: WebhookSender & { requests: OutboundRequest[]; checks: string[] } = {
   requests: [],
+  checks: [],
   async send(request) {
     matrixWebhooks.requests.push(request);
     return { status: 200, error: null, durationMs: 1 };
+  },
+  async check(url) {
+    matrixWebhooks.checks.push(url);
+    return new URL(url).hostname.startsWith('10.') ? { ok: false, reason: 'private address' } : { ok: true };
   },
 };
 
@@ -529,6 +535,35 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     agentKey: true,
     member: { status: 404 },
     intact: deliveryIntact,
+  },
+  {
+    method: 'POST',
+    path: '/webhooks/check',
+    caller: 'human',
+    request: () => ({ body: { url: 'http://10.0.0.1/hook' } }),
+    success: {
+      status: 200,
+      check: async (res, _v, a, placet) => {
+        expect(res.body).toEqual({ ok: false, checked: true, reason: 'private address' });
+        expect(matrixWebhooks.checks.at(-1)).toBe('http://10.0.0.1/hook');
+        // Asked, never sent: no request to the URL, nothing queued.
+        expect(matrixWebhooks.requests.filter((r) => r.url === 'http://10.0.0.1/hook')).toEqual([]);
+        expect(await placet.deliveries.checkTarget(a.human, 'https://hooks.example.test/matrix')).toEqual({
+          ok: true,
+          checked: true,
+        });
+      },
+    },
+    unauthorized: true,
+    foreign: "Takes no id or channel: it judges the URL in the body, nothing of an owner's.",
+    invalid: { request: () => ({ body: { url: 'ftp://hooks.example.test/matrix' } }), path: 'url' },
+    agentKey: true,
+    member: {
+      // Any human may ask; the verdict is the server's rules, the same for everyone.
+      status: 200,
+      request: () => ({ body: { url: 'https://hooks.example.test/member' } }),
+      check: (res) => expect(res.body).toEqual({ ok: true, checked: true }),
+    },
   },
   {
     method: 'GET',

@@ -2,7 +2,12 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { OutboundRequest, OutboundResult, WebhookSender } from '@placet/core/adapter';
+import type {
+  OutboundRequest,
+  OutboundResult,
+  WebhookSender,
+  WebhookTargetVerdict,
+} from '@placet/core/adapter';
 import { checkParsedTarget } from './check-target.js';
 import {
   type HttpWebhookSenderOptions,
@@ -140,13 +145,35 @@ async function send(
 }
 
 /**
+ * The guard's verdict alone, as `send` would reach it (same options, same resolver), within `timeoutMs`:
+ * it resolves the name and connects to nothing. Never throws.
+ */
+async function check(url: string, options: ResolvedHttpWebhookSenderOptions): Promise<WebhookTargetVerdict> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<WebhookTargetVerdict>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: 'timeout' }), options.timeoutMs);
+  });
+  try {
+    const judged = checkParsedTarget(String(url), options).then(
+      (target): WebhookTargetVerdict => (target.ok ? { ok: true } : { ok: false, reason: target.reason }),
+      (): WebhookTargetVerdict => ({ ok: false, reason: 'guard failure' }),
+    );
+    return await Promise.race([judged, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * The `WebhookSender` over node:http/https. Every attempt passes the SSRF guard first (see `checkTarget`),
  * then connects to exactly the address it checked, follows no redirect, honours the timeout and reads at
- * most `maxResponseBytes` of the answer. `send` never throws.
+ * most `maxResponseBytes` of the answer. `send` never throws. `check` is the guard's verdict on a URL
+ * without sending anything (the reason `send` would give after `refused: `).
  */
 export function httpWebhookSender(options: HttpWebhookSenderOptions = {}): WebhookSender {
   const resolved = parseHttpWebhookSenderOptions(options);
   return {
     send: (request) => send(request, resolved),
+    check: (url) => check(url, resolved),
   };
 }

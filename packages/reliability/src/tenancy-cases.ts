@@ -496,6 +496,30 @@ export const TENANCY_CASES: Readonly<Record<string, TenancyCase>> = {
       },
     ],
   },
+  'POST /reviews/read': {
+    variants: [
+      {
+        name: "the victim's channel",
+        request: (v) => ({ body: { channel: v.channelId, status: 'all' } }),
+        control,
+      },
+      {
+        name: 'every channel',
+        request: () => ({ body: { status: 'all' } }),
+        expect: {
+          foreignOwner: {
+            allowed: "marks the caller's own reviews (and those assigned to them) only",
+            status: 200,
+          },
+          member: {
+            allowed: "marks the caller's own reviews (and those assigned to them) only",
+            status: 200,
+          },
+        },
+        control,
+      },
+    ],
+  },
   'GET /reviews/{id}/receipt': {
     variants: [
       {
@@ -555,6 +579,11 @@ export const TENANCY_CASES: Readonly<Record<string, TenancyCase>> = {
   'GET /messages/{id}/deliveries': one((v) => ({ params: { id: v.answeredId } })),
   'GET /agents/{id}/deliveries': one((v) => ({ params: { id: v.channelId } })),
   'POST /deliveries/{id}/redrive': one((v) => ({ params: { id: v.deliveryId } })),
+  // Judges the URL in the body by the server's rules: nothing of an owner's (an API key still gets 403).
+  'POST /webhooks/check': one(() => ({ body: { url: 'http://127.0.0.1:9/check' } }), {
+    foreignOwner: { allowed: "judges the URL the caller sent; no owner's data", status: 200 },
+    member: { allowed: "judges the URL the caller sent; no owner's data", status: 200 },
+  }),
 
   // Files
   'GET /files': one((v) => ({ query: { channel: v.channelId } })),

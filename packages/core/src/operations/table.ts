@@ -30,7 +30,7 @@ import {
   StatusPing,
 } from '../contract/channel.js';
 import { Id, JsonObject } from '../contract/common.js';
-import { DeliveryListQuery } from '../contract/delivery.js';
+import { DeliveryListQuery, WebhookCheck, WebhookCheckBody } from '../contract/delivery.js';
 import { FileUploadFields, StoreText } from '../contract/files.js';
 import { Group, GroupCreate, GroupUpdate } from '../contract/groups.js';
 import {
@@ -1109,6 +1109,20 @@ export const OPERATIONS: readonly AnyOperation[] = [
     success: ok(S.DeliveryView, 'The delivery, pending again.'),
     errors: ['NOT_FOUND', 'CONFLICT'],
     handler: ({ placet, principal, params }) => placet.deliveries.redrive(principal, params.id ?? ''),
+  }),
+  defineOperation({
+    method: 'post',
+    path: '/webhooks/check',
+    operationId: 'checkWebhookTarget',
+    summary: 'Check a webhook URL against the outbound rules',
+    description:
+      "Asks the server's webhook sender whether its outbound rules (the SSRF guard) would refuse `url`, without sending anything: `{ ok: false, checked: true, reason }` when every delivery to it would be refused (`reason` is short and never names the host: `private address`, `resolves to loopback address`, `loopback hostname`, `dns ENOTFOUND` …), `{ ok: true, checked: true }` when it would be sent, `{ ok: true, checked: false }` when the sender cannot check in advance. A name is resolved (as a delivery would); nothing is connected to. Saving a webhook never depends on it: the host may allow the address later.",
+    tag: 'Deliveries',
+    auth: 'user',
+    body: json(named('WebhookCheckBody', WebhookCheckBody)),
+    success: ok(named('WebhookCheck', WebhookCheck), "The outbound rules' verdict on the URL."),
+    errors: [],
+    handler: ({ placet, principal, body }) => placet.deliveries.checkTarget(principal, body.url),
   }),
 
   // Files

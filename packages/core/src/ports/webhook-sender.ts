@@ -22,6 +22,13 @@ export interface OutboundResult {
 }
 
 /**
+ * The outbound rules' verdict on a URL, without sending anything: `ok`, or why every delivery to it would
+ * be refused. `reason` is short and secret-free (never the URL, a host name or a header value), e.g.
+ * `private address`, `resolves to loopback address`, `loopback hostname`, `dns ENOTFOUND`.
+ */
+export type WebhookTargetVerdict = { ok: true } | { ok: false; reason: string };
+
+/**
  * Performs one outbound webhook request and reports its outcome; the engine decides what is sent, when,
  * to whom, signs it, records every attempt and retries from the durable delivery table.
  *
@@ -31,7 +38,13 @@ export interface OutboundResult {
  *   after resolving the name, and connect to the address it checked (no DNS-rebinding window).
  * - It MUST NOT follow redirects (a 3xx is a result like any other) and MUST honour `timeoutMs`.
  * - It MUST NOT read more of the response body than it needs (a capped read, or none).
+ * - `check`, when present, MUST apply the same rules as `send` (same options, same resolver), MUST NOT
+ *   send anything (no connection to the target; a name lookup is all it may do), MUST NOT throw and
+ *   MUST answer within the sender's own timeout. A sender without `check` cannot say in advance:
+ *   the engine reports the URL as not checked.
  */
 export interface WebhookSender {
   send(request: OutboundRequest): Promise<OutboundResult>;
+  /** Whether `send` would refuse `url` (the guard's verdict alone), e.g. to warn when a webhook is saved. */
+  check?(url: string): Promise<WebhookTargetVerdict>;
 }

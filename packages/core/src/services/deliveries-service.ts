@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { DeliveryPage, DeliveryView } from '../contract/account.js';
-import type { DeliveryListQueryInput } from '../contract/delivery.js';
-import { DeliveryListQuery } from '../contract/delivery.js';
+import type { DeliveryListQueryInput, WebhookCheck } from '../contract/delivery.js';
+import { DeliveryListQuery, WebhookCheckBody } from '../contract/delivery.js';
 import type { Message } from '../contract/message.js';
 import { presentChannel, presentUser } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
@@ -242,6 +242,32 @@ export class DeliveriesService {
     const [view] = await this.#views([queued]);
     void this.kick();
     return view!;
+  }
+
+  /**
+   * Whether the sender's outbound rules would refuse `url`, asked of its `check` (which sends nothing).
+   * Humans only, like the rest of the delivery routes. A sender without `check`, one that fails, or no
+   * sender at all: `{ ok: true, checked: false }` (nothing is known against the URL).
+   */
+  async checkTarget(principal: Principal, url: string): Promise<WebhookCheck> {
+    if (principal.kind !== 'user') throw new PlacetError('FORBIDDEN', 'Only humans check webhook targets');
+    const body = parseOrThrow(WebhookCheckBody, { url });
+    const check = this.sender?.check;
+    if (!check) return { ok: true, checked: false };
+    try {
+      const verdict = await check.call(this.sender, body.url);
+      if (verdict.ok) return { ok: true, checked: true };
+      // The port promises a short, secret-free reason; it is still capped to what the contract allows.
+      const reason =
+        typeof verdict.reason === 'string' && verdict.reason ? verdict.reason.slice(0, 200) : 'refused';
+      return { ok: false, checked: true, reason };
+    } catch (error) {
+      // The port says `check` never throws; one that does is reported (without the URL), not trusted.
+      this.logger.warn('webhooks: the webhook sender failed to check a target', {
+        error: error instanceof Error ? error.name : typeof error,
+      });
+      return { ok: true, checked: false };
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import { controls } from '../styles.js';
 import type { SettingsApi } from './settings-api.js';
 import { invalid, type Problem, problemView, sectionStyles, toProblem } from './settings-shared.js';
 import { type HeaderRow, planWebhookSave } from './webhook-plan.js';
+import { type WebhookWarning, webhookWarning } from './webhook-warning.js';
 
 const KEPT = 'Saved (hidden)';
 
@@ -12,6 +13,9 @@ const KEPT = 'Saved (hidden)';
  * A channel's webhook: URL, custom header rows (add/remove), Basic auth (password show/hide), remove.
  * Saved secrets are never prefilled (the server only says `***`): an empty secret field keeps the saved
  * value — see {@link planWebhookSave}. The signing secret made on the first save is shown once.
+ * The saved URL is checked against the server's outbound rules (`POST /webhooks/check`, which sends
+ * nothing) when it is saved and when the form opens: a URL every delivery would be refused for gets a
+ * warning under the field (the save itself stands; the server's operator may allow the host later).
  * Dispatches `channel-changed`.
  */
 export class PlacetWebhookForm extends LitElement {
@@ -47,6 +51,32 @@ export class PlacetWebhookForm extends LitElement {
         font-size: 13px;
         margin: 0;
       }
+      .warning {
+        border: 1px solid var(--placet-warning);
+        border-left-width: 4px;
+        border-radius: 8px;
+        padding: 8px 12px;
+        background: color-mix(in srgb, var(--placet-warning) 10%, var(--placet-surface));
+        color: var(--placet-fg);
+        font-size: 14px;
+        overflow-wrap: anywhere;
+      }
+      .warning p {
+        margin: 0;
+      }
+      .warning p + p {
+        margin-top: 4px;
+      }
+      /* Phones: the Basic auth fields one under the other. */
+      @media (max-width: 480px) {
+        .auth {
+          grid-template-columns: minmax(0, 1fr);
+          align-items: stretch;
+        }
+        .header-row {
+          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
+        }
+      }
     `,
   ];
   static override properties = {
@@ -58,6 +88,7 @@ export class PlacetWebhookForm extends LitElement {
     problem: { state: true },
     saved: { state: true },
     secret: { state: true },
+    warning: { state: true },
   };
   declare client: SettingsApi;
   declare channel: Channel;
@@ -67,11 +98,15 @@ export class PlacetWebhookForm extends LitElement {
   declare problem: Problem | undefined;
   declare saved: string;
   declare secret: string;
+  /** The saved URL's warning (refused by the server's outbound rules), if any. */
+  declare warning: WebhookWarning | undefined;
   #url = '';
   #username = '';
   #password = '';
   #nextKey = 1;
   #synced = '';
+  /** The URL the last check was asked for (null: none), so an answer for an older URL is dropped. */
+  #checkedUrl: string | null = null;
 
   constructor() {
     super();
@@ -99,6 +134,28 @@ export class PlacetWebhookForm extends LitElement {
       original: name,
     }));
     this.problem = undefined;
+    // The saved URL: checked when the form opens with one, and whenever it changes.
+    if ((c.webhookUrl ?? null) !== this.#checkedUrl) void this.#check(c.webhookUrl ?? null);
+  }
+
+  /**
+   * Asks the server whether it would refuse `url` and keeps the warning for it. Nothing is sent to the
+   * URL. A failed check (offline, an older server) warns about nothing: the delivery log still tells.
+   */
+  async #check(url: string | null) {
+    // A warning about another URL goes at once: it would be wrong next to this one while it is checked.
+    if (url !== this.#checkedUrl) this.warning = undefined;
+    this.#checkedUrl = url;
+    if (!url) {
+      this.warning = undefined;
+      return;
+    }
+    try {
+      const verdict = await this.client.checkWebhook(url);
+      if (this.#checkedUrl === url) this.warning = webhookWarning(url, verdict);
+    } catch {
+      if (this.#checkedUrl === url) this.warning = undefined;
+    }
   }
 
   async #addRow() {
@@ -140,14 +197,19 @@ export class PlacetWebhookForm extends LitElement {
     this.busy = true;
     this.problem = undefined;
     try {
+      let channel: Channel;
       if (plan.kind === 'set') {
-        const { webhookSecret, ...channel } = await this.client.setWebhook(plan.body);
+        const { webhookSecret, ...rest } = await this.client.setWebhook(plan.body);
         if (webhookSecret) this.secret = webhookSecret;
-        this.#emit(channel);
+        channel = rest;
       } else {
-        this.#emit(await this.client.updateChannel(this.channel.id, plan.patch));
+        channel = await this.client.updateChannel(this.channel.id, plan.patch);
       }
+      this.#emit(channel);
       this.saved = 'Webhook saved.';
+      // Checked on every save (the same URL too: the server's rules may have changed), without holding
+      // the form: a name lookup may take a while.
+      void this.#check(channel.webhookUrl ?? null);
     } catch (error) {
       this.problem = toProblem(error);
     } finally {
@@ -200,6 +262,15 @@ export class PlacetWebhookForm extends LitElement {
     </div>`;
   }
 
+  #warningView() {
+    const w = this.warning;
+    if (!w) return nothing;
+    return html`<div class="warning" id="webhook-warning" role="alert" data-webhook-warning>
+      <p><strong>${w.title}</strong> ${w.detail}</p>
+      <p>${w.advice}</p>
+    </div>`;
+  }
+
   override render() {
     const c = this.channel;
     const hasAuth = c.webhookAuth !== null;
@@ -218,11 +289,13 @@ export class PlacetWebhookForm extends LitElement {
             autocomplete="off"
             .value=${this.#url}
             aria-invalid=${invalid(this.problem, 'url')}
+            aria-describedby=${this.warning ? 'webhook-warning' : nothing}
             @input=${(e: InputEvent) => {
               this.#url = (e.target as HTMLInputElement).value;
             }}
           />
         </label>
+        ${this.#warningView()}
         <fieldset>
           <legend>Custom headers</legend>
           ${this.rows.length === 0 ? html`<p class="hint muted">No custom headers.</p>` : nothing}

@@ -10,6 +10,7 @@ import type {
   PublicApiKey,
   PublicUser,
   UserCreateInput,
+  WebhookCheck,
 } from '@placet/core/contract';
 import type { Api } from '../../api.js';
 import type { Channel, PluginManifest } from '../../types.js';
@@ -25,6 +26,7 @@ export type {
   NotificationPreferencesUpdateInput,
   PublicApiKey,
   PublicUser,
+  WebhookCheck,
 };
 
 /** `POST /api-keys` and `POST /api-keys/:id/rotate`: the key with its raw value, this once. */
@@ -95,6 +97,8 @@ export class SettingsApi {
     this.api.request<DeliveryPage>('GET', this.v1(`/agents/${id(channelId)}/deliveries`), undefined, query);
   redrive = (deliveryId: string) =>
     this.api.request<DeliveryView>('POST', this.v1(`/deliveries/${id(deliveryId)}/redrive`));
+  /** `POST /webhooks/check`: whether the server's outbound rules would refuse `url` (nothing is sent). */
+  checkWebhook = (url: string) => this.api.request<WebhookCheck>('POST', this.v1('/webhooks/check'), { url });
 
   // Plugins
   plugins = () => this.api.request<PluginManifest[]>('GET', this.v1('/plugins'));

@@ -108,6 +108,37 @@ export class PlacetSettings extends LitElement {
       .content > * {
         max-width: 1000px;
       }
+      /* Phones: one column. The sections become a row that scrolls sideways above the content. */
+      @media (max-width: 720px) {
+        :host {
+          grid-template-columns: minmax(0, 1fr);
+          grid-template-rows: auto minmax(0, 1fr);
+        }
+        nav {
+          border-right: none;
+          border-bottom: 1px solid var(--placet-border);
+          padding: 4px 8px;
+          min-width: 0;
+        }
+        nav h2 {
+          display: none;
+        }
+        nav ul {
+          display: flex;
+          gap: 4px;
+          overflow-x: auto;
+        }
+        nav a {
+          min-height: 44px;
+          box-sizing: border-box;
+          display: inline-flex;
+          align-items: center;
+          white-space: nowrap;
+        }
+        .content {
+          padding: 16px 12px 32px;
+        }
+      }
     `,
   ];
   static override properties = {
