@@ -255,16 +255,18 @@ function seedsOf(p: Pools): Record<string, unknown[]> {
   return {
     createApiKey: [{ label: 'ci' }, { label: 'scoped', channelId: c1 }],
     createUser: [{ email: 'new@fuzz.test', displayName: 'New', password: 'long-enough-password' }],
-    createAgent: [{ name: 'bot', description: 'builds', tag: 'ci', webhookUrl: 'https://hooks.fuzz.test/x' }],
+    createAgent: [{ name: 'bot', description: 'builds', tag: 'ci', webhookUrl: 'http://127.0.0.1:9/x' }],
     setWebhook: [
       {
         channelId: c1,
-        url: 'https://hooks.fuzz.test/h',
+        url: 'http://127.0.0.1:9/h',
         headers: { 'x-token': 'value' },
         auth: { username: 'u', password: 'p' },
       },
     ],
     deleteWebhook: [{ channelId: c2 }],
+    // Loopback literals only: the check resolves a name, and the fuzz sends nothing off this machine.
+    checkWebhookTarget: [{ url: 'http://127.0.0.1:9/hook' }, { url: 'http://10.0.0.1/hook' }],
     setTag: [{ channelId: c1, tag: 'prod' }],
     setSubagent: [{ channelId: c3, isSubagent: true, parentChannelId: c2 }],
     setManagement: [{ channelId: c1, url: 'https://runtime.fuzz.test', apiKey: 'runtime-key' }],

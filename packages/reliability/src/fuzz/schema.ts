@@ -24,12 +24,16 @@ export interface ReviewTypeSchemas {
   response: Schema;
 }
 
+/**
+ * URLs a fuzzed field takes: IP literals and `localhost` only, so that a server judging one (a webhook
+ * check, a delivery) resolves nothing: the fuzz sends no query off this machine.
+ */
 const URLS = [
-  'https://hooks.fuzz.test/hook',
+  'https://127.0.0.1:9/hook',
   'http://127.0.0.1:9/hook',
   'http://[::1]:9/hook',
   'http://169.254.169.254/latest/meta-data/',
-  'https://user:pass@hooks.fuzz.test/x?y=1#z',
+  'https://user:pass@[::1]:9/x?y=1#z',
   'http://localhost/',
 ];
 
