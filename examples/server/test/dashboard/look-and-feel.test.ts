@@ -223,6 +223,35 @@ describe.skipIf(skip)('dashboard: look and feel', { timeout: 120_000 }, () => {
     expect(await detail.locator('p[data-next]').innerText()).toMatch(/All caught up/);
   });
 
+  it('inbox: with "open the next one" on, an answer opens the next pending review at once (kept across a reload)', async () => {
+    const { page } = pages.ui;
+    const fresh: string[] = [];
+    for (const text of ['Rotate the API keys?', 'Purge the CDN cache?']) {
+      const res = await w.agent<{ id: string }>('POST', '/messages', {
+        channelId: triage,
+        text,
+        review: approvalReview(text),
+      });
+      fresh.push(res.body.id);
+    }
+    await page.goto(`${w.url}/#/inbox/${fresh[0]}`);
+    const detail = page.locator('placet-inbox .detail');
+    // The widget is up (its module loaded) before the reload: a reload cancels a module on its way.
+    await detail.getByRole('button', { name: /^Approve/ }).waitFor();
+    await detail.getByLabel('After an answer, open the next one').check();
+    await page.reload();
+    await detail.locator(`placet-message[data-id="${fresh[0]}"]`).waitFor();
+    expect(await detail.getByLabel('After an answer, open the next one').isChecked()).toBe(true);
+    await detail.getByRole('button', { name: /^Approve/ }).click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/inbox/${fresh[1]}`);
+    await detail.locator(`placet-message[data-id="${fresh[1]}"]`).waitFor();
+    expect(await detail.locator('[data-next]').count()).toBe(0);
+    expect(
+      (await w.agent<{ review: { status: string } }>('GET', `/reviews/${fresh[0]}?channel=${triage}`)).body
+        .review.status,
+    ).toBe('completed');
+  });
+
   it('phone: the inbox search and order fit with thumb-sized targets', async () => {
     const { page } = await pages.open({ context: PHONE_OPTIONS });
     await page.locator('a[data-nav="inbox"]').click();

@@ -155,7 +155,8 @@ export const inboxStyles = css`
   }
   .context {
     display: flex;
-    gap: 12px;
+    flex-wrap: wrap;
+    gap: 4px 12px;
     align-items: baseline;
   }
   .placeholder {
@@ -165,6 +166,14 @@ export const inboxStyles = css`
   }
   .context .back {
     display: none;
+  }
+  .context .auto-next {
+    margin-left: auto;
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    font-size: var(--placet-text-sm);
+    color: var(--placet-muted);
   }
   /* Phones: the list, or the review it opened (with a way back). */
   @media (max-width: 720px) {
@@ -195,7 +204,8 @@ export const inboxStyles = css`
       min-height: 48px;
     }
     .title button,
-    .search input {
+    .search input,
+    .context .auto-next {
       min-height: 44px;
     }
     .title button span {

@@ -32,6 +32,9 @@ interface Filters {
 /** Where the inbox's filters are kept (per person and browser): a reload shows what was chosen. */
 const filtersKey = () => (session.user ? `placet:inbox-filters:${session.user.id}` : undefined);
 
+/** Where "answer, then open the next one right away" is kept (per person and browser). */
+const autoNextKey = () => (session.user ? `placet:inbox-auto-next:${session.user.id}` : undefined);
+
 /** The filters chosen last, checked (a stored value that is no filter any more is dropped). */
 function savedFilters(): Filters {
   const key = filtersKey();
@@ -78,6 +81,7 @@ export class PlacetInbox extends LitElement {
     search: { state: true },
     order: { state: true },
     answeredId: { state: true },
+    autoNext: { state: true },
     loading: { state: true },
     error: { state: true },
     linked: { state: true },
@@ -101,6 +105,8 @@ export class PlacetInbox extends LitElement {
   declare order: Order;
   /** The review this person just answered here: its outcome stays in view with a way on to the next. */
   declare answeredId: string | undefined;
+  /** After an answer, open the next review waiting for this person at once (else: a "Next review" button). */
+  declare autoNext: boolean;
   declare loading: boolean;
   declare error: string;
   /** The open review when the list does not hold it (see `#fetchLinked`). */
@@ -123,6 +129,8 @@ export class PlacetInbox extends LitElement {
     this.type = filters.type;
     this.search = filters.search;
     this.order = filters.order;
+    const key = autoNextKey();
+    this.autoNext = key ? localStorage.getItem(key) === 'on' : false;
     this.loading = false;
     this.error = '';
     this.theme = 'light';
@@ -382,8 +390,19 @@ export class PlacetInbox extends LitElement {
     if (inboxGroup(event.detail, me) === 'you') return;
     // The outcome (and a receipt) stays in view; "Next review" (focused: Enter goes on) opens the next one
     // that waits for this person, so a queue can be worked through with the keyboard.
+    const next = this.autoNext ? this.#nextPending(event.detail.id) : undefined;
+    if (next) {
+      this.#open(next.id, true);
+      return;
+    }
     this.answeredId = event.detail.id;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[data-next]')?.focus());
+  }
+
+  #setAutoNext(on: boolean) {
+    this.autoNext = on;
+    const key = autoNextKey();
+    if (key) localStorage.setItem(key, on ? 'on' : 'off');
   }
 
   /** After answering: the way on to the next pending review, or that none is left. */
@@ -508,6 +527,15 @@ export class PlacetInbox extends LitElement {
                 <a class="back" href="#/inbox">${icon('back', 'Back to the inbox')}</a>
                 <strong>${names.get(open.channelId) ?? open.agentName ?? 'Agent'}</strong>
                 ${names.has(open.channelId) ? html`<a href="#/chats/${open.channelId}">Open in chat</a>` : html`<span class="muted">Assigned to you by another person’s agent</span>`}
+                <label class="auto-next"
+                  ><input
+                    type="checkbox"
+                    data-auto-next
+                    .checked=${this.autoNext}
+                    @change=${(e: Event) => this.#setAutoNext((e.target as HTMLInputElement).checked)}
+                  />
+                  After an answer, open the next one</label
+                >
               </p>
               <placet-message data-id=${open.id} .api=${this.api} .types=${this.types} .message=${open} .agentName=${names.get(open.channelId) ?? open.agentName ?? 'Agent'} .theme=${this.theme}></placet-message>
               ${this.#nextBar(open, names)}`
