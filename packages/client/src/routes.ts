@@ -30,6 +30,8 @@ export interface LocalShapes {
   FileListQuery: { channel: string; cursor?: string; limit?: string | number };
   /** `POST /files/store` (multipart). */
   FileStoreFields: { channelId: string };
+  /** `GET /agents/:id/avatar`: the avatar version of its URL (any value is taken). */
+  AvatarQuery: { v?: string };
 }
 type LocalName = keyof LocalShapes;
 
@@ -58,6 +60,7 @@ export const ROUTES = {
   createAgent: { method: 'post', path: '/agents', body: 'ChannelCreate', result: 'Channel' },
   getAgent: { method: 'get', path: '/agents/:id', result: 'Channel' },
   updateAgent: { method: 'patch', path: '/agents/:id', body: 'ChannelUpdate', result: 'Channel' },
+  getAgentAvatar: { method: 'get', path: '/agents/:id/avatar', query: 'AvatarQuery', binary: true },
   deleteAgent: { method: 'delete', path: '/agents/:id', result: 'DeleteResult' },
   setWebhook: { method: 'post', path: '/agents/setWebhook', body: 'SetWebhook', result: 'ChannelWithSecret' },
   deleteWebhook: { method: 'post', path: '/agents/deleteWebhook', body: 'DeleteWebhook', result: 'Channel' },

@@ -17,6 +17,7 @@ const LOCAL_KEYS: Record<string, string[]> = {
   PendingQuery: ['channel', 'cursor'],
   FileListQuery: ['channel', 'cursor', 'limit'],
   FileStoreFields: ['channelId'],
+  AvatarQuery: ['v'],
 };
 
 const contract = Contract as unknown as Record<string, unknown>;

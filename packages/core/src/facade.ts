@@ -58,6 +58,7 @@ import type { ApiKeyCreateInput, HostIdentity } from './host-inputs.js';
 import type { ByteRange } from './ports/file-store.js';
 import type { IncomingFile, OpenedFile } from './services/attachments-service.js';
 import type { AuditExport } from './services/audit-service.js';
+import type { IncomingAvatar, OpenedAvatar } from './services/avatars-service.js';
 import type { RespondOptions } from './services/review-answers.js';
 import type { WaitOptions } from './services/reviews-service.js';
 
@@ -180,6 +181,28 @@ export interface ChannelsApi {
   setSubagent(principal: Principal, input: SetSubagentInput): Promise<Channel>;
   /** Deletes a channel with its messages, reviews, steps and files. */
   delete(principal: Principal, channelId: string): Promise<{ deleted: true }>;
+}
+
+/**
+ * Agent avatars uploaded by their owner: `/agents/:id/avatar`. PNG, JPEG, WebP or GIF (judged by the
+ * bytes; SVG is refused), at most `MAX_AVATAR_BYTES` (1 MiB); replacing or removing one deletes the old
+ * image.
+ */
+export interface AvatarsApi {
+  /**
+   * `POST /agents/:id/avatar`: stores the image and sets `avatarUrl` to the URL that serves it (under
+   * `baseUrl`, where the API is mounted). 413 over the limit, 415 for another type, 400 when empty.
+   */
+  set(
+    principal: Principal,
+    channelId: string,
+    file: IncomingAvatar,
+    options: { baseUrl: string },
+  ): Promise<Channel>;
+  /** `DELETE /agents/:id/avatar`: `avatarUrl` becomes null; an uploaded image is deleted. */
+  remove(principal: Principal, channelId: string): Promise<Channel>;
+  /** `GET /agents/:id/avatar`: the uploaded image (NOT_FOUND when the channel has none). */
+  open(principal: Principal, channelId: string): Promise<OpenedAvatar>;
 }
 
 /** Messages: `/messages`. */

@@ -18,6 +18,7 @@ export { memoryFileStore } from './adapters/memory-file-store.js';
 export { memoryTransport } from './adapters/memory-transport.js';
 export { systemClock } from './adapters/system-clock.js';
 export { defineToken, type Provision, provide, type Token } from './define-token.js';
+export { AVATAR_TYPES, MAX_AVATAR_BYTES } from './domain/avatar.js';
 export type { AgentPrincipal, Principal, UserPrincipal } from './domain/principal.js';
 export type { EventRecord, EventType } from './domain/records.js';
 export { ERROR_CODES, type ErrorCode, type ErrorCodeInfo } from './errors/codes.js';
@@ -33,6 +34,7 @@ export { isServiceUnavailable } from './errors/unavailable.js';
 export type {
   ApiKeysApi,
   AuditApi,
+  AvatarsApi,
   ChannelsApi,
   DeliveriesApi,
   FilesApi,
@@ -59,6 +61,7 @@ export type { Store } from './ports/store.js';
 export type { Transport } from './ports/transport.js';
 export type { IncomingFile, OpenedFile } from './services/attachments-service.js';
 export type { AuditExport } from './services/audit-service.js';
+export type { IncomingAvatar, OpenedAvatar } from './services/avatars-service.js';
 export type { EventFilter, Resync } from './services/event-hub.js';
 export type { RespondOptions } from './services/review-answers.js';
 export type { WaitOptions } from './services/reviews-service.js';

@@ -14,6 +14,7 @@ import { isServiceUnavailable } from './errors/unavailable.js';
 import type {
   ApiKeysApi,
   AuditApi,
+  AvatarsApi,
   ChannelsApi,
   DeliveriesApi,
   FilesApi,
@@ -38,6 +39,7 @@ import { ApiKeysService } from './services/api-keys-service.js';
 import { AttachmentsService } from './services/attachments-service.js';
 import { AuditService } from './services/audit-service.js';
 import { Availability } from './services/availability.js';
+import { AvatarsService } from './services/avatars-service.js';
 import { ChannelWebhooksService } from './services/channel-webhooks-service.js';
 import { ChannelsService } from './services/channels-service.js';
 import { DeliveriesService } from './services/deliveries-service.js';
@@ -114,6 +116,8 @@ export interface Placet {
   readonly sessions: SessionsApi;
   readonly apiKeys: ApiKeysApi;
   readonly channels: ChannelsApi;
+  /** Avatars of channels, uploaded by their owner. */
+  readonly avatars: AvatarsApi;
   readonly messages: MessagesApi;
   readonly reviews: ReviewsApi;
   /** Signed receipts of completed reviews, and the keys that sign them (JWKS, rotation). */
@@ -337,6 +341,7 @@ export function createPlacet(input: PlacetOptions = {}): Placet {
     sessions: scope.resolve(SessionsService),
     apiKeys,
     channels: scope.resolve(ChannelsService),
+    avatars: scope.resolve(AvatarsService),
     messages: scope.resolve(MessagesService),
     reviews,
     receipts: scope.resolve(ReceiptsService),

@@ -119,11 +119,15 @@ function mount(router: Router, ctx: RouteContext, env: OperationEnv, op: AnyOper
   if (op.body?.kind === 'multipart') {
     // The operation runs inside the multipart parser, as soon as the file's channel is known.
     handlers.push(
-      uploadMiddleware(ctx, async (req, res, file: UploadInput) => {
-        const result = await run(req, res, file);
-        res.locals.placetReply = result;
-        return result.json as Attachment;
-      }),
+      uploadMiddleware(
+        ctx,
+        async (req, res, file: UploadInput) => {
+          const result = await run(req, res, file);
+          res.locals.placetReply = result;
+          return result.json as Attachment;
+        },
+        op.body.channelParam !== undefined ? { channelParam: op.body.channelParam } : {},
+      ),
     );
   }
   router[op.method](op.path, ...handlers, async (req, res) => {

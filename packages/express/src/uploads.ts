@@ -33,7 +33,13 @@ interface UploadState {
  * it to a temporary file until the fields are known — unlike the original, field order never matters and
  * nothing is buffered in memory. Limits are explicit; over a limit → 413 and nothing is stored.
  */
-export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
+export function uploadMiddleware(ctx: RouteContext, ingest: Ingest, options: { channelParam?: string } = {}) {
+  const { channelParam } = options;
+  // The channel: a path parameter (`/agents/:id/avatar`), known before the first part, or the `channelId` field.
+  const channelOf = (req: Request): string | undefined => {
+    const value = channelParam !== undefined ? req.params[channelParam] : req.body?.channelId;
+    return typeof value === 'string' && value ? value : undefined;
+  };
   const maxBytes = Math.min(
     ctx.options.limits.fileBytes ?? ctx.placet.options.maxFileBytes,
     ctx.placet.options.maxFileBytes,
@@ -43,14 +49,17 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
       const res = req.res as Response;
       res.locals.placetUpload ??= {};
       const state = res.locals.placetUpload as UploadState;
-      const channelId = typeof req.body?.channelId === 'string' ? req.body.channelId : undefined;
+      const channelId = channelOf(req as Request);
       const text = typeof req.body?.text === 'string' ? req.body.text : undefined;
       const done = (error: unknown) => {
         state.error ??= error;
         file.stream.resume(); // Drain what is left so that multer can finish the request.
         cb(error as Error);
       };
-      if (channelId) {
+      // An attachment streams into the store as soon as its channel is known (a refused request takes it
+      // back, `_removeFile`). An operation on a path's channel (an avatar) changes what it names: it is
+      // spooled and applied only once the whole body parsed, so a refused request changes nothing.
+      if (channelId && channelParam === undefined) {
         ingest(req as Request, res, {
           channelId,
           filename: file.originalname,
@@ -120,8 +129,7 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
     const state = (res.locals.placetUpload ?? {}) as UploadState;
     try {
       if (!state.attachment && state.spooled) {
-        const channelId =
-          typeof req.body?.channelId === 'string' && req.body.channelId ? req.body.channelId : undefined;
+        const channelId = channelOf(req);
         if (!channelId) throw channelRequired();
         state.attachment = await ingest(req, res, {
           channelId,
@@ -136,7 +144,7 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest) {
       if (state.spooled) await rm(state.spooled.dir, { recursive: true, force: true });
     }
     if (!state.attachment) {
-      if (typeof req.body?.channelId !== 'string' || !req.body.channelId) throw channelRequired();
+      if (!channelOf(req)) throw channelRequired();
       throw new PlacetError('VALIDATION_FAILED', 'No file provided', {
         issues: [{ path: 'file', message: 'required' }],
       });

@@ -3,12 +3,14 @@ import { hashApiKey, type OutboundRequest, type WebhookSender } from '@placet/co
 import {
   type AuditEntry,
   AuditPage,
+  Channel,
   DeliveryListQuery,
   type DeliveryView,
   InboxCount,
   Message,
 } from '@placet/core/contract';
 import { parseAuditExport, verifyAuditChain } from '@placet/core/receipts';
+import { tinyPng } from '@placet/test-utils';
 import { expect, vi } from 'vitest';
 import {
   type Actor,
@@ -47,6 +49,22 @@ export const matrixWebhooks: WebhookSender & { requests: OutboundRequest[]; chec
     return new URL(url).hostname.startsWith('10.') ? { ok: false, reason: 'private address' } : { ok: true };
   },
 };
+
+/** An uploaded PNG avatar on the actor's channel: `version` is the `v` of its URL. */
+async function uploadedAvatar(placet: Placet, actor: Actor): Promise<Vars> {
+  const channel = await placet.avatars.set(
+    actor.human,
+    actor.channelId,
+    { filename: 'me.png', mimeType: 'image/png', body: tinyPng() },
+    { baseUrl: '/api/v1' },
+  );
+  return { version: new URL(channel.avatarUrl!, 'http://x').searchParams.get('v')! };
+}
+
+/** The channel still has no avatar. */
+async function noAvatar(placet: Placet, _vars: Vars, actor: Actor): Promise<void> {
+  expect((await placet.channels.get(actor.human, actor.channelId)).avatarUrl).toBeNull();
+}
 
 /** A custom webhook header: a credential that the delivery routes must never show. */
 const WEBHOOK_SECRET_HEADER = { 'X-Matrix-Secret': 'matrix-s3cret-value' };
@@ -405,6 +423,80 @@ export const HUMAN_MATRIX: readonly Entry[] = [
     invalid: { request: (v) => ({ params: { id: v.messageId! }, query: { limit: '0' } }), path: 'limit' },
     agentKey: true,
     member: { status: 404 },
+  },
+  {
+    method: 'POST',
+    path: '/agents/:id/avatar',
+    caller: 'human',
+    request: (_v, a) => ({
+      params: { id: a.channelId },
+      form: [
+        ['file', { blob: new Blob([new Uint8Array(tinyPng())], { type: 'image/png' }), filename: 'me.png' }],
+      ],
+    }),
+    success: {
+      status: 200,
+      check: async (res, _v, a, placet) => {
+        const channel = Channel.parse(res.body);
+        expect(channel.avatarUrl).toMatch(
+          new RegExp(`^/api/v1/agents/${a.channelId}/avatar\\?v=[a-z0-9]+\\.png$`),
+        );
+        expect((await placet.avatars.open(a.human, a.channelId)).contentType).toBe('image/png');
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: {
+      request: (_v, a) => ({
+        params: { id: a.channelId },
+        form: [['file', { blob: new Blob([]), filename: 'empty.png' }]],
+      }),
+      path: 'file',
+    },
+    agentKey: true,
+    member: { status: 404 },
+    intact: noAvatar,
+  },
+  {
+    method: 'GET',
+    path: '/agents/:id/avatar',
+    caller: 'agent',
+    setup: uploadedAvatar,
+    request: (v, a) => ({ params: { id: a.channelId }, query: { v: v.version! } }),
+    success: {
+      status: 200,
+      check: (res) => {
+        expect(res.headers.get('content-type')).toBe('image/png');
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(res.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: 'The query `v` takes any value (a stale one is served uncached, never a 400).',
+    member: { status: 404 },
+  },
+  {
+    method: 'DELETE',
+    path: '/agents/:id/avatar',
+    caller: 'human',
+    setup: uploadedAvatar,
+    request: (_v, a) => ({ params: { id: a.channelId } }),
+    success: {
+      status: 200,
+      check: async (res, _v, a, placet) => {
+        expect(Channel.parse(res.body).avatarUrl).toBeNull();
+        await expect(placet.avatars.open(a.human, a.channelId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      },
+    },
+    unauthorized: true,
+    foreign: {},
+    invalid: 'No body and no query (the channel is the path id; an unknown one is the foreign 404).',
+    agentKey: true,
+    member: { status: 404 },
+    intact: async (placet, _v, a) => {
+      expect((await placet.avatars.open(a.human, a.channelId)).contentType).toBe('image/png');
+    },
   },
   {
     method: 'POST',

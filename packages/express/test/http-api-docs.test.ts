@@ -46,14 +46,16 @@ function expected(op: AnyOperation): Omit<Row, 'method' | 'path'> {
     op.success.kind === 'json'
       ? String(op.success.status)
       : op.success.kind === 'binary'
-        ? '200, 206'
+        ? op.success.ranges === false
+          ? '200'
+          : '200, 206'
         : op.success.kind === 'script' || op.success.kind === 'text'
           ? '200'
           : '—';
   const statuses = new Set(
     [...answerableCodes(op)].map((code) => (ERROR_CODES as Record<string, { status: number }>)[code]!.status),
   );
-  if (op.success.kind === 'binary') statuses.add(416);
+  if (op.success.kind === 'binary' && op.success.ranges !== false) statuses.add(416);
   const shown = [...statuses].filter(
     (status) => !CONVENTIONAL.has(status) || (status === 413 && op.body?.kind === 'multipart'),
   );

@@ -331,6 +331,13 @@ export const TENANCY_CASES: Readonly<Record<string, TenancyCase>> = {
   'PATCH /agents/{id}': one((v) => ({ params: { id: v.channelId }, body: { name: 'pwned' } })),
   'DELETE /agents/{id}': one((v) => ({ params: { id: v.channelId } })),
   'GET /agents/{id}/status-history': one((v) => ({ params: { id: v.channelId } })),
+  // The victim's channel has an uploaded avatar (a GIF: the avatar check reads the magic number only).
+  'POST /agents/{id}/avatar': one((v) => ({
+    params: { id: v.channelId },
+    form: [['file', { content: 'GIF89a-planted', filename: 'planted.gif' }]],
+  })),
+  'GET /agents/{id}/avatar': one((v) => ({ params: { id: v.channelId } })),
+  'DELETE /agents/{id}/avatar': one((v) => ({ params: { id: v.channelId } })),
 
   // Messages
   'POST /messages': {

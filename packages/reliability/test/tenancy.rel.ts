@@ -249,6 +249,12 @@ function matrix(label: string, store: () => Promise<{ kind: StoreKind; drop?: ()
       filename: `victim-file-${r}.txt`,
       mimeType: 'text/plain',
     });
+    await placet.avatars.set(
+      human,
+      channel.id,
+      { filename: 'victim.gif', mimeType: 'image/gif', body: Buffer.from(`GIF89a-victim-avatar-${r}`) },
+      { baseUrl: '/api/v1' },
+    );
     const spare = await placet.apiKeys.create(account.userId, { label: `victim-key-${r}` });
     const group = await placet.groups.create({ name: `victim-group-${r}`, members: [account.userId] });
     const ids: VictimIds = {

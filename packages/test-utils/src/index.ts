@@ -94,6 +94,7 @@ export { storeStatusGroup } from './store-status-group.js';
 export { storeStreamsGroup } from './store-streams-group.js';
 export { storeSweepGroup } from './store-sweep-group.js';
 export { storeTransactionGroup } from './store-transaction-group.js';
+export { tinyPng } from './tiny-png.js';
 export {
   type TransportHarness,
   type TransportSuiteOptions,

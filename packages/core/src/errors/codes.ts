@@ -29,7 +29,7 @@ export const ERROR_CODES = {
     status: 404,
     description: 'The review has no signed receipt: no human has completed it (yet).',
   },
-  // 409 / 413 / 429
+  // 409 / 413 / 415 / 429
   CONFLICT: { status: 409, description: 'The request conflicts with the current state.' },
   REVIEW_NOT_PENDING: { status: 409, description: 'The review was already answered or has expired.' },
   REVIEW_CHANGED: {
@@ -39,6 +39,10 @@ export const ERROR_CODES = {
   },
   ALREADY_VOTED: { status: 409, description: 'This assignee has already voted on the review.' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body or upload exceeds a configured limit.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'The uploaded file is not of a type this operation takes (checked by its bytes).',
+  },
   RATE_LIMITED: { status: 429, description: 'Too many requests; retry after the indicated delay.' },
   // 5xx
   INTERNAL: { status: 500, description: 'An unexpected error; details are logged, never returned.' },

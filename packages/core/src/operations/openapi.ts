@@ -308,6 +308,17 @@ function operationObject(op: AnyOperation, schemas: SchemaSet, errorBody: string
         },
       },
     };
+  } else if (success.kind === 'binary' && success.ranges === false) {
+    responses['200'] = {
+      description: success.description,
+      headers: { 'Cache-Control': { schema: { type: 'string' } } },
+      content: Object.fromEntries(
+        (success.mediaTypes ?? ['application/octet-stream']).map((type: string) => [
+          type,
+          { schema: { type: 'string', format: 'binary', contentMediaType: type } },
+        ]),
+      ),
+    };
   } else if (success.kind === 'binary') {
     parameters.push({
       name: 'Range',

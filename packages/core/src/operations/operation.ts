@@ -40,9 +40,13 @@ export type Success<S extends z.ZodType = z.ZodType> =
       readonly linkHeader?: boolean;
     }
   | {
-      /** The file's bytes, with `Range` support (200, 206 and 416). */
+      /** The file's bytes, with `Range` support (200, 206 and 416) unless `ranges` is false. */
       readonly kind: 'binary';
       readonly description: string;
+      /** `false`: the whole body only (200), no `Range`. Default `true`. */
+      readonly ranges?: boolean;
+      /** The media types the body may have (`image/png`, …); `application/octet-stream` when omitted. */
+      readonly mediaTypes?: readonly string[];
     }
   | {
       /** JavaScript source (an ES module). */
@@ -76,7 +80,13 @@ export type Success<S extends z.ZodType = z.ZodType> =
  */
 export type RequestBody<S extends z.ZodType = z.ZodType> =
   | { readonly kind: 'json'; readonly schema: NamedSchema<S>; readonly required?: boolean }
-  | { readonly kind: 'multipart'; readonly fields: z.ZodObject; readonly file: string }
+  | {
+      readonly kind: 'multipart';
+      readonly fields: z.ZodObject;
+      readonly file: string;
+      /** The path parameter that names the file's channel (`id` of `/agents/:id/avatar`), instead of a `channelId` field. */
+      readonly channelParam?: string;
+    }
   | {
       readonly kind: 'raw';
       /** Each media type the operation takes (`application/x-www-form-urlencoded`), and what it holds. */

@@ -61,6 +61,7 @@ import { PluginManifest } from '../contract/plugin-manifest.js';
 import { ReceiptJwks, ReceiptKeyRotation, ReviewReceipt } from '../contract/receipt.js';
 import { InboxQuery, RespondReview } from '../contract/review.js';
 import { WaitQuery, WaitResult } from '../contract/wait.js';
+import { AVATAR_TYPES, MAX_AVATAR_BYTES } from '../domain/avatar.js';
 import type { Principal } from '../domain/principal.js';
 import { PlacetError } from '../errors/placet-error.js';
 import { parseOrThrow } from '../errors/zod-issues.js';
@@ -111,6 +112,9 @@ const FileListQuery = ChannelQuery.extend({
   limit: LooseString.optional(),
 });
 
+/** Query of `GET /agents/:id/avatar`: `v`, the avatar's version the URL names (any value is taken). */
+const AvatarQuery = z.object({ v: LooseString.optional() });
+
 /** Fields of `POST /files/store` (a `text` field is not used there). */
 const FileStoreFields = FileUploadFields.pick({ channelId: true });
 
@@ -132,6 +136,9 @@ export const ERROR_BODY: NamedSchema = named('ErrorBody', ErrorBodySchema);
 const json = <B extends z.ZodType>(schema: NamedSchema<B>, required = true) =>
   ({ kind: 'json', schema, required }) as const;
 const multipart = (fields: z.ZodObject) => ({ kind: 'multipart', fields, file: 'file' }) as const;
+/** A multipart body with only a `file` part, whose channel is the path's `:id`. */
+const channelFile = () =>
+  ({ kind: 'multipart', fields: z.object({}), file: 'file', channelParam: 'id' }) as const;
 const ok = <O extends z.ZodType>(schema: NamedSchema<O>, description: string) =>
   ({ kind: 'json', status: 200, schema, description }) as const;
 const okList = <O extends z.ZodType>(schema: NamedSchema<O>, description: string) =>
@@ -619,6 +626,68 @@ export const OPERATIONS: readonly AnyOperation[] = [
     success: ok(S.Channel, 'The channel.'),
     errors: ['NOT_FOUND'],
     handler: ({ placet, principal, params }) => placet.channels.get(principal, params.id ?? ''),
+  }),
+  defineOperation({
+    method: 'post',
+    path: '/agents/:id/avatar',
+    operationId: 'setAgentAvatar',
+    summary: "Upload a channel's avatar",
+    description: `Multipart, one \`file\` part: a PNG, JPEG, WebP or GIF image of at most ${MAX_AVATAR_BYTES} bytes (1 MiB), recognised by its bytes, not its declared type (SVG is refused: it can carry script). Sets \`avatarUrl\` to this API's \`GET /agents/{id}/avatar?v=…\`; a previous uploaded avatar is deleted. 413 over the limit, 415 for another type.`,
+    tag: 'Agents',
+    auth: 'user',
+    params: { id: CHANNEL_ID },
+    body: channelFile(),
+    success: ok(S.Channel, 'The channel with its new `avatarUrl`.'),
+    errors: ['NOT_FOUND', 'UNSUPPORTED_MEDIA_TYPE'],
+    handler: ({ placet, principal, params, body, request }) =>
+      placet.avatars.set(principal, params.id ?? '', body, { baseUrl: request.baseUrl }),
+  }),
+  defineOperation({
+    method: 'get',
+    path: '/agents/:id/avatar',
+    operationId: 'getAgentAvatar',
+    summary: "A channel's uploaded avatar",
+    description:
+      'The image with its type, `X-Content-Type-Options: nosniff`, and cached for good when `v` names the current avatar (the URL changes with every upload). 404 when the channel has no uploaded avatar.',
+    tag: 'Agents',
+    auth: 'either',
+    params: { id: CHANNEL_ID },
+    query: AvatarQuery,
+    success: {
+      kind: 'binary',
+      description: 'The image (PNG, JPEG, WebP or GIF).',
+      ranges: false,
+      mediaTypes: Object.values(AVATAR_TYPES),
+    },
+    errors: ['NOT_FOUND'],
+    handler: async ({ placet, principal, params, query }) => {
+      const avatar = await placet.avatars.open(principal, params.id ?? '');
+      return reply({
+        status: 200,
+        headers: {
+          'Content-Type': avatar.contentType,
+          'Content-Length': String(avatar.size),
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Security-Policy': "default-src 'none'; sandbox",
+          'Cache-Control':
+            query.v === avatar.version ? 'private, max-age=31536000, immutable' : 'private, no-cache',
+        },
+        stream: avatar.body,
+      });
+    },
+  }),
+  defineOperation({
+    method: 'delete',
+    path: '/agents/:id/avatar',
+    operationId: 'deleteAgentAvatar',
+    summary: "Remove a channel's avatar",
+    description: '`avatarUrl` becomes null; an uploaded image is deleted.',
+    tag: 'Agents',
+    auth: 'user',
+    params: { id: CHANNEL_ID },
+    success: ok(S.Channel, 'The channel without an avatar.'),
+    errors: ['NOT_FOUND'],
+    handler: ({ placet, principal, params }) => placet.avatars.remove(principal, params.id ?? ''),
   }),
   defineOperation({
     method: 'get',

@@ -15,6 +15,7 @@ import {
   SetSubagent,
   SetTag,
 } from '../contract/channel.js';
+import { uploadedAvatar } from '../domain/avatar.js';
 import { presentChannel } from '../domain/present.js';
 import type { Principal } from '../domain/principal.js';
 import { RECEIPTS_NAMESPACE } from '../domain/receipts.js';
@@ -291,7 +292,10 @@ export class ChannelsService {
         payload: { id: channel.id, deleted: true },
       });
     });
-    await this.files.discard(attachments);
+    const avatar = uploadedAvatar(channel.id, channel.avatarUrl);
+    await this.files.discard(
+      avatar ? [...attachments, { id: channel.id, storageKey: avatar.key }] : attachments,
+    );
     return { deleted: true };
   }
 
@@ -302,9 +306,13 @@ export class ChannelsService {
    * headers and credentials).
    */
   async apply(channel: ChannelRecord, patch: Partial<ChannelRecord>): Promise<Channel> {
-    return this.uow.run(async (tx, emit) => {
+    let replacedAvatar: string | undefined;
+    const presented = await this.uow.run(async (tx, emit) => {
       const now = this.clock.now();
-      const before = patch.webhookUrl !== undefined ? await tx.channels.findById(channel.id) : undefined;
+      const before =
+        patch.webhookUrl !== undefined || patch.avatarUrl !== undefined
+          ? await tx.channels.findById(channel.id)
+          : undefined;
       const updated = await tx.channels.update(channel.id, { ...patch, updatedAt: now });
       if (!updated) throw channelNotFound();
       if (before?.webhookUrl && before.webhookUrl !== updated.webhookUrl) {
@@ -315,6 +323,10 @@ export class ChannelsService {
           now,
         });
       }
+      // An uploaded avatar that the patch replaced or removed: its bytes go once the change is committed.
+      const oldAvatar = uploadedAvatar(channel.id, before?.avatarUrl);
+      if (oldAvatar && oldAvatar.key !== uploadedAvatar(channel.id, updated.avatarUrl)?.key)
+        replacedAvatar = oldAvatar.key;
       const presented = presentChannel(updated);
       await emit({
         type: 'channel:updated',
@@ -325,6 +337,8 @@ export class ChannelsService {
       });
       return presented;
     });
+    if (replacedAvatar) await this.files.discard([{ id: channel.id, storageKey: replacedAvatar }]);
+    return presented;
   }
 }
 

@@ -46,12 +46,14 @@ export class Api {
     }
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (method !== 'GET') headers['X-Requested-With'] = 'placet-dashboard';
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // A FormData body is multipart: the browser writes its Content-Type with the boundary.
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     const res = await fetch(target, {
       method,
       headers,
       credentials: 'same-origin',
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: form ? body : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
     const data = text ? safeJson(text) : undefined;

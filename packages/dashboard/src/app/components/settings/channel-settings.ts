@@ -5,7 +5,7 @@ import type { SettingsApi } from './settings-api.js';
 import { field, invalid, type Problem, problemView, sectionStyles, toProblem } from './settings-shared.js';
 
 /**
- * One channel's settings: name, description and tag (`PATCH /agents/:id`), its webhook, the webhook
+ * One channel's settings: name, description and tag (`PATCH /agents/:id`), its avatar, its webhook, the webhook
  * signing secret (rotated, shown once), its delivery log, and delete (after a confirm step).
  * Dispatches `channel-changed` (the channel) and `channel-deleted` (its id).
  */
@@ -127,6 +127,10 @@ export class PlacetChannelSettings extends LitElement {
             <span class="muted" role="status">${this.saved}</span>
           </div>
         </form>
+      </section>
+      <section class="card" aria-labelledby="avatar">
+        <h3 id="avatar">Avatar</h3>
+        <placet-channel-avatar .client=${this.client} .channel=${c}></placet-channel-avatar>
       </section>
       <section class="card" aria-labelledby="webhook">
         <h3 id="webhook">Webhook</h3>

@@ -86,6 +86,15 @@ export class SettingsApi {
     this.api.request<ChannelWithSecret>('POST', this.v1('/agents/setWebhook'), body);
   deleteWebhook = (channelId: string) =>
     this.api.request<Channel>('POST', this.v1('/agents/deleteWebhook'), { channelId });
+  /** `POST /agents/:id/avatar` (multipart `file`): the channel with its new `avatarUrl`. */
+  setAvatar = (channelId: string, file: File) => {
+    const body = new FormData();
+    body.append('file', file, file.name);
+    return this.api.request<Channel>('POST', this.v1(`/agents/${id(channelId)}/avatar`), body);
+  };
+  /** `DELETE /agents/:id/avatar`: back to the initials. */
+  removeAvatar = (channelId: string) =>
+    this.api.request<Channel>('DELETE', this.v1(`/agents/${id(channelId)}/avatar`));
   rotateWebhookSecret = (channelId: string) =>
     this.api.request<{ webhookSecret: string }>(
       'POST',

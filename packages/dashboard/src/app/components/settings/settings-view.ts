@@ -5,6 +5,7 @@ import type { User } from '../../types.js';
 import { controls } from '../styles.js';
 import { PlacetApiKeysSection } from './api-keys-section.js';
 import { PlacetAppearanceSection, type Theme } from './appearance-section.js';
+import { PlacetChannelAvatar } from './channel-avatar.js';
 import { PlacetChannelSettings } from './channel-settings.js';
 import { PlacetWebhookForm } from './channel-webhook-form.js';
 import { PlacetChannelsSection } from './channels-section.js';
@@ -25,6 +26,7 @@ const ELEMENTS: [string, CustomElementConstructor][] = [
   ['placet-settings-api-keys', PlacetApiKeysSection],
   ['placet-settings-channels', PlacetChannelsSection],
   ['placet-channel-settings', PlacetChannelSettings],
+  ['placet-channel-avatar', PlacetChannelAvatar],
   ['placet-webhook-form', PlacetWebhookForm],
   ['placet-delivery-log', PlacetDeliveryLog],
   ['placet-settings-plugins', PlacetPluginsSection],
