@@ -32,6 +32,11 @@ export const controls = css`
     color: var(--placet-accent);
     text-decoration: underline;
   }
+  /* A toggle that is on ("Group by tag"): tinted like the current view. */
+  button[aria-pressed='true'] {
+    background: color-mix(in srgb, var(--placet-accent) 14%, var(--placet-surface));
+    border-color: var(--placet-accent);
+  }
   button:disabled {
     opacity: 0.55;
     cursor: default;
