@@ -8,12 +8,18 @@ import {
   ChevronLeft,
   CircleUserRound,
   Clock,
+  Copy,
+  Files,
   Inbox,
   MessagesSquare,
+  Paperclip,
+  RotateCw,
   Search,
   Settings,
+  TextQuote,
   Users,
   WifiOff,
+  X,
 } from 'lucide';
 
 /**
@@ -21,17 +27,23 @@ import {
  * `currentColor` at the text's size. An icon is decoration (`aria-hidden`) unless it is given a label.
  */
 const ICONS = {
+  attach: Paperclip,
   back: ChevronLeft,
   bell: Bell,
   chats: MessagesSquare,
   check: Check,
   checks: CheckCheck,
   clock: Clock,
+  copy: Copy,
+  files: Files,
   inbox: Inbox,
   newest: ArrowDownWideNarrow,
   oldest: ArrowUpNarrowWide,
   offline: WifiOff,
   people: Users,
+  quote: TextQuote,
+  remove: X,
+  retry: RotateCw,
   search: Search,
   settings: Settings,
   user: CircleUserRound,

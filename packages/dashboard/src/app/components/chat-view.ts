@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { type Api, failureMessage } from '../api.js';
 import { clientKey, relativeTime, shortTime } from '../format.js';
+import { icon } from '../icons.js';
 import { plainPreview } from '../markdown.js';
 import type { Outbox, SendFailure, Unsent } from '../outbox.js';
 import { presenceOf } from '../presence.js';
@@ -9,7 +10,6 @@ import type { Realtime } from '../realtime.js';
 import type { ReviewTypes } from '../review-types.js';
 import type { Attachment, Channel, Message, StatusEvent, StatusHistoryEntry } from '../types.js';
 import { defineChatFiles } from './chat/chat-files.js';
-import { chatIcon } from './chat/chat-icons.js';
 import { type ComposerSend, defineComposer, type PlacetComposer } from './chat/composer.js';
 import { focusReviewControl } from './focus.js';
 import { controls, statusColors } from './styles.js';
@@ -728,7 +728,7 @@ export class PlacetChat extends LitElement {
           href=${this.showFiles ? `#/chats/${channel.id}` : `#/chats/${channel.id}/files`}
           aria-current=${this.showFiles ? 'page' : 'false'}
           data-files-link
-        >${this.showFiles ? 'Back to messages' : html`${chatIcon('files')} Files`}</a>
+        >${this.showFiles ? 'Back to messages' : html`${icon('files')} Files`}</a>
         ${this.history ? this.#historyPanel() : nothing}
       </header>
       ${open.length ? this.#openReviews(open) : html`<div></div>`}

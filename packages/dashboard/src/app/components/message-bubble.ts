@@ -2,11 +2,11 @@ import { css, html, LitElement, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { Api } from '../api.js';
 import { fileSize, shortTime } from '../format.js';
+import { icon } from '../icons.js';
 import { renderMarkdown } from '../markdown.js';
 import type { ReviewTypes } from '../review-types.js';
 import type { Attachment, Message, StatusEvent } from '../types.js';
 import { bubbleExtras } from './chat/bubble-extras-styles.js';
-import { chatIcon } from './chat/chat-icons.js';
 import { copyText } from './chat/copy-text.js';
 import { fileBadge } from './files/preview-kind.js';
 import { defineIterationTimeline } from './iterations/iteration-timeline.js';
@@ -282,10 +282,10 @@ export class PlacetMessage extends LitElement {
     if (!text.trim()) return nothing;
     return html`<div class="actions" data-actions>
       <button type="button" data-quote @click=${() => this.#quote(text)} aria-label="Quote this message in your reply">
-        ${chatIcon('quote')} Quote
+        ${icon('quote')} Quote
       </button>
       <button type="button" data-copy @click=${() => void this.#copy(text)} aria-label="Copy the text of this message">
-        ${chatIcon('copy')} Copy
+        ${icon('copy')} Copy
       </button>
       <span class="copied ${this.copied === 'failed' ? 'error' : ''}" role="status" data-copied=${this.copied ?? nothing}
         >${this.copied === 'done' ? 'Copied' : this.copied === 'failed' ? 'Could not copy: select the text instead' : ''}</span

@@ -1,10 +1,10 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Api } from '../../api.js';
 import { fileSize } from '../../format.js';
+import { icon } from '../../icons.js';
 import type { Attachment, Channel } from '../../types.js';
 import { fileBadge } from '../files/preview-kind.js';
 import { controls } from '../styles.js';
-import { chatIcon } from './chat-icons.js';
 import { composerStyles } from './composer-styles.js';
 import { commandName, commandQuery, matchCommands, quoteText, type SlashCommand } from './slash-commands.js';
 import { notUploaded, tooBig, type Upload, uploadFailure } from './uploads.js';
@@ -281,10 +281,10 @@ export class PlacetComposer extends LitElement {
       </span>
       ${
         u.state === 'failed'
-          ? html`<button type="button" class="icon" data-retry @click=${() => this.#retry(u)} aria-label="Retry ${u.file.name}">${chatIcon('retry')}</button>`
+          ? html`<button type="button" class="icon" data-retry @click=${() => this.#retry(u)} aria-label="Retry ${u.file.name}">${icon('retry')}</button>`
           : nothing
       }
-      <button type="button" class="icon" data-remove @click=${() => this.#remove(u)} aria-label="Remove ${u.file.name}">${chatIcon('remove')}</button>
+      <button type="button" class="icon" data-remove @click=${() => this.#remove(u)} aria-label="Remove ${u.file.name}">${icon('remove')}</button>
     </li>`;
   }
 
@@ -306,7 +306,7 @@ export class PlacetComposer extends LitElement {
       <div class="row">
         <label class="attach" title="Attach files">
           <input type="file" multiple class="sr-only" @change=${this.#pickFiles} aria-label="Attach files" />
-          ${chatIcon('attach')}
+          ${icon('attach')}
         </label>
         <label class="sr-only" for="composer">Message to ${channel.name}</label>
         <textarea
