@@ -12,6 +12,7 @@ export { z } from 'zod';
 export { autocommitRepositories, REPOSITORY_NAMES, STORE_METHOD_ACCESS } from './adapters/autocommit.js';
 export { type MeteredBytes, meteredBytes } from './adapters/metered-bytes.js';
 export { assertStorageKey, resolveRange } from './adapters/storage-keys.js';
+export { detachedStream, type SpooledFile, spoolToTempFile } from './adapters/upload-streams.js';
 export { OUTBOX_FLOOR } from './domain/outbox-floor.js';
 export {
   type AccessRevoked,

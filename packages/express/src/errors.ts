@@ -24,16 +24,10 @@ export function mapHttpError(error: unknown): unknown {
   }
   if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_')) {
     const tooLarge = e.code === 'LIMIT_FILE_SIZE' || e.code === 'LIMIT_FIELD_VALUE';
-    return new PlacetError(
-      tooLarge ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED',
-      `Upload rejected: ${e.code.toLowerCase().replace(/_/g, ' ')}`,
-      {
-        ...(e.field ? { issues: [{ path: e.field, message: e.code }] } : {}),
-      },
-    );
+    const message = `Upload rejected: ${e.code.toLowerCase().replace(/_/g, ' ')}`;
+    const issues = e.field ? { issues: [{ path: e.field, message: e.code }] } : {};
+    return new PlacetError(tooLarge ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED', message, issues);
   }
-  // Other client errors of the HTTP libraries (http-errors: a path parameter that is not valid
-  // percent-encoding, a compressed body that does not inflate, …) are the client's fault: never a 500.
   const status = typeof e?.status === 'number' ? e.status : (e as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return status === 413

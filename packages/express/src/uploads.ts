@@ -1,11 +1,13 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { rm } from 'node:fs/promises';
 import type { Principal } from '@placet/core';
-import { isPlacetError, PlacetError, type UploadInput } from '@placet/core/adapter';
+import {
+  detachedStream,
+  isPlacetError,
+  PlacetError,
+  spoolToTempFile,
+  type UploadInput,
+} from '@placet/core/adapter';
 import type { Attachment } from '@placet/core/contract';
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
@@ -64,7 +66,7 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest, options: { c
           channelId,
           filename: file.originalname,
           mimeType: file.mimetype,
-          body: detached(file.stream),
+          body: detachedStream(file.stream),
           maxBytes,
           ...(text !== undefined ? { text } : {}),
         }).then((attachment) => {
@@ -73,7 +75,7 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest, options: { c
         }, done);
         return;
       }
-      spool(detached(file.stream), maxBytes).then((spooled) => {
+      spoolToTempFile(detachedStream(file.stream), maxBytes).then((spooled) => {
         state.spooled = { ...spooled, filename: file.originalname, mimeType: file.mimetype };
         cb(null, { placetStored: { spoolDir: spooled.dir } } as Partial<Express.Multer.File>);
       }, done);
@@ -153,33 +155,6 @@ export function uploadMiddleware(ctx: RouteContext, ingest: Ingest, options: { c
   };
 }
 
-/**
- * The file stream behind a PassThrough: a consumer that stops early (a limit, a failure) destroys only
- * the PassThrough, never multer's stream — which would abort the request with a meaningless AbortError
- * instead of our 413/400.
- */
-function detached(stream: NodeJS.ReadableStream): PassThrough {
-  const through = new PassThrough();
-  stream.pipe(through);
-  // busboy destroys the file stream when the body ends mid-file; `pipe` does not pass that on, so the
-  // reader (the spool, the FileStore) would wait forever, holding its file open. Fail the copy instead;
-  // the error stays on the stream for a reader that is not listening yet.
-  through.on('error', () => {});
-  const cutOff = (error?: unknown) => {
-    if (!through.destroyed && !through.writableEnded)
-      through.destroy(error instanceof Error ? error : new Error('the upload was cut off'));
-  };
-  stream.once('error', cutOff);
-  stream.once('close', () => {
-    if (!(stream as Readable).readableEnded) cutOff();
-  });
-  through.on('close', () => {
-    stream.unpipe(through);
-    stream.resume();
-  });
-  return through;
-}
-
 /** Removes an upload stored before its request failed: the message and its file, or the orphan file. */
 async function discardUpload(ctx: RouteContext, principal: Principal, attachment: Attachment): Promise<void> {
   try {
@@ -212,32 +187,4 @@ function channelRequired(): PlacetError {
   return new PlacetError('VALIDATION_FAILED', 'channelId is required', {
     issues: [{ path: 'channelId', message: 'required' }],
   });
-}
-
-async function spool(
-  stream: NodeJS.ReadableStream,
-  maxBytes: number,
-): Promise<{ path: string; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'placet-upload-'));
-  const path = join(dir, 'file');
-  const handle = await open(path, 'wx', 0o600);
-  let size = 0;
-  try {
-    await pipeline(
-      stream,
-      async function* (source: AsyncIterable<Buffer | string>) {
-        for await (const chunk of source) {
-          size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-          if (size > maxBytes)
-            throw new PlacetError('PAYLOAD_TOO_LARGE', `File exceeds the limit of ${maxBytes} bytes`);
-          yield chunk;
-        }
-      },
-      handle.createWriteStream(),
-    );
-    return { path, dir };
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
 }
