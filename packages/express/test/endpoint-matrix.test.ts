@@ -1,11 +1,11 @@
 import type { AgentPrincipal, UserPrincipal } from '@placet/core';
 import { type AnyOperation, answerableCodes, OPERATIONS } from '@placet/core/adapter';
-import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placetRouter } from '../src/index.js';
 import { HUMAN_MATRIX, matrixWebhooks } from './endpoint-matrix.human.js';
 import { type Actor, type Entry, MATRIX, type Req, type Res } from './endpoint-matrix.table.js';
 import { call, type Server, startServer } from './harness.js';
+import { registeredRoutes } from './registered-routes.js';
 
 /**
  * Runs the endpoint matrix (`endpoint-matrix.table.ts` for the agent endpoints, `endpoint-matrix.human.ts`
@@ -317,35 +317,6 @@ describe.each(ENTRIES.map((entry) => [`${entry.method} ${entry.path}`, entry] as
 );
 
 // ---------------------------------------------------------------------------------------------------
-
-interface RouteLayer {
-  route?: { path: unknown; methods: Record<string, boolean | undefined> };
-  handle: unknown;
-  name: string;
-}
-
-/** `METHOD /path` of every route registered on the router, read from its layer stack. */
-function registeredRoutes(router: Router): string[] {
-  const routes: string[] = [];
-  for (const layer of router.stack as unknown as RouteLayer[]) {
-    if (layer.route) {
-      const { path, methods } = layer.route;
-      if (typeof path !== 'string')
-        throw new Error(`A route with a non-string path (${String(path)}): the matrix cannot name it`);
-      for (const [method, on] of Object.entries(methods)) {
-        if (on) routes.push(`${method === '_all' ? 'ALL' : method.toUpperCase()} ${path}`);
-      }
-    } else if (
-      typeof layer.handle === 'function' &&
-      Array.isArray((layer.handle as { stack?: unknown }).stack)
-    ) {
-      throw new Error(
-        `A nested router (${layer.name}) is mounted: extend registeredRoutes() to walk its routes`,
-      );
-    }
-  }
-  return routes;
-}
 
 const ID_PARAM = /:(id|streamId)\b/;
 const CASES = ['unauthorized', 'foreign', 'invalid'] as const;

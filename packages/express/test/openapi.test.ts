@@ -6,6 +6,7 @@ import express, { type Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { placetRouter } from '../src/index.js';
 import { call, type Server, startServer } from './harness.js';
+import { registeredRoutes } from './registered-routes.js';
 
 /**
  * The OpenAPI document: valid OpenAPI 3.1, exactly the router's routes, request and response schemas for
@@ -27,22 +28,9 @@ function documented(document: OpenApiDocument): Map<string, Json> {
   return out;
 }
 
-interface RouteLayer {
-  route?: { path: unknown; methods: Record<string, boolean | undefined> };
-}
-
 /** `METHOD /path` of every route registered on the router, with `:id` written `{id}`. */
-function registered(router: Router): string[] {
-  const routes: string[] = [];
-  for (const layer of router.stack as unknown as RouteLayer[]) {
-    if (!layer.route) continue;
-    const path = String(layer.route.path).replace(/:(\w+)/g, '{$1}');
-    for (const [method, on] of Object.entries(layer.route.methods)) {
-      if (on) routes.push(`${method === '_all' ? 'ALL' : method.toUpperCase()} ${path}`);
-    }
-  }
-  return routes;
-}
+const registered = (router: Router) =>
+  registeredRoutes(router).map((route) => route.replace(/:(\w+)/g, '{$1}'));
 
 /** The schema of a `$ref`, or the schema itself. */
 function resolve(schema: unknown): Json {

@@ -1,4 +1,5 @@
 import type { EventRepository } from '@placet/core/adapter';
+import { insertRow } from './compiled-insert.js';
 import type { RepoContext } from './context.js';
 
 export function eventRepository(ctx: RepoContext): EventRepository {
@@ -15,11 +16,8 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       };
       if (d.appendEvent) return m.event.fromRow(await d.appendEvent(db, values as never));
       await d.lockOutbox(db);
-      const row = await db
-        .insertInto('placet_events')
-        .values(values)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const [row] = await insertRow(db, d.name, 'placet_events', values, { returning: true });
+      if (!row) throw new Error('appending an event inserted no row');
       return m.event.fromRow(row);
     },
     async after(afterSeq, limit) {

@@ -1,6 +1,7 @@
 import type { MessageRepository } from '@placet/core/adapter';
 import { sql } from 'kysely';
 import { MESSAGE_FIELDS, toPatch } from '../patch.js';
+import { insertRow } from './compiled-insert.js';
 import { guarded, type RepoContext, textContains } from './context.js';
 
 export function messageRepository(ctx: RepoContext): MessageRepository {
@@ -13,7 +14,7 @@ export function messageRepository(ctx: RepoContext): MessageRepository {
     insert: (message) =>
       guarded(
         ctx,
-        async () => void (await db.insertInto('placet_messages').values(m.message.toRow(message)).execute()),
+        async () => void (await insertRow(db, d.name, 'placet_messages', m.message.toRow(message))),
       ),
     findById: find,
     async findByIds(ids) {

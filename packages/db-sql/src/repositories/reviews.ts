@@ -1,5 +1,6 @@
 import type { ReviewRepository } from '@placet/core/adapter';
 import { REVIEW_COMPLETION_FIELDS, toPatch } from '../patch.js';
+import { insertRow } from './compiled-insert.js';
 import { guarded, type RepoContext } from './context.js';
 import { reviewConditions } from './review-filter.js';
 
@@ -7,10 +8,7 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
   const { db, d, m } = ctx;
   return {
     insert: (review) =>
-      guarded(
-        ctx,
-        async () => void (await db.insertInto('placet_reviews').values(m.review.toRow(review)).execute()),
-      ),
+      guarded(ctx, async () => void (await insertRow(db, d.name, 'placet_reviews', m.review.toRow(review)))),
     async findByMessageId(id) {
       const row = await db
         .selectFrom('placet_reviews')
