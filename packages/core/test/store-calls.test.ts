@@ -80,8 +80,7 @@ describe('store calls per operation', () => {
     );
     expect(calls).toEqual([
       'tx.events.append',
-      'tx.messages.findByStreamId',
-      'tx.messages.updateStream',
+      'tx.messages.updateStreamOf',
       'tx.reviews.findByMessageIds',
       'tx.statusSteps.listByStreams',
     ]);

@@ -13,7 +13,7 @@ import {
   useStoreHarness,
 } from './store-harness.js';
 
-/** Streamed drafts (findByStreamId, the updateStream compare-and-set) and iteration chains. */
+/** Streamed drafts (findByStreamId, the updateStream and updateStreamOf compare-and-set) and iteration chains. */
 export function storeStreamsGroup(options: StoreSuiteOptions): void {
   describe(`Store streams and iterations: ${options.name}`, () => {
     const h = useStoreHarness(options);
@@ -36,6 +36,31 @@ export function storeStreamsGroup(options: StoreSuiteOptions): void {
       expectSameRecord(await store.messages.findByStreamId(other.id, streamId), twin);
       expect(await store.messages.findByStreamId(channel.id, randomId('stream'))).toBeUndefined();
       expect(await store.messages.findByStreamId(randomId('channel'), streamId)).toBeUndefined();
+    });
+
+    it('messages.updateStreamOf updates the draft of that channel and stream only, while it is streaming', async () => {
+      const { store, inspect } = h();
+      const { owner, channel } = await seedOwnerChannel(store);
+      const other = await seedChannel(store, owner.id);
+      const streamId = randomId('stream');
+      const draft = await seedMessage(store, channel, { streamId, streamState: 'streaming', text: 'Hel' });
+      const twin = await seedMessage(store, other, { streamId, streamState: 'streaming', text: 'twin' });
+      const growing = { text: 'Hello', streamState: 'streaming' as const, updatedAt: at(1_000) };
+      expectSameRecord(await store.messages.updateStreamOf(channel.id, streamId, growing), {
+        ...draft,
+        ...growing,
+      });
+      expectSameRecord(await inspect.message(twin.id), twin);
+      const { text: _kept, ...done } = { ...growing, streamState: 'complete' as const, updatedAt: at(2_000) };
+      expectSameRecord(await store.messages.updateStreamOf(channel.id, streamId, done), {
+        ...draft,
+        ...done,
+        text: 'Hello',
+      });
+      const late = { text: 'late', streamState: 'streaming' as const, updatedAt: at(3_000) };
+      expect(await store.messages.updateStreamOf(channel.id, streamId, late)).toBeUndefined();
+      expect(await store.messages.updateStreamOf(channel.id, randomId('stream'), late)).toBeUndefined();
+      expect((await inspect.message(draft.id))?.text).toBe('Hello');
     });
 
     it('messages.updateStream writes text, streamState and updatedAt while the draft is streaming', async () => {

@@ -49,6 +49,7 @@ export const STORE_METHOD_ACCESS = {
     findByClientId: 'read',
     findByStreamId: 'read',
     updateStream: 'write',
+    updateStreamOf: 'write',
     listStaleStreams: 'read',
     maxIteration: 'read',
     countFromAgentSince: 'read',

@@ -168,6 +168,15 @@ export interface MessageRepository {
     patch: Partial<Pick<MessageRecord, 'text'>> & Pick<MessageRecord, 'streamState' | 'updatedAt'>,
     condition?: { idleBefore?: Date },
   ): Promise<MessageRecord | undefined>;
+  /**
+   * `updateStream` of the channel's draft `streamId`, found and updated in one step (a PATCH's hot
+   * path); undefined when the channel has no such draft or it is no longer `streaming`.
+   */
+  updateStreamOf(
+    channelId: string,
+    streamId: string,
+    patch: Partial<Pick<MessageRecord, 'text'>> & Pick<MessageRecord, 'streamState' | 'updatedAt'>,
+  ): Promise<MessageRecord | undefined>;
   /** Drafts still `streaming` whose `updatedAt` is before `before`, oldest first. */
   listStaleStreams(before: Date, limit: number): Promise<MessageRecord[]>;
   /** Highest `iteration` in a chain, or undefined for an unknown group. */

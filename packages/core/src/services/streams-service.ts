@@ -43,16 +43,15 @@ export class StreamsService {
     const target: StreamState =
       data.complete === true ? 'complete' : data.streamState === 'aborted' ? 'aborted' : 'streaming';
 
-    // The draft is looked up in the transaction that updates it: one turn of the store, not two.
-    const { draft, updated } = await this.uow.run(async (tx, emit) => {
-      const draft = await tx.messages.findByStreamId(channel.id, streamId);
-      if (!draft) throw noDraft();
-      const row = await tx.messages.updateStream(draft.id, {
-        text: data.text,
-        streamState: target,
-        updatedAt: this.clock.now(),
-      });
-      if (!row) return { draft, updated: undefined };
+    // The draft is found by the update itself; only a PATCH that changed nothing reads it, to say why.
+    const { current, updated } = await this.uow.run(async (tx, emit) => {
+      const patch = { text: data.text, streamState: target, updatedAt: this.clock.now() };
+      const row = await tx.messages.updateStreamOf(channel.id, streamId, patch);
+      if (!row) {
+        const finished = await tx.messages.findByStreamId(channel.id, streamId);
+        if (!finished) throw noDraft();
+        return { current: finished, updated: undefined };
+      }
       const presented = await this.views.presentOne(row, { agentName: channel.name, repos: tx });
       await emit({
         type: 'message:updated',
@@ -61,13 +60,11 @@ export class StreamsService {
         subjectId: row.id,
         payload: presented,
       });
-      return { draft, updated: presented };
+      return { current: row, updated: presented };
     });
     if (updated) return updated;
 
     // The draft was already finished (or finished concurrently): accept an identical retry only.
-    const current = await this.store.messages.findById(draft.id);
-    if (!current) throw noDraft();
     if (current.text === data.text && (target === 'streaming' || current.streamState === target)) {
       return this.views.presentOne(current, { agentName: channel.name });
     }

@@ -92,6 +92,17 @@ export function messageRepository(ctx: RepoContext): MessageRepository {
       const row = await query.returningAll().executeTakeFirst();
       return row && m.message.fromRow(row);
     },
+    async updateStreamOf(channelId, streamId, patch) {
+      const row = await db
+        .updateTable('placet_messages')
+        .set(toPatch(MESSAGE_FIELDS, patch, d))
+        .where('channel_id', '=', channelId)
+        .where('stream_id', '=', streamId)
+        .where('stream_state', '=', 'streaming')
+        .returningAll()
+        .executeTakeFirst();
+      return row && m.message.fromRow(row);
+    },
     async listStaleStreams(before, limit) {
       const rows = await db
         .selectFrom('placet_messages')

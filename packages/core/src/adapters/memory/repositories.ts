@@ -243,6 +243,12 @@ export function memoryRepositories(view: View): Repositories {
         view.filter('messages', (m) => m.channelId === channelId && m.clientId === clientId)[0],
       findByStreamId: async (channelId, streamId) =>
         view.filter('messages', (m) => m.channelId === channelId && m.streamId === streamId)[0],
+      async updateStreamOf(channelId, streamId, patch) {
+        const draft = view.filter('messages', (m) => m.channelId === channelId && m.streamId === streamId)[0];
+        if (draft?.streamState !== 'streaming') return undefined;
+        const { text, ...rest } = patch;
+        return patchRow(view, 'messages', draft.id, text === undefined ? rest : { ...rest, text });
+      },
       async updateStream(id, patch, condition = {}) {
         const m = view.get('messages', id);
         if (m?.streamState !== 'streaming') return undefined;
