@@ -101,8 +101,10 @@ const SAVEPOINT = 'placet_group';
 
 /** One holder's use of the connection, from `acquireConnection` to `releaseConnection`. */
 class Lease implements DatabaseConnection {
-  /** Inside a transaction of its own (a savepoint of the group). */
+  /** Inside a transaction of its own (a savepoint of the group, or the group's `BEGIN` itself). */
   inTransaction = false;
+  /** Its transaction is a savepoint: it joined a group that others' work is in. */
+  savepoint = false;
   /** Its transaction ended and it has handed the connection on: its release does nothing. */
   handedOver = false;
 
@@ -126,8 +128,9 @@ class Lease implements DatabaseConnection {
  * Kysely's SQLite driver with a first-come-first-served lock, a statement cache and group commit.
  *
  * Group commit: a transaction that ends while others wait for the connection does not `COMMIT`; it
- * hands the connection to the next waiter inside the same `BEGIN`. Each transaction runs in a savepoint
- * of its own (its rollback undoes only its own work), and each one's commit resolves only once the
+ * hands the connection to the next waiter inside the same `BEGIN`. Each transaction that joins runs in a
+ * savepoint of its own (its rollback undoes only its own work; the first one's undoes the group, which is
+ * only its own), and each one's commit resolves only once the
  * `COMMIT` that carries it has succeeded — nothing is acknowledged before it is committed; when that
  * `COMMIT` fails, every transaction it carried fails with its error. The group commits when nobody
  * waits, when it carries {@link GROUP_MAX} transactions, or before anything outside a transaction runs
@@ -164,17 +167,20 @@ class PlacetSqliteDriver extends SqliteDriver implements Driver {
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease;
-    if (!this.#group) {
+    // The group's first transaction needs no savepoint: nobody joins before it ends, so undoing it is
+    // undoing the group.
+    lease.savepoint = this.#group !== undefined;
+    if (lease.savepoint) this.#run(`savepoint ${SAVEPOINT}`);
+    else {
       this.#run('begin');
       this.#group = { acks: [] };
     }
-    this.#run(`savepoint ${SAVEPOINT}`);
     lease.inTransaction = true;
   }
 
   override async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease;
-    this.#run(`release ${SAVEPOINT}`);
+    if (lease.savepoint) this.#run(`release ${SAVEPOINT}`);
     lease.inTransaction = false;
     const group = this.#group;
     if (group && group.acks.length + 1 < this.groupMax) {
@@ -204,6 +210,11 @@ class PlacetSqliteDriver extends SqliteDriver implements Driver {
     const lease = connection as Lease;
     if (!lease.inTransaction) return; // Its group's COMMIT failed: already rolled back.
     lease.inTransaction = false;
+    if (!lease.savepoint) {
+      this.#group = undefined;
+      if (this.database.inTransaction) this.#run('rollback');
+      return;
+    }
     if (this.database.inTransaction) {
       this.#run(`rollback to ${SAVEPOINT}`);
       this.#run(`release ${SAVEPOINT}`);

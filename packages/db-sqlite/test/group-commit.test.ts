@@ -71,6 +71,26 @@ describe('group commit on SQLite', () => {
     expect(rows.map((r) => r.id)).toEqual([1, 2, 4]);
   });
 
+  it('the first transaction of a group runs without a savepoint; when it fails, the ones after it still commit', async () => {
+    const t = open();
+    db = t.db;
+    await insertParent(t.db, 2);
+    t.log.length = 0;
+    const results = await Promise.allSettled([
+      t.db.transaction().execute(async (tx) => {
+        await tx.insertInto('parent').values({ id: 1 }).execute();
+        await tx.insertInto('parent').values({ id: 2 }).execute(); // taken: fails
+      }),
+      insertParent(t.db, 3),
+      insertParent(t.db, 4),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(t.log[0]).toBe('begin');
+    expect(t.log[1]).toMatch(/^insert/);
+    const rows = await t.db.selectFrom('parent').select('id').orderBy('id').execute();
+    expect(rows.map((r) => r.id)).toEqual([2, 3, 4]);
+  });
+
   it('a read waiting behind a group commits it first, and sees only what is committed', async () => {
     const t = open();
     db = t.db;
