@@ -75,6 +75,7 @@ export function createServer(
   if (config.database.kind === 'postgres') {
     store = postgresStore({
       connectionString: config.database.url,
+      preparedStatements: config.database.preparedStatements,
       // An unreachable database is logged once, by the engine's availability tracker: quiet here.
       onPoolError: (e) =>
         isPostgresUnavailable(e)

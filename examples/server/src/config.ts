@@ -31,6 +31,11 @@ export const SETTINGS = [
     '(SQLite in PLACET_DATA_DIR)',
     'postgres://… for Postgres, file:/path/placet.db for another SQLite file',
   ],
+  [
+    'DATABASE_PREPARED_STATEMENTS',
+    'on',
+    'off behind a Postgres pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21)',
+  ],
   ['INITIAL_USER_EMAIL', 'admin@placet.local', 'the owner created on first start'],
   [
     'INITIAL_USER_PASSWORD',
@@ -178,6 +183,7 @@ const Env = z.object({
     .string()
     .regex(/^(postgres(ql)?:\/\/|file:)/, 'must start with postgres:// or file:')
     .optional(),
+  DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
   INITIAL_USER_EMAIL: z.email().default('admin@placet.local'),
   INITIAL_USER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   PLACET_API_KEY: z.string().regex(API_KEY_PATTERN, 'must be hp_ followed by 48 hex characters').optional(),
@@ -228,7 +234,9 @@ export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
+  database:
+    | { kind: 'sqlite'; filename: string }
+    | { kind: 'postgres'; url: string; preparedStatements: boolean };
   /** Uploaded files on S3 (`S3_BUCKET` set): the options of `s3FileStore()`. Unset: on disk, in `dataDir/files`. */
   s3: S3FileStoreOptions | undefined;
   initialUser: { email: string; password: string | undefined };
@@ -293,7 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: e.HOST,
     dataDir,
     database: url?.startsWith('postgres')
-      ? { kind: 'postgres', url }
+      ? { kind: 'postgres', url, preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on' }
       : {
           kind: 'sqlite',
           filename: url ? resolve(url.replace(/^file:(\/\/)?/, '')) : resolve(dataDir, 'placet.db'),

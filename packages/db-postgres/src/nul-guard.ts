@@ -1,5 +1,4 @@
 import { PlacetError } from '@placet/core/adapter';
-import type { PostgresPool, PostgresPoolClient } from 'kysely';
 
 /**
  * Postgres `text` and `jsonb` cannot hold U+0000 (`invalid byte sequence for encoding "UTF8": 0x00`,
@@ -20,31 +19,9 @@ export function jsonHasNul(json: string): boolean {
   return JSON_NUL.test(json);
 }
 
-function refuseNulParameters(parameters: ReadonlyArray<unknown>): void {
+/** Refuses a query whose string parameters hold U+0000, before it is sent. */
+export function refuseNulParameters(parameters: ReadonlyArray<unknown>): void {
   for (const value of parameters) {
     if (typeof value === 'string' && value.includes('\u0000')) throw nulRefused();
   }
-}
-
-/** The pool as kysely sees it: every query's string parameters are checked for NUL before they are sent. */
-export function nulGuardedPool(pool: PostgresPool): PostgresPool {
-  return {
-    async connect(): Promise<PostgresPoolClient> {
-      const client = await pool.connect();
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      return new Proxy(client, {
-        get(target, property) {
-          if (property === 'query') {
-            return (...args: unknown[]) => {
-              if (Array.isArray(args[1])) refuseNulParameters(args[1]);
-              return query(...args);
-            };
-          }
-          const value = Reflect.get(target, property, target) as unknown;
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-    },
-    end: () => pool.end(),
-  };
 }

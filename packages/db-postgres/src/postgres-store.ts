@@ -2,10 +2,10 @@ import { PlacetError } from '@placet/core/adapter';
 import { createSqlStore, type PlacetDatabase, type SqlStore } from '@placet/db-sql';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { nulGuardedPool } from './nul-guard.js';
+import { kyselyPool } from './kysely-pool.js';
 import { postgresDialect } from './postgres-dialect.js';
 
-export type PostgresStoreOptions =
+export type PostgresStoreOptions = (
   | {
       connectionString: string;
       max?: number;
@@ -13,7 +13,15 @@ export type PostgresStoreOptions =
       connectionTimeoutMs?: number;
       onPoolError?: (error: Error) => void;
     }
-  | { pool: pg.Pool };
+  | { pool: pg.Pool }
+) & {
+  /**
+   * Run Placet's queries as named prepared statements, parsed and planned once per connection (default
+   * true). Turn off behind a connection pooler in transaction mode that cannot keep them (PgBouncer
+   * before 1.21).
+   */
+  preparedStatements?: boolean;
+};
 
 /** Default wait for a new connection: a database that does not answer is an outage, not a hang. */
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
@@ -38,8 +46,10 @@ export function postgresStore(options: PostgresStoreOptions): SqlStore {
         options.connectionTimeoutMs,
       )
     : options.pool;
-  // Postgres cannot store U+0000: such a value is refused as the client's error (400), not sent (500).
-  const db = new Kysely<PlacetDatabase>({ dialect: new PostgresDialect({ pool: nulGuardedPool(pool) }) });
+  const preparedStatements = options.preparedStatements ?? true;
+  const db = new Kysely<PlacetDatabase>({
+    dialect: new PostgresDialect({ pool: kyselyPool(pool, { preparedStatements }) }),
+  });
   return createSqlStore({
     db,
     dialect: postgresDialect,
