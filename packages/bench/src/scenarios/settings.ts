@@ -1,7 +1,11 @@
 /** Sizes of every scenario: `--quick` runs everything small in under a minute. */
 export interface Settings {
   quick: boolean;
-  ingest: { connections: number; durationSec: number; warmupSec: number };
+  /**
+   * `rounds`: SQLite ingest alternates the bare route and Placet this many times (each `durationSec`),
+   * so that a slow spell of a shared machine falls on both; the medians are reported.
+   */
+  ingest: { connections: number; durationSec: number; warmupSec: number; rounds: number };
   wake: { reviews: number; postgresReviews: number };
   idle: { waiters: number; idleWindowMs: number };
   fanout: { sockets: number; rounds: number };
@@ -14,7 +18,7 @@ export function settingsFor(quick: boolean): Settings {
   return quick
     ? {
         quick,
-        ingest: { connections: 10, durationSec: 2, warmupSec: 1 },
+        ingest: { connections: 10, durationSec: 2, warmupSec: 1, rounds: 1 },
         wake: { reviews: 200, postgresReviews: 200 },
         idle: { waiters: 500, idleWindowMs: 1_500 },
         fanout: { sockets: 200, rounds: 3 },
@@ -24,7 +28,7 @@ export function settingsFor(quick: boolean): Settings {
       }
     : {
         quick,
-        ingest: { connections: 10, durationSec: 10, warmupSec: 2 },
+        ingest: { connections: 10, durationSec: 10, warmupSec: 2, rounds: 3 },
         wake: { reviews: 1_000, postgresReviews: 1_000 },
         idle: { waiters: 5_000, idleWindowMs: 5_000 },
         fanout: { sockets: 1_000, rounds: 10 },
