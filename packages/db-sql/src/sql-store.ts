@@ -20,6 +20,7 @@ import {
   channelRepository,
   statusHistoryRepository,
 } from './repositories/channels.js';
+import type { InsertCache } from './repositories/compiled-insert.js';
 import type { RepoContext } from './repositories/context.js';
 import { deliveryRepository } from './repositories/deliveries.js';
 import { eventRepository } from './repositories/events.js';
@@ -118,6 +119,7 @@ function repositories(ctx: RepoContext): Repositories {
 export function createSqlStore(options: SqlStoreOptions): SqlStore {
   const { db, dialect } = options;
   const m = mappers(dialect);
+  const inserts: InsertCache = new Map();
   let closed = false;
 
   /** A driver error that means "the database cannot be reached" becomes SERVICE_UNAVAILABLE (503). */
@@ -130,7 +132,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlStore {
   // Reads outside a transaction go straight to the pool: their driver errors are classified here;
   // everything inside a transaction is classified once, by `transaction`.
   const direct = Object.fromEntries(
-    Object.entries(repositories({ db, d: dialect, m })).map(([name, repo]) => [
+    Object.entries(repositories({ db, d: dialect, m, inserts })).map(([name, repo]) => [
       name,
       Object.fromEntries(
         Object.entries(repo as Record<string, Method>).map(([method, fn]) => [
@@ -144,7 +146,7 @@ export function createSqlStore(options: SqlStoreOptions): SqlStore {
   async function transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await db.transaction().execute((trx) => fn(repositories({ db: trx, d: dialect, m })));
+        return await db.transaction().execute((trx) => fn(repositories({ db: trx, d: dialect, m, inserts })));
       } catch (error) {
         if (attempt < TRANSIENT_RETRIES && dialect.isTransient(error)) {
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));

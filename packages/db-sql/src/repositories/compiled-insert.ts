@@ -1,12 +1,17 @@
-import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, type Insertable, type Selectable } from 'kysely';
 import type { PlacetDatabase } from '../schema.js';
+import type { RepoContext } from './context.js';
 
 type Table = keyof PlacetDatabase & string;
 
 /** How many distinct inserts keep their SQL (a table has a handful of column lists; this is a bound). */
 const CACHE_SIZE = 256;
-/** SQL by (dialect, table, columns, returning); `null`: kysely does not pass every value as a parameter. */
-const compiled = new Map<string, string | null>();
+
+/**
+ * One store's compiled inserts: SQL by (table, columns, returning); `null` when kysely does not pass every
+ * value as a parameter. Per store, since its Kysely instance (its plugins, its dialect) makes the SQL.
+ */
+export type InsertCache = Map<string, string | null>;
 
 /**
  * Inserts one row with SQL compiled once per column list. Kysely builds and compiles a query tree on
@@ -16,15 +21,14 @@ const compiled = new Map<string, string | null>();
  * column order, as a parameter (so the parameters of a later row are its values in that order).
  */
 export async function insertRow<T extends Table>(
-  db: Kysely<PlacetDatabase>,
-  dialect: string,
+  { db, inserts: compiled }: RepoContext,
   table: T,
   row: Insertable<PlacetDatabase[T]>,
   options: { returning?: boolean } = {},
 ): Promise<Selectable<PlacetDatabase[T]>[]> {
   const entries = Object.entries(row).filter(([, value]) => value !== undefined);
   const parameters = entries.map(([, value]) => value as unknown);
-  const key = `${dialect}\0${table}\0${options.returning ? 'returning ' : ''}${entries.map(([name]) => name).join(',')}`;
+  const key = `${table}\0${options.returning ? 'returning ' : ''}${entries.map(([name]) => name).join(',')}`;
   const sql = compiled.get(key);
   if (typeof sql === 'string') {
     const result = await db.executeQuery<Selectable<PlacetDatabase[T]>>(CompiledQuery.raw(sql, parameters));

@@ -3,12 +3,15 @@ import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { SqlDialect } from '../codec.js';
 import type { Mappers } from '../mappers.js';
 import type { PlacetDatabase } from '../schema.js';
+import type { InsertCache } from './compiled-insert.js';
 
 /** What every repository needs: the executor (the pool or a transaction), the dialect and the mappers. */
 export interface RepoContext {
   db: Kysely<PlacetDatabase>;
   d: SqlDialect;
   m: Mappers;
+  /** The store's compiled inserts (`insertRow`). */
+  inserts: InsertCache;
 }
 
 /** Runs a write, turning the driver's unique-violation error into core's `UniqueViolation`. */

@@ -16,7 +16,7 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       };
       if (d.appendEvent) return m.event.fromRow(await d.appendEvent(db, values as never));
       await d.lockOutbox(db);
-      const [row] = await insertRow(db, d.name, 'placet_events', values, { returning: true });
+      const [row] = await insertRow(ctx, 'placet_events', values, { returning: true });
       if (!row) throw new Error('appending an event inserted no row');
       return m.event.fromRow(row);
     },

@@ -12,10 +12,7 @@ export function messageRepository(ctx: RepoContext): MessageRepository {
   };
   return {
     insert: (message) =>
-      guarded(
-        ctx,
-        async () => void (await insertRow(db, d.name, 'placet_messages', m.message.toRow(message))),
-      ),
+      guarded(ctx, async () => void (await insertRow(ctx, 'placet_messages', m.message.toRow(message)))),
     findById: find,
     async findByIds(ids) {
       if (ids.length === 0) return [];

@@ -8,7 +8,7 @@ export function reviewRepository(ctx: RepoContext): ReviewRepository {
   const { db, d, m } = ctx;
   return {
     insert: (review) =>
-      guarded(ctx, async () => void (await insertRow(db, d.name, 'placet_reviews', m.review.toRow(review)))),
+      guarded(ctx, async () => void (await insertRow(ctx, 'placet_reviews', m.review.toRow(review)))),
     async findByMessageId(id) {
       const row = await db
         .selectFrom('placet_reviews')
