@@ -9,6 +9,67 @@ import { freshSchema, PG_URL, pgEnabled } from './pg-env.js';
  * lists the statements of the session that asks) sees the store's.
  */
 describe.skipIf(!pgEnabled)('prepared statements (Postgres)', () => {
+  it('a statement whose result columns changed under it fails once (one connection), then is prepared again', async () => {
+    const { schema, drop } = await freshSchema();
+    const url = new URL(PG_URL!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const pool = createPool(url.toString(), 1);
+    const store = postgresStore({ pool });
+    try {
+      await store.migrate();
+      const user = makeUser();
+      await store.users.insert(user);
+      const channel = makeChannel(user.id);
+      await store.channels.insert(channel);
+      const message = makeMessage(channel, { text: 'kept' });
+      await store.messages.insert(message);
+      expect((await store.messages.findById(message.id))?.text).toBe('kept');
+      // What a migration run by another process would do (the upgrade guide rules it out while this runs).
+      await pool.query('alter table placet_messages add column later text');
+      const attempts = await Promise.allSettled([1, 2, 3].map(() => store.messages.findById(message.id)));
+      const failures = attempts.filter((a) => a.status === 'rejected');
+      expect(failures).toHaveLength(1);
+      for (const failure of failures) expect(String(failure.reason)).toMatch(/cached plan/);
+      expect((await store.messages.findById(message.id))?.text).toBe('kept');
+    } finally {
+      await store.close();
+      await pool.end();
+      await drop();
+    }
+  });
+
+  it('a pooler that loses prepared statements turns naming off for the pool: one query fails, the rest run unnamed', async () => {
+    const { schema, drop } = await freshSchema();
+    const url = new URL(PG_URL!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const pool = createPool(url.toString(), 1);
+    const store = postgresStore({ pool });
+    try {
+      await store.migrate();
+      const user = makeUser();
+      await store.users.insert(user);
+      const channel = makeChannel(user.id);
+      await store.channels.insert(channel);
+      const message = makeMessage(channel, { text: 'kept' });
+      await store.messages.insert(message);
+      expect((await store.messages.findById(message.id))?.text).toBe('kept');
+      // What a pooler in transaction mode does: the next statement runs on a server connection that never
+      // prepared it.
+      await pool.query('deallocate all');
+      await expect(store.messages.findById(message.id)).rejects.toMatchObject({ code: '26000' });
+      expect((await store.messages.findById(message.id))?.text).toBe('kept');
+      await store.messages.insert(makeMessage(channel, { text: 'unnamed' }));
+      const { rows } = await pool.query(
+        "select name from pg_prepared_statements where name like 'placet\\_%'",
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await store.close();
+      await pool.end();
+      await drop();
+    }
+  });
+
   for (const preparedStatements of [true, false]) {
     it(`preparedStatements: ${preparedStatements}`, async () => {
       const { schema, drop } = await freshSchema();
