@@ -53,7 +53,7 @@ export async function ingest(reporter: Reporter, settings: Settings): Promise<vo
     const failures = placets.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0);
     const written = placets.reduce((sum, r) => sum + r.total, 0);
     const perRound = placets.map((r, i) => (r.rps / bares[i]!.rps).toFixed(2)).join(', ');
-    const note = `${written.toLocaleString('en-US')} messages written in ${rounds} × ${seconds} s (median round shown; ratio per round ${perRound}); p50 ${placet.p50} ms (bare ${bare.p50} ms); ${failures} failed`;
+    const note = `${written.toLocaleString('en-US')} messages written in ${rounds} × ${seconds} s (medians of the rounds shown; ratio per round ${perRound}); p50 ${placet.p50} ms (bare ${bare.p50} ms); ${failures} failed`;
     const ratio = placet.rps / bare.rps;
     reporter.add({
       id: 'ingest.rps',
