@@ -171,6 +171,20 @@ const defined = (result: unknown) => expect(result).toBeDefined();
 
 const CASES: Case[] = [
   {
+    name: 'messages.findByClientId — a retried create (the partial unique index)',
+    table: 'placet_messages',
+    run: (s) => s.messages.findByClientId('c0', 'client1'),
+    check: defined,
+    index: 'placet_messages_channel_client',
+  },
+  {
+    name: 'messages.findByStreamId — a stream PATCH that changed nothing (the partial unique index)',
+    table: 'placet_messages',
+    run: (s) => s.messages.findByStreamId('c1', 's500'),
+    check: defined,
+    index: 'placet_messages_channel_stream',
+  },
+  {
     name: 'messages.list — first page of the big channel',
     table: 'placet_messages',
     run: (s) => s.messages.list({ channelId: 'c0', limit: 50 }),
