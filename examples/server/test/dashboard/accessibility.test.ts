@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AxeViolation, axeViolations } from '../../../../packages/dashboard/test/browser-checks.js';
+import type { AxeViolation } from '../../../../packages/dashboard/test/browser-checks.js';
 import {
   approvalReview,
   browserUnavailable,
@@ -14,6 +14,7 @@ import {
   openChat,
   PHONE_OPTIONS,
   pagePerTest,
+  seriousAxe,
 } from './harness.js';
 
 /**
@@ -98,9 +99,7 @@ describe.skipIf(skip)('dashboard: accessibility of every view', { timeout: 240_0
       it(`${device}, ${scheme}: 0 serious or critical violations on every view`, async () => {
         const found: Record<string, AxeViolation[]> = {};
         const check = async (name: string, page: Page) => {
-          const serious = (await axeViolations(page)).filter(
-            (v) => v.impact === 'serious' || v.impact === 'critical',
-          );
+          const serious = await seriousAxe(page);
           if (serious.length) found[name] = serious;
         };
         // Signed out: the sign-in page.

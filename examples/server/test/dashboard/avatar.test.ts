@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { tinyPng } from '@placet/test-utils';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../../../../packages/dashboard/test/browser-checks.js';
 import {
   browserUnavailable,
   createAgent,
@@ -11,6 +10,8 @@ import {
   PHONE_OPTIONS,
   pagePerTest,
   SCREENSHOTS,
+  seriousAxe,
+  sidewaysOverflow,
   signInAt,
 } from './harness.js';
 
@@ -23,12 +24,6 @@ import {
 const skip = browserUnavailable();
 
 type View = 'desk' | 'phone';
-
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-const seriousAxe = async (page: Page) =>
-  (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 
 describe.skipIf(skip)('dashboard: agent avatars', { timeout: 120_000 }, () => {
   let w: DashboardWorld;

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../../../../packages/dashboard/test/browser-checks.js';
 import {
   approvalReview,
   browserUnavailable,
@@ -13,6 +12,8 @@ import {
   PHONE_OPTIONS,
   pagePerTest,
   SCREENSHOTS,
+  seriousAxe,
+  sidewaysOverflow,
   signInAt,
   tabTo,
 } from './harness.js';
@@ -55,16 +56,10 @@ describe.skipIf(skip)('dashboard: quote, copy, show more, typing, files view', {
     return res.body.id;
   };
 
-  const seriousAxe = async (page: Page) =>
-    (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-
   const opacity = (page: Page, id: string) =>
     bubble(page, id)
       .locator('[data-actions]')
       .evaluate((el) => getComputedStyle(el).opacity);
-
-  const sidewaysOverflow = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
   for (const view of VIEWS) {
     it(`quotes a message into the composer and copies its text, with a visible confirmation (${view})`, async () => {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../../../../packages/dashboard/test/browser-checks.js';
 import {
   browserUnavailable,
   createAgent,
@@ -13,6 +12,8 @@ import {
   PHONE_OPTIONS,
   pagePerTest,
   SCREENSHOTS,
+  seriousAxe,
+  sidewaysOverflow,
   signInAt,
   type Watched,
 } from './harness.js';
@@ -104,9 +105,6 @@ describe.skipIf(skip)('dashboard: the composer (files, slash commands)', { timeo
         new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
       );
     }, file);
-
-  const sidewaysOverflow = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
   for (const view of VIEWS) {
     it(`uploads picked files with progress and a removable chip each, and sends the rest with the text (${view})`, async () => {
@@ -281,9 +279,7 @@ describe.skipIf(skip)('dashboard: the composer (files, slash commands)', { timeo
       if (view === 'phone') {
         expect((await options.nth(0).boundingBox())!.height).toBeGreaterThanOrEqual(44);
       }
-      const serious = (await axeViolations(page)).filter(
-        (v) => v.impact === 'serious' || v.impact === 'critical',
-      );
+      const serious = await seriousAxe(page);
       expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
       await page.screenshot({ path: join(SCREENSHOTS, `composer-slash-menu-${view}.png`) });
 

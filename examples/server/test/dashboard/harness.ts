@@ -11,6 +11,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterEach, beforeEach } from 'vitest';
+import { axeViolations } from '../../../../packages/dashboard/test/browser-checks.js';
 import { REPO_ROOT, type RunningServer, startServer } from '../server-process.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`), or PLACET_CHROMIUM. */
@@ -426,3 +427,11 @@ export async function focused(page: Page): Promise<string> {
       : 'none';
   });
 }
+
+/** How far the page scrolls sideways: 0 when nothing overflows the viewport. */
+export const sidewaysOverflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export const seriousAxe = async (page: Page) =>
+  (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');

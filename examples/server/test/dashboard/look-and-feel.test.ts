@@ -13,6 +13,7 @@ import {
   PHONE_OPTIONS,
   pagePerTest,
   SCREENSHOTS,
+  sidewaysOverflow,
 } from './harness.js';
 
 /**
@@ -260,7 +261,7 @@ describe.skipIf(skip)('dashboard: look and feel', { timeout: 120_000 }, () => {
       const box = await page.locator(selector).boundingBox();
       expect(box!.height, selector).toBeGreaterThanOrEqual(44);
     }
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    expect(await sidewaysOverflow(page)).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'phone-inbox-search.png') });
   });
 
@@ -276,7 +277,7 @@ describe.skipIf(skip)('dashboard: look and feel', { timeout: 120_000 }, () => {
     expect(await page.locator('placet-agent-list').isVisible()).toBe(false);
     expect((await left('placet-inbox .list'))!.x).toBeLessThan(10);
     expect((await left('placet-inbox .detail'))!.x).toBeGreaterThan(250);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    expect(await sidewaysOverflow(page)).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'tablet-inbox.png') });
   });
 

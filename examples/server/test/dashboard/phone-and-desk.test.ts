@@ -13,6 +13,7 @@ import {
   PHONE_OPTIONS,
   pagePerTest,
   SCREENSHOTS,
+  sidewaysOverflow,
 } from './harness.js';
 
 /**
@@ -23,9 +24,6 @@ import {
 const skip = browserUnavailable();
 
 /** How far the page scrolls sideways (0: it fits the viewport). */
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
 /** The element's box in the viewport, through shadow roots. */
 const box = async (page: Page, selector: string) => {
   const found = await page.locator(selector).first().boundingBox();

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../../../../packages/dashboard/test/browser-checks.js';
 import {
   browserUnavailable,
   createAgent,
@@ -12,6 +11,8 @@ import {
   PHONE_OPTIONS,
   pagePerTest,
   SCREENSHOTS,
+  seriousAxe,
+  sidewaysOverflow,
   signInAt,
 } from './harness.js';
 
@@ -31,12 +32,6 @@ const skip = browserUnavailable();
 const REFUSED_URL = 'http://10.0.0.1/hook';
 
 /** How far the page scrolls sideways (0: it fits the viewport). */
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-const seriousAxe = async (page: Page) =>
-  (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-
 describe.skipIf(skip)('dashboard: a webhook the server will refuse', { timeout: 120_000 }, () => {
   let w: DashboardWorld;
   let receiver: Server;
